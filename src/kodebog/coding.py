@@ -1,0 +1,435 @@
+"""The one write path for codings: apply, remove, memo, key quote, undo and redo.
+
+Every function here is one user action: one transaction and one Event. Events record the
+affected rows before and after the action (``{"codings": [...], "unit_memos": [...]}``), so
+undo restores the "before" state and redo the "after" state, whatever the action was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kodebog.errors import ProjectError
+from kodebog.store import Store
+from kodebog.store.models import Code, Coder, Coding, Event, Unit, UnitMemo, utcnow
+
+UNDOABLE = frozenset(
+    {"coding.apply", "coding.remove", "coding.memo", "coding.key_quote", "unit.memo"}
+)
+ORIGINS = frozenset({"manual", "suggestion", "import", "adjudication"})
+
+_FIELDS = {
+    "codings": (
+        "unit_id",
+        "code_id",
+        "coder_id",
+        "start",
+        "end",
+        "text",
+        "memo",
+        "key_quote",
+        "origin",
+        "created_at",
+    ),
+    "unit_memos": ("unit_id", "coder_id", "text", "updated_at"),
+}
+_MODELS: dict[str, type[Coding] | type[UnitMemo]] = {"codings": Coding, "unit_memos": UnitMemo}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one action did: the event it logged and the codings it touched."""
+
+    event_id: int | None
+    action: str
+    coding_ids: tuple[int, ...] = ()
+    message: str = ""
+
+
+def coder_id(session: Session, name: str) -> int:
+    """The id of the coder with this name, created on first use."""
+    name = name.strip()
+    if not name:
+        raise ProjectError("the coder's name is empty; pass --coder NAME")
+    found = session.scalar(select(Coder.id).where(Coder.name == name))
+    if found is not None:
+        return found
+    coder = Coder(name=name)
+    session.add(coder)
+    session.flush()
+    return coder.id
+
+
+def _unit(session: Session, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise ProjectError(f"no unit with id {unit_id}")
+    return unit
+
+
+def _code(session: Session, code_id: str) -> Code:
+    code = session.get(Code, code_id)
+    if code is None or code.retired:
+        known = ", ".join(session.scalars(select(Code.id).where(Code.retired.is_(False))))
+        raise ProjectError(f"unknown code '{code_id}'; the codebook has: {known}")
+    return code
+
+
+def _span(unit: Unit, span: tuple[int, int] | None) -> tuple[int, int]:
+    if span is None:
+        return 0, len(unit.text)
+    start, end = span
+    if not 0 <= start < end <= len(unit.text):
+        raise ProjectError(
+            f"span {start}:{end} is outside unit {unit.ordinal} "
+            f"(its text has {len(unit.text)} characters; use START:END with 0 <= START < END)"
+        )
+    return start, end
+
+
+def _snapshot(row: Coding | UnitMemo, kind: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": row.id}
+    for field in _FIELDS[kind]:
+        value = getattr(row, field)
+        data[field] = value.isoformat() if isinstance(value, datetime) else value
+    return data
+
+
+def _log(
+    session: Session,
+    coder: int,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    ref: int | None = None,
+) -> int:
+    event = Event(
+        coder_id=coder,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=before,
+        after=after,
+        ref=ref,
+    )
+    session.add(event)
+    session.flush()
+    return event.id
+
+
+def _find(
+    session: Session, unit_id: int, code_id: str, coder: int, span: tuple[int, int] | None
+) -> list[Coding]:
+    query = select(Coding).where(
+        Coding.unit_id == unit_id, Coding.code_id == code_id, Coding.coder_id == coder
+    )
+    if span is not None:
+        query = query.where(Coding.start == span[0], Coding.end == span[1])
+    return list(session.scalars(query.order_by(Coding.id)))
+
+
+def apply_code_in(
+    session: Session,
+    coder_name: str,
+    unit_id: int,
+    code_id: str,
+    span: tuple[int, int] | None = None,
+    *,
+    memo: str | None = None,
+    key_quote: bool | None = None,
+    origin: str = "manual",
+) -> Change:
+    """Apply ``code_id`` to a unit (or a span of it) inside an open transaction."""
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown origin {origin!r}")
+    coder = coder_id(session, coder_name)
+    unit = _unit(session, unit_id)
+    _code(session, code_id)
+    start, end = _span(unit, span)
+    existing = _find(session, unit.id, code_id, coder, (start, end))
+    if existing:
+        coding = existing[0]
+        before = {"codings": [_snapshot(coding, "codings")]}
+        changed = False
+        if memo is not None and memo != coding.memo:
+            coding.memo, changed = memo, True
+        if key_quote is not None and key_quote != coding.key_quote:
+            coding.key_quote, changed = key_quote, True
+        if not changed:
+            return Change(None, "none", (coding.id,), "already coded")
+        session.flush()
+        event = _log(
+            session,
+            coder,
+            "coding.apply",
+            "coding",
+            coding.id,
+            before,
+            {"codings": [_snapshot(coding, "codings")]},
+        )
+        return Change(event, "coding.apply", (coding.id,), "updated")
+    coding = Coding(
+        unit_id=unit.id,
+        code_id=code_id,
+        coder_id=coder,
+        start=start,
+        end=end,
+        text=unit.text[start:end],
+        memo=memo,
+        key_quote=bool(key_quote),
+        origin=origin,
+    )
+    session.add(coding)
+    session.flush()
+    event = _log(
+        session,
+        coder,
+        "coding.apply",
+        "coding",
+        coding.id,
+        {"codings": []},
+        {"codings": [_snapshot(coding, "codings")]},
+    )
+    return Change(event, "coding.apply", (coding.id,), "applied")
+
+
+def apply_code(
+    store: Store,
+    coder_name: str,
+    unit_id: int,
+    code_id: str,
+    span: tuple[int, int] | None = None,
+    *,
+    memo: str | None = None,
+    key_quote: bool | None = None,
+    origin: str = "manual",
+) -> Change:
+    """Apply a code to a whole unit, or to ``span`` (unit-relative offsets) of it."""
+    with store.write() as session:
+        return apply_code_in(
+            session,
+            coder_name,
+            unit_id,
+            code_id,
+            span,
+            memo=memo,
+            key_quote=key_quote,
+            origin=origin,
+        )
+
+
+def remove_code_in(
+    session: Session,
+    coder_name: str,
+    unit_id: int,
+    code_id: str,
+    span: tuple[int, int] | None = None,
+) -> Change:
+    """Remove this coder's codings of a code on a unit, inside an open transaction."""
+    coder = coder_id(session, coder_name)
+    unit = _unit(session, unit_id)
+    found = _find(session, unit.id, code_id, coder, span)
+    if not found:
+        return Change(None, "none", (), "not coded")
+    before = {"codings": [_snapshot(c, "codings") for c in found]}
+    ids = tuple(c.id for c in found)
+    for coding in found:
+        session.delete(coding)
+    session.flush()
+    event = _log(session, coder, "coding.remove", "coding", ids[0], before, {"codings": []})
+    return Change(event, "coding.remove", ids, f"removed {len(ids)}")
+
+
+def remove_code(
+    store: Store,
+    coder_name: str,
+    unit_id: int,
+    code_id: str,
+    span: tuple[int, int] | None = None,
+) -> Change:
+    """Remove this coder's codings of a code on a unit (only the one at ``span`` if given)."""
+    with store.write() as session:
+        return remove_code_in(session, coder_name, unit_id, code_id, span)
+
+
+def toggle_code(store: Store, coder_name: str, unit_id: int, code_id: str) -> Change:
+    """Apply the code to the whole unit, or remove it if this coder has it there already."""
+    with store.write() as session:
+        coder = coder_id(session, coder_name)
+        if _find(session, unit_id, code_id, coder, None):
+            return remove_code_in(session, coder_name, unit_id, code_id)
+        return apply_code_in(session, coder_name, unit_id, code_id)
+
+
+def _owned_coding(session: Session, coder: int, coding_id: int) -> Coding:
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise ProjectError(f"no coding with id {coding_id}")
+    if coding.coder_id != coder:
+        raise ProjectError(f"coding {coding_id} belongs to another coder; only they can change it")
+    return coding
+
+
+def set_memo(store: Store, coder_name: str, coding_id: int, memo: str | None) -> Change:
+    """Set (or with None/empty, clear) the memo of one of this coder's codings."""
+    with store.write() as session:
+        coder = coder_id(session, coder_name)
+        coding = _owned_coding(session, coder, coding_id)
+        before = {"codings": [_snapshot(coding, "codings")]}
+        coding.memo = memo or None
+        session.flush()
+        event = _log(
+            session,
+            coder,
+            "coding.memo",
+            "coding",
+            coding.id,
+            before,
+            {"codings": [_snapshot(coding, "codings")]},
+        )
+        return Change(event, "coding.memo", (coding.id,))
+
+
+def set_key_quote(store: Store, coder_name: str, coding_id: int, flag: bool) -> Change:
+    """Mark or unmark one of this coder's codings as a key quote."""
+    with store.write() as session:
+        coder = coder_id(session, coder_name)
+        coding = _owned_coding(session, coder, coding_id)
+        before = {"codings": [_snapshot(coding, "codings")]}
+        coding.key_quote = flag
+        session.flush()
+        event = _log(
+            session,
+            coder,
+            "coding.key_quote",
+            "coding",
+            coding.id,
+            before,
+            {"codings": [_snapshot(coding, "codings")]},
+        )
+        return Change(event, "coding.key_quote", (coding.id,))
+
+
+def set_unit_memo(store: Store, coder_name: str, unit_id: int, text: str | None) -> Change:
+    """Set (or clear) this coder's memo on a whole unit."""
+    with store.write() as session:
+        coder = coder_id(session, coder_name)
+        _unit(session, unit_id)
+        memo = session.scalar(
+            select(UnitMemo).where(UnitMemo.unit_id == unit_id, UnitMemo.coder_id == coder)
+        )
+        before = {"unit_memos": [_snapshot(memo, "unit_memos")] if memo else []}
+        if text:
+            if memo is None:
+                memo = UnitMemo(unit_id=unit_id, coder_id=coder, text=text)
+                session.add(memo)
+            else:
+                memo.text, memo.updated_at = text, utcnow()
+            session.flush()
+            after = {"unit_memos": [_snapshot(memo, "unit_memos")]}
+        elif memo is not None:
+            session.delete(memo)
+            session.flush()
+            after = {"unit_memos": []}
+        else:
+            return Change(None, "none")
+        event = _log(session, coder, "unit.memo", "unit", unit_id, before, after)
+        return Change(event, "unit.memo")
+
+
+def _restore(session: Session, current: dict[str, Any], target: dict[str, Any]) -> list[int]:
+    """Make the rows named in ``current`` and ``target`` look as ``target`` says."""
+    touched: list[int] = []
+    for kind, model in _MODELS.items():
+        wanted = {row["id"]: row for row in target.get(kind, [])}
+        for row in current.get(kind, []):
+            if row["id"] not in wanted:
+                obj = session.get(model, row["id"])
+                if obj is not None:
+                    session.delete(obj)
+        session.flush()
+        for row_id, row in wanted.items():
+            values = {
+                field: datetime.fromisoformat(row[field])
+                if field in ("created_at", "updated_at") and row[field]
+                else row[field]
+                for field in _FIELDS[kind]
+            }
+            obj = session.get(model, row_id)
+            if obj is None:
+                session.add(model(id=row_id, **values))
+            else:
+                for field, value in values.items():
+                    setattr(obj, field, value)
+            if kind == "codings":
+                touched.append(row_id)
+        session.flush()
+    return touched
+
+
+def _stacks(session: Session, coder: int) -> tuple[list[int], list[int]]:
+    """Replay this coder's log into (undo stack, redo stack) of event ids."""
+    rows = session.execute(
+        select(Event.id, Event.action, Event.ref)
+        .where(Event.coder_id == coder, Event.action.in_(UNDOABLE | {"undo", "redo"}))
+        .order_by(Event.id)
+    )
+    undo: list[int] = []
+    redo: list[int] = []
+    for event_id, action, ref in rows:
+        if action == "undo":
+            if undo and undo[-1] == ref:
+                redo.append(undo.pop())
+        elif action == "redo":
+            if redo and redo[-1] == ref:
+                undo.append(redo.pop())
+        else:
+            undo.append(event_id)
+            redo.clear()
+    return undo, redo
+
+
+def _step(store: Store, coder_name: str, direction: str) -> Change:
+    with store.write() as session:
+        coder = coder_id(session, coder_name)
+        undo, redo = _stacks(session, coder)
+        stack = undo if direction == "undo" else redo
+        if not stack:
+            return Change(None, "none", (), f"nothing to {direction}")
+        target = session.get(Event, stack[-1])
+        assert target is not None
+        before, after = target.before or {}, target.after or {}
+        if direction == "undo":
+            touched = _restore(session, after, before)
+            logged_before, logged_after = after, before
+        else:
+            touched = _restore(session, before, after)
+            logged_before, logged_after = before, after
+        event = _log(
+            session,
+            coder,
+            direction,
+            target.entity,
+            target.entity_id,
+            logged_before,
+            logged_after,
+            ref=target.id,
+        )
+        return Change(event, direction, tuple(touched), f"{direction} {target.action}")
+
+
+def undo(store: Store, coder_name: str) -> Change:
+    """Undo this coder's most recent action that is not undone yet."""
+    return _step(store, coder_name, "undo")
+
+
+def redo(store: Store, coder_name: str) -> Change:
+    """Redo this coder's most recently undone action."""
+    return _step(store, coder_name, "redo")

@@ -1,0 +1,48 @@
+"""Errors a user can fix: shown as one line, never as a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KodebogError(Exception):
+    """Base of every error caused by input or state the user controls.
+
+    The CLI prints ``str(error)`` as one line (``kodebog: <message>``) and exits 1.
+    Anything that is not a ``KodebogError`` is a bug and keeps its traceback.
+    """
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a file, located by 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class CodebookError(KodebogError):
+    """A codebook file has one or more problems; all of them are listed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "invalid codebook"
+        more = len(self.problems) - 1
+        super().__init__(first + (f" (and {more} more problems)" if more > 0 else ""))
+
+
+class SourceError(KodebogError):
+    """A file given for import cannot be read as the material it claims to be."""
+
+
+class ProjectError(KodebogError):
+    """The project cannot do what was asked (unknown source, code, unit, coder ...)."""
+
+
+class ConflictError(KodebogError):
+    """A shared object was changed by someone else since it was read."""

@@ -1,0 +1,295 @@
+"""Storing parsed sources in a project: new imports, unchanged re-imports and replacements."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from kodebog.coding import coder_id
+from kodebog.errors import ProjectError
+from kodebog.sources.model import ParsedSource
+from kodebog.store import Store
+from kodebog.store.models import (
+    Coding,
+    Event,
+    Participant,
+    Source,
+    SourceStatus,
+    Suggestion,
+    Unit,
+    UnitMemo,
+)
+
+Progress = Callable[[int, int], None]
+_BATCH = 5000
+
+
+@dataclass
+class ImportResult:
+    """What an import did, for the import report."""
+
+    source: str
+    status: str  # imported | unchanged | replaced
+    kind: str = ""
+    units: int = 0
+    participants: int = 0
+    words: int = 0
+    encoding: str = ""
+    reanchored: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def text_sha256(text: str) -> str:
+    """The hash that identifies a source's normalised text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_parsed(
+    store: Store,
+    parsed: ParsedSource,
+    *,
+    replace: bool = False,
+    coder: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Store one parsed source in one transaction.
+
+    The same text under the same name is a no-op; different text under an existing name
+    needs ``replace``, which keeps every coding by finding its quoted text in the new version
+    and refuses (changing nothing) when any coding cannot be found.
+    """
+    sha = text_sha256(parsed.text)
+    with store.write() as session:
+        existing = session.scalar(select(Source).where(Source.name == parsed.name))
+        if existing is not None and existing.sha256 == sha:
+            return ImportResult(
+                parsed.name,
+                "unchanged",
+                existing.kind,
+                notes=[f"{parsed.name} is already imported, unchanged"],
+            )
+        if existing is not None and not replace:
+            raise ProjectError(
+                f"{parsed.filename}: a different version of source '{parsed.name}' is already "
+                "imported; pass --replace to replace it (codings are kept where their text is "
+                "still found)"
+            )
+        words = len(parsed.text.split())
+        meta = dict(parsed.metadata)
+        meta["words"] = words
+        if existing is None:
+            source = Source(
+                name=parsed.name,
+                kind=parsed.kind,
+                text=parsed.text,
+                sha256=sha,
+                filename=parsed.filename,
+                encoding=parsed.encoding,
+                meta=meta,
+            )
+            session.add(source)
+            session.flush()
+            old_units: dict[int, Unit] = {}
+        else:
+            source = existing
+            old_units = {
+                u.id: u for u in session.scalars(select(Unit).where(Unit.source_id == source.id))
+            }
+            source.kind, source.text, source.sha256 = parsed.kind, parsed.text, sha
+            source.filename, source.encoding, source.meta = (parsed.filename, parsed.encoding, meta)
+        participant_ids = _store_participants(session, source.name, parsed, bool(old_units))
+        _store_units(
+            session,
+            source,
+            parsed,
+            participant_ids,
+            progress,
+            offset=max((u.ordinal for u in old_units.values()), default=0),
+        )
+        reanchored = 0
+        if old_units:
+            reanchored = _reanchor(session, source, old_units)
+        result = ImportResult(
+            source=source.name,
+            status="replaced" if old_units else "imported",
+            kind=parsed.kind,
+            units=len(parsed.units),
+            participants=len(parsed.participants),
+            words=words,
+            encoding=parsed.encoding,
+            reanchored=reanchored,
+            notes=list(parsed.notes),
+        )
+        session.add(
+            Event(
+                coder_id=coder_id(session, coder) if coder else None,
+                action="source.replace" if old_units else "source.import",
+                entity="source",
+                entity_id=str(source.id),
+                before=None,
+                after={
+                    "name": source.name,
+                    "file": parsed.filename,
+                    "sha256": sha,
+                    "units": result.units,
+                    "participants": result.participants,
+                    "reanchored": reanchored,
+                },
+            )
+        )
+        return result
+
+
+def _store_participants(
+    session: Session, source_name: str, parsed: ParsedSource, replacing: bool
+) -> dict[str, int]:
+    """Insert or update the file's participants; their keys are prefixed by the source."""
+    prefix = f"{source_name}:"
+    keys = {p.key: prefix + p.key for p in parsed.participants}
+    known: dict[str, int] = {}
+    if replacing:
+        wanted = set(keys.values())
+        known = {
+            key: participant_id
+            for key, participant_id in session.execute(
+                select(Participant.key, Participant.id).where(
+                    Participant.key.startswith(prefix, autoescape=True)
+                )
+            ).all()
+            if key in wanted
+        }
+    ids: dict[str, int] = {}
+    new_rows = []
+    for participant in parsed.participants:
+        key = keys[participant.key]
+        if key in known:
+            row = session.get(Participant, known[key])
+            assert row is not None
+            row.label, row.role = participant.label, participant.role
+            row.attributes = dict(participant.attributes)
+            ids[participant.key] = row.id
+        else:
+            new_rows.append(
+                {
+                    "key": key,
+                    "label": participant.label,
+                    "role": participant.role,
+                    "attributes": dict(participant.attributes),
+                }
+            )
+    for start in range(0, len(new_rows), _BATCH):
+        batch = new_rows[start : start + _BATCH]
+        returned = session.execute(
+            insert(Participant).returning(
+                Participant.key, Participant.id, sort_by_parameter_order=True
+            ),
+            batch,
+        ).all()
+        for key, participant_id in returned:
+            ids[key[len(prefix) :]] = participant_id
+    return ids
+
+
+def _store_units(
+    session: Session,
+    source: Source,
+    parsed: ParsedSource,
+    participant_ids: dict[str, int],
+    progress: Progress | None,
+    offset: int,
+) -> None:
+    """Insert the units in batches; ordinals are shifted by ``offset`` while old units live."""
+    total = len(parsed.units)
+    text = parsed.text
+    rows = [
+        {
+            "source_id": source.id,
+            "ordinal": offset + i + 1,
+            "start": u.start,
+            "end": u.end,
+            "text": text[u.start : u.end],
+            "participant_id": participant_ids.get(u.participant_key)
+            if u.participant_key is not None
+            else None,
+            "speaker": u.speaker,
+            "timestamp": u.timestamp,
+        }
+        for i, u in enumerate(parsed.units)
+    ]
+    table = Unit.__table__
+    for start in range(0, total, _BATCH):
+        session.execute(insert(table), rows[start : start + _BATCH])
+        if progress:
+            progress(min(start + _BATCH, total), total)
+    if progress and not total:
+        progress(0, 0)
+
+
+def _reanchor(session: Session, source: Source, old_units: dict[int, Unit]) -> int:
+    """Move codings and memos from the old units to the new ones by their text."""
+    offset = max(u.ordinal for u in old_units.values())
+    new_units = list(
+        session.scalars(
+            select(Unit)
+            .where(Unit.source_id == source.id, Unit.ordinal > offset)
+            .order_by(Unit.start)
+        )
+    )
+    text = source.text
+    starts = [unit.start for unit in new_units]
+
+    def locate(old_unit: Unit, start: int, quoted: str) -> tuple[Unit, int, int] | None:
+        """The new unit holding ``quoted``, nearest to where it was; None if nowhere."""
+        guess = old_unit.start + start
+        candidates = []
+        position = text.find(quoted)
+        while position != -1:
+            candidates.append(position)
+            position = text.find(quoted, position + 1)
+        for position in sorted(candidates, key=lambda p: abs(p - guess)):
+            index = bisect.bisect_right(starts, position) - 1
+            if index >= 0 and position + len(quoted) <= new_units[index].end:
+                unit = new_units[index]
+                return unit, position - unit.start, position - unit.start + len(quoted)
+        return None
+
+    moved = 0
+    lost: list[str] = []
+    codings = list(session.scalars(select(Coding).where(Coding.unit_id.in_(old_units))))
+    for coding in codings:
+        old = old_units[coding.unit_id]
+        found = locate(old, coding.start, coding.text)
+        if found is None:
+            lost.append(f"unit {old.ordinal} ({coding.code_id})")
+            continue
+        unit, start, end = found
+        coding.unit_id, coding.start, coding.end = unit.id, start, end
+        moved += 1
+    for memo in session.scalars(select(UnitMemo).where(UnitMemo.unit_id.in_(old_units))):
+        old = old_units[memo.unit_id]
+        found = locate(old, 0, old.text)
+        if found is None:
+            lost.append(f"unit {old.ordinal} (memo)")
+            continue
+        memo.unit_id = found[0].id
+    if lost:
+        shown = ", ".join(lost[:8]) + (" ..." if len(lost) > 8 else "")
+        raise ProjectError(
+            f"source '{source.name}': {len(lost)} codings or memos cannot be found in the new "
+            f"version ({shown}); nothing was replaced. Remove those codings first"
+        )
+    session.flush()
+    old_ids = list(old_units)
+    session.execute(delete(Suggestion).where(Suggestion.unit_id.in_(old_ids)))
+    session.execute(delete(Unit).where(Unit.id.in_(old_ids)))
+    session.execute(
+        update(Unit).where(Unit.source_id == source.id).values(ordinal=Unit.ordinal - offset)
+    )
+    session.execute(delete(SourceStatus).where(SourceStatus.source_id == source.id))
+    session.expire_all()
+    return moved

@@ -1,0 +1,182 @@
+"""Opening a project: engine setup for SQLite and PostgreSQL, migrations on open."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kodebog.errors import ProjectError
+
+#: The newest migration; a test checks it equals Alembic's head.
+SCHEMA_HEAD = "0001"
+
+
+def is_url(project: str) -> bool:
+    """Whether ``project`` is a SQLAlchemy URL rather than a file path."""
+    return "://" in project
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with any password masked, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid database URL>"
+
+
+def project_url(project: str | Path) -> URL:
+    """The database URL of a project given as a file path or a URL."""
+    project = str(project)
+    if is_url(project):
+        try:
+            return make_url(project)
+        except ArgumentError:
+            raise ProjectError(f"{safe_url(project)}: not a valid database URL") from None
+    return URL.create("sqlite+pysqlite", database=str(Path(project).expanduser().resolve()))
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _make_engine(url: URL, *, immediate: bool) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql(begin_sql)
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """An open project database: engines and sessions.
+
+    ``write()`` gives a session in one transaction that takes the write lock at once
+    (SQLite ``BEGIN IMMEDIATE``), so two writers wait for each other instead of failing.
+    ``read()`` gives a session for queries.
+    """
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self.is_sqlite = url.get_backend_name() == "sqlite"
+        self.write_engine = _make_engine(url, immediate=True)
+        self.read_engine = (
+            _make_engine(url, immediate=False) if self.is_sqlite else self.write_engine
+        )
+        self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def display_name(self) -> str:
+        """The project as shown to users (path, or URL without password)."""
+        if self.is_sqlite:
+            return str(self.url.database)
+        return safe_url(self.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on error."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def upgrade(store: Store) -> None:
+    """Bring the schema to the newest revision with the shipped Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with store.write_engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+def open_project(project: str | Path, *, create: bool = False) -> Store:
+    """Open (or with ``create``, make) a project and migrate it to the newest schema.
+
+    Raises ProjectError when the project does not exist (and ``create`` is false), when
+    ``create`` is set and it already holds a project, or when the database is unreachable.
+    """
+    url = project_url(project)
+    name = str(project) if not is_url(str(project)) else safe_url(url)
+    if url.get_backend_name() == "sqlite":
+        path = Path(str(url.database))
+        if not create and not path.exists():
+            raise ProjectError(
+                f"{name}: no such project; create one with `kodebog init {name} --codebook FILE`"
+            )
+        if create and path.exists() and path.stat().st_size > 0:
+            raise ProjectError(f"{name}: a file already exists there; choose another path")
+        if create:
+            if not path.parent.exists():
+                raise ProjectError(f"{name}: folder {path.parent} does not exist")
+            path.touch(mode=stat.S_IRUSR | stat.S_IWUSR)
+            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    store = Store(url)
+    try:
+        revision = _current_revision(store.write_engine)
+        if revision is None and _has_tables(store.write_engine):
+            raise ProjectError(f"{name}: this database is not a kodebog project")
+        if revision is None and not create:
+            raise ProjectError(f"{name}: no kodebog project here; create one with `kodebog init`")
+        if revision is not None and create:
+            raise ProjectError(f"{name}: already holds a kodebog project")
+        if revision != SCHEMA_HEAD:
+            upgrade(store)
+    except DBAPIError as error:
+        store.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise ProjectError(f"{name}: cannot open the database ({reason})") from None
+    except Exception:
+        store.dispose()
+        raise
+    return store

@@ -1,0 +1,418 @@
+"""The ``kodebog`` command: parses arguments, calls the core, prints the result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kodebog import __version__
+from kodebog.errors import KodebogError, ProjectError
+
+if TYPE_CHECKING:
+    from kodebog.store import Store
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _coder(args: argparse.Namespace) -> str:
+    if getattr(args, "coder", None):
+        return str(args.coder)
+    from kodebog.settings import default_coder
+
+    return default_coder()
+
+
+@contextmanager
+def _project(args: argparse.Namespace) -> Iterator[Store]:
+    from kodebog.store import open_project
+
+    store = open_project(args.project)
+    try:
+        yield store
+    finally:
+        store.dispose()
+
+
+def _span(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        start, end = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise ProjectError(f"--span {value}: write it as START:END, e.g. --span 0:42") from None
+    return start, end
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from kodebog.project import init_project
+
+    store = init_project(args.project, args.codebook, coder=_coder(args))
+    store.dispose()
+    print(f"created {args.project} with codebook {args.codebook}")
+    return 0
+
+
+def cmd_codebook_validate(args: argparse.Namespace) -> int:
+    from kodebog.codebook import validate_codebook_file
+
+    problems = validate_codebook_file(args.file)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{args.file}: valid")
+    return 0
+
+
+def cmd_codebook_update(args: argparse.Namespace) -> int:
+    from kodebog.project import update_codebook
+
+    with _project(args) as store:
+        update = update_codebook(store, args.file, coder=_coder(args))
+    if update.unchanged:
+        print("codebook unchanged")
+        return 0
+    print(f"codebook version {update.version_id} stored")
+    for label, items in (("added", update.added), ("changed", update.changed),
+                         ("retired", update.retired)):
+        if items:
+            print(f"  {label}: {', '.join(items)}")
+    for move, count in update.moved.items():
+        print(f"  moved {count} codings: {move}")
+    return 0
+
+
+def cmd_codebook_show(args: argparse.Namespace) -> int:
+    from kodebog.codebook import dump_codebook
+    from kodebog.project import current_codebook
+
+    with _project(args) as store, store.read() as session:
+        sys.stdout.write(dump_codebook(current_codebook(session)))
+    return 0
+
+
+def _parse_roles(values: Sequence[str]) -> dict[str, str]:
+    roles = {}
+    for value in values:
+        label, sep, role = value.partition("=")
+        if not sep or not label.strip() or not role.strip():
+            raise ProjectError(f"--role {value}: write it as LABEL=ROLE, e.g. 'Borger 2=borger'")
+        roles[label.strip()] = role.strip()
+    return roles
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from kodebog.importing import import_parsed
+    from kodebog.sources import read_source
+
+    if args.name and len(args.files) > 1:
+        raise ProjectError("--name works with one file at a time")
+    roles = _parse_roles(args.role or [])
+    names = None
+    if args.pseudonymise:
+        from kodebog.privacy import load_names
+
+        names = load_names(args.pseudonymise)
+    parsed_all = []
+    for file in args.files:
+        parsed = read_source(
+            Path(file), kind=args.kind, name=args.name, id_column=args.id_column,
+            text_columns=args.text_column or None, attribute_columns=args.attribute or None,
+            roles=roles or None,
+        )
+        if names is not None or args.pseudonymise:
+            from kodebog.pseudonymise import pseudonymise_source
+
+            parsed = pseudonymise_source(parsed, names)
+        parsed_all.append(parsed)
+    with _project(args) as store:
+        for parsed in parsed_all:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                          transient=True, disable=not sys.stderr.isatty()) as bar:
+                task = bar.add_task(f"importing {parsed.name}", total=len(parsed.units))
+                result = import_parsed(
+                    store, parsed, replace=args.replace, coder=_coder(args),
+                    progress=lambda done, _total: bar.update(task, completed=done),
+                )
+            if result.status == "unchanged":
+                print(f"{parsed.filename}: already imported as '{result.source}', unchanged; "
+                      "nothing to do")
+                continue
+            print(f"{parsed.filename}: {result.status} as '{result.source}' ({result.kind}): "
+                  f"{result.units} units, {result.participants} participants, "
+                  f"{result.words} words, encoding {result.encoding}")
+            if result.status == "replaced":
+                print(f"  re-anchored {result.reanchored} codings")
+            for note in result.notes:
+                print(f"  {note}")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from kodebog.queries import list_sources
+
+    with _project(args) as store, store.read() as session:
+        sources = list_sources(session, coder=args.coder)
+    if args.json:
+        _print_json([s.to_dict() for s in sources])
+        return 0
+    if not sources:
+        print("no sources yet; add some with `kodebog import PROJECT FILE`")
+        return 0
+    width = max(len(s.name) for s in sources)
+    print(f"{'source':<{width}}  {'kind':<12} {'units':>6} {'words':>7} {'people':>6} {'coded':>6}")
+    for s in sources:
+        print(f"{s.name:<{width}}  {s.kind:<12} {s.units:>6} {s.words:>7} {s.participants:>6} "
+              f"{s.coded_share:>6.0%}")
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from kodebog.queries import find_source, list_units
+
+    with _project(args) as store, store.read() as session:
+        units = list_units(session, find_source(session, args.source), coder=args.coder,
+                           all_coders=args.coder is None)
+    if args.json:
+        _print_json([u.to_dict() for u in units])
+        return 0
+    for unit in units:
+        who = unit.speaker or unit.participant or ""
+        stamp = f"[{unit.timestamp}] " if unit.timestamp else ""
+        codes = sorted({c.code for c in unit.codings})
+        body = unit.text.replace("\n", "\n      ")
+        print(f"{unit.ordinal:>4}  {stamp}{who}{': ' if who else ''}{body}")
+        if codes:
+            print(f"      codes: {', '.join(codes)}")
+    return 0
+
+
+def _unit_id(store: Store, source: str, ordinal: int) -> int:
+    from kodebog.queries import find_source, find_unit
+
+    with store.read() as session:
+        return find_unit(session, find_source(session, source), ordinal).id
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from kodebog.coding import apply_code
+
+    with _project(args) as store:
+        unit_id = _unit_id(store, args.source, args.unit)
+        change = apply_code(store, _coder(args), unit_id, args.code, _span(args.span),
+                            memo=args.memo, key_quote=True if args.key_quote else None)
+    print(f"{args.source} unit {args.unit}: {args.code} {change.message}")
+    return 0
+
+
+def cmd_untag(args: argparse.Namespace) -> int:
+    from kodebog.coding import remove_code
+
+    with _project(args) as store:
+        unit_id = _unit_id(store, args.source, args.unit)
+        change = remove_code(store, _coder(args), unit_id, args.code, _span(args.span))
+    print(f"{args.source} unit {args.unit}: {args.code} {change.message}")
+    return 0
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    from kodebog.coding import set_unit_memo
+
+    with _project(args) as store:
+        unit_id = _unit_id(store, args.source, args.unit)
+        set_unit_memo(store, _coder(args), unit_id, args.text)
+    print(f"{args.source} unit {args.unit}: memo {'saved' if args.text else 'cleared'}")
+    return 0
+
+
+def _undo_redo(args: argparse.Namespace, step: str) -> int:
+    from kodebog import coding
+
+    with _project(args) as store:
+        change = coding.undo(store, _coder(args)) if step == "undo" else coding.redo(
+            store, _coder(args))
+    print(change.message)
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    return _undo_redo(args, "undo")
+
+
+def cmd_redo(args: argparse.Namespace) -> int:
+    return _undo_redo(args, "redo")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kodebog.queries import project_stats
+
+    with _project(args) as store, store.read() as session:
+        stats = project_stats(session)
+    if args.json:
+        _print_json(stats.to_dict())
+        return 0
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(stats.by_kind.items()))
+    print(f"sources      {stats.sources}" + (f" ({kinds})" if kinds else ""))
+    print(f"participants {stats.participants}")
+    print(f"units        {stats.units}")
+    print(f"words        {stats.words}")
+    print(f"codes        {stats.codes}")
+    print(f"coders       {', '.join(stats.coders) or '-'}")
+    print(f"codings      {stats.codings} on {stats.coded_units} units")
+    if stats.codings:
+        width = max(len(row["code"]) for row in stats.by_code)
+        for row in stats.by_code:
+            coders = ", ".join(f"{c} {n}" for c, n in sorted(row["by_coder"].items()))
+            print(f"  {row['code']:<{width}} {row['units']:>5} units  {coders}")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def _add_project(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", metavar="PROJECT",
+                        help="project file (SQLite) or database URL (postgresql+psycopg://...)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kodebog",
+        description="Code Danish interviews, focus groups and survey comments against a "
+        "YAML codebook.",
+    )
+    parser.add_argument("--version", action="version", version=f"kodebog {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str,
+                parent: Any = commands) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(name, help=help_text,
+                                                         description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("init", cmd_init, "create a project with a codebook")
+    _add_project(sub)
+    sub.add_argument("--codebook", required=True, metavar="FILE", help="codebook YAML")
+    sub.add_argument("--coder", help="your name as coder")
+
+    sub = command("import", cmd_import, "import transcripts or survey exports")
+    _add_project(sub)
+    sub.add_argument("files", nargs="+", metavar="FILE",
+                     help=".txt .docx .vtt .srt .csv .tsv .xlsx")
+    sub.add_argument("--kind", choices=["focus_group", "interview", "survey", "document"])
+    sub.add_argument("--name", help="source name (default: the file name without extension)")
+    sub.add_argument("--id-column", metavar="C", help="survey: respondent id column")
+    sub.add_argument("--text-column", metavar="C", action="append",
+                     help="survey: a text column (repeat for several)")
+    sub.add_argument("--attribute", metavar="C", action="append",
+                     help="survey: an attribute column (repeat; default: all other columns)")
+    sub.add_argument("--role", metavar="LABEL=ROLE", action="append",
+                     help="override a speaker's inferred role, e.g. 'Deltager 3=medarbejder'")
+    sub.add_argument("--replace", action="store_true",
+                     help="replace a changed source of the same name, keeping its codings")
+    sub.add_argument("--pseudonymise", metavar="NAMES.yaml",
+                     help="replace listed names and personal numbers before storing")
+    sub.add_argument("--coder", help="your name as coder (for the log)")
+
+    codebook = command("codebook", lambda _a: _usage(codebook), "validate, update or show "
+                       "a codebook")
+    codebook_commands = codebook.add_subparsers(dest="codebook_command", metavar="ACTION")
+    sub = command("validate", cmd_codebook_validate, "check a codebook file, listing every "
+                  "problem as FILE:LINE:COL", codebook_commands)
+    sub.add_argument("file", metavar="FILE")
+    sub = command("update", cmd_codebook_update, "store a new codebook version in a project",
+                  codebook_commands)
+    _add_project(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--coder", help="your name as coder (for the log)")
+    sub = command("show", cmd_codebook_show, "print the project's current codebook",
+                  codebook_commands)
+    _add_project(sub)
+
+    sub = command("sources", cmd_sources, "list the project's sources")
+    _add_project(sub)
+    sub.add_argument("--coder", help="count coded units of this coder only")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("units", cmd_units, "list a source's units and codings")
+    _add_project(sub)
+    sub.add_argument("source", metavar="SOURCE")
+    sub.add_argument("--coder", help="show this coder's codings only")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    for name, handler, text in (("tag", cmd_tag, "apply a code to a unit or a span of it"),
+                                ("untag", cmd_untag, "remove a code from a unit")):
+        sub = command(name, handler, text)
+        _add_project(sub)
+        sub.add_argument("source", metavar="SOURCE")
+        sub.add_argument("unit", metavar="UNIT", type=int, help="unit number in the source")
+        sub.add_argument("code", metavar="CODE", help="code id")
+        sub.add_argument("--span", metavar="START:END",
+                         help="characters inside the unit (0-based, END exclusive)")
+        sub.add_argument("--coder", help="your name as coder")
+        if name == "tag":
+            sub.add_argument("--memo", help="a memo on the coding")
+            sub.add_argument("--key-quote", action="store_true", help="mark as key quote")
+
+    sub = command("memo", cmd_memo, "write (or with an empty text, clear) a memo on a unit")
+    _add_project(sub)
+    sub.add_argument("source", metavar="SOURCE")
+    sub.add_argument("unit", metavar="UNIT", type=int)
+    sub.add_argument("text", metavar="TEXT")
+    sub.add_argument("--coder", help="your name as coder")
+
+    for name, handler in (("undo", cmd_undo), ("redo", cmd_redo)):
+        sub = command(name, handler, f"{name} your last coding action")
+        _add_project(sub)
+        sub.add_argument("--coder", help="your name as coder")
+
+    sub = command("stats", cmd_stats, "counts of sources, units and codings")
+    _add_project(sub)
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; user errors print one line and return 1."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except KodebogError as error:
+        print(f"kodebog: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kodebog: interrupted; the action in progress was not saved", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -182,16 +182,18 @@ def _store_participants(
                     "attributes": dict(participant.attributes),
                 }
             )
-    for start in range(0, len(new_rows), _BATCH):
-        batch = new_rows[start : start + _BATCH]
-        returned = session.execute(
-            insert(Participant).returning(
-                Participant.key, Participant.id, sort_by_parameter_order=True
-            ),
-            batch,
-        ).all()
-        for key, participant_id in returned:
-            ids[key[len(prefix) :]] = participant_id
+    if new_rows:
+        connection = session.connection()
+        for start in range(0, len(new_rows), _BATCH):
+            connection.execute(insert(Participant.__table__), new_rows[start : start + _BATCH])
+        fresh = {row["key"] for row in new_rows}
+        for key, participant_id in session.execute(
+            select(Participant.key, Participant.id).where(
+                Participant.key.startswith(prefix, autoescape=True)
+            )
+        ).all():
+            if key in fresh:
+                ids[key[len(prefix) :]] = participant_id
     return ids
 
 
@@ -221,9 +223,9 @@ def _store_units(
         }
         for i, u in enumerate(parsed.units)
     ]
-    table = Unit.__table__
+    connection = session.connection()
     for start in range(0, total, _BATCH):
-        session.execute(insert(table), rows[start : start + _BATCH])
+        connection.execute(insert(Unit.__table__), rows[start : start + _BATCH])
         if progress:
             progress(min(start + _BATCH, total), total)
     if progress and not total:

@@ -24,7 +24,7 @@ EXPECTED = {
     "fokusgruppe_medarbejdere": ("focus_group", 97, 9, "utf-8"),
     "interview_borger_sygedagpenge": ("interview", 35, 2, "utf-8"),
     "interview_sagsbehandler": ("interview", 33, 2, "utf-8"),
-    "survey_kommentarer": ("survey", 336, 336, "utf-8-sig"),
+    "survey_kommentarer": ("survey", 336, 336, "utf-8"),
 }
 
 

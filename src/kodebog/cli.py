@@ -147,7 +147,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 task = bar.add_task(f"importing {parsed.name}", total=len(parsed.units))
                 result = import_parsed(
                     store, parsed, replace=args.replace, coder=_coder(args),
-                    progress=lambda done, _total: bar.update(task, completed=done),
+                    progress=lambda done, _total, t=task: bar.update(t, completed=done),
                 )
             if result.status == "unchanged":
                 print(f"{parsed.filename}: already imported as '{result.source}', unchanged; "
@@ -160,6 +160,17 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  re-anchored {result.reanchored} codings")
             for note in result.notes:
                 print(f"  {note}")
+    return 0
+
+
+def cmd_import_codings(args: argparse.Namespace) -> int:
+    from kodebog.codings_csv import apply_codings, read_codings_csv
+
+    path = Path(args.file)
+    rows = read_codings_csv(path)
+    with _project(args) as store:
+        applied = apply_codings(store, _coder(args), rows, path)
+    print(f"{path}: {applied} codings applied ({len(rows) - applied} already there)")
     return 0
 
 
@@ -330,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--pseudonymise", metavar="NAMES.yaml",
                      help="replace listed names and personal numbers before storing")
     sub.add_argument("--coder", help="your name as coder (for the log)")
+
+    sub = command("import-codings", cmd_import_codings,
+                  "apply codings from a CSV (source,unit,code,start,end,key_quote,memo)")
+    _add_project(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--coder", help="the coder the codings belong to")
 
     codebook = command("codebook", lambda _a: _usage(codebook), "validate, update or show "
                        "a codebook")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kodebog.codings_csv import apply_codings, read_codings_csv
 from kodebog.errors import KodebogError
 from kodebog.importing import import_parsed
 from kodebog.paths import example_codebook, example_transcripts
@@ -31,6 +32,12 @@ def example_files() -> list[Path]:
     )
 
 
+def example_codings() -> list[Path]:
+    """The bundled coders' codings, ``transcripts/codings/CODER.csv``."""
+    folder = example_transcripts() / "codings"
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
 def build_demo(path: Path | None = None, *, coder: str = "demo") -> Path:
     """Build the demo project at ``path`` unless it is there already; return its path.
 
@@ -47,6 +54,8 @@ def build_demo(path: Path | None = None, *, coder: str = "demo") -> Path:
     try:
         for file in example_files():
             import_parsed(store, read_source(file), coder=coder)
+        for file in example_codings():
+            apply_codings(store, file.stem, read_codings_csv(file), file)
     except BaseException:
         store.dispose()
         remove_sqlite_files(partial)

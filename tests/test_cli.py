@@ -216,3 +216,22 @@ def test_help_does_not_import_heavy_modules() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == ""
+
+
+def test_import_codings_from_csv(project: str, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "anna.csv"
+    good.write_text("source,unit,code,start,end,key_quote,memo\n"
+                    "fg1,2,caseworker_relation,,,1,klar\n"
+                    "fg1,3,contact_center,0,12,,\n", encoding="utf-8")
+    code, out, err = run(capsys, "import-codings", project, str(good), "--coder", "anna")
+    assert code == 0 and "2 codings applied" in out, err
+    code, out, _ = run(capsys, "units", project, "fg1", "--json")
+    codings = [(c["code"], c["text"], c["origin"]) for u in json.loads(out) for c in u["codings"]]
+    assert ("contact_center", "Telefontiden", "import") in codings
+    before = fingerprint(project)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,unit,code\nfg1,1,rules_and_system\nfg1,2,nope\n", encoding="utf-8")
+    code, _, err = run(capsys, "import-codings", project, str(bad), "--coder", "anna")
+    assert code == 1 and "bad.csv:3:" in err and "unknown code 'nope'" in err
+    assert fingerprint(project) == before

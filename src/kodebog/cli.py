@@ -269,6 +269,75 @@ def cmd_redo(args: argparse.Namespace) -> int:
     return _undo_redo(args, "redo")
 
 
+def _names(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _number(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.1f}%" if percent else f"{value:.3f}"
+
+
+def cmd_agree(args: argparse.Namespace) -> int:
+    from kodebog.comparison import compare_coders
+
+    coders = _names(args.coders)
+    with _project(args) as store, store.read() as session:
+        result = compare_coders(session, coders, sources=args.source or None,
+                                codes=args.code or None, by=args.by)
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    print(f"coders: {', '.join(coders)}; sources compared: "
+          f"{', '.join(result.sources) or 'none'}")
+    print(f"rule: {result.rule}")
+    if not result.sources:
+        print("no source has been coded by all of these coders yet")
+        return 0
+    if args.by == "character":
+        print(f"{'code':<24} {'source':<30} {'coders':<16} {'agree':>8} {'kappa':>7}")
+        for row in result.characters:
+            print(f"{row.code:<24} {row.source:<30} {'|'.join(row.coders):<16} "
+                  f"{row.percent:>7.2f}% {row.kappa:>7.3f}")
+        return 0
+    pairs = list(result.codes[0].kappa) if result.codes else []
+    header = f"{'code':<24} {'units':>6} " + " ".join(f"{c:>8}" for c in coders)
+    header += f" {'agree':>7} " + " ".join(f"{'κ ' + p:>12}" for p in pairs) + f" {'α':>7}"
+    print(header)
+    rows = [*result.codes, *([result.overall] if result.overall else [])]
+    for row in rows:
+        name = "overall" if row.code == "*" else row.code
+        line = f"{name:<24} {row.units:>6} " + " ".join(f"{row.counts[c]:>8}" for c in coders)
+        line += f" {_number(row.percent * 100 if row.percent is not None else None, True):>7} "
+        line += " ".join(f"{_number(row.kappa[p]):>12}" for p in pairs)
+        line += f" {_number(row.alpha):>7}"
+        print(line)
+    return 0
+
+
+def cmd_disagreements(args: argparse.Namespace) -> int:
+    from kodebog.comparison import disagreements
+
+    coders = _names(args.coders)
+    with _project(args) as store, store.read() as session:
+        found = disagreements(session, coders, codes=args.code or None,
+                              sources=args.source or None)
+    if args.json:
+        _print_json([d.to_dict() for d in found])
+        return 0
+    if not found:
+        print("no disagreements")
+        return 0
+    for item in found:
+        who = ", ".join(f"{c}: {'yes' if item.has_code[c] else 'no'}" for c in coders)
+        print(f"{item.code}  {item.source} unit {item.unit}  ({who})")
+        speaker = f"{item.speaker}: " if item.speaker else ""
+        print(f"    {speaker}{item.text[:200]}{'…' if len(item.text) > 200 else ''}")
+    print(f"{len(found)} disagreements")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from kodebog.queries import project_stats
 
@@ -399,6 +468,23 @@ def build_parser() -> argparse.ArgumentParser:
         sub = command(name, handler, f"{name} your last coding action")
         _add_project(sub)
         sub.add_argument("--coder", help="your name as coder")
+
+    sub = command("agree", cmd_agree, "inter-coder agreement per code: percent, Cohen's "
+                  "kappa per pair, Krippendorff's alpha")
+    _add_project(sub)
+    sub.add_argument("--coders", required=True, metavar="A,B[,C...]")
+    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+    sub.add_argument("--code", action="append", metavar="C", help="only this code (repeat)")
+    sub.add_argument("--by", choices=["unit", "character"], default="unit",
+                     help="compare units (default) or characters, as NVivo does")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("disagreements", cmd_disagreements, "units where the coders differ")
+    _add_project(sub)
+    sub.add_argument("--coders", required=True, metavar="A,B[,C...]")
+    sub.add_argument("--code", action="append", metavar="C", help="only this code (repeat)")
+    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+    sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("stats", cmd_stats, "counts of sources, units and codings")
     _add_project(sub)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kodebog.errors import ProjectError
 
 #: The newest migration; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 
 def is_url(project: str) -> bool:
@@ -101,12 +101,13 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed."""
+        """A session for reading; nothing it does is committed.
+
+        Closing it ends the transaction without expiring the loaded objects, so they stay
+        readable after the block.
+        """
         with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+KINDS = ("focus_group", "interview", "survey", "document")
+
 
 @dataclass
 class ParsedParticipant:
@@ -28,6 +30,7 @@ class ParsedUnit:
     participant_key: str | None = None
     speaker: str | None = None
     timestamp: str | None = None
+    question: str | None = None  # the survey column an answer came from
 
 
 @dataclass

@@ -1,0 +1,185 @@
+"""WebVTT and SRT subtitles: cues merged into speaker turns, one paragraph per turn."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from kodebog.errors import SourceError
+from kodebog.sources.encoding import encoding_note, read_text_file
+from kodebog.sources.model import ParsedSource, ParsedUnit
+from kodebog.sources.spans import TextBuilder
+from kodebog.sources.speakers import (
+    Cast,
+    LabelMatch,
+    fold,
+    hhmmss,
+    looks_like_label,
+    match_label,
+)
+
+_TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_TIMING = re.compile(rf"[ \t]*({_TIME})[ \t]*-->[ \t]*({_TIME})(?:[ \t].*)?")
+_VOICE = re.compile(r"[ \t]*<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+_TAG = re.compile(
+    r"</?(?:v|c|i|b|u|ruby|rt|lang|font)(?:[.\s][^<>\n]*)?>|<\d[\d:.]*>|\{\\[^{}\n]*\}"
+)
+"""Cue markup (voice, class, style, inline timestamps, SRT ``{\\an8}``); ``<navn>`` stays."""
+_NOT_A_CUE = re.compile(r"(?:WEBVTT|NOTE|STYLE|REGION)(?:[ \t]|$)")
+_PAUSE = 2.0
+"""Seconds of silence that start a new paragraph when cues carry no speaker."""
+_LONG = 600
+
+
+@dataclass
+class _Line:
+    """One line of cue text and who speaks it (its voice tag, or the resolved speaker)."""
+
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+
+
+@dataclass
+class _Turn:
+    """Consecutive cue text of one speaker."""
+
+    speaker: str | None
+    start: float
+    end: float
+    pieces: list[str]
+
+
+def read_subtitles(path: Path) -> ParsedSource:
+    """Read a ``.vtt`` or ``.srt`` file; consecutive cues of one speaker become one turn."""
+    text, codec = read_text_file(path)
+    lines, cues = _cue_lines(text)
+    if not cues:
+        raise SourceError(
+            f"{path}: no subtitle cues found (lines like '00:00:01.000 --> 00:00:04.000'); "
+            "is it really a subtitle file?"
+        )
+    turns = _turns(_resolve_speakers(lines))
+    cast = Cast()
+    builder = TextBuilder()
+    units: list[ParsedUnit] = []
+    for turn in turns:
+        body = " ".join(turn.pieces)
+        if turn.speaker is None:
+            start, end = builder.add(body)
+            units.append(ParsedUnit(start, end, timestamp=_clock(turn.start)))
+        else:
+            key = cast.key_for(turn.speaker)
+            start, end = builder.add(body, prefix=f"{turn.speaker}: ")
+            units.append(
+                ParsedUnit(start, end, key, speaker=turn.speaker, timestamp=_clock(turn.start))
+            )
+    if not units:
+        raise SourceError(f"{path}: all {cues} subtitle cues are empty")
+    notes = [note] if (note := encoding_note(codec)) else []
+    notes.append(f"merged {cues} cues into {len(units)} turns")
+    return ParsedSource(
+        name=path.stem,
+        kind=cast.default_kind(),
+        text=builder.text(),
+        units=units,
+        participants=cast.participants,
+        encoding=codec,
+        filename=path.name,
+        metadata={"cues": str(cues), "duration": _clock(max(t.end for t in turns))},
+        notes=notes,
+    )
+
+
+def _cue_lines(text: str) -> tuple[list[_Line], int]:
+    """Cue text lines with timings and voices, and the number of cues.
+
+    Blocks are separated by blank lines; header, NOTE, STYLE and REGION blocks are skipped,
+    and a block without timing continues the previous cue (a blank line inside cue text).
+    """
+    lines: list[_Line] = []
+    cues = 0
+    timing: tuple[float, float] | None = None
+    for block in re.split(r"\n[ \t]*\n", text):
+        rows = block.strip("\n").split("\n")
+        for offset, row in enumerate(rows[:2]):
+            found = _TIMING.fullmatch(row)
+            if found:
+                timing = (_seconds(found.group(1)), _seconds(found.group(2)))
+                rows = rows[offset + 1 :]
+                cues += 1
+                break
+        else:
+            if timing is None or _NOT_A_CUE.match(rows[0]):
+                continue
+        voice: str | None = None
+        for row in rows:
+            tagged = _VOICE.match(row)
+            if tagged:
+                voice = " ".join(tagged.group(1).split()) or None
+            clean = " ".join(html.unescape(_TAG.sub("", row)).split())
+            if clean:
+                lines.append(_Line(timing[0], timing[1], voice, clean))
+    return lines, cues
+
+
+def _resolve_speakers(lines: list[_Line]) -> list[_Line]:
+    """Take ``Name:`` prefixes as speakers when they pass the label guard; inherit otherwise."""
+    found: dict[int, LabelMatch] = {}
+    for i, line in enumerate(lines):
+        if line.speaker is None and (match := match_label(line.text)) is not None:
+            found[i] = match
+    counts = Counter(fold(m.label) for m in found.values())
+    current: str | None = None
+    resolved: list[_Line] = []
+    for i, line in enumerate(lines):
+        speaker, text = line.speaker, line.text
+        match = found.get(i)
+        if match is not None and looks_like_label(match.label, counts[fold(match.label)]):
+            speaker, text = match.label, text[match.content :].strip()
+        if speaker is not None:
+            current = speaker
+        if text:
+            resolved.append(_Line(line.start, line.end, current, text))
+    return resolved
+
+
+def _turns(lines: list[_Line]) -> list[_Turn]:
+    """Merge consecutive lines of one speaker; without speaker, break at pauses."""
+    turns: list[_Turn] = []
+    for line in lines:
+        last = turns[-1] if turns else None
+        if last is not None and last.speaker is not None and fold(last.speaker) == fold(
+            line.speaker or ""
+        ):
+            last.pieces.append(line.text)
+            last.end = max(last.end, line.end)
+            continue
+        if last is not None and last.speaker is None and line.speaker is None:
+            length = sum(len(p) + 1 for p in last.pieces)
+            sentence_done = last.pieces[-1].endswith((".", "!", "?", "…"))
+            if line.start - last.end < _PAUSE and not (length >= _LONG and sentence_done):
+                last.pieces.append(line.text)
+                last.end = max(last.end, line.end)
+                continue
+        turns.append(_Turn(line.speaker, line.start, line.end, [line.text]))
+    return turns
+
+
+def _seconds(stamp: str) -> float:
+    """``01:02:03.500`` or ``02:03,5`` in seconds."""
+    clock, _, fraction = stamp.replace(",", ".").partition(".")
+    total = 0
+    for part in clock.split(":"):
+        total = total * 60 + int(part)
+    return total + float(f"0.{fraction or 0}")
+
+
+def _clock(seconds: float) -> str:
+    """Seconds as ``hh:mm:ss``."""
+    whole = int(seconds)
+    return hhmmss(f"{whole // 3600}:{whole % 3600 // 60}:{whole % 60}")

@@ -1,0 +1,216 @@
+"""The suggestion façade: rules and the learned model behind one ``Suggester``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from kodebog.codebook import Codebook
+from kodebog.errors import KodebogError
+from kodebog.suggest.evaluate import EvaluationReport, cross_validate
+from kodebog.suggest.learned import (
+    MIN_EXAMPLES,
+    LearnedModel,
+    bootstrap_examples,
+    train_docs,
+)
+from kodebog.suggest.nlp import Analyzer, DocTokens, get_analyzer
+from kodebog.suggest.rank import rank
+from kodebog.suggest.rules import RuleMatcher
+from kodebog.suggest.types import Evidence, Suggestion
+
+BOOTSTRAP_MIN_EXAMPLES = 2  # a codebook lists few examples per code
+
+
+class Suggester:
+    """Suggests codes for units from a codebook's keywords (tier 1) and a learned model (tier 2).
+
+    Without ``fit`` or ``model``, the first ``suggest`` trains a model from the codebook's own
+    examples and include texts (``bootstrap=True``), so a new project gets tier 2 at once.
+    Loading the pipeline and training take seconds: call from a worker thread.
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        model_name: str | None = None,
+        *,
+        min_examples: int = MIN_EXAMPLES,
+        bootstrap: bool = True,
+        seed: int = 0,
+    ) -> None:
+        self.codebook = codebook
+        self.model_name = model_name
+        self.min_examples = min_examples
+        self.bootstrap = bootstrap
+        self.seed = seed
+        self.model: LearnedModel | None = None
+        self._rules: RuleMatcher | None = None
+        self._bootstrapped = False
+        self._bootstrap: list[tuple[DocTokens, set[str]]] | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The spaCy pipeline (loaded on first use)."""
+        return get_analyzer(self.codebook.language or "da", self.model_name)
+
+    @property
+    def rules(self) -> RuleMatcher:
+        """Tier 1, built from the codebook on first use."""
+        with self._lock:
+            if self._rules is None:
+                self._rules = RuleMatcher(self.codebook, self.analyzer)
+            return self._rules
+
+    def load_model(self, blob: bytes) -> LearnedModel:
+        """Use a model stored with ``LearnedModel.to_bytes``."""
+        model = LearnedModel.from_bytes(blob, self.analyzer)
+        if model.meta.pipeline != self.analyzer.name:
+            raise KodebogError(
+                f"the stored suggestion model was trained with {model.meta.pipeline}, "
+                f"not {self.analyzer.name}; retrain it"
+            )
+        self.model = model
+        return model
+
+    def fit(
+        self,
+        coded: Sequence[tuple[str, set[str]]],
+        rejected: Sequence[tuple[str, str]] = (),
+    ) -> LearnedModel | None:
+        """Train tier 2 on coded units, rejected (unit, code) pairs and the codebook examples.
+
+        Returns the model, or None (and tier 2 off) when no code has ``min_examples`` units.
+        """
+        texts = list(dict.fromkeys([t for t, _ in coded] + [t for t, _ in rejected]))
+        docs = dict(zip(texts, self.analyzer.analyze(texts), strict=True))
+        model = self._train([(docs[t], c) for t, c in coded], [(docs[t], c) for t, c in rejected])
+        with self._lock:
+            self.model = model
+            self._bootstrapped = True
+        return model
+
+    def _train(
+        self,
+        coded: Sequence[tuple[DocTokens, set[str]]],
+        rejected: Sequence[tuple[DocTokens, str]] = (),
+        min_examples: int | None = None,
+    ) -> LearnedModel | None:
+        examples = [*self._bootstrap_docs(), *coded]
+        try:
+            return train_docs(
+                examples,
+                rejected,
+                codes=self.codebook.ids,
+                min_examples=self.min_examples if min_examples is None else min_examples,
+                seed=self.seed,
+                lang=self.codebook.language or "da",
+                analyzer=self.analyzer,
+            )
+        except KodebogError:
+            return None
+
+    def _bootstrap_docs(self) -> list[tuple[DocTokens, set[str]]]:
+        with self._lock:
+            if self._bootstrap is None:
+                extra = bootstrap_examples(self.codebook) if self.bootstrap else []
+                docs = self.analyzer.analyze(t for t, _ in extra)
+                self._bootstrap = [(d, c) for d, (_, c) in zip(docs, extra, strict=True)]
+            return self._bootstrap
+
+    def _ensure_model(self) -> LearnedModel | None:
+        with self._lock:
+            if self.model is None and self.bootstrap and not self._bootstrapped:
+                self._bootstrapped = True
+                self.model = self._train([], min_examples=BOOTSTRAP_MIN_EXAMPLES)
+            return self.model
+
+    def suggest(
+        self,
+        units: Sequence[str],
+        top_k: int = 3,
+        min_score: float = 0.0,
+        exclude: Sequence[set[str]] | None = None,
+    ) -> list[list[Suggestion]]:
+        """Up to ``top_k`` suggestions per unit, best first.
+
+        ``exclude[i]`` holds codes the analyst applied to or rejected for unit ``i``.
+        """
+        if exclude is not None and len(exclude) != len(units):
+            raise ValueError("exclude must have one set per unit")
+        docs = self.analyzer.analyze(units)
+        return self.suggest_docs(docs, top_k, min_score, exclude)
+
+    def suggest_docs(
+        self,
+        docs: Sequence[DocTokens],
+        top_k: int = 3,
+        min_score: float = 0.0,
+        exclude: Sequence[set[str]] | None = None,
+    ) -> list[list[Suggestion]]:
+        """``suggest`` for units already analysed."""
+        model = self._ensure_model()
+        hits = self.rules.match_many(docs)
+        scores = model.predict_docs(docs) if model is not None else [{} for _ in docs]
+        support = model.meta.positives if model is not None else None
+        out = []
+        for i, doc in enumerate(docs):
+            out.append(
+                rank(
+                    doc.text,
+                    hits[i],
+                    scores[i],
+                    top_k,
+                    exclude=exclude[i] if exclude is not None else (),
+                    support=support,
+                    explain=_explainer(model, doc),
+                    min_score=min_score,
+                )
+            )
+        return out
+
+    def evaluate(
+        self,
+        coded_units: Sequence[tuple[str, set[str]]],
+        k: int = 5,
+        seed: int = 0,
+        *,
+        threshold: float = 0.5,
+        curve: Sequence[int] = (0, 25, 50, 100, 200),
+    ) -> EvaluationReport:
+        """k-fold cross-validation of tier 1, tier 2 and both on the project's own codings.
+
+        See ``kodebog.suggest.evaluate.cross_validate`` for what is counted.
+        """
+        docs = self.analyzer.analyze(t for t, _ in coded_units)
+        gold = [set(c) for _, c in coded_units]
+
+        def trainer(train: Sequence[tuple[DocTokens, set[str]]]) -> LearnedModel | None:
+            return self._train(train, min_examples=None if train else BOOTSTRAP_MIN_EXAMPLES)
+
+        return cross_validate(
+            docs,
+            gold,
+            self.rules.match_many(docs),
+            trainer,
+            k=k,
+            seed=seed,
+            threshold=threshold,
+            curve=curve,
+        )
+
+
+def _explainer(model: LearnedModel | None, doc: DocTokens) -> _Explain | None:
+    return None if model is None else _Explain(model, doc)
+
+
+class _Explain:
+    """Learned evidence for one unit, computed only when a suggestion needs it."""
+
+    def __init__(self, model: LearnedModel, doc: DocTokens) -> None:
+        self.model = model
+        self.doc = doc
+
+    def __call__(self, code: str) -> list[Evidence]:
+        return self.model.explain(self.doc, code)

@@ -1,0 +1,85 @@
+"""Combining rule hits and learned scores into ranked suggestions for one unit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+from kodebog.suggest.types import Evidence, RuleHit, Suggestion, Tier
+
+SHRINK = 5.0  # a code learned from n units keeps n / (n + SHRINK) of its learned score
+LEARNED_FLOOR = 0.2  # a calibrated learned score below this adds no tier or evidence
+MIN_SCORE = 0.05  # combined scores below this are never suggested
+
+__all__ = ["Suggestion", "calibrate", "combine", "rank"]
+
+
+def calibrate(probability: float, positives: int | None) -> float:
+    """The learned probability shrunk by the code's support.
+
+    A classifier that saw few units of a code is overconfident about it: with ``n`` positive
+    training units the score is multiplied by ``n / (n + SHRINK)`` (5 units: x0.5, 45: x0.9).
+    ``None`` (support unknown) leaves the score as it is.
+    """
+    if positives is None:
+        return probability
+    return probability * positives / (positives + SHRINK)
+
+
+def combine(rule_score: float, learned_score: float) -> float:
+    """Noisy-OR of the two tiers: ``1 - (1 - r)(1 - l)``.
+
+    Either tier alone gives its own score, agreement raises it (0.6 and 0.6 give 0.84), and a
+    confident learned score (0.9) outranks a weak keyword hit (a compound part, 0.4).
+    """
+    return 1.0 - (1.0 - rule_score) * (1.0 - learned_score)
+
+
+def rank(
+    unit_text: str,
+    rule_hits: Sequence[RuleHit],
+    learned_scores: Mapping[str, float] | None,
+    top_k: int = 3,
+    *,
+    exclude: Collection[str] = (),
+    support: Mapping[str, int] | None = None,
+    explain: Callable[[str], list[Evidence]] | None = None,
+    min_score: float = 0.0,
+) -> list[Suggestion]:
+    """The ``top_k`` codes for one unit, best first.
+
+    ``exclude`` holds codes the analyst already applied to the unit or rejected for it.
+    ``support`` maps a learned code to its positive training units (for ``calibrate``);
+    ``explain(code)`` gives the learned evidence, asked only for the suggestions returned.
+    Evidence whose offsets do not point at its words in ``unit_text`` is dropped.
+    """
+    rules = {h.code: h for h in rule_hits if h.code not in exclude}
+    learned = {
+        code: calibrate(p, support.get(code) if support is not None else None)
+        for code, p in (learned_scores or {}).items()
+        if code not in exclude
+    }
+    floor = max(min_score, MIN_SCORE)
+    scored = []
+    for code in rules.keys() | learned.keys():
+        r = rules[code].score if code in rules else 0.0
+        lv = learned.get(code, 0.0)
+        score = combine(r, lv)
+        if score >= floor:
+            scored.append((score, code, r, lv))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    out = []
+    for score, code, r, lv in scored[:top_k]:
+        tier: Tier = "learned" if r == 0 else "both" if lv >= LEARNED_FLOOR else "rules"
+        evidence = rules[code].evidence if code in rules else []
+        if tier != "rules" and explain is not None:
+            evidence = _merge(evidence, explain(code))
+        evidence = [e for e in evidence if unit_text[e.start : e.end] == e.text]
+        out.append(Suggestion(code, score, tier, evidence, r, lv))
+    return out
+
+
+def _merge(rule_evidence: list[Evidence], learned: list[Evidence]) -> list[Evidence]:
+    """Rule evidence plus the learned words it does not already cover, in text order."""
+    spans = [(e.start, e.end) for e in rule_evidence]
+    extra = [e for e in learned if not any(s < e.end and e.start < t for s, t in spans)]
+    return sorted([*rule_evidence, *extra], key=lambda e: (e.start, e.kind))

@@ -1,0 +1,328 @@
+"""Tier 1: codebook keywords matched on lemmas, inside Danish compounds and as fuzzy variants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from kodebog.codebook import Codebook
+from kodebog.suggest.nlp import Analyzer, DocTokens, get_analyzer
+from kodebog.suggest.types import Evidence, EvidenceKind, KeywordHit, RuleHit
+
+MIN_PART = 4  # shortest keyword found inside a compound
+MIN_REST = 3  # shortest other part of a compound
+FUZZY_THRESHOLD = 85.0  # rapidfuzz score (0-100) for a variant to count
+MIN_FUZZY_LEN = 6  # shortest keyword matched fuzzily as a single word
+PHRASE_SLACK = 2  # extra tokens a phrase variant may spread over
+WEIGHTS: dict[EvidenceKind, float] = {"phrase": 0.7, "exact": 0.6, "compound": 0.4, "fuzzy": 0.35}
+PHRASE_FUZZY_WEIGHT = 0.6  # a phrase variant (all its words, reordered or inflected)
+EXCLUDE_STRENGTH = 0.7  # an exclude keyword hit of weight w multiplies the score by 1 - 0.7 w
+MAX_EVIDENCE = 5  # places kept per keyword
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# words that carry no theme: not required when a phrase is matched as a variant
+FUNCTION_WORDS = _set(
+    "af at de dem den der deres det du efter eller en er et for fra han hans har have i "
+    "ind jeg jer man med men mig min mine mit når og om op os over på sig sin sine sit "
+    "skal som så til ud var ved vi vil vores være blive blev bliver kan kunne"
+)
+# derivational prefixes: "forvente" is not a compound of "vente"
+PREFIXES = _set("for fore und ind gen mis sam til fra med mod ned van over efter bort frem hen")
+# endings that make a word, not a compound: "skiftende" is not "skift" + a head
+SUFFIXES = _set(
+    "nde ende ede ete ene enes ens ets ers erne ernes rne rnes nes else elser elsen ning "
+    "ninger ningen hed heden heder lig lige ligt ligere isk iske ere est este ste"
+)
+# inflections stripped from words the lemma table lacks ("jobcentret" -> "jobcenter")
+_ENDINGS = ("ernes", "erne", "enes", "ene", "ens", "ets", "en", "et", "ne", "er", "es", "e", "s")
+_VOWELS = frozenset("aeiouyæøå")
+
+_EXACT, _COMPOUND, _FUZZY = 0, 1, 2
+_KIND: tuple[EvidenceKind, ...] = ("exact", "compound", "fuzzy")
+_NONE: tuple[tuple[int, int, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    code: str
+    keyword: str
+    exclude: bool
+    words: tuple[int, ...]  # word ids of all its words, in order
+    content: tuple[int, ...]  # distinct word ids a variant must contain
+    lemma_text: str  # content lemmas, space-joined
+    lower_text: str  # content words as written, lowercase
+
+
+class RuleMatcher:
+    """Matches a codebook's ``keywords`` and ``exclude_keywords`` in analysed units.
+
+    Keywords are lemmatized once; each distinct token form is related to the keyword words
+    once (exact lemma or form, compound part, fuzzy variant) and cached, so a unit costs one
+    dict lookup per token plus work only for the keywords it touches.
+    """
+
+    def __init__(self, codebook: Codebook, analyzer: Analyzer | None = None) -> None:
+        self.analyzer = analyzer or get_analyzer(codebook.language or "da")
+        self._forms: list[frozenset[str]] = []
+        self._word_ids: dict[tuple[str, str], int] = {}
+        self._exact: dict[str, list[int]] = {}
+        self._parts: dict[str, list[int]] = {}
+        self._fuzzy: dict[str, list[tuple[str, int]]] = {}
+        self._patterns: list[_Pattern] = []
+        self._by_word: dict[int, list[int]] = {}
+        self._cache: dict[tuple[str, str], tuple[tuple[int, int, float], ...]] = {}
+        entries = [
+            (code.id, keyword, exclude)
+            for code in codebook.walk()
+            for exclude, keywords in ((False, code.keywords), (True, code.exclude_keywords))
+            for keyword in keywords
+            if keyword.strip()
+        ]
+        docs = self.analyzer.analyze(keyword for _, keyword, _ in entries)
+        for (code_id, keyword, exclude), doc in zip(entries, docs, strict=True):
+            if len(doc):
+                self._add(code_id, keyword, exclude, doc)
+        self._heads = frozenset(form[:MIN_PART] for form in self._parts)
+
+    @property
+    def codes(self) -> list[str]:
+        """Ids of the codes that have keywords."""
+        return sorted({p.code for p in self._patterns if not p.exclude})
+
+    def _add(self, code_id: str, keyword: str, exclude: bool, doc: DocTokens) -> None:
+        words: list[int] = []
+        content: list[int] = []
+        for lower, lemma in zip(doc.lower, doc.lemma, strict=True):
+            is_content = lemma not in FUNCTION_WORDS and lower not in FUNCTION_WORDS
+            wid = self._word(lower, lemma, is_content)
+            words.append(wid)
+            if is_content and wid not in content:
+                content.append(wid)
+        if not content:
+            content = list(dict.fromkeys(words))
+        keep = [i for i, w in enumerate(words) if w in content]
+        pattern = _Pattern(
+            code=code_id,
+            keyword=keyword.strip(),
+            exclude=exclude,
+            words=tuple(words),
+            content=tuple(content),
+            lemma_text=" ".join(doc.lemma[i] for i in keep),
+            lower_text=" ".join(doc.lower[i] for i in keep),
+        )
+        index = len(self._patterns)
+        self._patterns.append(pattern)
+        for wid in pattern.content:
+            self._by_word.setdefault(wid, []).append(index)
+
+    def _word(self, lower: str, lemma: str, is_content: bool) -> int:
+        wid = self._word_ids.get((lower, lemma))
+        if wid is not None:
+            return wid
+        wid = len(self._forms)
+        self._word_ids[(lower, lemma)] = wid
+        forms = frozenset((lower, lemma))
+        self._forms.append(forms)
+        for form in forms:
+            self._exact.setdefault(form, []).append(wid)
+            if is_content and len(form) >= MIN_PART and form.isalpha():
+                self._parts.setdefault(form, []).append(wid)
+            if is_content and len(form) >= MIN_FUZZY_LEN:
+                self._fuzzy.setdefault(form[:3], []).append((form, wid))
+        return wid
+
+    # -- relating one token form to the keyword words (cached per form) --
+
+    def _relate(self, lower: str, lemma: str) -> tuple[tuple[int, int, float], ...]:
+        found: dict[int, tuple[int, float]] = {}
+
+        def add(wids: Iterable[int], kind: int, ratio: float = 100.0) -> None:
+            for wid in wids:
+                old = found.get(wid)
+                if old is None or (kind, -ratio) < (old[0], -old[1]):
+                    found[wid] = (kind, ratio)
+
+        add(self._exact.get(lemma, ()), _EXACT)
+        add(self._exact.get(lower, ()), _EXACT)
+        if len(lemma) > MIN_PART and lemma[-1] == "e":  # verb and noun: skifte ~ skift
+            add(self._exact.get(lemma[:-1], ()), _EXACT)
+        elif len(lemma) >= MIN_PART:
+            add(self._exact.get(lemma + "e", ()), _EXACT)
+        oov = lemma == lower and not self.analyzer.known(lower)
+        if oov:
+            for stem in _stems(lower):
+                add(self._exact.get(stem, ()), _EXACT)
+        if self._parts and len(lower) >= MIN_PART + MIN_REST and lower.isalpha():
+            self._compound(lower, add)
+        if oov and len(lower) >= MIN_FUZZY_LEN:
+            for form, wid in self._fuzzy.get(lower[:3], ()):
+                if abs(len(form) - len(lower)) <= 3:
+                    ratio = fuzz.ratio(form, lower, score_cutoff=FUZZY_THRESHOLD)
+                    if ratio:
+                        add((wid,), _FUZZY, ratio)
+        if not found:
+            return _NONE
+        return tuple((wid, kind, ratio) for wid, (kind, ratio) in found.items())
+
+    def _compound(self, word: str, add: _Add) -> None:
+        n = len(word)
+        parts = self._parts
+        for i in range(MIN_PART, n - MIN_REST + 1):  # keyword as modifier: sagsbehandler|skift
+            wids = parts.get(word[:i])
+            if wids and _rest_ok(word[i:]):
+                add(wids, _COMPOUND)
+        for i in range(MIN_REST, n - MIN_PART + 1):  # keyword as head: sagsbehandler|skiftet
+            head = word[i:]
+            if head[:MIN_PART] in self._heads and word[:i] not in PREFIXES:
+                wids = parts.get(head) or parts.get(self.analyzer.lemma(head))
+                if wids:
+                    add(wids, _COMPOUND)
+
+    # -- matching --
+
+    def match(self, doc: DocTokens) -> list[RuleHit]:
+        """The codes whose keywords occur in ``doc``, best first."""
+        cache = self._cache
+        places: dict[int, list[tuple[int, int, float]]] = {}
+        for i, key in enumerate(zip(doc.lower, doc.lemma, strict=True)):
+            rels = cache.get(key)
+            if rels is None:
+                rels = self._relate(*key)
+                if len(cache) > 1_000_000:
+                    cache.clear()
+                cache[key] = rels
+            for wid, kind, ratio in rels:
+                places.setdefault(wid, []).append((i, kind, ratio))
+        if not places:
+            return []
+        touched = {p for wid in places for p in self._by_word.get(wid, ())}
+        hits: dict[str, list[KeywordHit]] = {}
+        excluded: dict[str, list[KeywordHit]] = {}
+        for index in sorted(touched):
+            pattern = self._patterns[index]
+            hit = self._hit(pattern, doc, places)
+            if hit is not None:
+                (excluded if pattern.exclude else hits).setdefault(pattern.code, []).append(hit)
+        results = []
+        for code, code_hits in hits.items():
+            score = 1.0
+            for h in code_hits:
+                score *= 1.0 - h.weight
+            score = 1.0 - score
+            for h in excluded.get(code, ()):
+                score *= 1.0 - EXCLUDE_STRENGTH * h.weight
+            code_hits.sort(key=lambda h: -h.weight)
+            results.append(RuleHit(code, score, tuple(code_hits), tuple(excluded.get(code, ()))))
+        results.sort(key=lambda r: (-r.score, r.code))
+        return results
+
+    def match_many(self, docs: Iterable[DocTokens]) -> list[list[RuleHit]]:
+        """``match`` for each doc."""
+        return [self.match(doc) for doc in docs]
+
+    def match_texts(self, texts: Iterable[str]) -> list[list[RuleHit]]:
+        """Analyse and match raw unit texts."""
+        return self.match_many(self.analyzer.analyze(texts))
+
+    def _hit(
+        self, p: _Pattern, doc: DocTokens, places: dict[int, list[tuple[int, int, float]]]
+    ) -> KeywordHit | None:
+        if any(wid not in places for wid in p.content):
+            return None
+        if len(p.words) == 1:
+            found = places[p.words[0]]
+            kind = min(k for _, k, _ in found)
+            ratio = max(r for _, k, r in found if k == kind)
+            weight = WEIGHTS[_KIND[kind]] * (ratio / 100.0 if kind == _FUZZY else 1.0)
+            spans = [(i, i) for i, _, _ in found]
+            return _keyword_hit(p.keyword, _KIND[kind], weight, doc, spans)
+        spans = self._phrase_spans(p, doc)
+        if spans:
+            return _keyword_hit(p.keyword, "phrase", WEIGHTS["phrase"], doc, spans)
+        best = 0.0
+        spans = []
+        for a, b in _windows(p.content, places, len(p.words) + PHRASE_SLACK):
+            lemmas = " ".join(w for w in doc.lemma[a : b + 1] if w not in FUNCTION_WORDS)
+            lowers = " ".join(w for w in doc.lower[a : b + 1] if w not in FUNCTION_WORDS)
+            score = max(
+                fuzz.token_set_ratio(p.lemma_text, lemmas),
+                fuzz.token_set_ratio(p.lower_text, lowers),
+            )
+            if score >= FUZZY_THRESHOLD:
+                best = max(best, score)
+                spans.append((a, b))
+        if not spans:
+            return None
+        return _keyword_hit(p.keyword, "fuzzy", PHRASE_FUZZY_WEIGHT * best / 100.0, doc, spans)
+
+    def _phrase_spans(self, p: _Pattern, doc: DocTokens) -> list[tuple[int, int]]:
+        forms = [self._forms[w] for w in p.words]
+        m = len(forms)
+        spans = []
+        for s in range(len(doc) - m + 1):
+            if all(doc.lemma[s + j] in forms[j] or doc.lower[s + j] in forms[j] for j in range(m)):
+                spans.append((s, s + m - 1))
+        return spans
+
+
+class _Add(Protocol):
+    """The callback that records a relation of a token form to keyword words."""
+
+    def __call__(self, wids: Iterable[int], kind: int, ratio: float = 100.0) -> None: ...
+
+
+def _rest_ok(rest: str) -> bool:
+    """Whether what follows a modifier is a word (a head), not an inflection or suffix."""
+    options = [rest, rest[1:]] if rest[:1] in ("s", "e") else [rest]
+    return any(len(o) >= MIN_REST and o not in SUFFIXES for o in options)
+
+
+def _stems(word: str) -> list[str]:
+    """Possible base forms of a word the lemma table lacks: endings off, -er restored."""
+    stems = []
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_PART:
+            stem = word[: -len(ending)]
+            stems.append(stem)
+            if stem[-1] == "r" and stem[-2] not in _VOWELS:  # centr(et) -> center
+                stems.append(stem[:-1] + "er")
+    return stems
+
+
+def _windows(
+    content: Sequence[int], places: dict[int, list[tuple[int, int, float]]], max_span: int
+) -> list[tuple[int, int]]:
+    """Minimal token windows containing every content word, at most ``max_span`` long."""
+    events = sorted((i, wid) for wid in content for i, _, _ in places[wid])
+    counts: dict[int, int] = {}
+    windows: dict[tuple[int, int], None] = {}
+    left = 0
+    for pos, wid in events:
+        counts[wid] = counts.get(wid, 0) + 1
+        if len(counts) < len(content):
+            continue
+        while counts[events[left][1]] > 1:
+            counts[events[left][1]] -= 1
+            left += 1
+        if pos - events[left][0] + 1 <= max_span:
+            windows[(events[left][0], pos)] = None
+    return list(windows)
+
+
+def _keyword_hit(
+    keyword: str, kind: EvidenceKind, weight: float, doc: DocTokens, spans: list[tuple[int, int]]
+) -> KeywordHit:
+    evidence = tuple(
+        Evidence(
+            doc.start[a], doc.end[b], doc.text[doc.start[a] : doc.end[b]], kind, keyword, weight
+        )
+        for a, b in spans[:MAX_EVIDENCE]
+    )
+    return KeywordHit(keyword, kind, weight, evidence)

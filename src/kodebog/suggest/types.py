@@ -1,0 +1,83 @@
+"""Value types shared by the suggestion tiers: evidence, rule hits, suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Tier = Literal["rules", "learned", "both"]
+# how a word supports a code: exact lemma, exact phrase, compound part, fuzzy variant, or
+# (tier 2) a word the classifier weighs towards the code
+EvidenceKind = Literal["exact", "phrase", "compound", "fuzzy", "learned"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Words of the unit that support a suggestion: ``text == unit_text[start:end]``.
+
+    ``keyword`` is the codebook keyword matched (rules) or None (learned); ``weight`` is the
+    word's share of the score (rules: the hit weight; learned: its logit contribution).
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: EvidenceKind
+    keyword: str | None = None
+    weight: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordHit:
+    """One codebook keyword found in a unit: its best kind and weight, all its places."""
+
+    keyword: str
+    kind: EvidenceKind
+    weight: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """Tier 1's result for one code in one unit.
+
+    ``score`` combines the keyword hits (noisy-OR of their weights) and is then lowered by
+    every ``exclude_keywords`` hit in ``excluded``.
+    """
+
+    code: str
+    score: float
+    hits: tuple[KeywordHit, ...]
+    excluded: tuple[KeywordHit, ...] = ()
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        """The matched words, in text order."""
+        return sorted((e for h in self.hits for e in h.evidence), key=lambda e: e.start)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A code suggested for a unit, with the tier(s) behind it and the words that show why."""
+
+    code: str
+    score: float
+    tier: Tier
+    evidence: list[Evidence] = field(default_factory=list)
+    rule_score: float = 0.0
+    learned_score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the shape stored with a Suggestion row)."""
+        return {
+            "code": self.code,
+            "score": round(self.score, 4),
+            "tier": self.tier,
+            "rule_score": round(self.rule_score, 4),
+            "learned_score": round(self.learned_score, 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }

@@ -135,7 +135,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             text_columns=args.text_column or None, attribute_columns=args.attribute or None,
             roles=roles or None,
         )
-        if names is not None or args.pseudonymise:
+        if args.pseudonymise:
             from kodebog.pseudonymise import pseudonymise_source
 
             parsed = pseudonymise_source(parsed, names)
@@ -338,6 +338,55 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from kodebog.audit import AuditSettings, run_audit
+
+    if not 0 < args.similarity <= 100:
+        raise ProjectError(f"--similarity {args.similarity}: give a percentage from 1 to 100")
+    with _project(args) as store, store.read() as session:
+        findings = run_audit(session, AuditSettings(similarity=args.similarity))
+    if args.json:
+        _print_json([f.to_dict() for f in findings])
+        return 0
+    if not findings:
+        print("no inconsistencies found")
+        return 0
+    for finding in findings:
+        print(f"[{finding.kind}] {finding.message}")
+        if finding.units and finding.kind not in ("near_duplicate", "exclude_keyword"):
+            print(f"    units: {', '.join(map(str, finding.units))}")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(
+        {f.kind: sum(g.kind == f.kind for g in findings) for f in findings}.items()))
+    print(f"{len(findings)} findings ({kinds})")
+    return 0
+
+
+def cmd_privacy_scan(args: argparse.Namespace) -> int:
+    from kodebog.privacy import describe, find_personal_data, load_names
+    from kodebog.queries import list_sources
+
+    names = load_names(args.names) if args.names else None
+    found = []
+    with _project(args) as store, store.read() as session:
+        from kodebog.queries import find_source, list_units
+
+        for info in list_sources(session):
+            for unit in list_units(session, find_source(session, info.name)):
+                for hit in find_personal_data(unit.text, names):
+                    found.append({"source": info.name, "unit": unit.ordinal, "kind": hit.kind,
+                                  "start": hit.start, "end": hit.end,
+                                  "description": describe(hit)})
+    if args.json:
+        _print_json(found)
+    else:
+        for item in found:
+            print(f"{item['source']}#{item['unit']} [{item['start']}:{item['end']}] "
+                  f"{item['description']}")
+        print(f"{len(found)} possible personal data found" if found else
+              "no personal data found")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from kodebog.queries import project_stats
 
@@ -484,6 +533,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--coders", required=True, metavar="A,B[,C...]")
     sub.add_argument("--code", action="append", metavar="C", help="only this code (repeat)")
     sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("audit", cmd_audit, "consistency audit: near-duplicates coded differently, "
+                  "single-coder codes, excluded words, drift, unused codes")
+    _add_project(sub)
+    sub.add_argument("--similarity", type=float, default=90.0, metavar="PERCENT",
+                     help="near-duplicate threshold (rapidfuzz token_set_ratio, default 90)")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    privacy = command("privacy", lambda _a: _usage(privacy), "personal data in a project")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command", metavar="ACTION")
+    sub = command("scan", cmd_privacy_scan, "list CPR numbers, phone numbers, e-mails and "
+                  "listed names still in the project's text", privacy_commands)
+    _add_project(sub)
+    sub.add_argument("--names", metavar="NAMES.yaml", help="real names to look for")
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("stats", cmd_stats, "counts of sources, units and codings")

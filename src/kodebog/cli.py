@@ -65,6 +65,29 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    from kodebog.tui import run
+
+    run(args.project, args.coder)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kodebog.demo import build_demo, demo_path
+
+    path = demo_path()
+    if not path.exists():
+        print(f"building the demo project at {path} ...", file=sys.stderr)
+    build_demo(path)
+    if args.no_open:
+        print(path)
+        return 0
+    from kodebog.tui import run
+
+    run(str(path), args.coder)
+    return 0
+
+
 def cmd_codebook_validate(args: argparse.Namespace) -> int:
     from kodebog.codebook import validate_codebook_file
 
@@ -435,6 +458,15 @@ def build_parser() -> argparse.ArgumentParser:
                                                          description=help_text)
         sub.set_defaults(handler=handler)
         return sub
+
+    sub = command("open", cmd_open, "open the coding workspace (the TUI) on a project")
+    _add_project(sub)
+    sub.add_argument("--coder", help="your name as coder (asked once and remembered if left out)")
+
+    sub = command("demo", cmd_demo, "build the example project once and open it")
+    sub.add_argument("--coder", help="your name as coder (asked once and remembered if left out)")
+    sub.add_argument("--no-open", action="store_true",
+                     help="only build the demo project and print its path")
 
     sub = command("init", cmd_init, "create a project with a codebook")
     _add_project(sub)

@@ -67,3 +67,22 @@ def test_demo_is_built_once(demo: Path) -> None:
     stamp = demo.stat().st_mtime_ns
     assert build_demo(demo) == demo
     assert demo.stat().st_mtime_ns == stamp
+
+
+def test_demo_has_two_coders_with_honest_disagreement(demo: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kodebog.cli import main
+
+    assert main(["agree", str(demo), "--coders", "anna,bo", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sources"] == ["fokusgruppe_borgere_aarhus", "interview_sagsbehandler",
+                               "survey_kommentarer"]
+    kappas = [row["kappa"]["anna|bo"] for row in data["codes"]]
+    assert len(kappas) == 12 and all(k is not None and 0.5 < k <= 1 for k in kappas)
+    assert 0.7 < data["overall"]["alpha"] < 0.95
+    assert main(["disagreements", str(demo), "--coders", "anna,bo", "--json"]) == 0
+    disputed = json.loads(capsys.readouterr().out)
+    assert len(disputed) > 20
+    assert all(d["has_code"]["anna"] != d["has_code"]["bo"] for d in disputed)

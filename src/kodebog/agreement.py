@@ -26,7 +26,7 @@ __all__ = [
 
 Level: TypeAlias = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights: TypeAlias = Literal["linear", "quadratic"]
-ReliabilityData: TypeAlias = Sequence[Sequence[Hashable]] | npt.NDArray[Any]
+ReliabilityData: TypeAlias = Sequence[Sequence[Hashable] | npt.NDArray[Any]] | npt.NDArray[Any]
 """Rows are coders, columns are units; ``None`` (or a float NaN) marks a missing value."""
 
 _IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -117,7 +117,10 @@ def _encode(data: ReliabilityData, order: Sequence[Hashable] | None = None) -> _
     for row in rows:
         if isinstance(row, str | bytes):
             raise ValueError("each coder must be a sequence of values, not a string")
-    lengths = sorted({len(row) for row in rows})
+    try:
+        lengths = sorted({len(row) for row in rows})
+    except TypeError:
+        raise ValueError("each coder must be a sequence of values") from None
     if len(lengths) > 1:
         raise ValueError(f"coders have different numbers of units: {lengths}")
     n_units = lengths[0] if lengths else 0
@@ -130,7 +133,10 @@ def _encode(data: ReliabilityData, order: Sequence[Hashable] | None = None) -> _
     index.update((value, i) for i, value in enumerate(categories))
     codes = np.empty((len(rows), n_units), dtype=np.int64)
     for i, row in enumerate(rows):
-        codes[i] = np.fromiter(map(index.__getitem__, row), dtype=np.int64, count=n_units)
+        try:
+            codes[i] = np.fromiter(map(index.__getitem__, row), dtype=np.int64, count=n_units)
+        except KeyError:  # a NaN object not met before (NaN != NaN), as numpy rows yield
+            codes[i] = [-1 if _is_missing(value) else index[value] for value in row]
     return _Coded(codes, categories, ordered)
 
 

@@ -104,7 +104,8 @@ def cmd_codebook_update(args: argparse.Namespace) -> int:
     from kodebog.project import update_codebook
 
     with _project(args) as store:
-        update = update_codebook(store, args.file, coder=_coder(args))
+        update = update_codebook(store, args.file, coder=_coder(args),
+                                 base_version=args.base_version)
     if update.unchanged:
         print("codebook unchanged")
         return 0
@@ -410,6 +411,41 @@ def cmd_privacy_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    from kodebog.queries import list_events
+
+    with _project(args) as store, store.read() as session:
+        events = list_events(session, coder=args.coder, since=args.since, limit=args.limit)
+    if args.json:
+        _print_json([e.to_dict() for e in events])
+        return 0
+    for event in events:
+        what = f"{event.entity} {event.entity_id}" if event.entity_id else event.entity
+        print(f"{event.at[:19]}  {event.coder or '-':<12} {event.action:<18} {what}")
+    return 0
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from kodebog.store.engine import safe_url
+    from kodebog.transfer import copy_project
+
+    result = copy_project(args.source, args.target)
+    rows = ", ".join(f"{n} {t}" for t, n in result.counts.items() if n)
+    print(f"copied to {safe_url(result.target) if '://' in result.target else result.target}")
+    print(f"rows: {rows}")
+    print(f"content sha256 {result.sha256} (same on both sides)")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from kodebog.transfer import backup_project
+
+    result = backup_project(args.project, args.destination)
+    print(f"backup written to {result.target}: {sum(result.counts.values())} rows, "
+          f"content sha256 {result.sha256}")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from kodebog.queries import project_stats
 
@@ -508,6 +544,8 @@ def build_parser() -> argparse.ArgumentParser:
                   codebook_commands)
     _add_project(sub)
     sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--base-version", type=int, metavar="N",
+                     help="refuse if the project's codebook is no longer version N")
     sub.add_argument("--coder", help="your name as coder (for the log)")
     sub = command("show", cmd_codebook_show, "print the project's current codebook",
                   codebook_commands)
@@ -581,6 +619,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project(sub)
     sub.add_argument("--names", metavar="NAMES.yaml", help="real names to look for")
     sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("log", cmd_log, "the audit trail: who changed what, when")
+    _add_project(sub)
+    sub.add_argument("--coder", help="only this coder's actions")
+    sub.add_argument("--since", metavar="DATE", help="from this date or date-time (UTC)")
+    sub.add_argument("--limit", type=int, metavar="N", help="only the last N events")
+    sub.add_argument("--json", action="store_true", help="print JSON with before and after")
+
+    sub = command("copy", cmd_copy, "copy a project to a new file or database, verified")
+    sub.add_argument("source", metavar="SOURCE_PROJECT")
+    sub.add_argument("target", metavar="TARGET", help="new project file or database URL")
+
+    sub = command("backup", cmd_backup, "a consistent copy of a project while coders work")
+    _add_project(sub)
+    sub.add_argument("destination", metavar="DEST", help="new backup file (or database URL)")
 
     sub = command("stats", cmd_stats, "counts of sources, units and codings")
     _add_project(sub)

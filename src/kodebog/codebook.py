@@ -464,7 +464,7 @@ class _Parser:
         elif value is not None and not _LANGUAGE.fullmatch(value):
             self.report(
                 fields["language"][1],
-                f"language '{value}' is not a two-letter "
+                f"language '{_short(value)}' is not a two-letter "
                 "ISO 639-1 code in lowercase; write e.g. language: da",
             )
         return value or ""
@@ -530,7 +530,7 @@ class _Parser:
         return value
 
     def label(self, node: Node, fields: dict[str, tuple[Node, Node]], code_id: str) -> str:
-        name = f"code '{code_id}'" if code_id else "code"
+        name = f"code '{_short(code_id)}'" if code_id else "code"
         if "label" not in fields:
             self.report(node, f"{name} has no 'label'; add e.g. label: Mødet med sagsbehandleren")
             return ""
@@ -555,7 +555,7 @@ class _Parser:
         if not _COLOR.fullmatch(lower):
             self.report(
                 node,
-                f"color '{value}' is not a hex colour; write #rgb or #rrggbb "
+                f"color '{_short(value)}' is not a hex colour; write #rgb or #rrggbb "
                 'in quotes, e.g. color: "#1f77b4"',
             )
             return None
@@ -719,9 +719,15 @@ def _scalar_text(node: ScalarNode) -> str:
     return unicodedata.normalize("NFC", str(node.value)).strip()
 
 
+def _short(value: str, limit: int = 40) -> str:
+    """A value as shown in a message: on one line and at most ``limit`` characters."""
+    text = " ".join(value.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _unknown_field(name: str, known: tuple[str, ...]) -> str:
     """'unknown field' with where it belongs or a close known field."""
-    message = f"unknown field '{name}'"
+    message = f"unknown field '{_short(name)}'"
     if known == TOP_FIELDS and name in CODE_FIELDS:
         return message + " at the top level; it belongs inside a code under 'codes'"
     if known == CODE_FIELDS and name in TOP_FIELDS:
@@ -736,7 +742,7 @@ def _unknown_field(name: str, known: tuple[str, ...]) -> str:
 def _bad_slug(what: str, value: str) -> str:
     """Why an id is not a slug, with a suggestion when one can be made."""
     message = (
-        f"{what} '{value}' is not a valid id; use lowercase letters a-z, digits and _, "
+        f"{what} '{_short(value)}' is not a valid id; use lowercase letters a-z, digits and _, "
         "starting with a letter"
     )
     suggestion = _slugify(value)
@@ -754,7 +760,7 @@ def _slugify(value: str) -> str:
 def _bad_key(value: str) -> str | None:
     """Why a hotkey is not allowed, or None."""
     if len(value) != 1:
-        return f"hotkey '{value}' must be exactly one character"
+        return f"hotkey '{_short(value)}' must be exactly one character"
     if value in RESERVED_KEYS:
         reserved = ", ".join(sorted(RESERVED_KEYS))
         return f"hotkey '{value}' is reserved by kodebog ({reserved}); choose another"

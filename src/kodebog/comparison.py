@@ -1,8 +1,10 @@
 """Project-level coder comparison: per-code agreement tables and the disagreements behind them.
 
-Which sources count: a source is compared when every chosen coder has coded it, that is, has
-marked it done or has at least one coding in it. All units of those sources are compared
-(a unit none of the coders coded counts as agreement on absence).
+Which units count: a source is compared when every chosen coder has coded it, that is, has
+marked it done or has at least one coding in it. Coders work through a source in order, so a
+coder who has not marked a source done is taken to have read it up to the last unit they
+coded; the units compared are those every chosen coder has read (a unit none of them coded
+counts as agreement on absence).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kodebog.agreement import Stat, cohen_kappa, krippendorff_alpha, percent_agreement
@@ -21,7 +23,8 @@ from kodebog.errors import ProjectError
 from kodebog.store.models import Code, Coder, Coding, Source, SourceStatus, Unit
 
 RULE = ("a source counts when every chosen coder has marked it done or coded at least one "
-        "unit in it; all units of such sources are compared")
+        "unit in it; its units are compared up to the last unit every coder has read "
+        "(all units once marked done, else up to the last unit each coded)")
 
 
 def _value(stat: Stat) -> float | None:
@@ -118,24 +121,31 @@ def resolve_scope(
         candidates = {all_sources[s] for s in sources}
     else:
         candidates = set(all_sources.values())
-    coded_by: dict[int, set[int]] = {}
-    rows = session.execute(
-        select(Unit.source_id, Coding.coder_id)
+    coder_ids = set(found.values())
+    read_up_to: dict[int, dict[int, int]] = {}  # source -> coder -> last ordinal read
+    for source_id, coder, last in session.execute(
+        select(Unit.source_id, Coding.coder_id, func.max(Unit.ordinal))
         .join(Coding, Coding.unit_id == Unit.id)
-        .where(Coding.coder_id.in_(found.values()))
-        .distinct()
-    ).all()
-    rows += session.execute(
+        .where(Coding.coder_id.in_(coder_ids))
+        .group_by(Unit.source_id, Coding.coder_id)
+    ).all():
+        read_up_to.setdefault(source_id, {})[coder] = last
+    for source_id, coder in session.execute(
         select(SourceStatus.source_id, SourceStatus.coder_id)
-        .where(SourceStatus.coder_id.in_(found.values()))
-    ).all()
-    for source_id, coder in rows:
-        coded_by.setdefault(source_id, set()).add(coder)
-    shared = {sid for sid in candidates if coded_by.get(sid, set()) >= set(found.values())}
+        .where(SourceStatus.coder_id.in_(coder_ids))
+    ).all():
+        read_up_to.setdefault(source_id, {})[coder] = 1 << 30
+    shared = {
+        sid: min(read_up_to[sid].values()) for sid in candidates
+        if set(read_up_to.get(sid, {})) >= coder_ids
+    }
     names = {sid: name for name, sid in all_sources.items() if sid in shared}
-    unit_ids = list(session.scalars(
-        select(Unit.id).where(Unit.source_id.in_(shared)).order_by(Unit.source_id, Unit.ordinal)
-    )) if shared else []
+    unit_ids: list[int] = []
+    for sid in sorted(shared):
+        unit_ids += session.scalars(
+            select(Unit.id).where(Unit.source_id == sid, Unit.ordinal <= shared[sid])
+            .order_by(Unit.ordinal)
+        )
     code_rows = session.execute(
         select(Code.id, Code.label).where(Code.retired.is_(False)).order_by(Code.position)
     ).all()
@@ -166,8 +176,9 @@ def presence(session: Session, scope: Scope) -> dict[str, np.ndarray]:
     )
     for unit_id, code_id, coder_id in session.execute(query):
         matrix = matrices.get(code_id)
-        if matrix is not None:
-            matrix[row[coder_id], column[unit_id]] = 1
+        index = column.get(unit_id)
+        if matrix is not None and index is not None:
+            matrix[row[coder_id], index] = 1
     return matrices
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from kodebog.codebook import Codebook, load_codebook, parse_codebook
 from kodebog.coding import coder_id
-from kodebog.errors import ProjectError
+from kodebog.errors import ConflictError, ProjectError
 from kodebog.store import Store, open_project
+from kodebog.store.engine import remove_sqlite_files
 from kodebog.store.models import (
     Code,
     CodebookVersion,
@@ -58,12 +59,6 @@ def init_project(project: str | Path, codebook_path: str | Path, coder: str | No
     return store
 
 
-def remove_sqlite_files(path: Path) -> None:
-    """Delete a SQLite project file and its WAL and shared-memory files."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 def current_codebook(session: Session) -> Codebook:
     """The project's codebook: the newest stored version."""
     version = session.scalars(
@@ -75,13 +70,30 @@ def current_codebook(session: Session) -> Codebook:
 
 
 def update_codebook(
-    store: Store, codebook_path: str | Path, coder: str | None = None
+    store: Store,
+    codebook_path: str | Path,
+    coder: str | None = None,
+    base_version: int | None = None,
 ) -> CodebookUpdate:
-    """Store a new codebook version, following ``replaces``; refuse to drop used codes."""
+    """Store a new codebook version, following ``replaces``; refuse to drop used codes.
+
+    With ``base_version`` (the version the editor started from), the update is refused with
+    a ConflictError when someone else stored a newer version in the meantime.
+    """
     codebook_file = Path(codebook_path)
     codebook = load_codebook(codebook_file)
     text = codebook_file.read_text(encoding="utf-8-sig")
     with store.write() as session:
+        if base_version is not None:
+            latest = session.scalars(
+                select(CodebookVersion).order_by(CodebookVersion.id.desc()).limit(1)
+            ).first()
+            if latest is not None and latest.id != base_version:
+                raise ConflictError(
+                    f"{codebook_file.name}: the project's codebook is now version {latest.id} "
+                    f"(by {latest.created_by or 'someone'}), not version {base_version} that "
+                    "you started from; merge their changes into your file and try again"
+                )
         return _sync_codebook(session, codebook, text, codebook_file.name, coder)
 
 

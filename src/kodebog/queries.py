@@ -256,3 +256,54 @@ def project_stats(session: Session) -> ProjectStats:
         by_code=by_code,
         by_kind=by_kind,
     )
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """One entry of the audit trail."""
+
+    id: int
+    at: str
+    coder: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    before: Any
+    after: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return asdict(self)
+
+
+def list_events(session: Session, coder: str | None = None, since: str | None = None,
+                limit: int | None = None) -> list[EventInfo]:
+    """The audit trail, oldest first; ``since`` is an ISO date or date-time (UTC if naive)."""
+    from datetime import UTC, datetime
+
+    from kodebog.store.models import Event
+
+    query = select(Event, Coder.name).outerjoin(Coder, Coder.id == Event.coder_id)
+    if coder is not None:
+        query = query.where(Coder.name == coder)
+    if since is not None:
+        try:
+            moment = datetime.fromisoformat(since)
+        except ValueError:
+            raise ProjectError(
+                f"--since {since}: write a date or date-time like 2026-11-22 or "
+                "2026-11-22T09:30") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        query = query.where(Event.at >= moment)
+    query = query.order_by(Event.id)
+    if limit is not None:
+        query = query.order_by(None).order_by(Event.id.desc()).limit(limit)
+    rows = session.execute(query).all()
+    if limit is not None:
+        rows = rows[::-1]
+    return [
+        EventInfo(event.id, event.at.isoformat(), name, event.action, event.entity,
+                  event.entity_id, event.before, event.after)
+        for event, name in rows
+    ]

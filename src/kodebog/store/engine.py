@@ -83,6 +83,8 @@ class Store:
         self.read_engine = (
             _make_engine(url, immediate=False) if self.is_sqlite else self.write_engine
         )
+        self.upgraded_from: str | None = None
+        self.backup_path: Path | None = None
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -141,6 +143,35 @@ def upgrade(store: Store) -> None:
         conn.commit()
 
 
+def known_revisions() -> set[str]:
+    """The revision ids of the shipped migrations (files are named ``NNNN_*.py``)."""
+    folder = Path(__file__).parent / "migrations" / "versions"
+    return {p.name.split("_", 1)[0] for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py")}
+
+
+def _backup_before_upgrade(store: Store, revision: str) -> Path:
+    """Copy an older SQLite project next to itself before its schema is upgraded."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    path = Path(str(store.url.database))
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.backup-schema-{revision}-{stamp}")
+    raw = store.write_engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        assert isinstance(source, sqlite3.Connection)
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+        target.chmod(0o600)
+    finally:
+        raw.close()
+    return target
+
+
 def open_project(project: str | Path, *, create: bool = False) -> Store:
     """Open (or with ``create``, make) a project and migrate it to the newest schema.
 
@@ -171,13 +202,30 @@ def open_project(project: str | Path, *, create: bool = False) -> Store:
             raise ProjectError(f"{name}: no kodebog project here; create one with `kodebog init`")
         if revision is not None and create:
             raise ProjectError(f"{name}: already holds a kodebog project")
+        if revision is not None and revision not in known_revisions():
+            raise ProjectError(
+                f"{name}: made by a newer kodebog (schema {revision}); upgrade kodebog to open it"
+            )
         if revision != SCHEMA_HEAD:
+            if revision is not None and store.is_sqlite:
+                store.backup_path = _backup_before_upgrade(store, revision)
+            store.upgraded_from = revision
             upgrade(store)
     except DBAPIError as error:
         store.dispose()
+        if create and store.is_sqlite:
+            remove_sqlite_files(Path(str(url.database)))
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise ProjectError(f"{name}: cannot open the database ({reason})") from None
-    except Exception:
+    except BaseException:
         store.dispose()
+        if create and store.is_sqlite:
+            remove_sqlite_files(Path(str(url.database)))
         raise
     return store
+
+
+def remove_sqlite_files(path: Path) -> None:
+    """Delete a SQLite project file and its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -77,6 +78,7 @@ class RuleMatcher:
         self._fuzzy: dict[str, list[tuple[str, int]]] = {}
         self._patterns: list[_Pattern] = []
         self._by_word: dict[int, list[int]] = {}
+        self._indexed: set[int] = set()
         self._cache: dict[tuple[str, str], tuple[tuple[int, int, float], ...]] = {}
         entries = [
             (code.id, keyword, exclude)
@@ -97,17 +99,20 @@ class RuleMatcher:
         return sorted({p.code for p in self._patterns if not p.exclude})
 
     def _add(self, code_id: str, keyword: str, exclude: bool, doc: DocTokens) -> None:
-        words: list[int] = []
-        content: list[int] = []
-        for lower, lemma in zip(doc.lower, doc.lemma, strict=True):
-            is_content = lemma not in FUNCTION_WORDS and lower not in FUNCTION_WORDS
-            wid = self._word(lower, lemma, is_content)
-            words.append(wid)
-            if is_content and wid not in content:
-                content.append(wid)
-        if not content:
-            content = list(dict.fromkeys(words))
-        keep = [i for i, w in enumerate(words) if w in content]
+        words = [
+            self._word(lower, lemma) for lower, lemma in zip(doc.lower, doc.lemma, strict=True)
+        ]
+        keep = [
+            i
+            for i, (lower, lemma) in enumerate(zip(doc.lower, doc.lemma, strict=True))
+            if lemma not in FUNCTION_WORDS and lower not in FUNCTION_WORDS
+        ]
+        # a keyword of function words only ("ikke") is matched exactly, never inside words
+        full_words = bool(keep)
+        keep = keep or list(range(len(words)))
+        content = list(dict.fromkeys(words[i] for i in keep))
+        for wid in content:
+            self._index(wid, is_content=full_words)
         pattern = _Pattern(
             code=code_id,
             keyword=keyword.strip(),
@@ -122,21 +127,25 @@ class RuleMatcher:
         for wid in pattern.content:
             self._by_word.setdefault(wid, []).append(index)
 
-    def _word(self, lower: str, lemma: str, is_content: bool) -> int:
+    def _word(self, lower: str, lemma: str) -> int:
         wid = self._word_ids.get((lower, lemma))
-        if wid is not None:
-            return wid
-        wid = len(self._forms)
-        self._word_ids[(lower, lemma)] = wid
-        forms = frozenset((lower, lemma))
-        self._forms.append(forms)
-        for form in forms:
+        if wid is None:
+            wid = len(self._forms)
+            self._word_ids[(lower, lemma)] = wid
+            self._forms.append(frozenset((lower, lemma)))
+        return wid
+
+    def _index(self, wid: int, is_content: bool) -> None:
+        """Make a keyword word findable: exactly, and (content words) in compounds, fuzzily."""
+        if wid in self._indexed:
+            return
+        self._indexed.add(wid)
+        for form in self._forms[wid]:
             self._exact.setdefault(form, []).append(wid)
             if is_content and len(form) >= MIN_PART and form.isalpha():
                 self._parts.setdefault(form, []).append(wid)
             if is_content and len(form) >= MIN_FUZZY_LEN:
                 self._fuzzy.setdefault(form[:3], []).append((form, wid))
-        return wid
 
     # -- relating one token form to the keyword words (cached per form) --
 
@@ -190,15 +199,17 @@ class RuleMatcher:
     def match(self, doc: DocTokens) -> list[RuleHit]:
         """The codes whose keywords occur in ``doc``, best first."""
         cache = self._cache
+        keys = list(zip(doc.lower, doc.lemma, strict=True))
+        found = list(map(cache.get, keys))
+        if None in found:
+            if len(cache) > 1_000_000:
+                cache.clear()
+            for i, rels in enumerate(found):
+                if rels is None:
+                    found[i] = cache[keys[i]] = self._relate(*keys[i])
         places: dict[int, list[tuple[int, int, float]]] = {}
-        for i, key in enumerate(zip(doc.lower, doc.lemma, strict=True)):
-            rels = cache.get(key)
-            if rels is None:
-                rels = self._relate(*key)
-                if len(cache) > 1_000_000:
-                    cache.clear()
-                cache[key] = rels
-            for wid, kind, ratio in rels:
+        for i in compress(range(len(found)), found):
+            for wid, kind, ratio in found[i] or ():
                 places.setdefault(wid, []).append((i, kind, ratio))
         if not places:
             return []
@@ -243,7 +254,7 @@ class RuleMatcher:
             weight = WEIGHTS[_KIND[kind]] * (ratio / 100.0 if kind == _FUZZY else 1.0)
             spans = [(i, i) for i, _, _ in found]
             return _keyword_hit(p.keyword, _KIND[kind], weight, doc, spans)
-        spans = self._phrase_spans(p, doc)
+        spans = self._phrase_spans(p, doc, places)
         if spans:
             return _keyword_hit(p.keyword, "phrase", WEIGHTS["phrase"], doc, spans)
         best = 0.0
@@ -262,12 +273,23 @@ class RuleMatcher:
             return None
         return _keyword_hit(p.keyword, "fuzzy", PHRASE_FUZZY_WEIGHT * best / 100.0, doc, spans)
 
-    def _phrase_spans(self, p: _Pattern, doc: DocTokens) -> list[tuple[int, int]]:
+    def _phrase_spans(
+        self, p: _Pattern, doc: DocTokens, places: dict[int, list[tuple[int, int, float]]]
+    ) -> list[tuple[int, int]]:
+        """Places where all the keyword's words stand in order (lemma or form)."""
         forms = [self._forms[w] for w in p.words]
-        m = len(forms)
+        m, n = len(forms), len(doc)
+        anchor = p.words.index(p.content[0])
         spans = []
-        for s in range(len(doc) - m + 1):
-            if all(doc.lemma[s + j] in forms[j] or doc.lower[s + j] in forms[j] for j in range(m)):
+        for i, kind, _ in places[p.content[0]]:
+            s = i - anchor
+            if (
+                kind == _EXACT
+                and 0 <= s <= n - m
+                and all(
+                    doc.lemma[s + j] in forms[j] or doc.lower[s + j] in forms[j] for j in range(m)
+                )
+            ):
                 spans.append((s, s + m - 1))
         return spans
 

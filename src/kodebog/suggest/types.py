@@ -11,7 +11,7 @@ Tier = Literal["rules", "learned", "both"]
 EvidenceKind = Literal["exact", "phrase", "compound", "fuzzy", "learned"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evidence:
     """Words of the unit that support a suggestion: ``text == unit_text[start:end]``.
 
@@ -31,7 +31,7 @@ class Evidence:
         return asdict(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KeywordHit:
     """One codebook keyword found in a unit: its best kind and weight, all its places."""
 
@@ -41,7 +41,7 @@ class KeywordHit:
     evidence: tuple[Evidence, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RuleHit:
     """Tier 1's result for one code in one unit.
 

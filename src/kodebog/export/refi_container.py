@@ -1,0 +1,114 @@
+"""Opening a .qdpx (checked ZIP) or a bare .qde, and reading its internal files safely."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+from xml.etree.ElementTree import Element
+
+from kodebog.errors import SourceError
+from kodebog.safety import MAX_TEXT_BYTES, check_text_size, check_zip, parse_xml
+
+INTERNAL = "internal:"
+
+
+class Container:
+    """A REFI project file: its project.qde and the files in ``sources/``.
+
+    A .qdpx is checked with :func:`kodebog.safety.check_zip` before anything is read. A bare
+    .qde reads internal files from a ``sources`` folder beside it, if there is one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.archive: zipfile.ZipFile | None = None
+        self.entries: dict[str, zipfile.ZipInfo] = {}
+        self.folder = path.parent / "sources"
+
+    def __enter__(self) -> Container:
+        if not self.path.exists():
+            raise SourceError(f"{self.path}: no such file")
+        if self.path.suffix.lower() == ".qdpx" or zipfile.is_zipfile(self.path):
+            check_zip(self.path)
+            try:
+                self.archive = zipfile.ZipFile(self.path)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise SourceError(f"{self.path}: cannot be read as a .qdpx ({exc})") from exc
+            self.entries = {
+                info.filename.replace("\\", "/").lower(): info
+                for info in self.archive.infolist()
+                if not info.is_dir()
+            }
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    @property
+    def is_bare(self) -> bool:
+        """Whether this is a bare .qde without the ZIP around it."""
+        return self.archive is None
+
+    def project_root(self) -> Element:
+        """The parsed project.qde."""
+        if self.archive is None:
+            check_text_size(self.path)
+            return parse_xml(self.path.read_bytes(), source=str(self.path))
+        info = self.entries.get("project.qde")
+        if info is None:
+            roots = [i for name, i in self.entries.items() if name.endswith(".qde") and "/" not in name]
+            if len(roots) != 1:
+                raise SourceError(f"{self.path}: has no project.qde; it is not a REFI-QDA project")
+            info = roots[0]
+        return parse_xml(self._read(info), source=f"{self.path}: {info.filename}")
+
+    def _read(self, info: zipfile.ZipInfo) -> bytes:
+        assert self.archive is not None
+        try:
+            return self.archive.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+            raise SourceError(f"{self.path}: part {info.filename!r} cannot be read ({exc})") from exc
+
+    def read_internal(self, reference: str) -> bytes | None:
+        """The bytes of an ``internal://`` file, or None when it is not in the project."""
+        relative = internal_name(reference, self.path)
+        if self.archive is not None:
+            info = self.entries.get(f"sources/{relative}".lower())
+            return self._read(info) if info is not None else None
+        candidate = self.folder / relative
+        try:
+            info = candidate.lstat()
+            inside = candidate.resolve().is_relative_to(self.folder.resolve())
+        except OSError:
+            return None
+        if not inside:
+            raise SourceError(f"{candidate}: lies outside {self.folder}; refusing it")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(f"{candidate}: is not a regular file; refusing it")
+        if info.st_size > MAX_TEXT_BYTES:
+            raise SourceError(f"{candidate}: is too large to import")
+        return candidate.read_bytes()
+
+
+def internal_name(reference: str, where: Path) -> str:
+    """The file name inside ``sources/`` of an ``internal://`` path; traversal is refused."""
+    value = reference.strip()
+    if not value.lower().startswith(INTERNAL):
+        raise ValueError(reference)
+    name = value[len(INTERNAL):].replace("\\", "/").lstrip("/")
+    parts = PurePosixPath(name).parts
+    if not name or ".." in parts or any(":" in part or "\x00" in part for part in parts):
+        raise SourceError(
+            f"{where}: source path {reference!r} points outside the project's sources; "
+            "refusing the file"
+        )
+    return "/".join(parts)
+
+
+def is_internal(reference: str | None) -> bool:
+    """Whether a path names a file inside the project (``internal://``)."""
+    return bool(reference) and str(reference).strip().lower().startswith(INTERNAL)

@@ -1,0 +1,337 @@
+"""Exporting a project as a REFI-QDA codebook (.qdc) or project (.qdpx)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kodebog import __version__
+from kodebog.codebook import Code, Codebook
+from kodebog.errors import ProjectError
+from kodebog.export.refi_common import (
+    CODEBOOK_NS,
+    KEY_QUOTE_MARK,
+    KODEBOG_NAMESPACE,
+    PROJECT_NS,
+    RefiReport,
+    guid,
+    selection_name,
+    xml_datetime,
+    xml_text,
+)
+from kodebog.export.refi_description import pack, pack_code
+from kodebog.export.refi_files import element, new_element, write_atomic, write_zip, xml_bytes
+from kodebog.project import current_codebook
+from kodebog.store import Store
+from kodebog.store.models import (
+    Coder,
+    CodebookVersion,
+    Coding,
+    Participant,
+    Source,
+    Unit,
+    UnitMemo,
+)
+
+ORIGIN = f"kodebog {__version__}"
+KIND_FIELD = "Type / Kind"
+ROLE_VARIABLE = "role"
+
+
+def project_namespace(session: Session) -> uuid.UUID:
+    """The project's GUID namespace, from its first codebook version (never changes)."""
+    first = session.scalars(
+        select(CodebookVersion).order_by(CodebookVersion.id).limit(1)
+    ).first()
+    seed = f"{first.sha256}|{xml_datetime(first.created_at)}" if first else "kodebog"
+    return uuid.uuid5(KODEBOG_NAMESPACE, seed)
+
+
+def add_codes(parent: ET.Element, codes: tuple[Code, ...], ns: uuid.UUID) -> int:
+    """Append Code elements (children nested) with packed definitions; return the count."""
+    count = 0
+    for code in codes:
+        attrs = {
+            "guid": guid(ns, "code", code.id),
+            "name": xml_text(code.label),
+            "isCodable": "true",
+            "color": code.color.upper() if code.color else None,
+        }
+        node = element(parent, "Code", attrs)
+        description = pack_code(code)
+        if description:
+            element(node, "Description", text=xml_text(description))
+        count += 1 + add_codes(node, code.children, ns)
+    return count
+
+
+def export_qdc(store: Store, path: str | Path) -> RefiReport:
+    """Write the project's current codebook as a REFI-QDA codebook (Codebook.xsd)."""
+    path = Path(path)
+    report = RefiReport(str(path))
+    with store.read() as session:
+        codebook = current_codebook(session)
+        ns = project_namespace(session)
+    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
+    report.add("codes", add_codes(element(root, "Codes"), codebook.codes, ns))
+    _codebook_losses(codebook, report)
+    if codebook.title or codebook.description:
+        report.warn("the codebook's title and description have no place in a .qdc file")
+    write_atomic(path, xml_bytes(root))
+    return report
+
+
+def _codebook_losses(codebook: Codebook, report: RefiReport) -> None:
+    replaced = [c.id for c in codebook.walk() if c.replaces]
+    if replaced:
+        report.warn(f"'replaces' is not exported (codes {', '.join(replaced)})")
+
+
+@dataclass
+class _Data:
+    """Everything one export reads from the project."""
+
+    codebook: Codebook
+    ns: uuid.UUID
+    coders: dict[int, str]
+    sources: list[Source]
+    units: dict[int, list[Unit]]
+    codings: dict[int, list[Coding]] = field(default_factory=lambda: defaultdict(list))
+    memos: dict[int, list[UnitMemo]] = field(default_factory=lambda: defaultdict(list))
+    participants: dict[int, Participant] = field(default_factory=dict)
+
+
+def _load(session: Session, coder: str | None) -> _Data:
+    coders = {c.id: c.name for c in session.scalars(select(Coder).order_by(Coder.name))}
+    if coder is not None:
+        coders = {i: name for i, name in coders.items() if name == coder}
+        if not coders:
+            raise ProjectError(f"no coder called '{coder}' in this project")
+    units: dict[int, list[Unit]] = defaultdict(list)
+    for unit in session.scalars(select(Unit).order_by(Unit.source_id, Unit.ordinal)):
+        units[unit.source_id].append(unit)
+    data = _Data(
+        codebook=current_codebook(session),
+        ns=project_namespace(session),
+        coders=coders,
+        sources=list(session.scalars(select(Source).order_by(Source.id))),
+        units=units,
+    )
+    for coding in session.scalars(
+        select(Coding).where(Coding.coder_id.in_(coders)).order_by(Coding.id)
+    ):
+        data.codings[coding.unit_id].append(coding)
+    for memo in session.scalars(
+        select(UnitMemo).where(UnitMemo.coder_id.in_(coders)).order_by(UnitMemo.id)
+    ):
+        data.memos[memo.unit_id].append(memo)
+    for participant in session.scalars(select(Participant).order_by(Participant.id)):
+        data.participants[participant.id] = participant
+    return data
+
+
+def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> RefiReport:
+    """Write the project (or one coder's work) as a REFI-QDA project (Project.xsd)."""
+    path = Path(path)
+    report = RefiReport(str(path))
+    with store.read() as session:
+        data = _load(session, coder)
+    writer = _ProjectWriter(data, report)
+    root = writer.project(coder)
+    entries = [("project.qde", xml_bytes(root))]
+    entries += [(f"sources/{name}", text.encode("utf-8")) for name, text in writer.files]
+    write_zip(path, entries)
+    return report
+
+
+class _ProjectWriter:
+    """Builds project.qde and the list of internal source files."""
+
+    def __init__(self, data: _Data, report: RefiReport) -> None:
+        self.data = data
+        self.report = report
+        self.ns = data.ns
+        self.files: list[tuple[str, str]] = []
+        self.code_guids = {c.id: guid(self.ns, "code", c.id) for c in data.codebook.walk()}
+        self.labels = {c.id: c.label for c in data.codebook.walk()}
+        self.order = {code_id: i for i, code_id in enumerate(data.codebook.ids)}
+        self.notes: list[ET.Element] = []
+        self.case_selections: dict[int, list[str]] = defaultdict(list)
+        self.case_sources: dict[int, list[str]] = defaultdict(list)
+
+    def user(self, coder_id: int) -> str:
+        return guid(self.ns, "user", self.data.coders[coder_id])
+
+    def project(self, coder: str | None) -> ET.Element:
+        data = self.data
+        attrs: dict[str, str | None] = {
+            "xmlns": PROJECT_NS,
+            "name": xml_text(data.codebook.title or "kodebog"),
+            "origin": ORIGIN,
+            "creatingUserGUID": guid(self.ns, "user", coder) if coder else None,
+        }
+        root = new_element("Project", attrs)
+        if data.coders:
+            users = element(root, "Users")
+            for coder_id, name in data.coders.items():
+                element(users, "User", {"guid": self.user(coder_id), "name": xml_text(name)})
+                self.report.add("users")
+        self.report.add("codes", add_codes(
+            element(element(root, "CodeBook"), "Codes"), data.codebook.codes, self.ns))
+        _codebook_losses(data.codebook, self.report)
+        sources = ET.Element("Sources")
+        for source in data.sources:
+            self.source(sources, source)
+        self.cases(root)
+        if len(sources):
+            root.append(sources)
+        if self.notes:
+            notes = element(root, "Notes")
+            notes.extend(self.notes)
+        description = pack(data.codebook.description, {}, {"language": data.codebook.language})
+        element(root, "Description", text=xml_text(description))
+        return root
+
+    def source(self, parent: ET.Element, source: Source) -> None:
+        source_guid = guid(self.ns, "source", source.name)
+        self.files.append((f"{source_guid}.txt", source.text))
+        node = element(parent, "TextSource", {
+            "guid": source_guid,
+            "name": xml_text(source.name),
+            "plainTextPath": f"internal://{source_guid}.txt",
+        })
+        element(node, "Description", text=f"{KIND_FIELD}: {source.kind}")
+        selections: list[tuple[tuple[Any, ...], ET.Element]] = []
+        for unit in self.data.units.get(source.id, []):
+            selections += self.unit_selections(source, unit)
+        for _, selection in sorted(selections, key=lambda item: item[0]):
+            node.append(selection)
+        self.report.add("sources")
+
+    def unit_selections(self, source: Source, unit: Unit) -> list[tuple[tuple[Any, ...], ET.Element]]:
+        out = []
+        if unit.participant_id is not None and unit.participant_id in self.data.participants:
+            sources = self.case_sources[unit.participant_id]
+            source_guid = guid(self.ns, "source", source.name)
+            if source_guid not in sources:
+                sources.append(source_guid)
+            if unit.speaker is None:
+                selection_guid = guid(self.ns, "unit", source.name, unit.ordinal)
+                self.case_selections[unit.participant_id].append(selection_guid)
+                node = self.selection(selection_guid, unit.text, unit.start, unit.end)
+                out.append(((unit.start, unit.end, 0, selection_guid), node))
+        for coding in self.data.codings.get(unit.id, []):
+            built = self.coding(source, unit, coding)
+            if built is not None:
+                out.append(built)
+        for memo in self.data.memos.get(unit.id, []):
+            out.append(self.unit_memo(source, unit, memo))
+        return out
+
+    def selection(self, selection_guid: str, text: str, start: int, end: int,
+                  user: str | None = None, created: str | None = None) -> ET.Element:
+        return new_element("PlainTextSelection", {
+            "guid": selection_guid,
+            "name": xml_text(selection_name(text)),
+            "startPosition": str(start),
+            "endPosition": str(end),
+            "creatingUser": user,
+            "creationDateTime": created,
+        })
+
+    def coding(self, source: Source, unit: Unit,
+               coding: Coding) -> tuple[tuple[Any, ...], ET.Element] | None:
+        code_guid = self.code_guids.get(coding.code_id)
+        coder = self.data.coders[coding.coder_id]
+        if code_guid is None:
+            self.report.warn(
+                f"{source.name} unit {unit.ordinal}: code '{coding.code_id}' is not in the "
+                f"current codebook; {coder}'s coding was not exported"
+            )
+            return None
+        start, end = unit.start + coding.start, unit.start + coding.end
+        key = (source.name, unit.ordinal, coding.code_id, coder, coding.start, coding.end)
+        user, created = self.user(coding.coder_id), xml_datetime(coding.created_at)
+        node = self.selection(guid(self.ns, "selection", *key), coding.text, start, end,
+                              user, created)
+        if coding.key_quote:
+            element(node, "Description", text=KEY_QUOTE_MARK)
+            self.report.add("key quotes")
+        tag = element(node, "Coding", {
+            "guid": guid(self.ns, "coding", *key), "creatingUser": user,
+            "creationDateTime": created,
+        })
+        element(tag, "CodeRef", {"targetGUID": code_guid})
+        if coding.memo:
+            note_guid = guid(self.ns, "memo", *key)
+            label = self.labels.get(coding.code_id, coding.code_id)
+            self.note(note_guid, f"Memo: {label}", coding.memo, user, created)
+            element(node, "NoteRef", {"targetGUID": note_guid})
+        self.report.add("codings")
+        return (start, end, 1, self.order[coding.code_id], coder), node
+
+    def unit_memo(self, source: Source, unit: Unit,
+                  memo: UnitMemo) -> tuple[tuple[Any, ...], ET.Element]:
+        coder = self.data.coders[memo.coder_id]
+        user, changed = self.user(memo.coder_id), xml_datetime(memo.updated_at)
+        key = (source.name, unit.ordinal, coder)
+        node = self.selection(guid(self.ns, "unit memo", *key), unit.text, unit.start,
+                              unit.end, user, changed)
+        note_guid = guid(self.ns, "unit memo note", *key)
+        self.note(note_guid, f"Memo: {source.name} {unit.ordinal}", memo.text, user, changed)
+        element(node, "NoteRef", {"targetGUID": note_guid})
+        return (unit.start, unit.end, 2, coder), node
+
+    def note(self, note_guid: str, name: str, text: str, user: str | None,
+             created: str | None) -> None:
+        node = new_element("Note", {
+            "guid": note_guid, "name": xml_text(name), "creatingUser": user,
+            "creationDateTime": created})
+        element(node, "PlainTextContent", text=xml_text(text))
+        self.notes.append(node)
+        self.report.add("notes")
+
+    def cases(self, root: ET.Element) -> None:
+        people = [self.data.participants[i] for i in sorted(self.case_sources)]
+        names: list[str] = []
+        for person in people:
+            names += [n for n in _attributes(person) if n not in names]
+        if not people:
+            return
+        if names:
+            variables = element(root, "Variables")
+            for name in names:
+                element(variables, "Variable", {
+                    "guid": guid(self.ns, "variable", name), "name": xml_text(name),
+                    "typeOfVariable": "Text"})
+            self.report.add("variables", len(names))
+        cases = element(root, "Cases")
+        for person in people:
+            node = element(cases, "Case", {
+                "guid": guid(self.ns, "case", person.key), "name": xml_text(person.key)})
+            if person.label != person.key:
+                element(node, "Description", text=xml_text(person.label))
+            for name, value in _attributes(person).items():
+                holder = element(node, "VariableValue")
+                element(holder, "VariableRef", {"targetGUID": guid(self.ns, "variable", name)})
+                element(holder, "TextValue", text=xml_text(value))
+            for source_guid in self.case_sources[person.id]:
+                element(node, "SourceRef", {"targetGUID": source_guid})
+            for selection_guid in self.case_selections[person.id]:
+                element(node, "SelectionRef", {"targetGUID": selection_guid})
+            self.report.add("cases")
+
+
+def _attributes(person: Participant) -> dict[str, str]:
+    """A participant's attributes as text, with its role as the variable ``role``."""
+    values = {str(k): str(v) for k, v in (person.attributes or {}).items() if v is not None}
+    if person.role and ROLE_VARIABLE not in values:
+        values = {ROLE_VARIABLE: person.role, **values}
+    return values

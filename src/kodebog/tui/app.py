@@ -1,0 +1,187 @@
+"""The kodebog Textual app: screens, global keys, theme, key remapping, help, palette."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+from kodebog.errors import KodebogError
+from kodebog.settings import Settings, load_settings, save_settings
+from kodebog.store import Store
+from kodebog.tui.commands import Command, KodebogCommands
+from kodebog.tui.data import Overview, project_label, source_of_unit
+from kodebog.tui.dialogs.coder_name import CoderNameDialog
+from kodebog.tui.dialogs.error import ErrorDialog
+from kodebog.tui.screens.coding import CodingScreen
+from kodebog.tui.screens.find import FindResult, FindScreen
+from kodebog.tui.screens.help import HelpScreen, KeyRow
+from kodebog.tui.screens.project import ProjectScreen
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+def _help_title(node: DOMNode) -> str:
+    """A node's name for the help: the first heading of its HELP, else its class name."""
+    help_text = node.HELP or ""
+    for line in help_text.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return "Everywhere" if isinstance(node, App) else type(node).__name__
+
+
+class KodebogApp(App[None]):
+    """Keyboard-first qualitative coding of one project."""
+
+    TITLE = "kodebog"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = {KodebogCommands}
+    HELP = """\
+## Everywhere
+
+**F1** shows help for where you are, **ctrl+p** the command palette with every action,
+**ctrl+t** switches between the light and the dark theme, **q** quits. Every key can be
+remapped in `settings.yaml` under `keys:` by the id shown in the help.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
+                id="app.palette"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
+    ]
+
+    def __init__(self, store: Store, coder: str | None = None,
+                 settings: Settings | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings if settings is not None else load_settings()
+        self.coder = coder or self.settings.coder
+        self.project_name = project_label(store)
+        self.overview: Overview | None = None
+
+    def on_mount(self) -> None:
+        """Theme and keymap from the settings; ask who is coding if nobody said."""
+        self.theme = self.settings.theme if self.settings.theme in self.available_themes else DARK
+        if self.settings.keys:
+            self.set_keymap({k: str(v) for k, v in self.settings.keys.items()})
+        if self.coder:
+            self.push_screen(ProjectScreen())
+        else:
+            self.push_screen(CoderNameDialog(), self._coder_chosen)
+
+    def _coder_chosen(self, name: str | None) -> None:
+        if not name:
+            self.exit()
+            return
+        self.coder = name
+        self.settings.coder = name
+        self._save_settings()
+        self.push_screen(ProjectScreen())
+
+    def _save_settings(self) -> None:
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            self.notify(f"Cannot save the settings: {error}", severity="warning")
+
+    # navigation
+
+    def open_source(self, source_id: int, unit_id: int | None = None,
+                    query: str | None = None) -> None:
+        """Open a source on the coding screen (at a unit, with search words highlighted)."""
+        screen = self.screen
+        if isinstance(screen, CodingScreen):
+            if screen.source_id == source_id and unit_id is not None:
+                screen.jump_to_unit(unit_id, query)
+                return
+            self.pop_screen()
+        self.push_screen(CodingScreen(source_id, unit_id, query))
+
+    def action_find(self) -> None:
+        """Search the whole project."""
+        self.push_screen(FindScreen(), self._found)
+
+    def _found(self, result: FindResult | None) -> None:
+        if result is not None:
+            self.open_source(result.hit.source_id, result.hit.unit_id, result.query)
+
+    def open_unit(self, unit_id: int) -> None:
+        """Open the source of a unit at that unit."""
+        source_id = source_of_unit(self.store, unit_id)
+        if source_id is not None:
+            self.open_source(source_id, unit_id)
+
+    # theme, help
+
+    def action_toggle_theme(self) -> None:
+        """Switch between light and dark and remember the choice."""
+        self.theme = LIGHT if self.current_theme.dark else DARK
+        self.settings.theme = self.theme
+        self._save_settings()
+
+    def action_help(self) -> None:
+        """Help for the focused widget: what it does and the keys that work now."""
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+            return
+        focused: DOMNode = screen.focused or screen
+        chain: list[DOMNode] = list(focused.ancestors_with_self)
+        help_parts = [node.HELP for node in chain if node.HELP][:1]
+        if isinstance(focused, Widget) and focused is not screen and screen.HELP:
+            help_parts.append(screen.HELP)
+        rows: dict[tuple[int, str], KeyRow] = {}
+        for key, active in screen.active_bindings.items():
+            node, binding = active.node, active.binding
+            depth = chain.index(node) if node in chain else len(chain)
+            ident = binding.id or binding.action
+            display = self.get_key_display(Binding(key, ""))
+            found = rows.get((depth, ident))
+            if found is None:
+                rows[(depth, ident)] = KeyRow(_help_title(node), display,
+                                              binding.description or binding.action, ident,
+                                              active.enabled)
+            else:
+                rows[(depth, ident)] = KeyRow(found.group, f"{found.keys} / {display}",
+                                              found.description, ident, found.enabled)
+        ordered = [rows[key] for key in sorted(rows, key=lambda k: k[0])]
+        title = _help_title(focused)
+        self.push_screen(HelpScreen(title, "\n\n".join(help_parts), ordered))
+
+    def palette_commands(self) -> list[Command]:
+        """Commands that work everywhere: find, open a source, theme, help, quit."""
+        commands = [Command("Find: search the project", "/", self.action_find)]
+        if self.overview is not None:
+            for source in self.overview.sources:
+                commands.append(Command(
+                    f"Source: open {source.name}",
+                    f"{source.kind.replace('_', ' ')}, {source.units} units",
+                    partial(self.open_source, source.id),
+                ))
+        commands += [
+            Command("View: switch light/dark theme", "ctrl+t", self.action_toggle_theme),
+            Command("Help: keys and help for where you are", "F1", self.action_help),
+            Command("App: quit", "q", self.exit),
+        ]
+        return commands
+
+    # errors
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every failed worker ends here: show what went wrong."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, KodebogError):
+            self.push_screen(ErrorDialog("Cannot do that", str(error)))
+        else:
+            self.push_screen(ErrorDialog(
+                "Something went wrong",
+                f"{type(error).__name__}: {error}\n\nThis is a bug; please report it.",
+            ))

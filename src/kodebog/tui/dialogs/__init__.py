@@ -1,0 +1,1 @@
+"""Small modal dialogs: coder name, memo, jump to unit, error."""

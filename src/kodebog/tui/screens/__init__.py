@@ -1,0 +1,1 @@
+"""The TUI's screens: project, coding, find and help."""

@@ -1,0 +1,503 @@
+"""The coding screen: a source's units, the codebook, the current unit and its codings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Tree
+
+from kodebog import coding
+from kodebog.coding import Change
+from kodebog.errors import KodebogError
+from kodebog.queries import CodingInfo
+from kodebog.tui.commands import Command
+from kodebog.tui.data import (
+    SourceView,
+    UnitRow,
+    affected_units,
+    code_totals,
+    load_source,
+)
+from kodebog.tui.dialogs.jump import JumpDialog
+from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
+from kodebog.tui.widgets.code_definition import CodeDefinition
+from kodebog.tui.widgets.codebook_tree import CodebookTree
+from kodebog.tui.widgets.source_table import KIND_LABELS
+from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.tui.widgets.suggestions import SuggestionsSlot
+from kodebog.tui.widgets.unit_detail import UnitDetail
+from kodebog.tui.widgets.unit_list import UnitList
+
+if TYPE_CHECKING:
+    from kodebog.tui.app import KodebogApp
+
+_NEEDS_CODINGS = frozenset({"key_quote", "next_coding"})
+_NOT_IN_SPAN_MODE = frozenset({"back", "find", "next_uncoded", "previous_uncoded", "jump"})
+
+
+class CodingScreen(Screen[None]):
+    """Code the units of one source with the keyboard."""
+
+    HELP = """\
+## Coding
+
+The units of a source on the left, the codebook on the right. A code's **hotkey** (shown
+in the codebook; lowercase letters and digits belong to the codebook) toggles it on the
+current unit, or codes the selected words in span mode (**enter**).
+"""
+
+    AUTO_FOCUS = "UnitList"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="coding.back"),
+        Binding("slash", "app.find", "Find", key_display="/", id="coding.find"),
+        Binding("N", "next_uncoded", "Uncoded", id="coding.next_uncoded"),
+        Binding("P", "previous_uncoded", "Previous uncoded", show=False,
+                id="coding.previous_uncoded"),
+        Binding("colon", "jump", "Go to", key_display=":", id="coding.jump"),
+        Binding("M", "memo", "Memo", id="coding.memo"),
+        Binding("asterisk", "key_quote", "Key quote", key_display="*", id="coding.key_quote"),
+        Binding("C", "next_coding", "Next coding", show=False, id="coding.next_coding"),
+        Binding("ctrl+z", "undo", "Undo", id="coding.undo"),
+        Binding("ctrl+y", "redo", "Redo", id="coding.redo"),
+        Binding("O", "toggle_others", "Other coders", show=False, id="coding.others"),
+    ]
+    DEFAULT_CSS = """
+    CodingScreen {
+        & #body { height: 1fr; }
+        & #left { width: 1fr; }
+        & #right { width: 46; }
+        & UnitList {
+            height: 1fr;
+            border: round $panel-lighten-2;
+            border-title-color: $text-muted;
+            &:focus { border: round $accent; }
+        }
+        & CodebookTree { height: 1fr; }
+        & CodeDefinition { height: 14; }
+    }
+    """
+
+    class Loaded(Message):
+        """The source's head, codings and first units have been read."""
+
+        def __init__(self, view: SourceView, start: int) -> None:
+            self.view = view
+            self.start = start
+            super().__init__()
+
+    class ChunksLoaded(Message):
+        """More units have been read."""
+
+        def __init__(self, chunks: dict[int, list[UnitRow]]) -> None:
+            self.chunks = chunks
+            super().__init__()
+
+    def __init__(self, source_id: int, unit_id: int | None = None, query: str | None = None
+                 ) -> None:
+        super().__init__()
+        self.source_id = source_id
+        self.start_unit = unit_id
+        self.start_query = query
+        self.view: SourceView | None = None
+        self.selected_coding: int | None = None
+        self.message = ""
+
+    @property
+    def kodebog(self) -> KodebogApp:
+        """The app, typed."""
+        from kodebog.tui.app import KodebogApp
+
+        assert isinstance(self.app, KodebogApp)
+        return self.app
+
+    @property
+    def units(self) -> UnitList:
+        """The unit list."""
+        return self.query_one(UnitList)
+
+    def compose(self) -> ComposeResult:
+        """Units and current unit on the left, codebook, definition, suggestions right."""
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield UnitList(id="units")
+                yield UnitDetail(id="detail")
+            with Vertical(id="right"):
+                yield CodebookTree(id="codebook")
+                yield CodeDefinition(id="definition")
+                yield SuggestionsSlot()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Read the source in a worker; show a loading indicator meanwhile."""
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "loading…")
+        self.units.loading = True
+        self.units.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="source", exit_on_error=False)
+    def load(self) -> None:
+        """Read the source (head, codings, the chunk to start in)."""
+        app = self.kodebog
+        view, start = load_source(app.store, self.source_id, app.coder or "", self.start_unit)
+        self.post_message(self.Loaded(view, start))
+
+    def on_coding_screen_loaded(self, message: Loaded) -> None:
+        """Show the source and bind the codebook's hotkeys."""
+        view = self.view = message.view
+        units = self.units
+        units.border_title = f"{view.head.name} · {KIND_LABELS.get(view.head.kind, view.head.kind)}"
+        units.loading = False
+        units.set_query(self.start_query)
+        units.set_view(view, message.start)
+        self._bind_codes()
+        tree = self.query_one(CodebookTree)
+        tree.set_codebook(view.codebook, view.code_counts())
+        units.focus()
+        self._show_definition()
+        self.refresh_bindings()
+
+    def _bind_codes(self) -> None:
+        assert self.view is not None
+        for code in self.view.codebook.codes:
+            if code.key:
+                binding = Binding(code.key, f"toggle_code('{code.id}')", f"Code: {code.label}",
+                                  show=False, id=f"code.{code.id}")
+                self._bindings.key_to_bindings.setdefault(code.key, []).append(binding)
+
+    # reading more units
+
+    def on_unit_list_chunks_wanted(self, message: UnitList.ChunksWanted) -> None:
+        """Read the chunks the unit list is about to show."""
+        self.load_chunks(message.chunks)
+
+    @work(thread=True, group="chunks", exit_on_error=False)
+    def load_chunks(self, chunks: list[int]) -> None:
+        """Read chunks of units in a worker."""
+        if self.view is None:
+            return
+        self.post_message(self.ChunksLoaded({n: self.view.fetch_chunk(n) for n in chunks}))
+
+    def on_coding_screen_chunks_loaded(self, message: ChunksLoaded) -> None:
+        """Hand the read units to the list."""
+        if self.view is None:
+            return
+        for chunk, rows in message.chunks.items():
+            if chunk not in self.view.chunks:
+                self.view.put_chunk(chunk, rows)
+            self.units.add_chunk(chunk)
+
+    # showing the current unit
+
+    def on_unit_list_cursor_moved(self, message: UnitList.CursorMoved) -> None:
+        """A new current unit: show its detail."""
+        mine = self.units.codings_at_cursor()
+        if self.selected_coding not in {c.id for c in mine}:
+            self.selected_coding = mine[0].id if mine else None
+        self._show_unit()
+        self.refresh_bindings()
+
+    def on_unit_list_selection_changed(self, message: UnitList.SelectionChanged) -> None:
+        """Span mode changed: show the selection."""
+        self._show_unit()
+        self.refresh_bindings()
+
+    def _show_unit(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        row = self.units.current_row
+        mine = view.my_codings(row.id) if row else []
+        others = view.other_codings(row.id) if row and self.units.show_others else None
+        memo = view.memos.get(row.id, {}).get(view.coder) if row else None
+        self.query_one(UnitDetail).show(row, view.codebook, mine, others, memo,
+                                        self.selected_coding, self.units.selection)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        status = self.query_one(StatusBar)
+        row = self.units.current_row
+        share = len(view.mine) / view.count if view.count else 0.0
+        status.set_where(
+            "kodebog",
+            self.kodebog.project_name,
+            view.head.name,
+            f"unit {row.ordinal if row else 0}/{view.count}",
+            f"{share:.0%} coded by {view.coder}",
+        )
+        status.say(self.message)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        """Show the highlighted code's definition."""
+        self._show_definition()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
+        """Enter on a code applies it."""
+        if event.node.data:
+            self.action_toggle_code(event.node.data)
+
+    def _show_definition(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        code_id = self.query_one(CodebookTree).highlighted_code
+        code = view.codebook.get(code_id) if code_id else None
+        if code is None:
+            self.query_one(CodeDefinition).show(None)
+            return
+        totals = code_totals(view.store, code.id, view.coder)
+        self.query_one(CodeDefinition).show(code, view.code_counts()[code.id], totals)
+
+    # writing
+
+    def _write(self, do: Callable[[], Change], unit_ids: list[int], message: str) -> Change | None:
+        """Run one write of coding.py and show its effect."""
+        try:
+            change = do()
+        except KodebogError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return None
+        self._after_write(unit_ids, message)
+        return change
+
+    def _after_write(self, unit_ids: list[int], message: str) -> None:
+        view = self.view
+        if view is None:
+            return
+        view.reload_units(unit_ids)
+        indexes = [i for i in (view.index_of_unit(u) for u in unit_ids) if i is not None]
+        self.units.refresh_units(indexes)
+        self.query_one(CodebookTree).set_counts(view.code_counts())
+        self.message = message
+        mine = self.units.codings_at_cursor()
+        if self.selected_coding not in {c.id for c in mine}:
+            self.selected_coding = mine[-1].id if mine else None
+        self._show_unit()
+        self._show_definition()
+        self.refresh_bindings()
+
+    def action_toggle_code(self, code_id: str) -> None:
+        """Toggle a code on the current unit, or on the selected characters in span mode."""
+        view = self.view
+        row = self.units.current_row
+        if view is None or row is None:
+            return
+        code = view.codebook.get(code_id)
+        label = code.label if code else code_id
+        store, coder = view.store, view.coder
+        span = self.units.selection
+        if span is not None:
+            exists = any(c.code == code_id and (c.start, c.end) == span
+                         for c in view.my_codings(row.id))
+            if exists:
+                self._write(lambda: coding.remove_code(store, coder, row.id, code_id, span),
+                            [row.id], f"removed {label} from {span[0]}–{span[1]}")
+                return
+            change = self._write(
+                lambda: coding.apply_code(store, coder, row.id, code_id, span), [row.id],
+                f"coded {span[0]}–{span[1]} {label}")
+            if change is not None and change.coding_ids:
+                self.selected_coding = change.coding_ids[0]
+                self._show_unit()
+            return
+        had = any(c.code == code_id for c in view.my_codings(row.id))
+        change = self._write(lambda: coding.toggle_code(store, coder, row.id, code_id),
+                             [row.id], f"{'removed' if had else 'coded'} {label}")
+        if change is not None and not had and change.coding_ids:
+            self.selected_coding = change.coding_ids[0]
+            self._show_unit()
+
+    def _selected(self) -> CodingInfo | None:
+        mine = self.units.codings_at_cursor()
+        return next((c for c in mine if c.id == self.selected_coding), mine[0] if mine else None)
+
+    def action_key_quote(self) -> None:
+        """Mark (or unmark) the selected coding as a key quote."""
+        view, row, selected = self.view, self.units.current_row, self._selected()
+        if view is None or row is None or selected is None:
+            return
+        flag = not selected.key_quote
+        self._write(lambda: coding.set_key_quote(view.store, view.coder, selected.id, flag),
+                    [row.id], "marked key quote" if flag else "unmarked key quote")
+
+    def action_next_coding(self) -> None:
+        """Select the next of your codings on the current unit."""
+        mine = self.units.codings_at_cursor()
+        if not mine:
+            return
+        ids = [c.id for c in mine]
+        position = ids.index(self.selected_coding) if self.selected_coding in ids else -1
+        self.selected_coding = ids[(position + 1) % len(ids)]
+        self._show_unit()
+
+    def action_memo(self) -> None:
+        """Write a memo on the unit or on the selected coding."""
+        view, row = self.view, self.units.current_row
+        if view is None or row is None:
+            return
+        targets = [MemoTarget(UNIT, f"Unit {row.ordinal} (whole unit)",
+                              view.memos.get(row.id, {}).get(view.coder, ""))]
+        for item in view.my_codings(row.id):
+            code = view.codebook.get(item.code)
+            where = "" if (item.start, item.end) == (0, len(row.text)) else (
+                f" {item.start}–{item.end}")
+            targets.append(MemoTarget(str(item.id), f"Coding: {code.label if code else item.code}"
+                                      f"{where}", item.memo or ""))
+        selected = str(self.selected_coding) if self.selected_coding else UNIT
+        title = f"{view.head.name} unit {row.ordinal}"
+        self.app.push_screen(MemoDialog(title, targets, selected),
+                             lambda result: self._save_memo(row.id, result))
+
+    def _save_memo(self, unit_id: int, result: MemoResult | None) -> None:
+        view = self.view
+        if view is None or result is None:
+            return
+        text = result.text or None
+        if result.target == UNIT:
+            self._write(lambda: coding.set_unit_memo(view.store, view.coder, unit_id, text),
+                        [unit_id], "saved unit memo" if text else "removed unit memo")
+        else:
+            coding_id = int(result.target)
+            self._write(lambda: coding.set_memo(view.store, view.coder, coding_id, text),
+                        [unit_id], "saved coding memo" if text else "removed coding memo")
+
+    def _step(self, direction: str) -> None:
+        view = self.view
+        if view is None:
+            return
+        step = coding.undo if direction == "undo" else coding.redo
+        try:
+            change = step(view.store, view.coder)
+        except KodebogError as error:
+            self.notify(str(error), severity="error")
+            return
+        if change.event_id is None:
+            self.message = change.message
+            self._show_status()
+            return
+        unit_ids = affected_units(view.store, change.event_id)
+        here = [u for u in unit_ids if view.index_of_unit(u) is not None]
+        what = change.message.replace("coding.", "").replace("unit.", "unit ")
+        if not here:
+            self.message = f"{what} (in another source)"
+            self._after_write([], self.message)
+            return
+        index = view.index_of_unit(here[0])
+        if index is not None and index != self.units.cursor:
+            self.units.move_to(index)
+        self._after_write(here, what)
+
+    def action_undo(self) -> None:
+        """Undo your last change."""
+        self._step("undo")
+
+    def action_redo(self) -> None:
+        """Redo what you undid last."""
+        self._step("redo")
+
+    # moving
+
+    def action_next_uncoded(self) -> None:
+        """Go to the next unit you have not coded."""
+        self._uncoded(1)
+
+    def action_previous_uncoded(self) -> None:
+        """Go to the previous unit you have not coded."""
+        self._uncoded(-1)
+
+    def _uncoded(self, step: int) -> None:
+        view = self.view
+        if view is None:
+            return
+        found = view.next_uncoded(self.units.cursor, step)
+        if found is None:
+            self.message = "every unit is coded"
+            self._show_status()
+            return
+        self.units.move_to(found)
+
+    def action_jump(self) -> None:
+        """Ask for a unit number and go there."""
+        view = self.view
+        if view is None or not view.count:
+            return
+        self.app.push_screen(JumpDialog(view.ordinal(view.count - 1)), self._jumped)
+
+    def _jumped(self, ordinal: int | None) -> None:
+        view = self.view
+        if view is None or ordinal is None:
+            return
+        index = view.index_of_ordinal(ordinal)
+        if index is None:
+            self.notify(f"There is no unit {ordinal}.", severity="warning")
+            return
+        self.units.move_to(index, center=True)
+
+    def jump_to_unit(self, unit_id: int, query: str | None) -> None:
+        """Show a unit of this source (from a search) with the search words highlighted."""
+        self.units.set_query(query)
+        view = self.view
+        index = view.index_of_unit(unit_id) if view else None
+        if index is not None:
+            self.units.move_to(index, center=True)
+
+    def action_toggle_others(self) -> None:
+        """Show or hide other coders' codings."""
+        self.units.set_show_others(not self.units.show_others)
+        self.message = "showing other coders" if self.units.show_others else (
+            "hiding other coders")
+        self._show_unit()
+
+    def action_back(self) -> None:
+        """Back to the unit list, or from there to the sources."""
+        if self.focused is not self.units:
+            self.units.focus()
+            return
+        self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what needs a loaded source or one of your codings on the unit."""
+        if self.view is None:
+            return action in {"back", "find"}
+        if action in _NOT_IN_SPAN_MODE and self.units.span is not None:
+            return False
+        if action in _NEEDS_CODINGS:
+            return bool(self.units.codings_at_cursor())
+        return True
+
+    def palette_commands(self) -> list[Command]:
+        """Coding commands, then one per code."""
+        commands = [
+            Command("Go: next uncoded unit", "N", self.action_next_uncoded),
+            Command("Go: previous uncoded unit", "P", self.action_previous_uncoded),
+            Command("Go: jump to unit…", ":", self.action_jump),
+            Command("Go: first unit", "home", self.units.action_first),
+            Command("Go: last unit", "end", self.units.action_last),
+            Command("Go: sources", "esc", self.dismiss),
+            Command("Edit: undo", "ctrl+z", self.action_undo),
+            Command("Edit: redo", "ctrl+y", self.action_redo),
+            Command("Unit: memo…", "M", self.action_memo),
+            Command("Unit: toggle key quote", "*", self.action_key_quote),
+            Command("Unit: select words (span mode)", "enter", self.units.action_span_start),
+            Command("View: show or hide other coders' codings", "O",
+                    self.action_toggle_others),
+        ]
+        if self.view is not None:
+            for code in self.view.codebook.codes:
+                commands.append(Command(
+                    f"Code: apply {code.label}",
+                    f"key {code.key}" if code.key else "toggles the code on the current unit",
+                    partial(self.action_toggle_code, code.id),
+                ))
+        return commands

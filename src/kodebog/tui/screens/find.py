@@ -1,0 +1,228 @@
+"""Find: search the text of the whole project, narrowed by coding, speaker and participants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
+
+from kodebog.search import (
+    Facets,
+    SearchFilters,
+    SearchHit,
+    SearchResult,
+    search_facets,
+    search_units,
+)
+from kodebog.tui.commands import Command
+from kodebog.tui.data import CodebookView
+from kodebog.tui.widgets.hit_list import HitList
+from kodebog.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kodebog.tui.app import KodebogApp
+
+_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class FindResult:
+    """The hit to open and the query whose words to highlight."""
+
+    hit: SearchHit
+    query: str
+
+
+@dataclass(frozen=True)
+class FindParams:
+    """One search: the text and the filters."""
+
+    query: str
+    filters: SearchFilters
+
+
+class FindScreen(Screen[FindResult | None]):
+    """Search box, filters and hits."""
+
+    HELP = """\
+## Find
+
+Search the text of every unit in the project. Words match as prefixes (*telefon* finds
+*telefontiden*), "quoted words" match as a phrase, -word excludes. Narrow the hits to units
+you have not coded, to a code, to a speaker or role, or to participants with an attribute.
+**enter** in the search box moves to the hits; **enter** on a hit opens it.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="find.close"),
+        Binding("ctrl+u", "toggle_uncoded", "Uncoded only", id="find.uncoded"),
+    ]
+    DEFAULT_CSS = """
+    FindScreen {
+        & #query { margin: 0 1; }
+        & #find-filters {
+            height: 3;
+            padding: 0 1;
+            & Checkbox { width: auto; }
+            & Select { width: 1fr; margin-left: 1; }
+        }
+        & #find-summary { padding: 0 2; color: $text-muted; height: 1; }
+    }
+    """
+
+    class FacetsLoaded(Message):
+        """The filter values have been read."""
+
+        def __init__(self, facets: Facets, codebook: CodebookView) -> None:
+            self.facets = facets
+            self.codebook = codebook
+            super().__init__()
+
+    class Searched(Message):
+        """A search is done."""
+
+        def __init__(self, params: FindParams, result: SearchResult) -> None:
+            self.params = params
+            self.result = result
+            super().__init__()
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial_query = query
+        self.last: FindParams | None = None
+
+    @property
+    def kodebog(self) -> KodebogApp:
+        """The app, typed."""
+        from kodebog.tui.app import KodebogApp
+
+        assert isinstance(self.app, KodebogApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """Search box, filters, summary, hits."""
+        yield StatusBar(id="status")
+        yield Input(self.initial_query, placeholder='Search all units: words, "a phrase", -not',
+                    id="query")
+        with Horizontal(id="find-filters"):
+            yield Checkbox("Uncoded by me", id="uncoded")
+            yield Select[str]([], prompt="Any code", id="code")
+            yield Select[str]([], prompt="Any speaker or role", id="who")
+            yield Select[str]([], prompt="Any participant", id="attribute")
+        yield Static("", id="find-summary")
+        yield HitList(id="hits")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Read the filter values; search at once."""
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "find")
+        self.query_one("#query", Input).focus()
+        self.load_facets()
+        self.search_now()
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def load_facets(self) -> None:
+        """Read speakers, roles, attributes and codes."""
+        from kodebog.project import current_codebook
+        from kodebog.tui.data import codebook_view
+
+        with self.kodebog.store.read() as session:
+            facets = search_facets(session)
+            codebook = codebook_view(current_codebook(session))
+        self.post_message(self.FacetsLoaded(facets, codebook))
+
+    def on_find_screen_facets_loaded(self, message: FacetsLoaded) -> None:
+        """Fill the filter choices."""
+        self.query_one("#code", Select).set_options(
+            [(code.label, code.id) for code in message.codebook.codes])
+        who = [(f"Role: {role}", f"role{_SEPARATOR}{role}") for role in message.facets.roles]
+        who += [(f"Speaker: {name}", f"speaker{_SEPARATOR}{name}")
+                for name in message.facets.speakers]
+        self.query_one("#who", Select).set_options(who)
+        self.query_one("#attribute", Select).set_options(
+            [(f"{name} = {value}", f"{name}{_SEPARATOR}{value}")
+             for name, values in message.facets.attributes.items() for value in values])
+
+    def params(self) -> FindParams:
+        """The search the widgets describe now."""
+        code = self.query_one("#code", Select).value
+        who = self.query_one("#who", Select).value
+        attribute = self.query_one("#attribute", Select).value
+        speaker = role = None
+        if isinstance(who, str):
+            kind, _, value = who.partition(_SEPARATOR)
+            speaker, role = (value, None) if kind == "speaker" else (None, value)
+        pair = None
+        if isinstance(attribute, str):
+            name, _, value = attribute.partition(_SEPARATOR)
+            pair = (name, value)
+        filters = SearchFilters(
+            coder=self.kodebog.coder,
+            uncoded=self.query_one("#uncoded", Checkbox).value,
+            code=code if isinstance(code, str) else None,
+            speaker=speaker,
+            role=role,
+            attribute=pair,
+        )
+        return FindParams(self.query_one("#query", Input).value, filters)
+
+    @on(Input.Changed, "#query")
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def search_now(self) -> None:
+        """Search again with what the widgets say."""
+        params = self.params()
+        if params != self.last:
+            self.last = params
+            self.query_one("#find-summary", Static).update("searching…")
+            self.run_search(params)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, params: FindParams) -> None:
+        """Search in a worker."""
+        with self.kodebog.store.read() as session:
+            result = search_units(session, params.query, params.filters)
+        self.post_message(self.Searched(params, result))
+
+    def on_find_screen_searched(self, message: Searched) -> None:
+        """Show the hits of the newest search."""
+        if message.params != self.last:
+            return
+        result = message.result
+        count = f"{len(result.hits)}{'+' if result.truncated else ''}"
+        how = {"fts": "full-text index", "like": "plain text match", "all": "no search words"}
+        self.query_one("#find-summary", Static).update(
+            f"{count} units · {how.get(result.mode, result.mode)}")
+        self.query_one(HitList).show(result.hits)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box moves to the hits."""
+        hits = self.query_one(HitList)
+        if hits.option_count:
+            hits.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Open the chosen hit."""
+        hits = self.query_one(HitList)
+        if event.option_index < len(hits.hits) and self.last is not None:
+            self.dismiss(FindResult(hits.hits[event.option_index], self.last.query))
+
+    def action_toggle_uncoded(self) -> None:
+        """Only units I have not coded (or all)."""
+        box = self.query_one("#uncoded", Checkbox)
+        box.value = not box.value
+
+    def action_close(self) -> None:
+        """Back without opening anything."""
+        self.dismiss(None)
+
+    def palette_commands(self) -> list[Command]:
+        """Find commands."""
+        return [Command("Find: toggle uncoded only", "ctrl+u", self.action_toggle_uncoded)]

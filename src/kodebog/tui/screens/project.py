@@ -1,0 +1,172 @@
+"""The project screen: sources with coding progress, filtered by kind and participants."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select, Static
+
+from kodebog.queries import SourceInfo
+from kodebog.tui.commands import Command
+from kodebog.tui.data import Overview, load_overview
+from kodebog.tui.widgets.source_table import KIND_LABELS, SourceTable
+from kodebog.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kodebog.tui.app import KodebogApp
+
+_SEPARATOR = "\x1f"
+
+
+def thousands(number: int) -> str:
+    """A number with Danish thousands separators."""
+    return f"{number:,}".replace(",", ".")
+
+
+class ProjectScreen(Screen[None]):
+    """The project's sources; pick one to code."""
+
+    HELP = """\
+## Project
+
+The sources of the project and how far you are with each. **enter** opens a source for
+coding, **/** searches the text of the whole project. Use **tab** to reach the filters.
+"""
+
+    AUTO_FOCUS = "SourceTable"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "app.find", "Find", key_display="/", id="project.find"),
+        Binding("R", "reload", "Reload", show=False, id="project.reload"),
+    ]
+    DEFAULT_CSS = """
+    ProjectScreen {
+        & #filters {
+            height: 3;
+            padding: 0 1;
+            & Label { height: 3; content-align: left middle; padding: 0 1 0 0; }
+            & Select { width: 34; margin-right: 2; }
+        }
+        & #summary { padding: 0 2; color: $text-muted; height: 1; }
+    }
+    """
+
+    class Loaded(Message):
+        """The overview has been read."""
+
+        def __init__(self, overview: Overview) -> None:
+            self.overview = overview
+            super().__init__()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overview: Overview | None = None
+
+    @property
+    def kodebog(self) -> KodebogApp:
+        """The app, typed."""
+        from kodebog.tui.app import KodebogApp
+
+        assert isinstance(self.app, KodebogApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """Status, filters, sources, summary, footer."""
+        yield StatusBar(id="status")
+        with Horizontal(id="filters"):
+            yield Label("Kind")
+            yield Select[str]([], prompt="All kinds", id="kind-filter")
+            yield Label("Participants")
+            yield Select[str]([], prompt="Anyone", id="attribute-filter")
+        yield SourceTable(id="sources")
+        yield Static("", id="summary")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Show a loading indicator until the sources are read."""
+        app = self.kodebog
+        self.query_one(StatusBar).set_where("kodebog", app.project_name, f"coder {app.coder}")
+        self.query_one(SourceTable).loading = True
+        self.query_one(SourceTable).focus()
+
+    def on_screen_resume(self) -> None:
+        """Read the sources again (coding elsewhere changes the progress)."""
+        self.load()
+
+    def action_reload(self) -> None:
+        """Read the sources again."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def load(self) -> None:
+        """Read sources and progress in a worker."""
+        app = self.kodebog
+        self.post_message(self.Loaded(load_overview(app.store, app.coder or "")))
+
+    def on_project_screen_loaded(self, message: Loaded) -> None:
+        """Fill filters and table."""
+        overview = message.overview
+        self.overview = overview
+        self.kodebog.overview = overview
+        title = overview.codebook.title
+        self.query_one(StatusBar).set_where(
+            "kodebog", self.kodebog.project_name, f"codebook {title}" if title else "",
+            f"coder {self.kodebog.coder}")
+        kind = self.query_one("#kind-filter", Select)
+        kind.set_options([(KIND_LABELS.get(k, k), k) for k in overview.kinds])
+        attribute = self.query_one("#attribute-filter", Select)
+        attribute.set_options(
+            [(f"{name} = {value}", f"{name}{_SEPARATOR}{value}")
+             for name, value in overview.attribute_values]
+        )
+        self.query_one(SourceTable).loading = False
+        self._show()
+
+    @on(Select.Changed)
+    def _filters_changed(self) -> None:
+        self._show()
+
+    def visible_sources(self) -> list[SourceInfo]:
+        """The sources that pass the filters."""
+        if self.overview is None:
+            return []
+        kind = self.query_one("#kind-filter", Select).value
+        attribute = self.query_one("#attribute-filter", Select).value
+        pair: tuple[str, str] | None = None
+        if isinstance(attribute, str):
+            name, _, value = attribute.partition(_SEPARATOR)
+            pair = (name, value)
+        return [
+            source
+            for source in self.overview.sources
+            if (not isinstance(kind, str) or source.kind == kind)
+            and (pair is None or pair in self.overview.attributes.get(source.id, set()))
+        ]
+
+    def _show(self) -> None:
+        sources = self.visible_sources()
+        self.query_one(SourceTable).show(sources)
+        units = sum(s.units for s in sources)
+        coded = sum(s.coded_units for s in sources)
+        share = f" ({coded / units:.0%})" if units else ""
+        total = len(self.overview.sources) if self.overview else 0
+        shown = f"{len(sources)} of {total} sources" if len(sources) != total else (
+            f"{total} sources")
+        self.query_one("#summary", Static).update(
+            f"{shown} · {thousands(units)} units · {thousands(coded)} coded by you{share}"
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Open the chosen source."""
+        if event.row_key.value is not None:
+            self.kodebog.open_source(int(event.row_key.value))
+
+    def palette_commands(self) -> list[Command]:
+        """Project-screen commands: opening the highlighted source, reloading."""
+        return [Command("Project: reload sources", "Read the sources and progress again",
+                        self.action_reload)]

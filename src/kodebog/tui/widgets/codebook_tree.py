@@ -1,0 +1,92 @@
+"""The codebook as a tree: colour, hotkey, label and how many units carry each code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from kodebog.tui.data import CodebookView, CodeView
+
+
+class CodebookTree(Tree[str]):
+    """The codes of the codebook; enter applies the highlighted code to the current unit."""
+
+    HELP = """\
+## Codebook
+
+Every code of the project's codebook, with its colour, its hotkey and how many units of
+this source you have coded with it. The definition of the highlighted code is shown
+below the tree.
+
+- **↑/↓** browse codes, **enter** toggles the highlighted code on the current unit (or the
+  selected words in span mode).
+- A code's hotkey does the same from anywhere on the coding screen.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Apply code", id="codebook.apply"),
+    ]
+    DEFAULT_CSS = """
+    CodebookTree {
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        padding: 0 0;
+        background: $surface;
+        &:focus { border: round $accent; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Codebook", id=id)
+        self.show_root = False
+        self.auto_expand = False
+        self.guide_depth = 2
+        self.border_title = "Codebook"
+        self._codebook: CodebookView | None = None
+        self._code_nodes: dict[str, TreeNode[str]] = {}
+
+    def set_codebook(self, codebook: CodebookView, counts: Counter[str]) -> None:
+        """Show a codebook's codes with their counts."""
+        self._codebook = codebook
+        self.clear()
+        self._code_nodes = {}
+        for code in codebook.codes:
+            parent = self._code_nodes.get(code.parent or "", self.root)
+            node = parent.add(self._label(code, counts[code.id]), data=code.id, expand=True)
+            self._code_nodes[code.id] = node
+        for code in codebook.codes:
+            node = self._code_nodes[code.id]
+            if not node.children:
+                node.allow_expand = False
+        self.border_title = f"Codebook · {codebook.title}" if codebook.title else "Codebook"
+        self.cursor_line = 0
+
+    def set_counts(self, counts: Counter[str]) -> None:
+        """Show new counts."""
+        if self._codebook is None:
+            return
+        for code in self._codebook.codes:
+            node = self._code_nodes.get(code.id)
+            if node is not None:
+                node.set_label(self._label(code, counts[code.id]))
+
+    @staticmethod
+    def _label(code: CodeView, count: int) -> Text:
+        text = Text()
+        text.append("■ ", style=code.color)
+        text.append(f"{code.key} " if code.key else "  ", style="bold")
+        text.append(code.label)
+        if count:
+            text.append(f"  {count}", style="dim")
+        return text
+
+    @property
+    def highlighted_code(self) -> str | None:
+        """The id of the highlighted code."""
+        node = self.cursor_node
+        return node.data if node is not None else None

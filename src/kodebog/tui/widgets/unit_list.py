@@ -1,0 +1,693 @@
+"""The units of a source as one Line API widget that draws only the rows on screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kodebog.queries import CodingInfo
+from kodebog.search import Query, highlight_offsets, parse_query
+from kodebog.tui.data import CHUNK, SourceView, UnitRow
+from kodebog.tui.heights import Heights
+from kodebog.tui.wrapping import display_text, offset_at_cell, word_spans, wrap_offsets
+
+GUTTER = 7
+"""Columns left of the text: cursor mark, ordinal, space."""
+
+ROLES = ("borger", "medarbejder", "leder", "interviewer")
+
+
+def contrast(color: str) -> str:
+    """Black or white, whichever reads better on ``color``."""
+    parsed = Color.parse(color)
+    return "#000000" if parsed.brightness > 0.55 else "#ffffff"
+
+
+@dataclass
+class SpanState:
+    """Span mode on the cursor unit: a word cursor, an anchor, or a mouse-made selection."""
+
+    words: list[tuple[int, int]]
+    anchor: int = 0
+    cursor: int = 0
+    chars: tuple[int, int] | None = None
+
+    @property
+    def selection(self) -> tuple[int, int]:
+        """The selected characters as (start, end) offsets into the unit's text."""
+        if self.chars is not None:
+            return self.chars
+        first, last = sorted((self.anchor, self.cursor))
+        return self.words[first][0], self.words[last][1]
+
+
+class UnitList(ScrollView, can_focus=True, inherit_bindings=False):
+    """The units of a source: speaker, timestamp, wrapped text and the codes as chips."""
+
+    HELP = """\
+## Units
+
+The units (turns, paragraphs, answers) of the open source, one after another. The unit
+with the bar on the left is the **current unit**: code hotkeys, memos and key quotes act
+on it.
+
+- Move with **j**/**k** or the arrows, **page up/down**, **home/end**.
+- **enter** starts *span mode*: a word cursor inside the current unit. **←/→** move it
+  word by word, **shift+←/→** extend the selection; a code's hotkey then codes exactly
+  the selected characters. Drag with the mouse to select any characters. **esc** leaves.
+- Chips under the text are your codes on the unit (✂ marks a span, ★ a key quote,
+  ✎ a memo); dimmed chips are other coders' (toggle with **O**).
+"""
+
+    ALLOW_SELECT = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Move", key_display="j/k", id="units.next"),
+        Binding("k,up", "cursor_up", "Previous", show=False, id="units.previous"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="units.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="units.page_up"),
+        Binding("home", "first", "First unit", show=False, id="units.first"),
+        Binding("end", "last", "Last unit", show=False, id="units.last"),
+        Binding("enter", "span_start", "Span", id="units.span"),
+        Binding("escape", "span_leave", "Leave", id="units.span_leave"),
+        Binding("left", "word(-1)", "Word left", show=False, id="units.word_left"),
+        Binding("right", "word(1)", "Word", key_display="←→", id="units.word_right"),
+        Binding("shift+left", "extend(-1)", "Extend left", show=False, id="units.extend_left"),
+        Binding("shift+right", "extend(1)", "Extend", key_display="⇧←→",
+                id="units.extend_right"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "unit-list--cursor",
+        "unit-list--bar",
+        "unit-list--ordinal",
+        "unit-list--timestamp",
+        "unit-list--mark",
+        "unit-list--placeholder",
+        "unit-list--selection",
+        "unit-list--hit",
+        "unit-list--other",
+        *(f"unit-list--role-{role}" for role in (*ROLES, "other")),
+    }
+    DEFAULT_CSS = """
+    UnitList {
+        background: $surface;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        overflow-y: scroll;
+        & > .unit-list--cursor { background: $primary-muted; }
+        & > .unit-list--bar { color: $accent; }
+        & > .unit-list--ordinal { color: $text-muted; }
+        & > .unit-list--timestamp { color: $text-muted; }
+        & > .unit-list--mark { color: $text-accent; }
+        & > .unit-list--placeholder { color: $text-disabled; }
+        & > .unit-list--selection { background: $accent; color: $text; text-style: bold; }
+        & > .unit-list--hit { background: $warning-muted; text-style: underline; }
+        & > .unit-list--other { color: $text-muted; text-style: italic; }
+        & > .unit-list--role-borger { color: $text-success; text-style: bold; }
+        & > .unit-list--role-medarbejder { color: $text-primary; text-style: bold; }
+        & > .unit-list--role-leder { color: $text-warning; text-style: bold; }
+        & > .unit-list--role-interviewer { color: $text-secondary; text-style: bold; }
+        & > .unit-list--role-other { color: $text-accent; text-style: bold; }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The current unit changed (or changed content)."""
+
+        def __init__(self, index: int, row: UnitRow | None) -> None:
+            self.index = index
+            self.row = row
+            super().__init__()
+
+    class SelectionChanged(Message):
+        """Span mode started, changed its selection, or ended (``selection`` None)."""
+
+        def __init__(self, selection: tuple[int, int] | None) -> None:
+            self.selection = selection
+            super().__init__()
+
+    class ChunksWanted(Message):
+        """Chunks of units that are on screen (or soon will be) but not read yet."""
+
+        def __init__(self, chunks: list[int]) -> None:
+            self.chunks = chunks
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.view: SourceView | None = None
+        self.cursor = 0
+        self.show_others = False
+        self.search_query: Query | None = None
+        self.span: SpanState | None = None
+        self.heights = Heights(0, 4)
+        self._width = 0
+        self._strips: LRUCache[int, list[Strip]] = LRUCache(512)
+        self._wraps: LRUCache[int, list[tuple[int, int]]] = LRUCache(4096)
+        self._requested: set[int] = set()
+        self._drag: tuple[int, int] | None = None
+        self._dragged = False
+
+    # data in
+
+    def set_view(self, view: SourceView, start: int = 0) -> None:
+        """Show a source, with the cursor on the unit at position ``start``."""
+        self.view = view
+        self.cursor = max(0, min(start, view.count - 1)) if view.count else 0
+        self.span = None
+        self._requested.clear()
+        self._relayout()
+        self._scroll_to_cursor(center=True)
+        self._settle()
+        self.refresh()
+        self.post_message(self.CursorMoved(self.cursor, self.current_row))
+
+    def add_chunk(self, chunk: int) -> None:
+        """A chunk of units has been read into the view: measure and draw it."""
+        self._requested.discard(chunk)
+        first = chunk * CHUNK
+        for index in range(first, min(first + CHUNK, self.heights.count)):
+            self._strips.discard(index)
+        self._settle()
+        self.refresh()
+
+    def refresh_units(self, indexes: list[int]) -> None:
+        """Codings or memos of these units changed: measure and draw them again."""
+        changed = False
+        for index in indexes:
+            self._strips.discard(index)
+            if self.view is not None and self.view.row(index) is not None:
+                changed |= self.heights.set(index, self._measure(index))
+        if changed:
+            self._update_virtual_size()
+            self._scroll_to_cursor()
+        self.refresh()
+        if self.cursor in indexes:
+            self.post_message(self.CursorMoved(self.cursor, self.current_row))
+
+    def set_show_others(self, show: bool) -> None:
+        """Show (or hide) other coders' codings as dimmed chips."""
+        self.show_others = show
+        self._remeasure_all()
+
+    def set_query(self, query: str | None) -> None:
+        """Highlight the words of a search in every unit."""
+        self.search_query = parse_query(query) if query and query.strip() else None
+        self._strips.clear()
+        self.refresh()
+
+    @property
+    def current_row(self) -> UnitRow | None:
+        """The current unit, None while it is not read (or the source is empty)."""
+        if self.view is None or not self.view.count:
+            return None
+        return self.view.row(self.cursor)
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected characters of the current unit in span mode."""
+        return self.span.selection if self.span is not None else None
+
+    # layout
+
+    @property
+    def _text_width(self) -> int:
+        return max(8, self.scrollable_content_region.width - GUTTER - 1)
+
+    def _relayout(self) -> None:
+        """Measure again from scratch (a new source or a new width)."""
+        self._strips.clear()
+        self._wraps.clear()
+        self._width = self._text_width
+        view = self.view
+        if view is None:
+            self.heights = Heights(0, 4)
+            self._update_virtual_size()
+            return
+        sample = [i for chunk in sorted(view.chunks) for i in
+                  range(chunk * CHUNK, min((chunk + 1) * CHUNK, view.count))][:CHUNK]
+        measured = {index: self._measure(index) for index in sample}
+        estimate = round(sum(measured.values()) / len(measured)) if measured else 4
+        self.heights = Heights(view.count, estimate)
+        for index, height in measured.items():
+            self.heights.set(index, height)
+        self._update_virtual_size()
+
+    def _remeasure_all(self) -> None:
+        top_index = self.heights.index_at(round(self.scroll_y))
+        self._relayout()
+        self.scroll_to(y=self.heights.top(top_index), animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self._settle()
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.heights.total)
+
+    def _wrap(self, index: int, row: UnitRow) -> list[tuple[int, int]]:
+        lines = self._wraps.get(index)
+        if lines is None:
+            lines = wrap_offsets(row.text, self._width)
+            self._wraps[index] = lines
+        return lines
+
+    def _chips(self, row: UnitRow) -> list[tuple[str, Style]]:
+        """The chips under a unit's text: this coder's codes, then (dimmed) the others'."""
+        assert self.view is not None
+        codebook = self.view.codebook
+        chips: list[tuple[str, Style]] = []
+        whole = len(row.text)
+        for coding in self.view.my_codings(row.id):
+            code = codebook.get(coding.code)
+            label = code.label if code else coding.code
+            color = code.color if code else "#888888"
+            marks = ("" if (coding.start, coding.end) == (0, whole) else " ✂") + (
+                " ★" if coding.key_quote else "") + (" ✎" if coding.memo else "")
+            chips.append((f" {label}{marks} ", Style(bgcolor=color, color=contrast(color))))
+        if self.show_others:
+            other = self.get_component_rich_style("unit-list--other", partial=True)
+            seen: set[tuple[str, str]] = set()
+            for coding in self.view.other_codings(row.id):
+                if (coding.coder, coding.code) in seen:
+                    continue
+                seen.add((coding.coder, coding.code))
+                code = codebook.get(coding.code)
+                label = code.label if code else coding.code
+                color = code.color if code else "#888888"
+                chips.append((f"{coding.coder}: {label}", other + Style(color=color)))
+        return chips
+
+    def _chip_lines(self, chips: list[tuple[str, Style]]) -> list[list[tuple[str, Style]]]:
+        lines: list[list[tuple[str, Style]]] = []
+        used = 0
+        for chip in chips:
+            cells = cell_len(chip[0])
+            if lines and used + 1 + cells <= self._width:
+                lines[-1].append(chip)
+                used += 1 + cells
+            else:
+                lines.append([chip])
+                used = cells
+        return lines
+
+    def _measure(self, index: int) -> int:
+        """The height of a read unit: header, text lines, chip lines, a blank line."""
+        assert self.view is not None
+        row = self.view.row(index)
+        if row is None:
+            return self.heights.estimate
+        return 2 + len(self._wrap(index, row)) + len(self._chip_lines(self._chips(row)))
+
+    def _visible_range(self) -> tuple[int, int]:
+        top = round(self.scroll_y)
+        first = self.heights.index_at(top)
+        last = self.heights.index_at(top + max(1, self.scrollable_content_region.height) - 1)
+        return first, last
+
+    def _settle(self) -> None:
+        """Measure the units on screen, ask for unread chunks near it, keep the view steady."""
+        view = self.view
+        if view is None or not view.count:
+            return
+        if self._text_width != self._width:
+            self._remeasure_all()
+            return
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        first = self.heights.index_at(top)
+        wanted: set[int] = set()
+        shift = 0
+        changed = False
+        index = first
+        while index < view.count and self.heights.top(index) < top + shift + height:
+            if not self.heights.is_measured(index):
+                if view.row(index) is None:
+                    wanted.add(index // CHUNK)
+                else:
+                    before = self.heights.height(index)
+                    if self.heights.set(index, self._measure(index)):
+                        changed = True
+                        self._strips.discard(index)
+                        if index == first and self.heights.top(index) < top:
+                            shift = self.heights.height(index) - before
+            index += 1
+        last = min(index, view.count - 1)
+        for near in (first - CHUNK // 4, last + CHUNK // 4, self.cursor):
+            chunk = max(0, min(near, view.count - 1)) // CHUNK
+            if chunk not in view.chunks:
+                wanted.add(chunk)
+        if changed:
+            self._update_virtual_size()
+        if shift:
+            self.scroll_to(y=top + shift, animate=False, immediate=True)
+        wanted -= self._requested
+        if wanted:
+            self._requested |= wanted
+            self.post_message(self.ChunksWanted(sorted(wanted)))
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        if self.view is None or not self.view.count:
+            return
+        top = self.heights.top(self.cursor)
+        height = self.heights.height(self.cursor)
+        viewport = max(1, self.scrollable_content_region.height)
+        y = round(self.scroll_y)
+        if center:
+            target = max(0, top - viewport // 3)
+        elif top < y:
+            target = top
+        elif top + height > y + viewport:
+            target = min(top, top + height - viewport)
+        else:
+            return
+        self._update_virtual_size()
+        self.scroll_to(y=target, animate=False, immediate=True)
+
+    # drawing
+
+    def notify_style_update(self) -> None:
+        """The theme changed: draw everything again."""
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wrap again at the new width."""
+        if self.view is not None and self._text_width != self._width:
+            self._remeasure_all()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        """Measure what scrolled into view before it is drawn."""
+        super().watch_scroll_y(old, new)
+        if round(old) != round(new):
+            self._settle()
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the list: a line of the unit that covers it."""
+        width = self.scrollable_content_region.width
+        view = self.view
+        base = self.rich_style
+        if view is None or not view.count:
+            return Strip.blank(width, base)
+        line = round(self.scroll_y) + y
+        if line >= self.heights.total:
+            return Strip.blank(width, base)
+        index = self.heights.index_at(line)
+        offset = line - self.heights.top(index)
+        strips = self._unit_strips(index, width)
+        if offset < len(strips):
+            return strips[offset]
+        return Strip.blank(width, base)
+
+    def _unit_strips(self, index: int, width: int) -> list[Strip]:
+        strips = self._strips.get(index)
+        if strips is not None and (not strips or strips[0].cell_length == width):
+            return strips
+        assert self.view is not None
+        row = self.view.row(index)
+        if row is None:
+            strips = self._placeholder(index, width)
+        else:
+            strips = self._draw(index, row, width)
+            if len(strips) != self.heights.height(index):
+                self.heights.set(index, len(strips))
+                self.call_after_refresh(self._after_remeasure)
+        self._strips[index] = strips
+        return strips
+
+    def _after_remeasure(self) -> None:
+        self._update_virtual_size()
+        self.refresh()
+
+    def _placeholder(self, index: int, width: int) -> list[Strip]:
+        assert self.view is not None
+        base = self.rich_style
+        dim = base + self.get_component_rich_style("unit-list--placeholder", partial=True)
+        head = Strip([Segment(f" {self.view.ordinal(index):>5}  …", dim)])
+        lines = [head.adjust_cell_length(width, base)]
+        lines += [Strip.blank(width, base)] * (self.heights.height(index) - 1)
+        return lines
+
+    def _text_styles(self, row: UnitRow, base: Style, is_cursor: bool) -> Text:
+        assert self.view is not None
+        text = Text(display_text(row.text), style=base, no_wrap=True, end="")
+        background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+        whole = (0, len(row.text))
+        for coding in self.view.my_codings(row.id):
+            if (coding.start, coding.end) == whole:
+                continue
+            code = self.view.codebook.get(coding.code)
+            tint = background.blend(Color.parse(code.color if code else "#888888"), 0.4)
+            text.stylize(Style(bgcolor=tint.rich_color), coding.start, coding.end)
+        if self.search_query is not None:
+            hit = self.get_component_rich_style("unit-list--hit", partial=True)
+            for start, end in highlight_offsets(row.text, self.search_query):
+                text.stylize(hit, start, end)
+        if is_cursor and self.span is not None:
+            start, end = self.span.selection
+            selection = self.get_component_rich_style("unit-list--selection", partial=True)
+            text.stylize(selection, start, end)
+        return text
+
+    def _draw(self, index: int, row: UnitRow, width: int) -> list[Strip]:
+        assert self.view is not None
+        console = self.app.console
+        is_cursor = index == self.cursor
+        base = self.rich_style
+        if is_cursor:
+            base = base + self.get_component_rich_style("unit-list--cursor", partial=True)
+        bar = Segment("▌" if is_cursor else " ", base + self.get_component_rich_style(
+            "unit-list--bar", partial=True))
+        muted = base + self.get_component_rich_style("unit-list--ordinal", partial=True)
+        role = row.role if row.role in ROLES else "other"
+        speaker_style = base + self.get_component_rich_style(
+            f"unit-list--role-{role}", partial=True)
+        mark = base + self.get_component_rich_style("unit-list--mark", partial=True)
+        indent = Segment(" " * (GUTTER - 1), base)
+
+        header = [bar, Segment(f"{row.ordinal:>5} ", muted)]
+        header.append(Segment(row.speaker or row.participant or "(no speaker)", speaker_style))
+        if row.role and not (row.speaker or "").casefold().startswith(row.role):
+            header.append(Segment(f" ({row.role})", muted))
+        if row.timestamp:
+            header.append(Segment(f"  {row.timestamp}", muted))
+        mine = self.view.my_codings(row.id)
+        if self.view.memos.get(row.id, {}).get(self.view.coder):
+            header.append(Segment("  ✎ memo", mark))
+        if any(c.key_quote for c in mine):
+            header.append(Segment("  ★ key quote", mark))
+        strips = [Strip(header).adjust_cell_length(width, base)]
+
+        text = self._text_styles(row, base, is_cursor)
+        for start, end in self._wrap(index, row):
+            line = Segment.apply_style(text[start:end].render(console, end=""), style=base)
+            segments = [bar, indent, *line]
+            strips.append(Strip(segments).adjust_cell_length(width, base))
+        for chips in self._chip_lines(self._chips(row)):
+            segments = [bar, indent]
+            for number, (label, style) in enumerate(chips):
+                if number:
+                    segments.append(Segment(" ", base))
+                segments.append(Segment(label, style))
+            strips.append(Strip(segments).adjust_cell_length(width, base))
+        strips.append(Strip([Segment(" ", self.rich_style)]).adjust_cell_length(
+            width, self.rich_style))
+        return strips
+
+    def _refresh_unit(self, index: int) -> None:
+        self._strips.discard(index)
+        top = self.heights.top(index) - round(self.scroll_y)
+        region = Region(0, top, self.size.width, self.heights.height(index))
+        self.refresh(region)
+
+    # moving
+
+    def move_to(self, index: int, *, center: bool = False) -> None:
+        """Make the unit at ``index`` the current unit and scroll it into view."""
+        view = self.view
+        if view is None or not view.count:
+            return
+        index = max(0, min(index, view.count - 1))
+        previous = self.cursor
+        if self.span is not None:
+            self.span = None
+            self.post_message(self.SelectionChanged(None))
+        self.cursor = index
+        view.ensure(index)
+        if not self.heights.is_measured(index):
+            self.heights.set(index, self._measure(index))
+            self._update_virtual_size()
+        y = round(self.scroll_y)
+        self._scroll_to_cursor(center=center)
+        if round(self.scroll_y) == y:
+            self._refresh_unit(previous)
+            self._refresh_unit(index)
+            self._settle()
+        else:
+            self._strips.discard(previous)
+            self._strips.discard(index)
+            self.refresh()
+        self.post_message(self.CursorMoved(index, self.current_row))
+
+    def action_cursor_down(self) -> None:
+        """Next unit."""
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Previous unit."""
+        self.move_to(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        """A screenful further."""
+        line = self.heights.top(self.cursor) + self.scrollable_content_region.height
+        self.move_to(max(self.cursor + 1, self.heights.index_at(line)))
+
+    def action_page_up(self) -> None:
+        """A screenful back."""
+        line = self.heights.top(self.cursor) - self.scrollable_content_region.height
+        self.move_to(min(self.cursor - 1, self.heights.index_at(max(0, line))))
+
+    def action_first(self) -> None:
+        """The first unit."""
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        """The last unit."""
+        if self.view is not None:
+            self.move_to(self.view.count - 1)
+
+    # span mode
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Span keys only in span mode; moving needs units."""
+        if action in ("word", "extend", "span_leave"):
+            return self.span is not None
+        if action == "span_start":
+            return self.current_row is not None and self.span is None
+        return True
+
+    def _set_span(self, span: SpanState | None) -> None:
+        self.span = span
+        self._refresh_unit(self.cursor)
+        self.post_message(self.SelectionChanged(self.selection))
+        self.refresh_bindings()
+
+    def action_span_start(self) -> None:
+        """Select words in the current unit."""
+        row = self.current_row
+        if row is None:
+            return
+        words = word_spans(row.text)
+        if not words:
+            self.notify("This unit has no words to select.", severity="warning")
+            return
+        self._set_span(SpanState(words))
+
+    def action_span_leave(self) -> None:
+        """Leave span mode."""
+        self._set_span(None)
+
+    def action_word(self, step: int) -> None:
+        """Move the word cursor (the selection becomes that word)."""
+        if self.span is None:
+            return
+        cursor = max(0, min(self.span.cursor + step, len(self.span.words) - 1))
+        self._set_span(SpanState(self.span.words, cursor, cursor))
+
+    def action_extend(self, step: int) -> None:
+        """Extend (or shrink) the selection by a word."""
+        if self.span is None:
+            return
+        cursor = max(0, min(self.span.cursor + step, len(self.span.words) - 1))
+        self._set_span(SpanState(self.span.words, self.span.anchor, cursor))
+
+    def select_chars(self, start: int, end: int) -> None:
+        """Select exactly these characters of the current unit (span mode)."""
+        row = self.current_row
+        if row is None or not 0 <= start < end <= len(row.text):
+            return
+        words = word_spans(row.text) or [(start, end)]
+        cursor = next((i for i, (s, e) in enumerate(words) if s <= start < e), 0)
+        self._set_span(SpanState(words, cursor, cursor, (start, end)))
+
+    # mouse
+
+    def _hit(self, event: events.MouseEvent) -> tuple[int, int | None] | None:
+        """The unit under the mouse, and the character of its text (None off the text)."""
+        view = self.view
+        offset = event.get_content_offset(self)
+        if view is None or not view.count or offset is None:
+            return None
+        line = round(self.scroll_y) + offset.y
+        if line >= self.heights.total:
+            return None
+        index = self.heights.index_at(line)
+        row = view.row(index)
+        if row is None:
+            return index, None
+        text_line = line - self.heights.top(index) - 1
+        lines = self._wrap(index, row)
+        if not 0 <= text_line < len(lines) or offset.x < GUTTER:
+            return index, None
+        start, end = lines[text_line]
+        return index, offset_at_cell(row.text, start, end, offset.x - GUTTER)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Click a unit to make it current; press on its text to start a selection."""
+        hit = self._hit(event)
+        if hit is None:
+            return
+        index, char = hit
+        self.focus()
+        if index != self.cursor:
+            self.move_to(index)
+        row = self.current_row
+        if char is not None and row is not None and char < len(row.text):
+            self._drag = (index, char)
+            self._dragged = False
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Dragging over the text selects characters."""
+        if self._drag is None:
+            return
+        hit = self._hit(event)
+        if hit is None or hit[0] != self._drag[0] or hit[1] is None:
+            return
+        anchor, char = self._drag[1], hit[1]
+        start, end = min(anchor, char), max(anchor, char) + 1
+        row = self.current_row
+        if row is not None and end <= len(row.text) and (start, end) != self.selection:
+            self._dragged = True
+            self.select_chars(start, end)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        """End a drag; a plain click in span mode moves the word cursor there."""
+        if self._drag is None:
+            return
+        _index, char = self._drag
+        self._drag = None
+        self.release_mouse()
+        if not self._dragged and self.span is not None:
+            words = self.span.words
+            found = next((i for i, (s, e) in enumerate(words) if s <= char < e), None)
+            if found is not None:
+                self._set_span(SpanState(words, found, found))
+
+    def codings_at_cursor(self) -> list[CodingInfo]:
+        """This coder's codings on the current unit."""
+        row = self.current_row
+        if row is None or self.view is None:
+            return []
+        return self.view.my_codings(row.id)

@@ -33,6 +33,7 @@ KAPPA_WEIGHTS: dict[str, Any] = {
 }
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
 BOUNDED = settings(max_examples=100, deadline=None)
+_NO_PAIRS = "fewer than two pairable values: no unit has values from two or more coders"
 
 Data = list[list[Any]]
 
@@ -120,9 +121,10 @@ def reference_alpha(data: Data, level: Level) -> Fraction | None:
             low, high = sorted((categories.index(c), categories.index(k)))
             between = sum((n_c[g] for g in categories[low : high + 1]), Fraction(0))
             return (between - (n_c[c] + n_c[k]) / 2) ** 2
+        difference, total = Fraction(c) - Fraction(k), Fraction(c) + Fraction(k)
         if level == "interval":
-            return Fraction(c - k) ** 2
-        return Fraction(c - k, c + k) ** 2 if c + k else Fraction(0)
+            return difference**2
+        return (difference / total) ** 2 if total else Fraction(0)
 
     pairs = [(c, k) for c in categories for k in categories]
     d_o = sum((o[c, k] * delta2(c, k) for c, k in pairs), Fraction(0)) / n
@@ -264,6 +266,20 @@ def test_alpha_ordinal_string_labels_follow_the_given_order() -> None:
     assert krippendorff_alpha(labelled).value == pytest.approx(0.743, abs=0.0005)
     # Sorted alphabetically the scale would be scrambled, so the order matters.
     assert not same(krippendorff_alpha(labelled, "ordinal"), krippendorff_alpha(K2011_C, "ordinal"))
+
+
+@pytest.mark.parametrize("form", ["lists", "array"])
+def test_alpha_ordinal_order_of_numbers(form: str) -> None:
+    data = K2011_C if form == "lists" else as_array(K2011_C)
+    natural = krippendorff_alpha(data, "ordinal").value
+    # A reversed scale has the same distances; a shuffled one does not.
+    assert krippendorff_alpha(data, "ordinal", order=[5, 4, 3, 2, 1]).value == pytest.approx(
+        natural, rel=1e-12
+    )
+    assert krippendorff_alpha(data, "ordinal", order=[0, 1, 2, 3, 4, 5, 6]).value == natural
+    assert krippendorff_alpha(data, "ordinal", order=[3, 1, 5, 2, 4]).value != pytest.approx(
+        natural
+    )
 
 
 def test_fleiss_1971_table_1() -> None:
@@ -411,9 +427,6 @@ def test_no_variation_reason_quotes_the_value() -> None:
     assert (stat.n_units, stat.n_values) == (2, 4)
 
 
-_NO_PAIRS = "fewer than two pairable values: no unit has values from two or more coders"
-
-
 @pytest.mark.parametrize("data", [[], [[1, 2, 3]], [[None, None], [None, None]], [[], [], []]])
 def test_alpha_fleiss_percent_without_pairs(data: Data) -> None:
     for stat in (krippendorff_alpha(data), fleiss_kappa(data), percent_agreement(data)):
@@ -449,6 +462,7 @@ def test_percent_agreement_is_defined_without_variation_and_for_one_unit() -> No
         (lambda: krippendorff_alpha(["abc", "abd"]), "not a string"),
         (lambda: krippendorff_alpha([[[1], [2]], [[1], [2]]]), "hashable"),  # type: ignore[list-item]
         (lambda: krippendorff_alpha(np.zeros((2, 2, 2))), "coders x units"),
+        (lambda: krippendorff_alpha([1, 2]), "sequence of values"),  # type: ignore[list-item]
     ],
 )
 def test_programming_errors_raise(call: Callable[[], object], message: str) -> None:
@@ -494,7 +508,8 @@ def test_alpha_matches_literal_coincidence_matrix(data: Data) -> None:
 @BOUNDED
 @given(reliability_data(coders=(17, 24), units=(0, 6)))
 def test_alpha_fleiss_percent_with_many_coders(data: Data) -> None:
-    check(krippendorff_alpha(data), reference_alpha(data, "nominal"))
+    for level in LEVELS:
+        check(krippendorff_alpha(data, level), reference_alpha(data, level))
     check(fleiss_kappa(data), reference_fleiss(data))
     check(percent_agreement(data), reference_percent(data, pairwise=False))
     check(percent_agreement(data, pairwise=True), reference_percent(data, pairwise=True))
@@ -585,13 +600,18 @@ def test_relabelling_categories_changes_nothing(data: Data, labels: list[Hashabl
 
 @BOUNDED
 @given(
-    reliability_data(), st.floats(-1e6, 1e6).filter(lambda a: abs(a) > 1e-3), st.floats(-1e9, 1e9)
+    reliability_data(),
+    st.floats(1e-3, 1e3) | st.floats(-1e3, -1e-3),
+    st.floats(-1e6, 1e6) | st.sampled_from([2000.0, 1e9, -1e12]),
 )
 def test_interval_alpha_ignores_affine_rescaling(data: Data, scale: float, shift: float) -> None:
     moved = [[None if v is None else v * scale + shift for v in row] for row in data]
+    # Exact on the rounded values, however far they sit from zero ...
+    check(krippendorff_alpha(moved, "interval"), reference_alpha(moved, "interval"))
+    # ... and the same as before moving, up to the rounding of the moved values.
     a, b = krippendorff_alpha(data, "interval"), krippendorff_alpha(moved, "interval")
     assert a.defined == b.defined
-    if a.defined:
+    if a.defined and abs(shift / scale) < 1e6:
         assert b.value == pytest.approx(a.value, rel=1e-6, abs=1e-6)
 
 
@@ -663,6 +683,15 @@ def test_nominal_alpha_on_integer_arrays_with_extreme_values(array: Any) -> None
     assert krippendorff_alpha(array.tolist()).value == expected.value
 
 
+def test_other_sequences_of_coders() -> None:
+    expected = krippendorff_alpha(K2011_C).value
+    assert krippendorff_alpha(tuple(tuple(row) for row in K2011_C)).value == expected
+    assert krippendorff_alpha([np.array(row, dtype=float) for row in as_array(K2011_C)]).value == (
+        expected
+    )
+    assert krippendorff_alpha(np.array(K2011_C, dtype=object)).value == expected
+
+
 def test_arrays_without_values() -> None:
     for array in (np.full((2, 3), np.nan), np.zeros((2, 0)), np.zeros((0, 0))):
         assert krippendorff_alpha(array).reason == _NO_PAIRS
@@ -672,7 +701,8 @@ def test_alpha_agrees_with_the_krippendorff_package() -> None:
     krippendorff = pytest.importorskip("krippendorff")
     rng = np.random.default_rng(20240611)
     for trial in range(60):
-        m, n, v = rng.integers(2, 7), rng.integers(5, 300), [2, 3, 10, 30][trial % 4]
+        m = rng.integers(2, 7) if trial % 3 else rng.integers(17, 25)
+        n, v = rng.integers(5, 300), [2, 3, 10, 30][trial % 4]
         data = rng.integers(1, v + 1, size=(m, n)).astype(float)
         data[rng.random(data.shape) < rng.uniform(0, 0.5)] = np.nan
         for level in LEVELS:

@@ -846,3 +846,10 @@ def test_arbitrary_bytes_through_a_file_give_only_codebook_errors(
         load_codebook(path)
     except CodebookError as error:
         assert error.problems
+
+
+def test_long_values_are_shortened_in_messages() -> None:
+    found = only_problem(
+        codes("- id: |\n    Et meget langt id\n    over flere linjer med mange ord i\n  label: A\n")
+    )
+    assert "id 'Et meget langt id over flere linjer med…' is not a valid id" in found

@@ -317,7 +317,8 @@ def krippendorff_alpha(
             per_unit = _pair_sum(x, present, _squared_difference)
         else:
             per_unit = _squared_pairs(x, present, m_u)
-        centred = points[used] - (n_c[used] @ points[used]) / n_values
+        offset = points[used] - points[used[0]]  # small numbers first: a precise mean
+        centred = offset - (n_c[used] @ offset) / n_values
         expected_f = 2 * n_values * float(n_c[used] @ (centred * centred))
     observed_f = float(np.sum(per_unit / (m_u - 1)))
     value = 1 - (n_values - 1) * observed_f / expected_f

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -97,7 +98,7 @@ def run_audit(session: Session, settings: AuditSettings | None = None) -> list[A
     return findings
 
 
-def _code_sets(codings: list[Any]) -> dict[int, set[str]]:
+def _code_sets(codings: Sequence[Any]) -> dict[int, set[str]]:
     sets: dict[int, set[str]] = defaultdict(set)
     for unit_id, code, *_rest in codings:
         sets[unit_id].add(code)
@@ -108,7 +109,7 @@ def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def _near_duplicates(units: dict[int, _Row], coded: set[int], codings: list[Any],
+def _near_duplicates(units: dict[int, _Row], coded: set[int], codings: Sequence[Any],
                      settings: AuditSettings) -> list[AuditFinding]:
     """Near-identical units with different codes.
 
@@ -157,7 +158,7 @@ def _near_duplicates(units: dict[int, _Row], coded: set[int], codings: list[Any]
     return findings
 
 
-def _single_coder(codes: list[Any], codings: list[Any]) -> list[AuditFinding]:
+def _single_coder(codes: Sequence[Any], codings: Sequence[Any]) -> list[AuditFinding]:
     coders = {name for _u, _c, name, *_ in codings}
     if len(coders) < 2:
         return []
@@ -185,7 +186,7 @@ def _keyword_pattern(keywords: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{alternatives})", re.IGNORECASE)
 
 
-def _exclude_keywords(codes: list[Any], codings: list[Any], units: dict[int, _Row]
+def _exclude_keywords(codes: Sequence[Any], codings: Sequence[Any], units: dict[int, _Row]
                       ) -> list[AuditFinding]:
     """Codings whose quoted text has a word the code's ``exclude_keywords`` warn against.
 
@@ -209,7 +210,7 @@ def _exclude_keywords(codes: list[Any], codings: list[Any], units: dict[int, _Ro
     return findings
 
 
-def _drift(codes: list[Any], codings: list[Any], units: dict[int, _Row],
+def _drift(codes: Sequence[Any], codings: Sequence[Any], units: dict[int, _Row],
            settings: AuditSettings) -> list[AuditFinding]:
     """A coder whose rate for a code differs sharply between the halves of their work.
 
@@ -251,7 +252,7 @@ def _drift(codes: list[Any], codings: list[Any], units: dict[int, _Row],
     return findings
 
 
-def _unused(codes: list[Any], codings: list[Any]) -> list[AuditFinding]:
+def _unused(codes: Sequence[Any], codings: Sequence[Any]) -> list[AuditFinding]:
     used = {code for _u, code, *_rest in codings}
     return [
         AuditFinding(kind="unused", code=code,

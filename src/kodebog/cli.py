@@ -169,9 +169,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                           transient=True, disable=not sys.stderr.isatty()) as bar:
                 task = bar.add_task(f"importing {parsed.name}", total=len(parsed.units))
+
+                def advance(done: int, _total: int, task_id: Any = task) -> None:
+                    bar.update(task_id, completed=done)
+
                 result = import_parsed(
-                    store, parsed, replace=args.replace, coder=_coder(args),
-                    progress=lambda done, _total, t=task: bar.update(t, completed=done),
+                    store, parsed, replace=args.replace, coder=_coder(args), progress=advance
                 )
             if result.status == "unchanged":
                 print(f"{parsed.filename}: already imported as '{result.source}', unchanged; "
@@ -321,9 +324,9 @@ def cmd_agree(args: argparse.Namespace) -> int:
         return 0
     if args.by == "character":
         print(f"{'code':<24} {'source':<30} {'coders':<16} {'agree':>8} {'kappa':>7}")
-        for row in result.characters:
-            print(f"{row.code:<24} {row.source:<30} {'|'.join(row.coders):<16} "
-                  f"{row.percent:>7.2f}% {row.kappa:>7.3f}")
+        for char_row in result.characters:
+            print(f"{char_row.code:<24} {char_row.source:<30} {'|'.join(char_row.coders):<16} "
+                  f"{char_row.percent:>7.2f}% {char_row.kappa:>7.3f}")
         return 0
     pairs = list(result.codes[0].kappa) if result.codes else []
     header = f"{'code':<24} {'units':>6} " + " ".join(f"{c:>8}" for c in coders)

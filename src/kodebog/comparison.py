@@ -146,9 +146,11 @@ def resolve_scope(
             select(Unit.id).where(Unit.source_id == sid, Unit.ordinal <= shared[sid])
             .order_by(Unit.ordinal)
         )
-    code_rows = session.execute(
-        select(Code.id, Code.label).where(Code.retired.is_(False)).order_by(Code.position)
-    ).all()
+    code_rows: list[tuple[str, str]] = [
+        (code_id, label) for code_id, label in session.execute(
+            select(Code.id, Code.label).where(Code.retired.is_(False)).order_by(Code.position)
+        )
+    ]
     if codes:
         known_codes = {c for c, _ in code_rows}
         unknown = [c for c in codes if c not in known_codes]

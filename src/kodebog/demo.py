@@ -8,9 +8,10 @@ from kodebog.codings_csv import apply_codings, read_codings_csv
 from kodebog.errors import KodebogError
 from kodebog.importing import import_parsed
 from kodebog.paths import example_codebook, example_transcripts
-from kodebog.project import init_project, remove_sqlite_files
+from kodebog.project import init_project
 from kodebog.settings import data_dir
 from kodebog.sources import read_source
+from kodebog.store.engine import remove_sqlite_files
 
 DEMO_NAME = "demo.kodebog"
 MATERIAL_SUFFIXES = (".txt", ".docx", ".vtt", ".srt", ".csv", ".xlsx")

@@ -6,8 +6,9 @@ import bisect
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id
@@ -42,6 +43,13 @@ class ImportResult:
     encoding: str = ""
     reanchored: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+def _table(model: type[Participant] | type[Unit]) -> Table:
+    """The Core table of a model, for fast executemany inserts."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def text_sha256(text: str) -> str:
@@ -80,7 +88,7 @@ def import_parsed(
                 "still found)"
             )
         words = len(parsed.text.split())
-        meta = dict(parsed.metadata)
+        meta: dict[str, Any] = dict(parsed.metadata)
         meta["words"] = words
         if existing is None:
             source = Source(
@@ -185,7 +193,7 @@ def _store_participants(
     if new_rows:
         connection = session.connection()
         for start in range(0, len(new_rows), _BATCH):
-            connection.execute(insert(Participant.__table__), new_rows[start : start + _BATCH])
+            connection.execute(insert(_table(Participant)), new_rows[start : start + _BATCH])
         fresh = {row["key"] for row in new_rows}
         for key, participant_id in session.execute(
             select(Participant.key, Participant.id).where(
@@ -225,7 +233,7 @@ def _store_units(
     ]
     connection = session.connection()
     for start in range(0, total, _BATCH):
-        connection.execute(insert(Unit.__table__), rows[start : start + _BATCH])
+        connection.execute(insert(_table(Unit)), rows[start : start + _BATCH])
         if progress:
             progress(min(start + _BATCH, total), total)
     if progress and not total:

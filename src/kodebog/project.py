@@ -218,13 +218,14 @@ def _sync_codebook(
 def _move_codings(session: Session, old: str, new: str) -> int:
     """Move codings (and suggestions, findings) of ``old`` to ``new``; merge duplicates."""
     moved = 0
-    taken = set(
-        session.execute(
+    taken: set[tuple[int, int, int, int]] = {
+        (unit_id, coder_id, start, end)
+        for unit_id, coder_id, start, end in session.execute(
             select(Coding.unit_id, Coding.coder_id, Coding.start, Coding.end).where(
                 Coding.code_id == new
             )
-        ).all()
-    )
+        )
+    }
     for coding in session.scalars(select(Coding).where(Coding.code_id == old)):
         slot = (coding.unit_id, coding.coder_id, coding.start, coding.end)
         if slot in taken:

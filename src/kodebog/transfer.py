@@ -132,7 +132,7 @@ def _reset_sequences(session: Any) -> None:
 def _discard(target: str | Path, store: Store) -> None:
     """Remove a failed copy when it is a file we created."""
     if store.is_sqlite and not is_url(str(target)):
-        from kodebog.project import remove_sqlite_files
+        from kodebog.store.engine import remove_sqlite_files
 
         remove_sqlite_files(Path(str(store.url.database)))
 

@@ -62,7 +62,12 @@ def _clean(text: str) -> str:
 
 
 def build_codebook(
-    codes: list[RefiCode], report: RefiReport, *, title: str = "", language: str = "da"
+    codes: list[RefiCode],
+    report: RefiReport,
+    *,
+    title: str = "",
+    description: str = "",
+    language: str = "da",
 ) -> tuple[Codebook, dict[str, str]]:
     """A valid kodebog Codebook for the REFI codes, and each code GUID's kodebog id."""
     ids = _Ids()
@@ -72,7 +77,9 @@ def build_codebook(
         if list(wanted.values()).count(slug) == 1:
             ids.ids.add(slug)
     top = tuple(_convert(code, None, ids, wanted, report) for code in codes)
-    codebook = Codebook(language=language, codes=top, title=_clean(title))
+    codebook = Codebook(
+        language=language, codes=top, title=_clean(title), description=_clean(description)
+    )
     parse_codebook(dump_codebook(codebook), "<REFI codebook>")  # raises on a bug here
     return codebook, ids.by_guid
 

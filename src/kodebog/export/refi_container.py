@@ -60,7 +60,9 @@ class Container:
             return parse_xml(self.path.read_bytes(), source=str(self.path))
         info = self.entries.get("project.qde")
         if info is None:
-            roots = [i for name, i in self.entries.items() if name.endswith(".qde") and "/" not in name]
+            roots = [
+                i for name, i in self.entries.items() if name.endswith(".qde") and "/" not in name
+            ]
             if len(roots) != 1:
                 raise SourceError(f"{self.path}: has no project.qde; it is not a REFI-QDA project")
             info = roots[0]
@@ -71,7 +73,8 @@ class Container:
         try:
             return self.archive.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-            raise SourceError(f"{self.path}: part {info.filename!r} cannot be read ({exc})") from exc
+            message = f"{self.path}: part {info.filename!r} cannot be read ({exc})"
+            raise SourceError(message) from exc
 
     def read_internal(self, reference: str) -> bytes | None:
         """The bytes of an ``internal://`` file, or None when it is not in the project."""
@@ -81,15 +84,15 @@ class Container:
             return self._read(info) if info is not None else None
         candidate = self.folder / relative
         try:
-            info = candidate.lstat()
+            found = candidate.lstat()
             inside = candidate.resolve().is_relative_to(self.folder.resolve())
         except OSError:
             return None
         if not inside:
             raise SourceError(f"{candidate}: lies outside {self.folder}; refusing it")
-        if not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(found.st_mode):
             raise SourceError(f"{candidate}: is not a regular file; refusing it")
-        if info.st_size > MAX_TEXT_BYTES:
+        if found.st_size > MAX_TEXT_BYTES:
             raise SourceError(f"{candidate}: is too large to import")
         return candidate.read_bytes()
 

@@ -72,6 +72,7 @@ class RefiProject:
 
     name: str
     description: str = ""
+    creator: str | None = None
     users: dict[str, str] = field(default_factory=dict)
     codes: list[RefiCode] = field(default_factory=list)
     sources: list[RefiSource] = field(default_factory=list)

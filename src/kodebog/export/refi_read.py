@@ -104,6 +104,7 @@ class _Reader:
         project = RefiProject(
             name=root.get("name", ""),
             description=child_text(root, "Description"),
+            creator=norm_guid(root.get("creatingUserGUID")) or None,
             users={
                 norm_guid(u.get("guid")): u.get("name") or ""
                 for u in (children(users, "User") if users is not None else ())
@@ -129,7 +130,7 @@ class _Reader:
         self.lost["project notes (not linked to any text)"] += len(_refs(root, "NoteRef"))
         if codebook is not None:
             self.code_notes(child(codebook, "Codes"))
-        project.losses = [f"{n} {what}" for what, n in self.lost.items() if n]
+        project.losses = [f"{what}: {n}" for what, n in self.lost.items() if n]
         return project
 
     def code_notes(self, parent: Element | None) -> None:
@@ -163,7 +164,8 @@ class _Reader:
         if kind == "TextSource":
             return [self.text_source(element, element.get("name") or "")]
         if kind == "PDFSource":
-            self.lost["PDF areas (page coordinates)"] += len(list(children(element, "PDFSelection")))
+            areas = list(children(element, "PDFSelection"))
+            self.lost["PDF areas (page coordinates)"] += len(areas)
             text = child(element, "Representation")
             if text is not None:
                 return [self.text_source(text, element.get("name") or "", outer=element)]

@@ -31,8 +31,8 @@ from kodebog.export.refi_files import element, new_element, write_atomic, write_
 from kodebog.project import current_codebook
 from kodebog.store import Store
 from kodebog.store.models import (
-    Coder,
     CodebookVersion,
+    Coder,
     Coding,
     Participant,
     Source,
@@ -41,6 +41,7 @@ from kodebog.store.models import (
 )
 
 ORIGIN = f"kodebog {__version__}"
+_Keyed = tuple[tuple[Any, ...], ET.Element]
 KIND_FIELD = "Type / Kind"
 ROLE_VARIABLE = "role"
 
@@ -208,15 +209,15 @@ class _ProjectWriter:
             "plainTextPath": f"internal://{source_guid}.txt",
         })
         element(node, "Description", text=f"{KIND_FIELD}: {source.kind}")
-        selections: list[tuple[tuple[Any, ...], ET.Element]] = []
+        selections: list[_Keyed] = []
         for unit in self.data.units.get(source.id, []):
             selections += self.unit_selections(source, unit)
         for _, selection in sorted(selections, key=lambda item: item[0]):
             node.append(selection)
         self.report.add("sources")
 
-    def unit_selections(self, source: Source, unit: Unit) -> list[tuple[tuple[Any, ...], ET.Element]]:
-        out = []
+    def unit_selections(self, source: Source, unit: Unit) -> list[_Keyed]:
+        out: list[_Keyed] = []
         if unit.participant_id is not None and unit.participant_id in self.data.participants:
             sources = self.case_sources[unit.participant_id]
             source_guid = guid(self.ns, "source", source.name)
@@ -247,7 +248,7 @@ class _ProjectWriter:
         })
 
     def coding(self, source: Source, unit: Unit,
-               coding: Coding) -> tuple[tuple[Any, ...], ET.Element] | None:
+               coding: Coding) -> _Keyed | None:
         code_guid = self.code_guids.get(coding.code_id)
         coder = self.data.coders[coding.coder_id]
         if code_guid is None:
@@ -278,7 +279,7 @@ class _ProjectWriter:
         return (start, end, 1, self.order[coding.code_id], coder), node
 
     def unit_memo(self, source: Source, unit: Unit,
-                  memo: UnitMemo) -> tuple[tuple[Any, ...], ET.Element]:
+                  memo: UnitMemo) -> _Keyed:
         coder = self.data.coders[memo.coder_id]
         user, changed = self.user(memo.coder_id), xml_datetime(memo.updated_at)
         key = (source.name, unit.ordinal, coder)

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from kodebog import coding
 from kodebog.coding import Change
@@ -30,6 +30,7 @@ from kodebog.tui.dialogs.jump import JumpDialog
 from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
 from kodebog.tui.widgets.code_definition import CodeDefinition
 from kodebog.tui.widgets.codebook_tree import CodebookTree
+from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS
 from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.tui.widgets.suggestions import SuggestionsSlot
@@ -109,6 +110,7 @@ current unit, or codes the selected words in span mode (**enter**).
         self.view: SourceView | None = None
         self.selected_coding: int | None = None
         self.message = ""
+        self._binding_state: tuple[bool, bool, bool] | None = None
 
     @property
     def kodebog(self) -> KodebogApp:
@@ -134,7 +136,7 @@ current unit, or codes the selected words in span mode (**enter**).
                 yield CodebookTree(id="codebook")
                 yield CodeDefinition(id="definition")
                 yield SuggestionsSlot()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the source in a worker; show a loading indicator meanwhile."""
@@ -163,7 +165,7 @@ current unit, or codes the selected words in span mode (**enter**).
         tree.set_codebook(view.codebook, view.code_counts())
         units.focus()
         self._show_definition()
-        self.refresh_bindings()
+        self._update_bindings()
 
     def _bind_codes(self) -> None:
         assert self.view is not None
@@ -203,12 +205,12 @@ current unit, or codes the selected words in span mode (**enter**).
         if self.selected_coding not in {c.id for c in mine}:
             self.selected_coding = mine[0].id if mine else None
         self._show_unit()
-        self.refresh_bindings()
+        self._update_bindings()
 
     def on_unit_list_selection_changed(self, message: UnitList.SelectionChanged) -> None:
         """Span mode changed: show the selection."""
         self._show_unit()
-        self.refresh_bindings()
+        self._update_bindings()
 
     def _show_unit(self) -> None:
         view = self.view
@@ -247,6 +249,14 @@ current unit, or codes the selected words in span mode (**enter**).
         if event.node.data:
             self.action_toggle_code(event.node.data)
 
+    def _show_counts(self) -> None:
+        view = self.view
+        code_id = self.query_one(CodebookTree).highlighted_code
+        if view is None or code_id is None:
+            return
+        totals = code_totals(view.store, code_id, view.coder)
+        self.query_one(CodeDefinition).show_counts(view.code_counts()[code_id], totals)
+
     def _show_definition(self) -> None:
         view = self.view
         if view is None:
@@ -284,8 +294,8 @@ current unit, or codes the selected words in span mode (**enter**).
         if self.selected_coding not in {c.id for c in mine}:
             self.selected_coding = mine[-1].id if mine else None
         self._show_unit()
-        self._show_definition()
-        self.refresh_bindings()
+        self._show_counts()
+        self._update_bindings()
 
     def action_toggle_code(self, code_id: str) -> None:
         """Toggle a code on the current unit, or on the selected characters in span mode."""
@@ -465,6 +475,14 @@ current unit, or codes the selected words in span mode (**enter**).
             self.units.focus()
             return
         self.dismiss()
+
+    def _update_bindings(self) -> None:
+        """Refresh the footer only when what applies has changed (it is rebuilt each time)."""
+        state = (self.view is not None, self.units.span is not None,
+                 bool(self.units.codings_at_cursor()))
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what needs a loaded source or one of your codings on the unit."""

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
+from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
 from kodebog.search import (
     Facets,
@@ -24,6 +24,7 @@ from kodebog.search import (
 from kodebog.tui.commands import Command
 from kodebog.tui.data import CodebookView
 from kodebog.tui.widgets.hit_list import HitList
+from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
             yield Select[str]([], prompt="Any participant", id="attribute")
         yield Static("", id="find-summary")
         yield HitList(id="hits")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the filter values; search at once."""

@@ -10,11 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from kodebog.queries import SourceInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.data import Overview, load_overview
+from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS, SourceTable
 from kodebog.tui.widgets.status_bar import StatusBar
 
@@ -85,7 +86,7 @@ coding, **/** searches the text of the whole project. Use **tab** to reach the f
             yield Select[str]([], prompt="Anyone", id="attribute-filter")
         yield SourceTable(id="sources")
         yield Static("", id="summary")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show a loading indicator until the sources are read."""

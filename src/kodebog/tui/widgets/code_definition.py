@@ -44,6 +44,7 @@ codebook, its keywords, and how often it is used (here and in the whole project)
         body = self.query_one("#definition-text", Static)
         if code is None:
             body.update("")
+            self.border_subtitle = ""
             return
         entry = code.entry
         text = Text()
@@ -67,8 +68,12 @@ codebook, its keywords, and how often it is used (here and in the whole project)
         if entry.keywords:
             text.append("Keywords ", style="bold")
             text.append(", ".join(entry.keywords) + "\n", style="dim")
-        mine, everyone = totals
-        text.append(f"Units here: {here} · project: {mine} yours, {everyone} all coders",
-                    style="dim")
+        text.rstrip()
         body.update(text)
         self.scroll_home(animate=False)
+        self.show_counts(here, totals)
+
+    def show_counts(self, here: int, totals: tuple[int, int]) -> None:
+        """The code's use: units here, codings in the project (yours, everyone's)."""
+        mine, everyone = totals
+        self.border_subtitle = f"here {here} · project {mine} yours, {everyone} all"

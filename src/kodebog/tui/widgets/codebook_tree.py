@@ -49,12 +49,14 @@ below the tree.
         self.border_title = "Codebook"
         self._codebook: CodebookView | None = None
         self._code_nodes: dict[str, TreeNode[str]] = {}
+        self._counts: Counter[str] = Counter()
 
     def set_codebook(self, codebook: CodebookView, counts: Counter[str]) -> None:
         """Show a codebook's codes with their counts."""
         self._codebook = codebook
         self.clear()
         self._code_nodes = {}
+        self._counts = Counter(counts)
         for code in codebook.codes:
             parent = self._code_nodes.get(code.parent or "", self.root)
             node = parent.add(self._label(code, counts[code.id]), data=code.id, expand=True)
@@ -72,8 +74,9 @@ below the tree.
             return
         for code in self._codebook.codes:
             node = self._code_nodes.get(code.id)
-            if node is not None:
+            if node is not None and counts[code.id] != self._counts[code.id]:
                 node.set_label(self._label(code, counts[code.id]))
+        self._counts = Counter(counts)
 
     @staticmethod
     def _label(code: CodeView, count: int) -> Text:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class StatusBar(Static):
+class StatusBar(Widget):
     """Where you are on the left, the last action's result on the right."""
 
     DEFAULT_CSS = """
@@ -20,7 +20,7 @@ class StatusBar(Static):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self._where: list[str] = []
         self._message = ""
 
@@ -35,7 +35,11 @@ class StatusBar(Static):
         self._show()
 
     def _show(self) -> None:
-        text = Text()
+        self.refresh()
+
+    def render(self) -> Text:
+        """Location left, message right."""
+        text = Text(no_wrap=True, overflow="ellipsis")
         for number, part in enumerate(self._where):
             if number:
                 text.append(" │ ", style="dim")
@@ -44,8 +48,4 @@ class StatusBar(Static):
             width = max(0, self.size.width - 2 - text.cell_len - len(self._message))
             text.append(" " * max(2, width))
             text.append(self._message, style="italic")
-        self.update(text)
-
-    def on_resize(self) -> None:
-        """Keep the message right-aligned."""
-        self._show()
+        return text

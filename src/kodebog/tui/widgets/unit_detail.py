@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from kodebog.queries import CodingInfo
 from kodebog.tui.data import CodebookView, UnitRow
@@ -14,7 +14,7 @@ def _quote(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class UnitDetail(Static):
+class UnitDetail(Widget):
     """Codings of the current unit by you (and, toggled, by others), memo and key quotes."""
 
     HELP = """\
@@ -32,13 +32,22 @@ Your codings of the current unit, the selected one marked with ›: **C** select
         border-title-color: $text-muted;
         padding: 0 1;
         background: $surface;
-        overflow-y: auto;
     }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self.border_title = "Current unit"
+        self._text = Text()
+
+    def render(self) -> Text:
+        """What ``show`` composed."""
+        return self._text
+
+    def update(self, text: Text) -> None:
+        """Show this text (a repaint, not a new layout: the height is fixed)."""
+        self._text = text
+        self.refresh()
 
     def show(
         self,

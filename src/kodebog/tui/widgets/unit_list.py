@@ -254,7 +254,16 @@ on it.
         self.refresh()
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.heights.total)
+        size = Size(self.scrollable_content_region.width, self.heights.total)
+        if size == self.virtual_size:
+            return
+        if size.width != self.virtual_size.width or not self.virtual_size.height:
+            self.virtual_size = size
+            return
+        # Only the height changed: setting the reactive would lay out the whole screen
+        # (~50 ms); the scrollbar is always shown, so updating it is enough.
+        self.set_reactive(UnitList.virtual_size, size)
+        self._scroll_update(size)
 
     def _wrap(self, index: int, row: UnitRow) -> list[tuple[int, int]]:
         lines = self._wraps.get(index)
@@ -578,10 +587,12 @@ on it.
         return True
 
     def _set_span(self, span: SpanState | None) -> None:
+        mode_changed = (span is None) != (self.span is None)
         self.span = span
         self._refresh_unit(self.cursor)
         self.post_message(self.SelectionChanged(self.selection))
-        self.refresh_bindings()
+        if mode_changed:
+            self.refresh_bindings()
 
     def action_span_start(self) -> None:
         """Select words in the current unit."""

@@ -1,0 +1,87 @@
+"""Exports of findings and codings: one function per format, chosen from ``EXPORTERS``.
+
+An exporter is ``(store, output, options) -> summary``: it reads what it needs from the open
+project, checks it (verbatim quotes, personal data) before anything is written, writes
+``output`` atomically (temporary file, then rename) and returns a one-line summary. User
+errors are ``KodebogError``. Importing this package stays light (no SQLAlchemy, no
+python-docx), so the CLI can list the formats without slowing its start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from kodebog.errors import ProjectError
+
+if TYPE_CHECKING:
+    from kodebog.findings import Filters
+    from kodebog.store import Store
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export: filters, quotes per theme, and the personal-data override."""
+
+    coder: str | None = None
+    codes: Sequence[str] = ()
+    sources: Sequence[str] = ()
+    where: Mapping[str, str] = field(default_factory=dict)
+    quotes: int = 5
+    allow_personal_data: bool = False
+
+    @property
+    def filters(self) -> Filters:
+        """The findings filters of these options."""
+        from kodebog.findings import Filters
+
+        return Filters(coder=self.coder, codes=tuple(self.codes), sources=tuple(self.sources),
+                       where=dict(self.where))
+
+
+Exporter = Callable[["Store", Path, ExportOptions], str]
+
+
+def lazy(module: str, function: str = "export") -> Exporter:
+    """An exporter that imports ``module`` only when it runs."""
+
+    def run(store: Store, output: Path, options: ExportOptions) -> str:
+        target = getattr(importlib.import_module(module), function)
+        return cast(str, target(store, output, options))
+
+    run.__name__ = f"{module}.{function}"
+    return run
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "md": lazy("kodebog.export.markdown"),
+    "docx": lazy("kodebog.export.docx"),
+    "html": lazy("kodebog.export.html"),
+    "xlsx": lazy("kodebog.export.xlsx"),
+    "csv": lazy("kodebog.export.csv"),
+    "json": lazy("kodebog.export.json"),
+}
+"""Format name -> exporter; the REFI formats (qdpx, qdc) are added here too."""
+
+SUFFIXES = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html",
+            ".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".qdpx": "qdpx", ".qdc": "qdc"}
+
+
+def format_for(output: Path, fmt: str | None = None) -> str:
+    """The format to write: ``fmt`` if given, else the one the file suffix names."""
+    chosen = fmt or SUFFIXES.get(output.suffix.lower())
+    if chosen is None or chosen not in EXPORTERS:
+        choices = ", ".join(sorted(EXPORTERS))
+        what = f"unknown format '{fmt}'" if fmt else f"{output}: cannot tell the format"
+        raise ProjectError(f"{what}; pass --format with one of: {choices}")
+    return chosen
+
+
+def export(store: Store, output: str | Path, options: ExportOptions | None = None,
+           fmt: str | None = None) -> str:
+    """Write ``output`` in ``fmt`` (or the format its suffix names); a one-line summary."""
+    path = Path(output).expanduser()
+    return EXPORTERS[format_for(path, fmt)](store, path, options or ExportOptions())

@@ -1,0 +1,108 @@
+"""The ``kodebog finding`` and ``kodebog export`` commands, registered on the CLI's parser."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kodebog.errors import ProjectError
+from kodebog.export import EXPORTERS
+
+Handler = Callable[[argparse.Namespace], int]
+Command = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+
+def _add_project(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", metavar="PROJECT",
+                        help="project file (SQLite) or database URL (postgresql+psycopg://...)")
+
+
+def parse_where(values: Sequence[str]) -> dict[str, str]:
+    """``ATTR=VALUE`` options as a dict; ProjectError for a malformed or repeated one."""
+    where: dict[str, str] = {}
+    for value in values:
+        key, sep, wanted = value.partition("=")
+        key, wanted = key.strip(), wanted.strip()
+        if not sep or not key or not wanted:
+            raise ProjectError(f"--where {value}: write it as ATTR=VALUE, e.g. "
+                               "--where ydelsesgruppe=dagpenge or --where role=borger")
+        if key in where:
+            raise ProjectError(f"--where {key}: give each attribute once")
+        where[key] = wanted
+    return where
+
+
+def cmd_finding(args: argparse.Namespace) -> int:
+    """Set the analyst's finding statement for a code."""
+    from kodebog.findings import set_finding
+    from kodebog.settings import default_coder
+    from kodebog.store import open_project
+
+    text = args.text.strip()
+    if not text:
+        raise ProjectError("--text is empty; write the finding for the theme")
+    store = open_project(args.project)
+    try:
+        change = set_finding(store, args.code, text, args.coder or default_coder(),
+                             quotes=args.quote)
+    finally:
+        store.dispose()
+    print(f"{change.code}: finding {'written' if change.created else 'updated'} "
+          f"(version {change.version})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export findings or codings to a file."""
+    from kodebog.export import ExportOptions, export, format_for
+    from kodebog.store import open_project
+
+    if args.quotes < 0:
+        raise ProjectError(f"--quotes {args.quotes}: give 0 or more")
+    output = Path(args.output).expanduser()
+    fmt = format_for(output, args.format)
+    options = ExportOptions(
+        coder=args.coder, codes=tuple(args.code or ()), sources=tuple(args.source or ()),
+        where=parse_where(args.where or ()), quotes=args.quotes,
+        allow_personal_data=args.allow_personal_data,
+    )
+    store = open_project(args.project)
+    try:
+        print(export(store, output, options, fmt))
+    finally:
+        store.dispose()
+    return 0
+
+
+def register(command: Command | Callable[..., Any]) -> None:
+    """Add ``finding`` and ``export`` with the CLI's ``command(name, handler, help)``."""
+    sub: argparse.ArgumentParser = command(
+        "finding", cmd_finding, "write (or rewrite) the finding for a theme")
+    _add_project(sub)
+    sub.add_argument("code", metavar="CODE", help="code id")
+    sub.add_argument("--text", required=True, help="the finding, in the report's words")
+    sub.add_argument("--quote", type=int, action="append", metavar="CODING_ID",
+                     help="pin a coding as quote, first in the export (repeat; ids from "
+                          "`kodebog units --json`)")
+    sub.add_argument("--coder", help="your name as analyst (for the log)")
+
+    sub = command("export", cmd_export,
+                  "export findings (md, docx, html, json) or codings (xlsx, csv)")
+    _add_project(sub)
+    sub.add_argument("--format", choices=sorted(EXPORTERS),
+                     help="output format (default: from the --output suffix)")
+    sub.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")
+    sub.add_argument("--coder", help="only this coder's codings (default: all coders, "
+                                     "one count per unit and code)")
+    sub.add_argument("--code", nargs="+", action="extend", metavar="C",
+                     help="only these codes")
+    sub.add_argument("--source", nargs="+", action="extend", metavar="S",
+                     help="only these sources")
+    sub.add_argument("--where", nargs="+", action="extend", metavar="ATTR=VALUE",
+                     help="only participants with this attribute value (or role=borger)")
+    sub.add_argument("--quotes", type=int, default=5, metavar="N",
+                     help="quotes per theme in reports (default 5)")
+    sub.add_argument("--allow-personal-data", action="store_true",
+                     help="export even if quotes contain phone numbers, e-mails or CPR numbers")

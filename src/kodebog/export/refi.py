@@ -1,0 +1,100 @@
+"""REFI-QDA exchange: export .qdpx/.qdc, import .qdpx/.qde and .qdc, and their commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kodebog.export.refi_common import RefiReport
+
+if TYPE_CHECKING:
+    from kodebog.store import Store
+
+__all__ = [
+    "RefiReport",
+    "cmd_codebook_from_qdc",
+    "cmd_import_refi",
+    "configure_codebook_from_qdc",
+    "export_qdc",
+    "export_qdpx",
+    "import_qdpx",
+    "qdc_exporter",
+    "qdc_to_codebook_yaml",
+    "qdpx_exporter",
+    "register",
+]
+
+
+def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> RefiReport:
+    """Write the project (or only ``coder``'s codings and memos) as a .qdpx."""
+    from kodebog.export.refi_write import export_qdpx as write
+
+    return write(store, path, coder=coder)
+
+
+def export_qdc(store: Store, path: str | Path) -> RefiReport:
+    """Write the project's current codebook as a .qdc."""
+    from kodebog.export.refi_write import export_qdc as write
+
+    return write(store, path)
+
+
+def import_qdpx(qdpx_path: str | Path, project: str | Path) -> RefiReport:
+    """Create a new project at ``project`` from a .qdpx (or a bare .qde)."""
+    from kodebog.export.refi_import import import_project
+
+    return import_project(qdpx_path, project)
+
+
+def qdc_to_codebook_yaml(qdc_path: str | Path, yaml_path: str | Path) -> RefiReport:
+    """Convert a .qdc codebook into a kodebog codebook YAML file that validates."""
+    from kodebog.export.refi_qdc import qdc_to_yaml
+
+    return qdc_to_yaml(Path(qdc_path), Path(yaml_path))
+
+
+def qdpx_exporter(store: Store, output: Path, options: Any) -> str:
+    """``EXPORTERS`` adapter: the report's lines (summary, then warnings) as one text."""
+    return "\n".join(export_qdpx(store, output, coder=getattr(options, "coder", None)).lines())
+
+
+def qdc_exporter(store: Store, output: Path, options: Any) -> str:
+    """``EXPORTERS`` adapter for the .qdc codebook."""
+    return "\n".join(export_qdc(store, output).lines())
+
+
+def _print(report: RefiReport) -> None:
+    print(report.lines()[0])
+    for line in report.lines()[1:]:
+        print(line, file=sys.stderr if "warning:" in line else sys.stdout)
+
+
+def cmd_import_refi(args: argparse.Namespace) -> int:
+    """``kodebog import-refi QDPX PROJECT``."""
+    _print(import_qdpx(args.qdpx, args.project))
+    return 0
+
+
+def cmd_codebook_from_qdc(args: argparse.Namespace) -> int:
+    """``kodebog codebook from-qdc QDC YAML``."""
+    _print(qdc_to_codebook_yaml(args.qdc, args.output))
+    return 0
+
+
+def configure_codebook_from_qdc(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``codebook from-qdc`` (for the parser that wires it)."""
+    parser.add_argument("qdc", metavar="QDC", help="REFI-QDA codebook (.qdc)")
+    parser.add_argument("output", metavar="YAML", help="codebook YAML to write (must not exist)")
+
+
+def register(command: Callable[[str, Callable[[argparse.Namespace], int], str],
+                               argparse.ArgumentParser]) -> None:
+    """Add ``import-refi`` to the command line."""
+    sub = command("import-refi", cmd_import_refi,
+                  "create a project from a REFI-QDA project (.qdpx, or a bare .qde)")
+    sub.add_argument("qdpx", metavar="QDPX", help=".qdpx from NVivo, ATLAS.ti, MAXQDA, ...")
+    sub.add_argument("project", metavar="PROJECT",
+                     help="new project file (SQLite) or database URL; must not exist yet")

@@ -1,0 +1,31 @@
+"""A REFI-QDA codebook (.qdc) as a kodebog codebook YAML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kodebog.codebook import dump_codebook
+from kodebog.errors import ProjectError, SourceError
+from kodebog.export.refi_codebook import build_codebook
+from kodebog.export.refi_common import RefiReport
+from kodebog.export.refi_files import write_atomic
+from kodebog.export.refi_read import parse_codebook_root
+from kodebog.safety import check_text_size, parse_xml
+
+
+def qdc_to_yaml(qdc: Path, output: Path) -> RefiReport:
+    """Read ``qdc`` and write its codes to ``output`` (which must not exist yet)."""
+    if output.exists():
+        raise ProjectError(f"{output}: already exists; choose another file name")
+    check_text_size(qdc)
+    data = qdc.read_bytes()
+    if data.startswith(b"PK"):
+        raise SourceError(f"{qdc}: is a ZIP (a .qdpx project?), not a .qdc codebook")
+    codes = parse_codebook_root(parse_xml(data, source=str(qdc)), str(qdc))
+    if not codes:
+        raise SourceError(f"{qdc}: has no codes")
+    report = RefiReport(str(output))
+    codebook, _ = build_codebook(codes, report, title=qdc.stem)
+    report.add("codes", len(codebook.ids))
+    write_atomic(output, dump_codebook(codebook).encode("utf-8"))
+    return report

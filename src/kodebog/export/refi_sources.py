@@ -1,0 +1,140 @@
+"""One REFI text source: its text read and cut into units, its selections placed on them."""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from kodebog.errors import SourceError
+from kodebog.export.refi_common import RefiReport
+from kodebog.export.refi_container import Container, is_internal
+from kodebog.export.refi_model import RefiSelection, RefiSource
+from kodebog.export.refi_offsets import Convention, Hint, Placement, TextMap, choose, place
+from kodebog.sources.encoding import decode_bytes, normalize_text
+from kodebog.sources.model import KINDS, ParsedSource, ParsedUnit
+from kodebog.sources.transcript import segment_transcript
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_KIND = re.compile(r"^\s*(?:type\s*/\s*)?kind\s*:\s*(\w+)\s*$", re.IGNORECASE | re.MULTILINE)
+_EXTENSIONS = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of a selection inside one unit: the unit's index and a span of its text."""
+
+    unit: int
+    start: int
+    end: int
+
+
+@dataclass
+class Placed:
+    """A selection and the unit pieces it became (empty when it covers no unit text)."""
+
+    selection: RefiSelection
+    placement: Placement
+    pieces: list[Piece]
+
+
+@dataclass
+class SourcePlan:
+    """A source ready to store: the parsed source and its placed selections."""
+
+    refi: RefiSource
+    parsed: ParsedSource
+    placed: dict[str, Placed] = field(default_factory=dict)
+
+
+def source_name(refi: RefiSource) -> str:
+    """The kodebog name for a REFI source: its name without a document extension."""
+    name = " ".join(refi.name.split())
+    for extension in _EXTENSIONS:
+        if name.lower().endswith(extension) and len(name) > len(extension):
+            name = name[: -len(extension)].rstrip()
+            break
+    return (name or refi.guid[:8] or "kilde")[:190]
+
+
+def read_text(refi: RefiSource, box: Container, report: RefiReport) -> tuple[str, bool] | None:
+    """The source's decoded text and whether its file had a BOM; None (reported) if missing."""
+    label = f"source '{refi.name}'"
+    lost = sum(len(s.codings) for s in refi.selections)
+    loss = f"; its {lost} codings are not imported" if lost else ""
+    if refi.content is not None and not refi.path:
+        return refi.content, False
+    if not refi.path or not is_internal(refi.path):
+        report.warn(f"{label}: its text is outside the project ({refi.path or 'no path'}){loss}")
+        return None
+    data = box.read_internal(refi.path)
+    if data is None:
+        where = "the .qde has no sources folder beside it" if box.is_bare else "not in the file"
+        report.warn(f"{label}: text file {refi.path} is missing ({where}){loss}")
+        return None
+    try:
+        text, _codec = decode_bytes(data, f"{box.path}: {refi.path}")
+    except SourceError as error:
+        report.warn(f"{label}: {error}{loss}")
+        return None
+    return text, data.startswith(_BOMS)
+
+
+def plan_source(refi: RefiSource, name: str, raw: str, has_bom: bool,
+                report: RefiReport) -> SourcePlan | None:
+    """Cut the text into units (kodebog's transcript rules) and place every selection."""
+    text_map = TextMap(raw, has_bom)
+    text = text_map.text if text_map.exact else normalize_text(raw)
+    found = segment_transcript(text)
+    if not found.units:
+        report.warn(f"source '{refi.name}': has no text to code; not imported")
+        return None
+    kind = _KIND.search(refi.description)
+    parsed = ParsedSource(
+        name=name,
+        kind=kind.group(1) if kind and kind.group(1) in KINDS else found.kind,
+        text=text,
+        units=found.units,
+        participants=found.participants,
+        encoding="utf-8",
+        filename=refi.name or name,
+        metadata=dict(refi.variables),
+        notes=list(found.notes),
+    )
+    plan = SourcePlan(refi, parsed)
+    hints = {s.guid: Hint.of(s.name) for s in refi.selections}
+    numbered = [(s.start, s.end, hints[s.guid]) for s in refi.selections if s.end is not None]
+    mapping = choose(text_map, numbered)
+    if mapping is not None and numbered and mapping.convention != Convention():
+        report.notes.append(f"{name}: positions read as {mapping.convention.describe()}")
+    moved = 0
+    for selection in refi.selections:
+        placement = place(text, mapping, selection.start, selection.end, hints[selection.guid])
+        if placement is None:
+            report.warn(
+                f"source '{refi.name}': selection '{selection.name or selection.guid}' "
+                f"({selection.start}-{selection.end}) cannot be placed in the text; "
+                f"{len(selection.codings)} codings not imported"
+            )
+            continue
+        moved += placement.how == "text"
+        pieces = split(parsed.units, text, placement.start, placement.end)
+        plan.placed[selection.guid] = Placed(selection, placement, pieces)
+    if moved:
+        report.notes.append(f"{name}: {moved} selections re-anchored on their text")
+    return plan
+
+
+def split(units: list[ParsedUnit], text: str, start: int, end: int) -> list[Piece]:
+    """The parts of ``text[start:end]`` inside each unit, as unit-relative spans."""
+    starts = [unit.start for unit in units]
+    i = max(bisect.bisect_right(starts, start) - 1, 0)
+    pieces = []
+    while i < len(units) and units[i].start < end:
+        unit = units[i]
+        a, b = max(start, unit.start), min(end, unit.end)
+        if b > a and text[a:b].strip():
+            pieces.append(Piece(i, a - unit.start, b - unit.start))
+        i += 1
+    return pieces

@@ -112,3 +112,27 @@ def test_agree_cli_json(store: Store, project_location: str,
     assert "caseworker_relation" in table and "overall" in table
     assert main(["disagreements", project_location, "--coders", "anna,bo", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_binary_fast_path_equals_the_general_statistics() -> None:
+    import numpy as np
+
+    from kodebog.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
+    from kodebog.comparison import binary_stats
+
+    rng = np.random.default_rng(5)
+    for coders in (2, 3, 5):
+        for units in (2, 7, 300):
+            for density in (0.05, 0.5):
+                matrix = (rng.random((coders, units)) < density).astype(np.int8)
+                fast = binary_stats(matrix)
+                if fast is None:
+                    continue
+                percent, kappas, alpha = fast
+                assert percent.value == pytest.approx(percent_agreement(matrix).value)
+                assert alpha.value == pytest.approx(
+                    krippendorff_alpha(matrix, "nominal").value, abs=1e-9)
+                general = [cohen_kappa(matrix[[i, j]]).value
+                           for i in range(coders) for j in range(i + 1, coders)]
+                assert [k.value for k in kappas] == pytest.approx(general, abs=1e-9)
+    assert binary_stats(np.zeros((2, 10), dtype=np.int8)) is None

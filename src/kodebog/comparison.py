@@ -163,43 +163,83 @@ def resolve_scope(
 
 def presence(session: Session, scope: Scope) -> dict[str, np.ndarray]:
     """Per code, a coders x units 0/1 matrix: did the coder apply the code to the unit."""
-    column = {unit_id: i for i, unit_id in enumerate(scope.unit_ids)}
-    row = {coder_id: i for i, coder_id in enumerate(scope.coder_ids.values())}
-    matrices = {
-        code: np.zeros((len(row), len(column)), dtype=np.int8) for code, _ in scope.codes
-    }
-    if not column:
-        return matrices
-    query = (
-        select(Coding.unit_id, Coding.code_id, Coding.coder_id)
-        .join(Unit, Unit.id == Coding.unit_id)
-        .where(Unit.source_id.in_(scope.sources), Coding.coder_id.in_(row))
-        .distinct()
-    )
-    for unit_id, code_id, coder_id in session.execute(query):
-        matrix = matrices.get(code_id)
-        index = column.get(unit_id)
-        if matrix is not None and index is not None:
-            matrix[row[coder_id], index] = 1
-    return matrices
+    codes = {code: i for i, (code, _label) in enumerate(scope.codes)}
+    coder_row = {coder_id: i for i, coder_id in enumerate(scope.coder_ids.values())}
+    cube = np.zeros((len(codes), len(coder_row), len(scope.unit_ids)), dtype=np.int8)
+    if scope.unit_ids and codes:
+        query = (
+            select(Coding.unit_id, Coding.code_id, Coding.coder_id)
+            .join(Unit, Unit.id == Coding.unit_id)
+            .where(Unit.source_id.in_(scope.sources), Coding.coder_id.in_(coder_row))
+        )
+        rows = session.connection().execute(query).all()
+        if rows:
+            unit_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            code_index = np.fromiter((codes.get(r[1], -1) for r in rows), dtype=np.int64,
+                                     count=len(rows))
+            coder_index = np.fromiter((coder_row[r[2]] for r in rows), dtype=np.int64,
+                                      count=len(rows))
+            order = np.asarray(scope.unit_ids, dtype=np.int64)
+            sorter = np.argsort(order)
+            position = np.searchsorted(order, unit_ids, sorter=sorter)
+            position = np.clip(position, 0, len(order) - 1)
+            column = sorter[position]
+            keep = (order[column] == unit_ids) & (code_index >= 0)
+            cube[code_index[keep], coder_index[keep], column[keep]] = 1
+    return {code: cube[i] for code, i in codes.items()}
+
+
+def binary_stats(matrix: np.ndarray) -> tuple[Stat, list[Stat], Stat] | None:
+    """Percent agreement, pairwise Cohen's kappa and nominal alpha for complete 0/1 data.
+
+    Closed forms over counts (numbers equal to the general functions in ``agreement``, which
+    a test checks); None when the general functions are needed instead (no variation, or
+    fewer than two units), so their reasons are kept.
+    """
+    coders, units = matrix.shape
+    ones = int(matrix.sum())
+    total = coders * units
+    if units < 2 or ones in (0, total):
+        return None
+    per_unit = matrix.sum(axis=0, dtype=np.int64)
+    agree = int(np.count_nonzero((per_unit == 0) | (per_unit == coders)))
+    percent = Stat(agree / units, None, units, total)
+    kappas = []
+    for i, j in combinations(range(coders), 2):
+        x, y = matrix[i].astype(bool), matrix[j].astype(bool)
+        both = int(np.count_nonzero(x & y))
+        x_ones, y_ones = int(np.count_nonzero(x)), int(np.count_nonzero(y))
+        neither = units - x_ones - y_ones + both
+        observed = (both + neither) / units
+        expected = (x_ones * y_ones + (units - x_ones) * (units - y_ones)) / (units * units)
+        if expected >= 1.0:
+            return None
+        kappas.append(Stat((observed - expected) / (1 - expected), None, units, 2 * units))
+    disagreeing = float(np.sum(per_unit * (coders - per_unit)))
+    zeros = total - ones
+    alpha = 1 - (total - 1) * disagreeing / ((coders - 1) * zeros * ones)
+    return percent, kappas, Stat(alpha, None, units, total)
 
 
 def _agreement(code: str, label: str, matrix: np.ndarray, coders: list[str]) -> CodeAgreement:
-    kappa: dict[str, float | None] = {}
-    notes: list[str] = []
-    for (i, a), (j, b) in combinations(enumerate(coders), 2):
-        stat = cohen_kappa(matrix[[i, j]])
-        kappa[f"{a}|{b}"] = _value(stat)
-        if stat.reason:
-            notes.append(f"kappa {a}|{b}: {stat.reason}")
-    alpha = krippendorff_alpha(matrix, "nominal")
+    pairs = [f"{a}|{b}" for a, b in combinations(coders, 2)]
+    fast = binary_stats(matrix)
+    if fast is not None:
+        percent, kappas, alpha = fast
+    else:
+        percent = percent_agreement(matrix)
+        kappas = [cohen_kappa(matrix[[i, j]]) for i, j in combinations(range(len(coders)), 2)]
+        alpha = krippendorff_alpha(matrix, "nominal")
+    notes = [f"kappa {pair}: {stat.reason}" for pair, stat in zip(pairs, kappas, strict=True)
+             if stat.reason]
     if alpha.reason:
         notes.append(f"alpha: {alpha.reason}")
     return CodeAgreement(
         code=code, label=label, units=int(matrix.shape[1]),
         counts={c: int(matrix[i].sum()) for i, c in enumerate(coders)},
-        percent=_value(percent_agreement(matrix)), kappa=kappa, alpha=_value(alpha),
-        notes=notes,
+        percent=_value(percent),
+        kappa={pair: _value(stat) for pair, stat in zip(pairs, kappas, strict=True)},
+        alpha=_value(alpha), notes=notes,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id
@@ -192,13 +192,12 @@ def _store_participants(
             )
     if new_rows:
         connection = session.connection()
+        before = session.scalar(select(func.max(Participant.id))) or 0
         for start in range(0, len(new_rows), _BATCH):
             connection.execute(insert(_table(Participant)), new_rows[start : start + _BATCH])
         fresh = {row["key"] for row in new_rows}
-        for key, participant_id in session.execute(
-            select(Participant.key, Participant.id).where(
-                Participant.key.startswith(prefix, autoescape=True)
-            )
+        for key, participant_id in connection.execute(
+            select(Participant.key, Participant.id).where(Participant.id > before)
         ).all():
             if key in fresh:
                 ids[key[len(prefix) :]] = participant_id

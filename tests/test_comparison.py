@@ -136,3 +136,17 @@ def test_binary_fast_path_equals_the_general_statistics() -> None:
                            for i in range(coders) for j in range(i + 1, coders)]
                 assert [k.value for k in kappas] == pytest.approx(general, abs=1e-9)
     assert binary_stats(np.zeros((2, 10), dtype=np.int8)) is None
+
+
+def test_marking_a_source_done_makes_all_its_units_count(store: Store, project_location: str,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    with store.read() as session:
+        assert compare_coders(session, ["anna", "bo"], codes=["contact_center"]).sources == [
+            "fg1"]
+    assert main(["done", project_location, "fg2", "--coder", "bo"]) == 0
+    with store.read() as session:
+        result = compare_coders(session, ["anna", "bo"], codes=["contact_center"])
+    assert result.sources == ["fg1", "fg2"] and result.codes[0].units == 5
+    assert main(["done", project_location, "fg2", "--coder", "bo", "--undo"]) == 0
+    assert "marked not done" in capsys.readouterr().out

@@ -278,6 +278,20 @@ def cmd_memo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_done(args: argparse.Namespace) -> int:
+    from kodebog.coding import mark_source_done
+    from kodebog.queries import find_source
+
+    with _project(args) as store:
+        with store.read() as session:
+            source = find_source(session, args.source)
+        change = mark_source_done(store, _coder(args), source.id, done=not args.undo)
+    state = "not done" if args.undo else "done"
+    print(f"{source.name}: marked {state}" if change.event_id else f"{source.name}: "
+          f"{change.message}")
+    return 0
+
+
 def _undo_redo(args: argparse.Namespace, step: str) -> int:
     from kodebog import coding
 
@@ -584,6 +598,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("source", metavar="SOURCE")
     sub.add_argument("unit", metavar="UNIT", type=int)
     sub.add_argument("text", metavar="TEXT")
+    sub.add_argument("--coder", help="your name as coder")
+
+    sub = command("done", cmd_done, "mark a source as fully coded by you (agreement uses it)")
+    _add_project(sub)
+    sub.add_argument("source", metavar="SOURCE")
+    sub.add_argument("--undo", action="store_true", help="remove the mark")
     sub.add_argument("--coder", help="your name as coder")
 
     for name, handler in (("undo", cmd_undo), ("redo", cmd_redo)):

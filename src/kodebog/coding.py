@@ -433,3 +433,23 @@ def undo(store: Store, coder_name: str) -> Change:
 def redo(store: Store, coder_name: str) -> Change:
     """Redo this coder's most recently undone action."""
     return _step(store, coder_name, "redo")
+
+
+def mark_source_done(store: Store, coder_name: str, source_id: int, done: bool = True) -> Change:
+    """Mark (or unmark) a source as fully coded by this coder; agreement reads this mark."""
+    from kodebog.store.models import SourceStatus
+
+    with store.write() as session:
+        coder = coder_id(session, coder_name)
+        status = session.scalar(select(SourceStatus).where(
+            SourceStatus.source_id == source_id, SourceStatus.coder_id == coder))
+        if (status is not None) == done:
+            return Change(None, "none", (), "already marked" if done else "not marked")
+        if done:
+            session.add(SourceStatus(source_id=source_id, coder_id=coder))
+        else:
+            session.delete(status)
+        session.flush()
+        event = _log(session, coder, "source.done" if done else "source.undone", "source",
+                     source_id, {"done": not done}, {"done": done})
+        return Change(event, "source.done" if done else "source.undone")

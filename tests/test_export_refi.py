@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
@@ -35,8 +36,8 @@ def codebook_schema() -> xmlschema.XMLSchema:
 
 
 def survey() -> ParsedSource:
-    """Two answers by respondents with attributes and no speaker labels in the text."""
-    text = "Jeg ringede tre gange 📞 uden svar.\n\nGod og venlig sagsbehandler."
+    """Two answers (the second of two paragraphs) by respondents, without speaker labels."""
+    text = "Jeg ringede tre gange 📞 uden svar.\n\nGod og venlig sagsbehandler.\n\nMen travl."
     second = text.index("God")
     return ParsedSource(
         name="survey", kind="survey", text=text,
@@ -128,14 +129,13 @@ def test_positions_count_code_points_of_the_stored_text(coded: Store, tmp_path: 
     with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
         qde = archive.read("project.qde").decode("utf-8")
         files = {n: archive.read(n).decode("utf-8") for n in archive.namelist()[1:]}
-    from xml.etree import ElementTree as ET
-
     ns = {"q": "urn:QDA-XML:project:1.0"}
     root = ET.fromstring(qde)
     for source in root.iterfind(".//q:TextSource", ns):
         text = files["sources/" + source.get("plainTextPath", "").removeprefix("internal://")]
         for selection in source.iterfind("q:PlainTextSelection", ns):
-            start, end = int(selection.get("startPosition", "")), int(selection.get("endPosition", ""))
+            start = int(selection.get("startPosition", ""))
+            end = int(selection.get("endPosition", ""))
             assert " ".join(text[start:end].split()) == selection.get("name")
     emoji = [s for s in root.iterfind(".//q:PlainTextSelection", ns) if s.get("name") == "😡"]
     assert len(emoji) == 1

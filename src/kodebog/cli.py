@@ -567,6 +567,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("show", cmd_codebook_show, "print the project's current codebook",
                   codebook_commands)
     _add_project(sub)
+    sub = command("from-qdc", _lazy_handler("kodebog.export.refi", "cmd_codebook_from_qdc"),
+                  "convert a REFI-QDA codebook (.qdc) to a kodebog codebook YAML",
+                  codebook_commands)
+    from kodebog.export.refi import configure_codebook_from_qdc
+
+    configure_codebook_from_qdc(sub)
 
     sub = command("sources", cmd_sources, "list the project's sources")
     _add_project(sub)
@@ -661,7 +667,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("stats", cmd_stats, "counts of sources, units and codings")
     _add_project(sub)
     sub.add_argument("--json", action="store_true", help="print JSON")
+
+    from kodebog.export import commands as export_commands
+    from kodebog.export import refi
+
+    export_commands.register(command)
+    refi.register(command)
     return parser
+
+
+def _lazy_handler(module: str, name: str) -> Handler:
+    """A handler imported only when its command runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        handler: Handler = getattr(importlib.import_module(module), name)
+        return handler(args)
+
+    return run
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

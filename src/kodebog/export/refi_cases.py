@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from kodebog.export.refi_common import RefiReport
 from kodebog.export.refi_model import RefiCase
-from kodebog.export.refi_sources import SourcePlan
-from kodebog.sources.model import ParsedParticipant
+from kodebog.export.refi_sources import Placed, SourcePlan
+from kodebog.sources.model import ParsedParticipant, ParsedUnit
 from kodebog.sources.roles import ROLES
 from kodebog.sources.speakers import fold
 
@@ -15,7 +15,16 @@ ROLE_NAMES = frozenset({"role", "rolle"})
 
 
 def apply_cases(cases: list[RefiCase], plans: list[SourcePlan], report: RefiReport) -> None:
-    """Store each case's variables on the participant it is in each linked source."""
+    """Store each case's variables on the participant it is in each linked source.
+
+    Where several cases each claim a stretch of one source without speaker labels (survey
+    answers), each stretch becomes one unit even if it holds several paragraphs. Then every
+    plan's selections are cut at the final unit boundaries.
+    """
+    claimed = {g for case in cases for g in case.selections}
+    for plan in plans:
+        _merge_claimed(plan, [p for g, p in plan.placed.items() if g in claimed])
+        plan.cut()
     by_source = {plan.refi.guid: plan for plan in plans}
     by_selection = {g: plan for plan in plans for g in plan.placed}
     whole: dict[str, list[ParsedParticipant]] = defaultdict(list)
@@ -39,6 +48,22 @@ def apply_cases(cases: list[RefiCase], plans: list[SourcePlan], report: RefiRepo
                 whole[source_guid].append(person)
     for source_guid, people in whole.items():
         _whole_source(by_source[source_guid], people, report)
+
+
+def _merge_claimed(plan: SourcePlan, claimed: list[Placed]) -> None:
+    """Make each case's stretch one unit when two or more cases divide a source."""
+    if len(claimed) < 2:
+        return
+    units = plan.parsed.units
+    for placed in claimed:
+        start, end = placed.placement.start, placed.placement.end
+        inside = [i for i, u in enumerate(units) if u.start >= start and u.end <= end]
+        if len(inside) < 2 or any(units[i].speaker for i in inside):
+            continue
+        first, last = inside[0], inside[-1]
+        if inside != list(range(first, last + 1)):
+            continue
+        units[first : last + 1] = [ParsedUnit(units[first].start, units[last].end)]
 
 
 def _participant(case: RefiCase, name: str, plan: SourcePlan) -> tuple[ParsedParticipant, bool]:

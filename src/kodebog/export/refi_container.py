@@ -26,6 +26,7 @@ class Container:
         self.archive: zipfile.ZipFile | None = None
         self.entries: dict[str, zipfile.ZipInfo] = {}
         self.folder = path.parent / "sources"
+        self.prefix = ""  # the folder holding project.qde inside the ZIP, if not its root
 
     def __enter__(self) -> Container:
         if not self.path.exists():
@@ -60,12 +61,12 @@ class Container:
             return parse_xml(self.path.read_bytes(), source=str(self.path))
         info = self.entries.get("project.qde")
         if info is None:
-            roots = [
-                i for name, i in self.entries.items() if name.endswith(".qde") and "/" not in name
-            ]
+            found = [name for name in self.entries if name.endswith(".qde")]
+            roots = [name for name in found if "/" not in name] or found
             if len(roots) != 1:
                 raise SourceError(f"{self.path}: has no project.qde; it is not a REFI-QDA project")
-            info = roots[0]
+            info = self.entries[roots[0]]
+            self.prefix = roots[0].rpartition("/")[0] + "/" if "/" in roots[0] else ""
         return parse_xml(self._read(info), source=f"{self.path}: {info.filename}")
 
     def _read(self, info: zipfile.ZipInfo) -> bytes:
@@ -80,8 +81,10 @@ class Container:
         """The bytes of an ``internal://`` file, or None when it is not in the project."""
         relative = internal_name(reference, self.path)
         if self.archive is not None:
-            info = self.entries.get(f"sources/{relative}".lower())
+            info = self.entries.get(f"{self.prefix}sources/{relative}".lower())
             return self._read(info) if info is not None else None
+        if self.folder.is_symlink():
+            raise SourceError(f"{self.folder}: is a symbolic link; refusing to read through it")
         candidate = self.folder / relative
         try:
             found = candidate.lstat()

@@ -114,14 +114,14 @@ class _Importer:
             self.report.add("sources")
             self.report.add("units", len(plan.parsed.units))
             with store.read() as session:
-                unit_ids[plan.refi.guid] = list(session.scalars(
+                unit_ids[plan.parsed.name] = list(session.scalars(
                     select(Unit.id).join(Source, Source.id == Unit.source_id)
                     .where(Source.name == plan.parsed.name).order_by(Unit.ordinal)
                 ))
         with store.write() as session:
             for plan in self.plans:
                 for placed in plan.placed.values():
-                    self._codings(session, plan, placed, unit_ids[plan.refi.guid])
+                    self._codings(session, plan, placed, unit_ids[plan.parsed.name])
         for (unit_id, coder), texts in self.unit_memos.items():
             set_unit_memo(store, coder, unit_id, "\n\n".join(dict.fromkeys(texts)))
             self.report.add("unit memos")
@@ -163,6 +163,7 @@ class _Importer:
                 )
                 if change.action != "none":
                     self.report.add("codings")
+                    self.report.add("memos", bool(memo))
                     self.coders.add(coder)
         if not selection.codings:
             memo, _ = self.memo(selection, selection.notes)

@@ -36,7 +36,7 @@ class Placed:
 
     selection: RefiSelection
     placement: Placement
-    pieces: list[Piece]
+    pieces: list[Piece] = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +46,12 @@ class SourcePlan:
     refi: RefiSource
     parsed: ParsedSource
     placed: dict[str, Placed] = field(default_factory=dict)
+
+    def cut(self) -> None:
+        """Split every placed selection at the unit boundaries (after units are final)."""
+        for placed in self.placed.values():
+            start, end = placed.placement.start, placed.placement.end
+            placed.pieces = split(self.parsed.units, self.parsed.text, start, end)
 
 
 def source_name(refi: RefiSource) -> str:
@@ -63,12 +69,12 @@ def read_text(refi: RefiSource, box: Container, report: RefiReport) -> tuple[str
     label = f"source '{refi.name}'"
     lost = sum(len(s.codings) for s in refi.selections)
     loss = f"; its {lost} codings are not imported" if lost else ""
-    if refi.content is not None and not refi.path:
+    data = box.read_internal(refi.path) if refi.path and is_internal(refi.path) else None
+    if data is None and refi.content is not None:
         return refi.content, False
     if not refi.path or not is_internal(refi.path):
         report.warn(f"{label}: its text is outside the project ({refi.path or 'no path'}){loss}")
         return None
-    data = box.read_internal(refi.path)
     if data is None:
         where = "the .qde has no sources folder beside it" if box.is_bare else "not in the file"
         report.warn(f"{label}: text file {refi.path} is missing ({where}){loss}")
@@ -103,14 +109,17 @@ def plan_source(refi: RefiSource, name: str, raw: str, has_bom: bool,
         notes=list(found.notes),
     )
     plan = SourcePlan(refi, parsed)
-    hints = {s.guid: Hint.of(s.name) for s in refi.selections}
-    numbered = [(s.start, s.end, hints[s.guid]) for s in refi.selections if s.end is not None]
+    hints = [Hint.of(s.name) for s in refi.selections]
+    numbered = [
+        (s.start, s.end, hint) for s, hint in zip(refi.selections, hints, strict=True)
+        if s.end is not None
+    ]
     mapping = choose(text_map, numbered)
     if mapping is not None and numbered and mapping.convention != Convention():
         report.notes.append(f"{name}: positions read as {mapping.convention.describe()}")
     moved = 0
-    for selection in refi.selections:
-        placement = place(text, mapping, selection.start, selection.end, hints[selection.guid])
+    for selection, hint in zip(refi.selections, hints, strict=True):
+        placement = place(text, mapping, selection.start, selection.end, hint)
         if placement is None:
             report.warn(
                 f"source '{refi.name}': selection '{selection.name or selection.guid}' "
@@ -119,8 +128,10 @@ def plan_source(refi: RefiSource, name: str, raw: str, has_bom: bool,
             )
             continue
         moved += placement.how == "text"
-        pieces = split(parsed.units, text, placement.start, placement.end)
-        plan.placed[selection.guid] = Placed(selection, placement, pieces)
+        key = selection.guid
+        while key in plan.placed:  # a GUID used twice must not hide a selection
+            key += "#"
+        plan.placed[key] = Placed(selection, placement)
     if moved:
         report.notes.append(f"{name}: {moved} selections re-anchored on their text")
     return plan

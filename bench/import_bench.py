@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import write_survey, write_transcripts  # noqa: E402
+from generate import write_survey, write_transcripts
 
-from kodebog.importing import import_parsed  # noqa: E402
-from kodebog.paths import example_codebook  # noqa: E402
-from kodebog.project import init_project  # noqa: E402
-from kodebog.sources import read_source  # noqa: E402
+from kodebog.importing import import_parsed, paused_gc
+from kodebog.paths import example_codebook
+from kodebog.project import init_project
+from kodebog.sources import read_source
 
 
 def raw_insert(path: Path, parsed_rows: tuple[list[tuple[str, str]], list[tuple]]) -> float:
@@ -55,9 +55,10 @@ def bench_survey(workdir: Path, answers: int) -> dict[str, float]:
     csv_path = write_survey(workdir / "survey.csv", answers)
     store = init_project(workdir / "survey.kodebog", example_codebook())
     started = time.perf_counter()
-    parsed = read_source(csv_path)
-    parse_seconds = time.perf_counter() - started
-    import_parsed(store, parsed)
+    with paused_gc():  # as `kodebog import` does
+        parsed = read_source(csv_path)
+        parse_seconds = time.perf_counter() - started
+        import_parsed(store, parsed)
     kodebog_seconds = time.perf_counter() - started
     store.dispose()
     participants = [(f"survey:{p.key}", p.label, json.dumps(p.attributes, ensure_ascii=False))
@@ -84,8 +85,9 @@ def bench_transcripts(workdir: Path, count: int) -> dict[str, float]:
     store = init_project(workdir / "transcripts.kodebog", example_codebook())
     started = time.perf_counter()
     units = 0
-    for path in paths:
-        units += import_parsed(store, read_source(path)).units
+    with paused_gc():
+        for path in paths:
+            units += import_parsed(store, read_source(path)).units
     seconds = time.perf_counter() - started
     store.dispose()
     return {"transcripts": count, "units": units, "seconds": round(seconds, 3),

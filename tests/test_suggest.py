@@ -19,8 +19,8 @@ def hit(
     code: str, score: float, word: str = "telefontiden", keyword: str = "telefontid"
 ) -> RuleHit:
     start = TEXT.index(word)
-    ev = Evidence(start, start + len(word), word, "exact", keyword, score)
-    return RuleHit(code, score, (KeywordHit(keyword, "exact", score, (ev,)),))
+    span = ((start, start + len(word)),)
+    return RuleHit(code, score, (KeywordHit(keyword, "exact", score, span, TEXT),))
 
 
 def test_importing_suggest_does_not_import_spacy() -> None:

@@ -139,10 +139,7 @@ def _parse_roles(values: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-
-    from kodebog.importing import import_parsed
-    from kodebog.sources import read_source
+    from kodebog.importing import paused_gc
 
     if args.name and len(args.files) > 1:
         raise ProjectError("--name works with one file at a time")
@@ -152,6 +149,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         from kodebog.privacy import load_names
 
         names = load_names(args.pseudonymise)
+    with paused_gc():
+        return _import_files(args, roles, names)
+
+
+def _import_files(args: argparse.Namespace, roles: dict[str, str], names: Any) -> int:
+    """Read every file first (so a bad one stops before anything is stored), then store."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from kodebog.importing import import_parsed
+    from kodebog.sources import read_source
+
     parsed_all = []
     for file in args.files:
         parsed = read_source(

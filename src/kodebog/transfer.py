@@ -16,6 +16,7 @@ from sqlalchemy import Table, func, insert, select, text
 from kodebog.errors import ProjectError
 from kodebog.store import Store, open_project
 from kodebog.store.engine import is_url
+from kodebog.store.fulltext import index_units
 from kodebog.store.models import Base
 
 _BATCH = 5000
@@ -98,7 +99,9 @@ def copy_project(source: str | Path, target: str | Path,
                     done += len(batch)
                     if progress:
                         progress(table.name, done)
-            if not destination.is_sqlite:
+            if destination.is_sqlite:
+                index_units(writer)
+            else:
                 _reset_sequences(writer)
             source_hash, source_counts = session_hash(reader)
         target_hash, target_counts = content_hash(destination)

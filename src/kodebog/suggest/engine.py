@@ -25,7 +25,7 @@ BOOTSTRAP_MIN_EXAMPLES = 2  # a codebook lists few examples per code
 class Suggester:
     """Suggests codes for units from a codebook's keywords (tier 1) and a learned model (tier 2).
 
-    Without ``fit`` or ``model``, the first ``suggest`` trains a model from the codebook's own
+    Without ``fit`` or ``load_model``, the first ``suggest`` trains a model from the codebook's own
     examples and include texts (``bootstrap=True``), so a new project gets tier 2 at once.
     Loading the pipeline and training take seconds: call from a worker thread.
     """
@@ -153,6 +153,11 @@ class Suggester:
         model = self._ensure_model()
         hits = self.rules.match_many(docs)
         scores = model.predict_docs(docs) if model is not None else [{} for _ in docs]
+        ids = set(self.codebook.ids)
+        if model is not None and not ids.issuperset(model.codes):  # codes since removed
+            scores = [{c: p for c, p in row.items() if c in ids} for row in scores]
+        if model is not None:  # learned evidence: weigh every word of the batch at once
+            model.word_weights({lemma for doc in docs for lemma in doc.lemma})
         support = model.meta.positives if model is not None else None
         out = []
         for i, doc in enumerate(docs):

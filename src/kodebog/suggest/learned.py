@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from kodebog.codebook import Codebook
@@ -22,16 +23,31 @@ FORMAT = "kodebog-textcat/1"
 MAGIC = b"KDBTC\x01"
 EMPTY = "\u2205"  # the placeholder word of a text without words
 MIN_EXAMPLES = 5
-HASH_LENGTH = 2**17  # feature slots per code (two hashes per feature); zlib-compressed blob
+# feature slots per code (each feature hashes to two): 16 per distinct n-gram, within bounds
+SLOTS_PER_FEATURE = 16
+MIN_HASH_LENGTH = 2**14
+MAX_HASH_LENGTH = 2**18
 LEARN_RATE = 0.05
 BATCH_SIZE = 64
 MIN_UPDATES = 250  # small sets get more epochs ...
 MAX_EPOCHS = 40
 MIN_EPOCHS = 4  # ... large sets at least this many
 _EPS = 1e-6
+_WEIGHTS_CACHED = 200_000  # words whose weights a model keeps
 
 
-def _bow_config(ngram_size: int) -> dict[str, Any]:
+def _hash_length(docs: Sequence[DocTokens], ngram_size: int) -> int:
+    """Slots for the features of ``docs``: fewer slots make every update cheaper."""
+    features: set[tuple[str, ...]] = set()
+    for d in docs:
+        lemmas = d.lemma
+        for n in range(1, ngram_size + 1):
+            features.update(zip(*(lemmas[i:] for i in range(n)), strict=False))
+    wanted = SLOTS_PER_FEATURE * max(len(features), 1)
+    return max(MIN_HASH_LENGTH, min(MAX_HASH_LENGTH, 1 << (wanted - 1).bit_length()))
+
+
+def _bow_config(ngram_size: int, length: int) -> dict[str, Any]:
     return {
         "threshold": 0.5,
         "model": {
@@ -39,7 +55,7 @@ def _bow_config(ngram_size: int) -> dict[str, Any]:
             "exclusive_classes": False,
             "ngram_size": ngram_size,
             "no_output_layer": False,
-            "length": HASH_LENGTH,
+            "length": length,
         },
     }
 
@@ -97,18 +113,17 @@ class LearnedModel:
         return self.predict_docs(self.analyzer.analyze(texts))
 
     def predict_docs(self, docs: Sequence[DocTokens]) -> list[dict[str, float]]:
-        """Score of each learned code for each analysed text."""
-
+        """Score of each learned code for each analysed text (none for a text without words)."""
         vocab = self.nlp.vocab
-        out: list[dict[str, float]] = []
-        for i in range(0, len(docs), 1000):
-            batch = [_doc(vocab, d.lemma) for d in docs[i : i + 1000]]
-            if not batch:
-                continue
+        out: list[dict[str, float]] = [{} for _ in docs]
+        todo = [i for i, d in enumerate(docs) if len(d)]
+        for start in range(0, len(todo), 1000):
+            chunk = todo[start : start + 1000]
+            batch = [_doc(vocab, docs[i].lemma) for i in chunk]
             with self._lock:
                 scores = self._textcat.predict(batch)
-            for row in scores.tolist():
-                out.append(dict(zip(self._labels, row, strict=True)))
+            for i, row in zip(chunk, scores.tolist(), strict=True):
+                out[i] = dict(zip(self._labels, row, strict=True))
         return out
 
     def explain(self, doc: DocTokens, code: str, top: int = 3) -> list[Evidence]:
@@ -123,9 +138,10 @@ class LearnedModel:
         weights = self.word_weights(doc.lemma)
         ranked: dict[str, float] = {}
         best: list[tuple[float, int]] = []
+        skip = _stop_words()
         for i, lemma in enumerate(doc.lemma):
             w = weights[lemma][j]
-            if w > 0 and lemma not in ranked:
+            if w > 0 and lemma not in ranked and lemma not in skip and doc.lower[i] not in skip:
                 ranked[lemma] = w
                 best.append((w, i))
         best.sort(key=lambda x: -x[0])
@@ -139,19 +155,21 @@ class LearnedModel:
 
     def word_weights(self, lemmas: Iterable[str]) -> dict[str, list[float]]:
         """Logit contribution of each lemma to each learned code (cached per word)."""
+        import numpy as np
 
         wanted = set(lemmas)
+        vocab = self.nlp.vocab
         with self._lock:
+            if len(self._weights) + len(wanted) > _WEIGHTS_CACHED:
+                self._weights.clear()
+            if self._bias is None:
+                self._bias = _logits(self._textcat.predict([_doc(vocab, [])]))[0].tolist()
             missing = [w for w in wanted if w not in self._weights]
-            if missing or self._bias is None:
-                vocab = self.nlp.vocab
-                docs = [_doc(vocab, []), *(_doc(vocab, [w]) for w in missing)]
-                logits = [[_logit(p) for p in row] for row in self._textcat.predict(docs).tolist()]
-                self._bias = logits[0]
-                if len(self._weights) > 200_000:
-                    self._weights.clear()
-                for word, row in zip(missing, logits[1:], strict=True):
-                    self._weights[word] = [a - b for a, b in zip(row, self._bias, strict=True)]
+            for i in range(0, len(missing), 4096):
+                words = missing[i : i + 4096]
+                probs = self._textcat.predict([_doc(vocab, [w]) for w in words])
+                rows = (_logits(probs) - np.asarray(self._bias)).tolist()
+                self._weights.update(zip(words, rows, strict=True))
             return {w: self._weights[w] for w in wanted}
 
     def to_bytes(self) -> bytes:
@@ -198,9 +216,22 @@ def _doc(vocab: Any, words: list[str]) -> Any:
     return Doc(vocab, words=words or [EMPTY])
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, _EPS), 1.0 - _EPS)
-    return math.log(p / (1.0 - p))
+@cache
+def _stop_words() -> frozenset[str]:
+    """Words never shown as learned evidence: they weigh, but explain nothing."""
+    from spacy.lang.da.stop_words import STOP_WORDS
+
+    from kodebog.suggest.rules import FUNCTION_WORDS
+
+    return frozenset(STOP_WORDS) | FUNCTION_WORDS
+
+
+def _logits(probs: Any) -> Any:
+    """Log-odds of an array of probabilities."""
+    import numpy as np
+
+    p = np.clip(np.asarray(probs, dtype="f8"), _EPS, 1.0 - _EPS)
+    return np.log(p / (1.0 - p))
 
 
 def bootstrap_examples(codebook: Codebook) -> list[tuple[str, set[str]]]:
@@ -336,6 +367,7 @@ def _fit(
     ngram_size: int,
     epochs: int | None,
 ) -> LearnedModel:
+    """Train the bag-of-words textcat on lemma Docs; deterministic for a given ``seed``."""
     import numpy as np
     import spacy
     from spacy.training import Example
@@ -343,11 +375,14 @@ def _fit(
 
     fix_random_seed(seed)
     nlp = spacy.blank(lang)
-    textcat: Any = nlp.add_pipe("textcat_multilabel", config=_bow_config(ngram_size))
-    for code in learned:
-        textcat.add_label(code)
     keep = [i for i, d in enumerate(docs) if len(d)]
     docs, cats = [docs[i] for i in keep], [cats[i] for i in keep]
+    if not docs:
+        raise KodebogError("the coded units have no words to learn from")
+    length = _hash_length(docs, ngram_size)
+    textcat: Any = nlp.add_pipe("textcat_multilabel", config=_bow_config(ngram_size, length))
+    for code in learned:
+        textcat.add_label(code)
     x = [_doc(nlp.vocab, d.lemma) for d in docs]
     truth = np.zeros((len(x), len(learned)), dtype="f")
     known = np.zeros((len(x), len(learned)), dtype="f")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from kodebog.errors import KodebogError
@@ -18,25 +19,54 @@ _lock = threading.Lock()
 _analyzers: dict[tuple[str, str | None], Analyzer] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class DocTokens:
-    """One analysed text: its word tokens (no spaces, no punctuation) as parallel lists.
+@dataclass(slots=True, eq=False)
+class Word:
+    """A token type: lowercase form, lowercase lemma, length. Shared by all its tokens.
 
-    ``lemma`` and ``lower`` are lowercase; ``start``/``end`` are offsets into ``text``.
+    Compared by identity, so tier 1 caches what it knows about a word with a cheap lookup.
+    """
+
+    lower: str
+    lemma: str
+    length: int
+
+
+_PUNCT = Word("", "", 0)  # marks spaces and punctuation in the per-type cache
+
+
+@dataclass(eq=False)
+class DocTokens:
+    """One analysed text: its word tokens (no spaces, no punctuation) and their offsets.
+
+    ``words[i]`` starts at ``start[i]`` in ``text``; ``lower``, ``lemma`` and ``end`` are the
+    parallel lists of lowercase forms, lowercase lemmas and end offsets.
     """
 
     text: str
-    lower: list[str]
-    lemma: list[str]
+    words: list[Word]
     start: list[int]
-    end: list[int]
 
     def __len__(self) -> int:
-        return len(self.lemma)
+        return len(self.words)
+
+    @cached_property
+    def lower(self) -> list[str]:
+        """Lowercase forms."""
+        return [w.lower for w in self.words]
+
+    @cached_property
+    def lemma(self) -> list[str]:
+        """Lowercase lemmas."""
+        return [w.lemma for w in self.words]
+
+    @cached_property
+    def end(self) -> list[int]:
+        """End offsets."""
+        return [s + w.length for s, w in zip(self.start, self.words, strict=True)]
 
     @property
     def lemma_text(self) -> str:
-        """The lemmas joined by spaces: the input of the learned classifier."""
+        """The lemmas joined by spaces."""
         return " ".join(self.lemma)
 
 
@@ -68,6 +98,8 @@ class Analyzer:
         self.nlp = nlp
         self.name = name
         self.lookup = lookup
+        self._types: dict[int, Word] = {}  # orth id -> word (blank pipeline)
+        self._words: dict[tuple[str, str], Word] = {}  # (text, lemma) -> word
 
     def lemma(self, word: str) -> str:
         """The lowercase lemma of one word out of context (blank pipeline: the table)."""
@@ -86,27 +118,43 @@ class Analyzer:
     def analyze(self, texts: Iterable[str], batch_size: int = BATCH_SIZE) -> list[DocTokens]:
         """Tokenize and lemmatize ``texts`` in batches."""
         if self.lookup is not None:
-            return [_tokens(doc, self.lookup) for doc in self.nlp.tokenizer.pipe(texts, batch_size)]
+            return [self._blank_tokens(doc) for doc in self.nlp.tokenizer.pipe(texts, batch_size)]
         disable = [name for name in _NOT_NEEDED if name in self.nlp.pipe_names]
         docs = self.nlp.pipe(texts, batch_size=batch_size, disable=disable)
-        return [_tokens(doc, None) for doc in docs]
+        return [self._model_tokens(doc) for doc in docs]
 
+    def _blank_tokens(self, doc: Any) -> DocTokens:
+        """Tokens of the blank pipeline: the lemma depends on the word alone, cached per type."""
+        get = self._types.get
+        pairs = [(get(t.orth) or self._type(t), t.idx) for t in doc]
+        pairs = [p for p in pairs if p[0] is not _PUNCT]
+        return DocTokens(doc.text, [p[0] for p in pairs], [p[1] for p in pairs])
 
-def _tokens(doc: Any, lookup: Callable[[str], str] | None) -> DocTokens:
-    lower: list[str] = []
-    lemma: list[str] = []
-    start: list[int] = []
-    end: list[int] = []
-    for tok in doc:
-        if tok.is_punct or tok.is_space:
-            continue
+    def _type(self, tok: Any) -> Word:
+        if len(self._types) >= _CACHE_LIMIT:
+            self._types.clear()
         text = tok.text
-        low = text.lower()
-        lower.append(low)
-        lemma.append(lookup(text) if lookup is not None else (tok.lemma_.lower() or low))
-        start.append(tok.idx)
-        end.append(tok.idx + len(text))
-    return DocTokens(doc.text, lower, lemma, start, end)
+        word = _PUNCT if tok.is_punct or tok.is_space else self._intern(text, self.lemma(text))
+        self._types[tok.orth] = word
+        return word
+
+    def _model_tokens(self, doc: Any) -> DocTokens:
+        """Tokens of a trained pipeline: the lemma depends on the context."""
+        words, start = [], []
+        for tok in doc:
+            if not (tok.is_punct or tok.is_space):
+                words.append(self._intern(tok.text, tok.lemma_.lower() or tok.text.lower()))
+                start.append(tok.idx)
+        return DocTokens(doc.text, words, start)
+
+    def _intern(self, text: str, lemma: str) -> Word:
+        key = (text, lemma)
+        word = self._words.get(key)
+        if word is None:
+            if len(self._words) >= _CACHE_LIMIT:
+                self._words.clear()
+            word = self._words[key] = Word(text.lower(), lemma, len(text))
+        return word
 
 
 def get_analyzer(lang: str = "da", model: str | None = None) -> Analyzer:

@@ -9,7 +9,7 @@ from kodebog.suggest.types import Evidence, RuleHit, Suggestion, Tier
 SHRINK = 5.0  # a code learned from n units trusts the model n / (n + SHRINK)
 VETO = 0.5  # a trusted model that scores a code 0 halves that code's keyword score
 LEARNED_FLOOR = 0.2  # a calibrated learned score below this adds no tier or evidence
-MIN_SCORE = 0.05  # combined scores below this are never suggested
+MIN_SCORE = 0.1  # combined scores below this are never suggested
 
 __all__ = ["Suggestion", "combine", "rank", "trust"]
 

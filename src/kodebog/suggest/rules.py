@@ -10,8 +10,8 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from kodebog.codebook import Codebook
-from kodebog.suggest.nlp import Analyzer, DocTokens, get_analyzer
-from kodebog.suggest.types import Evidence, EvidenceKind, KeywordHit, RuleHit
+from kodebog.suggest.nlp import Analyzer, DocTokens, Word, get_analyzer
+from kodebog.suggest.types import EvidenceKind, KeywordHit, RuleHit
 
 MIN_PART = 4  # shortest keyword found inside a compound
 MIN_REST = 3  # shortest other part of a compound
@@ -64,9 +64,21 @@ class _Pattern:
 class RuleMatcher:
     """Matches a codebook's ``keywords`` and ``exclude_keywords`` in analysed units.
 
-    Keywords are lemmatized once; each distinct token form is related to the keyword words
-    once (exact lemma or form, compound part, fuzzy variant) and cached, so a unit costs one
-    dict lookup per token plus work only for the keywords it touches.
+    A token matches a keyword word when its lemma or form equals the word's lemma or form
+    (``exact``; also a verb and its noun, skifte ~ skift, and stems of words the lemma table
+    lacks, jobcentret ~ jobcenter); when the word (>= 4 letters) is the first or last part of
+    a compound whose other part is a known word (``compound``: sagsbehandler|skiftet,
+    telefontid|s|problemer); or, for words the table lacks, by ``fuzz.ratio`` >= 85 (typos).
+    A phrase matches exactly (``phrase``: its lemmas in order) or as a variant (``fuzzy``):
+    a window of at most len + 2 tokens holding every content word of the phrase whose
+    content lemmas score ``token_set_ratio`` >= 85 against the phrase; requiring every
+    content word keeps a bare head word ("god sagsbehandler") from matching.
+
+    A code's score is ``1 - prod(1 - w)`` over its keywords (each counted once, at its best
+    weight: ``WEIGHTS``), times ``1 - EXCLUDE_STRENGTH * w`` for each exclude keyword found.
+
+    Keywords are analysed once; each token type is related to the keyword words once and
+    cached, so a unit costs a lookup per token plus work for the keywords it touches.
     """
 
     def __init__(self, codebook: Codebook, analyzer: Analyzer | None = None) -> None:
@@ -79,7 +91,7 @@ class RuleMatcher:
         self._patterns: list[_Pattern] = []
         self._by_word: dict[int, list[int]] = {}
         self._indexed: set[int] = set()
-        self._cache: dict[tuple[str, str], tuple[tuple[int, int, float], ...]] = {}
+        self._cache: dict[Word, tuple[tuple[int, int, float], ...]] = {}
         entries = [
             (code.id, keyword, exclude)
             for code in codebook.walk()
@@ -185,28 +197,43 @@ class RuleMatcher:
         parts = self._parts
         for i in range(MIN_PART, n - MIN_REST + 1):  # keyword as modifier: sagsbehandler|skift
             wids = parts.get(word[:i])
-            if wids and _rest_ok(word[i:]):
+            if wids and self.part_ok(word[i:], head=True):
                 add(wids, _COMPOUND)
         for i in range(MIN_REST, n - MIN_PART + 1):  # keyword as head: sagsbehandler|skiftet
             head = word[i:]
-            if head[:MIN_PART] in self._heads and word[:i] not in PREFIXES:
-                wids = parts.get(head) or parts.get(self.analyzer.lemma(head))
+            if head[:MIN_PART] in self._heads and self.part_ok(word[:i], head=False):
+                wids = parts.get(head)
+                if not wids:  # an inflected head keeps its lemma in front: skiftet -> skift
+                    lemma = self.analyzer.lemma(head)
+                    wids = parts.get(lemma) if head.startswith(lemma) else None
                 if wids:
                     add(wids, _COMPOUND)
+
+    def part_ok(self, part: str, head: bool) -> bool:
+        """Whether the rest of a compound is a word: known to the lemma table, not an ending
+        (skift|ende) or a prefix (for|vente). A linking s or e may join the parts:
+        telefontid|s|problemer, sag|s|behandler."""
+        if head:
+            options = [part, part[1:]] if part[:1] in ("s", "e") else [part]
+            bad = SUFFIXES
+        else:
+            options = [part, part[:-1]] if part[-1:] in ("s", "e") else [part]
+            bad = PREFIXES
+        return any(len(o) >= MIN_REST and o not in bad and self.analyzer.known(o) for o in options)
 
     # -- matching --
 
     def match(self, doc: DocTokens) -> list[RuleHit]:
         """The codes whose keywords occur in ``doc``, best first."""
         cache = self._cache
-        keys = list(zip(doc.lower, doc.lemma, strict=True))
-        found = list(map(cache.get, keys))
+        words = doc.words
+        found = list(map(cache.get, words))
         if None in found:
             if len(cache) > 1_000_000:
                 cache.clear()
             for i, rels in enumerate(found):
                 if rels is None:
-                    found[i] = cache[keys[i]] = self._relate(*keys[i])
+                    found[i] = cache[words[i]] = self._relate(words[i].lower, words[i].lemma)
         places: dict[int, list[tuple[int, int, float]]] = {}
         for i in compress(range(len(found)), found):
             for wid, kind, ratio in found[i] or ():
@@ -300,12 +327,6 @@ class _Add(Protocol):
     def __call__(self, wids: Iterable[int], kind: int, ratio: float = 100.0) -> None: ...
 
 
-def _rest_ok(rest: str) -> bool:
-    """Whether what follows a modifier is a word (a head), not an inflection or suffix."""
-    options = [rest, rest[1:]] if rest[:1] in ("s", "e") else [rest]
-    return any(len(o) >= MIN_REST and o not in SUFFIXES for o in options)
-
-
 def _stems(word: str) -> list[str]:
     """Possible base forms of a word the lemma table lacks: endings off, -er restored."""
     stems = []
@@ -341,10 +362,6 @@ def _windows(
 def _keyword_hit(
     keyword: str, kind: EvidenceKind, weight: float, doc: DocTokens, spans: list[tuple[int, int]]
 ) -> KeywordHit:
-    evidence = tuple(
-        Evidence(
-            doc.start[a], doc.end[b], doc.text[doc.start[a] : doc.end[b]], kind, keyword, weight
-        )
-        for a, b in spans[:MAX_EVIDENCE]
-    )
-    return KeywordHit(keyword, kind, weight, evidence)
+    start, words = doc.start, doc.words
+    places = tuple((start[a], start[b] + words[b].length) for a, b in spans[:MAX_EVIDENCE])
+    return KeywordHit(keyword, kind, weight, places, doc.text)

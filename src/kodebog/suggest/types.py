@@ -33,12 +33,24 @@ class Evidence:
 
 @dataclass(slots=True)
 class KeywordHit:
-    """One codebook keyword found in a unit: its best kind and weight, all its places."""
+    """One codebook keyword found in a unit: its best kind and weight, and where.
+
+    ``spans`` are (start, end) offsets into ``text``, the unit's text.
+    """
 
     keyword: str
     kind: EvidenceKind
     weight: float
-    evidence: tuple[Evidence, ...]
+    spans: tuple[tuple[int, int], ...]
+    text: str
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The matched words, one Evidence per place."""
+        return tuple(
+            Evidence(a, b, self.text[a:b], self.kind, self.keyword, self.weight)
+            for a, b in self.spans
+        )
 
 
 @dataclass(slots=True)
@@ -56,8 +68,15 @@ class RuleHit:
 
     @property
     def evidence(self) -> list[Evidence]:
-        """The matched words, in text order."""
-        return sorted((e for h in self.hits for e in h.evidence), key=lambda e: e.start)
+        """The matched words in text order; a place matched by several keywords once, for the
+        strongest of them."""
+        best: dict[tuple[int, int], Evidence] = {}
+        for h in self.hits:
+            for e in h.evidence:
+                old = best.get((e.start, e.end))
+                if old is None or e.weight > old.weight:
+                    best[(e.start, e.end)] = e
+        return sorted(best.values(), key=lambda e: e.start)
 
 
 @dataclass(frozen=True, slots=True)

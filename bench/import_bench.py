@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -50,6 +51,35 @@ def raw_insert(path: Path, parsed_rows: tuple[list[tuple[str, str]], list[tuple]
     return elapsed
 
 
+def raw_insert_same_schema(path: Path, parsed_rows: tuple[list[tuple[str, str, str]],
+                                                        list[tuple[Any, ...]]]) -> float:
+    """Seconds for plain sqlite3 executemany into a kodebog project's own tables.
+
+    Same indexes, foreign keys and full-text index as kodebog's import, without kodebog.
+    """
+    participants, units = parsed_rows
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("INSERT INTO source (id, name, kind, text, sha256, filename, encoding, meta, "
+                 "imported_at) VALUES (99, 'raw', 'survey', '', '', '', '', '{}', "
+                 "'2026-01-01')")
+    first = conn.execute("SELECT coalesce(max(id), 0) FROM participant").fetchone()[0]
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO participant (key, label, role, attributes) VALUES (?, ?, ?, ?)",
+                     [(f"raw:{k}", label, "borger", attrs) for k, label, attrs in participants])
+    conn.executemany("INSERT INTO unit (source_id, ordinal, start, \"end\", text, participant_id,"
+                     " speaker, timestamp) VALUES (99, ?, ?, ?, ?, ?, NULL, NULL)",
+                     [(o, s, e, t, p + first) for o, s, e, t, p in units])
+    conn.execute("INSERT INTO unit_fts(rowid, text) SELECT id, text FROM unit "
+                 "WHERE source_id = 99")
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
 def bench_survey(workdir: Path, answers: int) -> dict[str, float]:
     """Time kodebog's import of an ``answers``-row survey and the raw insert of its rows."""
     csv_path = write_survey(workdir / "survey.csv", answers)
@@ -67,6 +97,9 @@ def bench_survey(workdir: Path, answers: int) -> dict[str, float]:
     units = [(i + 1, u.start, u.end, parsed.text[u.start:u.end], index[u.participant_key or ""])
              for i, u in enumerate(parsed.units)]
     raw_seconds = raw_insert(workdir / "raw.sqlite", (participants, units))
+    same_store = init_project(workdir / "same.kodebog", example_codebook())
+    same_store.dispose()
+    same_seconds = raw_insert_same_schema(workdir / "same.kodebog", (participants, units))
     count = len(parsed.units)
     return {
         "units": count,
@@ -76,6 +109,8 @@ def bench_survey(workdir: Path, answers: int) -> dict[str, float]:
         "raw_seconds": round(raw_seconds, 3),
         "raw_units_per_s": round(count / raw_seconds),
         "ratio": round(raw_seconds / kodebog_seconds, 3),
+        "raw_same_schema_seconds": round(same_seconds, 3),
+        "ratio_same_schema": round(same_seconds / kodebog_seconds, 3),
     }
 
 

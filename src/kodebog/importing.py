@@ -182,6 +182,7 @@ def _store_participants(
         }
     ids: dict[str, int] = {}
     new_rows: list[tuple[Any, ...]] = []
+    encoded: dict[tuple[tuple[str, Any], ...], str] = {}
     for participant in parsed.participants:
         key = keys[participant.key]
         if key in known:
@@ -192,7 +193,7 @@ def _store_participants(
             ids[participant.key] = row.id
         else:
             new_rows.append((key, participant.label, participant.role,
-                             json.dumps(participant.attributes, ensure_ascii=False)))
+                             _attributes_json(participant.attributes, encoded)))
     if new_rows:
         before = session.scalar(select(func.max(Participant.id))) or 0
         for start in range(0, len(new_rows), _BATCH):
@@ -205,6 +206,16 @@ def _store_participants(
             if key in fresh:
                 ids[key[len(prefix) :]] = participant_id
     return ids
+
+
+def _attributes_json(attributes: dict[str, Any],
+                     cache: dict[tuple[tuple[str, Any], ...], str]) -> str:
+    """Attributes as JSON; survey respondents share few combinations, so encode each once."""
+    key = tuple(attributes.items())
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = json.dumps(attributes, ensure_ascii=False)
+    return found
 
 
 def _bulk_insert(session: Session, table: str, columns: tuple[str, ...],

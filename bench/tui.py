@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import os
 import platform
 import random
 import statistics
@@ -25,16 +26,18 @@ language: da
 title: Benchmark
 codes:
 """ + "".join(
-    f"  - id: code_{i}\n    label: Kode {i}\n    key: \"{i}\"\n    color: \"#{(i * 37) % 256:02x}77aa\"\n"
+    f'  - id: code_{i}\n    label: Kode {i}\n    key: "{i}"\n'
+    f'    color: "#{(i * 37) % 256:02x}77aa"\n'
     for i in range(10)
 )
 
-WORDS = (
+_VOCABULARY = (
     "jeg har haft fire sagsbehandlere på et år og det er for meget man kan aldrig få fat i "
     "nogen på telefonen mødet var godt hun lyttede til mig brevet var svært at forstå vi "
     "venter stadig på en afgørelse praktikken gav mening jobcentret kontanthjælp ressourceforløb"
-).split()
-SPEAKERS = [("Interviewer", "interviewer")] + [(f"Borger {i}", "borger") for i in range(1, 9)]
+)
+WORDS = _VOCABULARY.split()
+SPEAKERS = [("Interviewer", "interviewer"), *((f"Borger {i}", "borger") for i in range(1, 9))]
 
 
 def make_big_project(path: Path, units: int = 100_000, seed: int = 7) -> Store:
@@ -77,3 +80,103 @@ def make_big_project(path: Path, units: int = 100_000, seed: int = 7) -> Store:
         for first in range(0, len(rows), 5000):
             session.execute(insert(Unit), rows[first:first + 5000])
     return store
+
+
+def _stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+async def measure(path: Path, presses: int = 200) -> dict[str, float]:
+    """Open the big source in the app and time key presses; seconds."""
+    from textual import events
+
+    from kodebog.settings import Settings
+    from kodebog.store import open_project
+    from kodebog.tui.app import KodebogApp
+    from kodebog.tui.screens.coding import CodingScreen
+    from kodebog.tui.widgets.unit_list import UnitList
+
+    store = open_project(path)
+    app = KodebogApp(store, "bench", Settings())
+    results: dict[str, float] = {}
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            start = time.perf_counter()
+            await pilot.press("enter")
+            while True:
+                screen = app.screen
+                if isinstance(screen, CodingScreen) and screen.view is not None:
+                    units = screen.query_one(UnitList)
+                    if units.current_row is not None and not units.loading:
+                        break
+                await pilot.pause()
+            await pilot.pause()
+            results["open"] = time.perf_counter() - start
+
+            painted = asyncio.Event()
+            stamp = [0.0, 0.0]
+            display = app._display
+
+            def timed_display(screen: object, renderable: object) -> None:
+                display(screen, renderable)  # type: ignore[arg-type]
+                if renderable is not None:
+                    stamp[0] = time.perf_counter()
+                    stamp[1] = time.process_time()
+                    painted.set()
+
+            app._display = timed_display  # type: ignore[method-assign]
+            for name, key in (("next", "j"), ("toggle", "1")):
+                samples, cpu = [], []
+                for _ in range(presses):
+                    await pilot.pause()
+                    painted.clear()
+                    began, began_cpu = time.perf_counter(), time.process_time()
+                    app.post_message(events.Key(key, key))
+                    await asyncio.wait_for(painted.wait(), 5)
+                    samples.append(stamp[0] - began)
+                    cpu.append(stamp[1] - began_cpu)
+                results[f"{name}_median"], results[f"{name}_p95"] = _stats(samples)
+                results[f"{name}_cpu"] = statistics.median(cpu)
+            results["units"] = float(screen.view.count)
+    finally:
+        store.dispose()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build (or reuse) the project, measure, print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--project", type=Path, help="reuse (or create) this project file")
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="kodebog-bench-"))
+    path = args.project or folder / "big.kodebog"
+    if not path.exists():
+        began = time.perf_counter()
+        make_big_project(path, args.units).dispose()
+        print(f"built {args.units} units in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    results = asyncio.run(measure(path, args.presses))
+    ms = {k: v * 1000 for k, v in results.items() if k != "units"}
+    print(f"TUI benchmark, {int(results['units'])} units in one source, "
+          f"{args.presses} presses each, {date.today()}, {platform.python_version()}")
+    print("| measure | result | target |")
+    print("|---|---|---|")
+    print(f"| open the coding screen | {ms['open']:.0f} ms | < 1500 ms |")
+    print(f"| next unit (j): median / p95 | {ms['next_median']:.1f} / {ms['next_p95']:.1f} ms "
+          "| < 30 / < 80 ms |")
+    print(f"| toggle code (1): median / p95 | {ms['toggle_median']:.1f} / "
+          f"{ms['toggle_p95']:.1f} ms | < 30 / < 80 ms |")
+    print(f"| CPU time of the app per press (median): next / toggle | "
+          f"{ms['next_cpu']:.1f} / {ms['toggle_cpu']:.1f} ms | |")
+    print(f"| load average while measuring | {os.getloadavg()[0]:.1f} | |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

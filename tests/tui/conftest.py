@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,11 +98,25 @@ def tui_codebook(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def template_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test project, built (and migrated) once per session."""
+    folder = tmp_path_factory.mktemp("template")
+    codebook = folder / "jobcenter.yaml"
+    codebook.write_text(CODEBOOK, encoding="utf-8")
+    path = folder / "project.kodebog"
+    build_project(path, codebook).dispose()
+    return path
+
+
 @pytest.fixture
-def project_path(tmp_path: Path, tui_codebook: Path) -> Path:
-    """A fresh SQLite project file with two sources."""
+def project_path(tmp_path: Path, template_project: Path) -> Path:
+    """A fresh copy of the test project: a SQLite file with two sources."""
     path = tmp_path / "project.kodebog"
-    build_project(path, tui_codebook).dispose()
+    for suffix in ("", "-wal"):
+        source = Path(f"{template_project}{suffix}")
+        if source.exists():
+            shutil.copy(source, f"{path}{suffix}")
     return path
 
 

@@ -18,7 +18,7 @@ async def settle(app: KodebogApp, pilot: object) -> None:
     from textual.pilot import Pilot
 
     assert isinstance(pilot, Pilot)
-    for _ in range(3):
+    for _ in range(2):
         await pilot.pause()
         await app.workers.wait_for_complete()
     await pilot.pause()

@@ -43,7 +43,7 @@ async def test_hotkey_toggles_code_on_current_unit(make_app: AppFactory, store: 
         ]
         await pilot.press("1")
         assert codings(store) == [("fg1", 2, "contact_center", 0, len(text), text)]
-        detail = str(app.screen.query_one(UnitDetail).render())
+        detail = app.screen.query_one(UnitDetail).text.plain
         assert "Kontakt til jobcentret" in detail and "Mødet" not in detail
 
 
@@ -109,12 +109,16 @@ async def test_unit_memo_and_coding_memo(make_app: AppFactory, store: Store) -> 
         dialog = app.screen
         assert isinstance(dialog, MemoDialog)
         target = dialog.query_one("#memo-target", Select)
-        assert target.value != "unit"  # the new coding is selected
+        assert target.value == "unit"
+        assert dialog.query_one(TextArea).text == "Vigtig pointe om tillid."
+        target.value = dialog.targets[1].key  # the coding just made
+        await pilot.pause()
+        assert dialog.query_one(TextArea).text == ""
         dialog.query_one(TextArea).text = "Telefonen igen."
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert coding_flags(store) == [(2, "contact_center", "Telefonen igen.", False)]
-        assert "Telefonen igen." in str(app.screen.query_one(UnitDetail).render())
+        assert "Telefonen igen." in app.screen.query_one(UnitDetail).text.plain
 
 
 async def test_key_quote_toggles_on_selected_coding(make_app: AppFactory, store: Store) -> None:
@@ -181,9 +185,9 @@ async def test_other_coders_are_shown_on_request(make_app: AppFactory, store: St
     async with app.run_test(size=SIZE) as pilot:
         await open_source(app, pilot)
         detail = app.screen.query_one(UnitDetail)
-        assert "bo:" not in str(detail.render())
+        assert "bo:" not in detail.text.plain
         await pilot.press("O")
-        assert "bo:" in str(detail.render())
+        assert "bo:" in detail.text.plain
         assert codings(store, "bo") == [("fg1", 1, "rules_and_system", 0, len(FG1[0][1]),
                                          FG1[0][1])]
 

@@ -9,7 +9,6 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.worker import Worker, WorkerState
 
 from kodebog.errors import KodebogError
 from kodebog.settings import Settings, load_settings, save_settings
@@ -89,6 +88,13 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
             save_settings(self.settings)
         except OSError as error:
             self.notify(f"Cannot save the settings: {error}", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No searching away from a selection in span mode."""
+        screen = self.screen
+        if action == "find" and isinstance(screen, CodingScreen):
+            return not screen.in_span_mode
+        return True
 
     # navigation
 
@@ -173,11 +179,8 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
 
     # errors
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every failed worker ends here: show what went wrong."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
+    def show_worker_error(self, error: BaseException | None) -> None:
+        """Every failed worker ends here: say what went wrong."""
         if isinstance(error, KodebogError):
             self.push_screen(ErrorDialog("Cannot do that", str(error)))
         else:

@@ -7,11 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from kodebog.codebook import Code as CodebookCode
 from kodebog.codebook import Codebook
+from kodebog.errors import ProjectError
 from kodebog.project import current_codebook
 from kodebog.queries import CodingInfo, SourceInfo, list_sources
 from kodebog.store import Store
@@ -221,6 +222,7 @@ class SourceView:
         self.memos: dict[int, dict[str, str]] = {}
         self.ordinal_of: dict[int, int] = {}  # unit id -> ordinal, for every loaded unit
         self.mine: set[int] = set()  # ordinals this coder has coded
+        self.totals: dict[str, list[int]] = {}  # code -> [yours, everyone's] in the project
 
     @property
     def count(self) -> int:
@@ -313,6 +315,37 @@ class SourceView:
         for unit_id, coder, text in memos:
             self.memos.setdefault(unit_id, {})[coder] = text
 
+    def load_totals(self) -> None:
+        """Count every code's codings in the project: this coder's and everyone's."""
+        with self.store.read() as session:
+            self.totals = project_totals(session, self.coder)
+
+    def add_coding(self, unit_id: int, coding: CodingInfo) -> None:
+        """Show a coding that was just written (without reading it back)."""
+        self.codings.setdefault(unit_id, []).append(coding)
+        self.codings[unit_id].sort(key=lambda c: (c.start, c.code, c.id))
+        ordinal = self.ordinal_of.get(unit_id)
+        if coding.coder == self.coder and ordinal is not None:
+            self.mine.add(ordinal)
+        counts = self.totals.setdefault(coding.code, [0, 0])
+        counts[0] += coding.coder == self.coder
+        counts[1] += 1
+
+    def drop_codings(self, unit_id: int, coding_ids: tuple[int, ...]) -> None:
+        """Forget codings that were just removed."""
+        kept = []
+        for coding in self.codings.get(unit_id, []):
+            if coding.id in coding_ids:
+                counts = self.totals.setdefault(coding.code, [0, 0])
+                counts[0] -= coding.coder == self.coder
+                counts[1] -= 1
+            else:
+                kept.append(coding)
+        self.codings[unit_id] = kept
+        ordinal = self.ordinal_of.get(unit_id)
+        if ordinal is not None and not any(c.coder == self.coder for c in kept):
+            self.mine.discard(ordinal)
+
     def reload_units(self, unit_ids: list[int]) -> None:
         """Read the codings and memos of these units again (after a write)."""
         with self.store.read() as session:
@@ -356,7 +389,8 @@ def load_source(
     with store.read() as session:
         source = session.get(Source, source_id)
         if source is None:
-            raise LookupError(f"no source with id {source_id}")
+            raise ProjectError(f"source {source_id} is no longer in the project; "
+                               "reload the sources (R) and pick another")
         count, low, high = session.execute(
             select(func.count(), func.min(Unit.ordinal), func.max(Unit.ordinal)).where(
                 Unit.source_id == source_id
@@ -373,6 +407,7 @@ def load_source(
         codebook = codebook_view(current_codebook(session))
         view = SourceView(store, head, coder, codebook)
         view.set_codings(_codings(session, source_id), _memos(session, source_id))
+        view.totals = project_totals(session, coder)
         start = 0
         if around is not None:
             ordinal = session.scalar(select(Unit.ordinal).where(Unit.id == around))
@@ -403,19 +438,15 @@ def affected_units(store: Store, event_id: int | None) -> list[int]:
     return ids
 
 
-def code_totals(store: Store, code_id: str, coder: str) -> tuple[int, int]:
-    """Codings of a code in the whole project: (by this coder, by everyone)."""
-    with store.read() as session:
-        everyone = session.scalar(
-            select(func.count()).select_from(Coding).where(Coding.code_id == code_id)
-        ) or 0
-        mine = session.scalar(
-            select(func.count())
-            .select_from(Coding)
-            .join(Coder, Coder.id == Coding.coder_id)
-            .where(Coding.code_id == code_id, Coder.name == coder)
-        ) or 0
-    return mine, everyone
+def project_totals(session: Session, coder: str) -> dict[str, list[int]]:
+    """Codings per code in the whole project: [by this coder, by everyone]."""
+    mine = case((Coder.name == coder, 1), else_=0)
+    rows = session.execute(
+        select(Coding.code_id, func.sum(mine), func.count())
+        .join(Coder, Coder.id == Coding.coder_id)
+        .group_by(Coding.code_id)
+    ).all()
+    return {code: [int(yours or 0), int(everyone)] for code, yours, everyone in rows}
 
 
 def source_of_unit(store: Store, unit_id: int) -> int | None:

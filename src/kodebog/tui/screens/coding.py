@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Tree
+from textual.worker import Worker, WorkerState
 
 from kodebog import coding
 from kodebog.coding import Change
@@ -23,11 +24,11 @@ from kodebog.tui.data import (
     SourceView,
     UnitRow,
     affected_units,
-    code_totals,
     load_source,
 )
 from kodebog.tui.dialogs.jump import JumpDialog
 from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
+from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.code_definition import CodeDefinition
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.key_footer import KeyFooter
@@ -37,14 +38,21 @@ from kodebog.tui.widgets.suggestions import SuggestionsSlot
 from kodebog.tui.widgets.unit_detail import UnitDetail
 from kodebog.tui.widgets.unit_list import UnitList
 
-if TYPE_CHECKING:
-    from kodebog.tui.app import KodebogApp
-
 _NEEDS_CODINGS = frozenset({"key_quote", "next_coding"})
+LATER = 0.15
+"""Seconds after a write before the codebook counts and the footer are brought up to date."""
+
+_ACTIONS = {
+    "coding.apply": "a coding",
+    "coding.remove": "a removal",
+    "coding.memo": "a coding memo",
+    "coding.key_quote": "a key quote",
+    "unit.memo": "a unit memo",
+}
 _NOT_IN_SPAN_MODE = frozenset({"back", "find", "next_uncoded", "previous_uncoded", "jump"})
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(KodebogScreen[None]):
     """Code the units of one source with the keyboard."""
 
     HELP = """\
@@ -111,19 +119,18 @@ current unit, or codes the selected words in span mode (**enter**).
         self.selected_coding: int | None = None
         self.message = ""
         self._binding_state: tuple[bool, bool, bool] | None = None
-
-    @property
-    def kodebog(self) -> KodebogApp:
-        """The app, typed."""
-        from kodebog.tui.app import KodebogApp
-
-        assert isinstance(self.app, KodebogApp)
-        return self.app
+        self._later: Timer | None = None
 
     @property
     def units(self) -> UnitList:
         """The unit list."""
         return self.query_one(UnitList)
+
+    @property
+    def in_span_mode(self) -> bool:
+        """Whether words of the current unit are being selected."""
+        found = self.query(UnitList)
+        return bool(found) and found.first().span is not None
 
     def compose(self) -> ComposeResult:
         """Units and current unit on the left, codebook, definition, suggestions right."""
@@ -151,6 +158,11 @@ current unit, or codes the selected words in span mode (**enter**).
         app = self.kodebog
         view, start = load_source(app.store, self.source_id, app.coder or "", self.start_unit)
         self.post_message(self.Loaded(view, start))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A source that cannot be read closes this screen (the base class shows why)."""
+        if event.state == WorkerState.ERROR and event.worker.group == "source":
+            self.dismiss()
 
     def on_coding_screen_loaded(self, message: Loaded) -> None:
         """Show the source and bind the codebook's hotkeys."""
@@ -254,8 +266,9 @@ current unit, or codes the selected words in span mode (**enter**).
         code_id = self.query_one(CodebookTree).highlighted_code
         if view is None or code_id is None:
             return
-        totals = code_totals(view.store, code_id, view.coder)
-        self.query_one(CodeDefinition).show_counts(view.code_counts()[code_id], totals)
+        yours, everyone = view.totals.get(code_id, (0, 0))
+        self.query_one(CodeDefinition).show_counts(view.code_counts()[code_id],
+                                                   (yours, everyone))
 
     def _show_definition(self) -> None:
         view = self.view
@@ -266,36 +279,72 @@ current unit, or codes the selected words in span mode (**enter**).
         if code is None:
             self.query_one(CodeDefinition).show(None)
             return
-        totals = code_totals(view.store, code.id, view.coder)
-        self.query_one(CodeDefinition).show(code, view.code_counts()[code.id], totals)
+        yours, everyone = view.totals.get(code.id, (0, 0))
+        self.query_one(CodeDefinition).show(code, view.code_counts()[code.id], (yours, everyone))
 
     # writing
 
-    def _write(self, do: Callable[[], Change], unit_ids: list[int], message: str) -> Change | None:
-        """Run one write of coding.py and show its effect."""
+    def _write(self, do: Callable[[], Change], unit_ids: list[int], message: str,
+               local: Callable[[Change], bool] | None = None) -> Change | None:
+        """Run one write of coding.py and show its effect.
+
+        ``local`` updates the view from the Change without reading the units back; when it
+        is missing or says it could not, the units are read again.
+        """
         try:
             change = do()
         except KodebogError as error:
             self.notify(str(error), severity="error", timeout=6)
             return None
-        self._after_write(unit_ids, message)
+        done = local is not None and local(change)
+        self._after_write(unit_ids, message, reload=not done)
         return change
 
-    def _after_write(self, unit_ids: list[int], message: str) -> None:
+    def _after_write(self, unit_ids: list[int], message: str, *, reload: bool = True) -> None:
         view = self.view
         if view is None:
             return
-        view.reload_units(unit_ids)
+        if reload:
+            view.reload_units(unit_ids)
         indexes = [i for i in (view.index_of_unit(u) for u in unit_ids) if i is not None]
         self.units.refresh_units(indexes)
-        self.query_one(CodebookTree).set_counts(view.code_counts())
         self.message = message
         mine = self.units.codings_at_cursor()
         if self.selected_coding not in {c.id for c in mine}:
             self.selected_coding = mine[-1].id if mine else None
         self._show_unit()
-        self._show_counts()
-        self._update_bindings()
+        # The chip and the detail show the change now; counts and footer follow a moment
+        # later, once, after a burst of key presses (they repaint bigger panels).
+        if self._later is not None:
+            self._later.stop()
+        self._later = self.set_timer(LATER, self._after_write_later)
+
+    def _after_write_later(self) -> None:
+        self._later = None
+        if self.view is not None:
+            self.query_one(CodebookTree).set_counts(self.view.code_counts())
+            self._show_counts()
+            self._update_bindings()
+
+    def _local_toggle(self, row: UnitRow, code_id: str, span: tuple[int, int] | None
+                      ) -> Callable[[Change], bool]:
+        """How to show a toggle's Change without reading the unit back."""
+        view = self.view
+        assert view is not None
+
+        def update(change: Change) -> bool:
+            if change.action == "coding.remove":
+                view.drop_codings(row.id, change.coding_ids)
+                return True
+            if change.action == "coding.apply" and change.message == "applied":
+                start, end = span or (0, len(row.text))
+                view.add_coding(row.id, CodingInfo(
+                    change.coding_ids[0], code_id, view.coder, start, end,
+                    row.text[start:end], None, False, "manual"))
+                return True
+            return change.action == "none"
+
+        return update
 
     def action_toggle_code(self, code_id: str) -> None:
         """Toggle a code on the current unit, or on the selected characters in span mode."""
@@ -312,18 +361,20 @@ current unit, or codes the selected words in span mode (**enter**).
                          for c in view.my_codings(row.id))
             if exists:
                 self._write(lambda: coding.remove_code(store, coder, row.id, code_id, span),
-                            [row.id], f"removed {label} from {span[0]}–{span[1]}")
+                            [row.id], f"removed {label} from {span[0]}–{span[1]}",
+                            self._local_toggle(row, code_id, span))
                 return
             change = self._write(
                 lambda: coding.apply_code(store, coder, row.id, code_id, span), [row.id],
-                f"coded {span[0]}–{span[1]} {label}")
+                f"coded {span[0]}–{span[1]} {label}", self._local_toggle(row, code_id, span))
             if change is not None and change.coding_ids:
                 self.selected_coding = change.coding_ids[0]
                 self._show_unit()
             return
         had = any(c.code == code_id for c in view.my_codings(row.id))
         change = self._write(lambda: coding.toggle_code(store, coder, row.id, code_id),
-                             [row.id], f"{'removed' if had else 'coded'} {label}")
+                             [row.id], f"{'removed' if had else 'coded'} {label}",
+                             self._local_toggle(row, code_id, None))
         if change is not None and not had and change.coding_ids:
             self.selected_coding = change.coding_ids[0]
             self._show_unit()
@@ -352,7 +403,7 @@ current unit, or codes the selected words in span mode (**enter**).
         self._show_unit()
 
     def action_memo(self) -> None:
-        """Write a memo on the unit or on the selected coding."""
+        """Write a memo on the unit (or, chosen in the dialog, on one of your codings)."""
         view, row = self.view, self.units.current_row
         if view is None or row is None:
             return
@@ -364,9 +415,8 @@ current unit, or codes the selected words in span mode (**enter**).
                 f" {item.start}–{item.end}")
             targets.append(MemoTarget(str(item.id), f"Coding: {code.label if code else item.code}"
                                       f"{where}", item.memo or ""))
-        selected = str(self.selected_coding) if self.selected_coding else UNIT
         title = f"{view.head.name} unit {row.ordinal}"
-        self.app.push_screen(MemoDialog(title, targets, selected),
+        self.app.push_screen(MemoDialog(title, targets, UNIT),
                              lambda result: self._save_memo(row.id, result))
 
     def _save_memo(self, unit_id: int, result: MemoResult | None) -> None:
@@ -397,8 +447,10 @@ current unit, or codes the selected words in span mode (**enter**).
             self._show_status()
             return
         unit_ids = affected_units(view.store, change.event_id)
+        view.load_totals()
         here = [u for u in unit_ids if view.index_of_unit(u) is not None]
-        what = change.message.replace("coding.", "").replace("unit.", "unit ")
+        undone = change.message.split(" ", 1)[-1]
+        what = f"{'undid' if direction == 'undo' else 'redid'} {_ACTIONS.get(undone, undone)}"
         if not here:
             self.message = f"{what} (in another source)"
             self._after_write([], self.message)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
 from kodebog.search import (
@@ -23,12 +22,10 @@ from kodebog.search import (
 )
 from kodebog.tui.commands import Command
 from kodebog.tui.data import CodebookView
+from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.hit_list import HitList
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from kodebog.tui.app import KodebogApp
 
 _SEPARATOR = "\x1f"
 
@@ -49,7 +46,7 @@ class FindParams:
     filters: SearchFilters
 
 
-class FindScreen(Screen[FindResult | None]):
+class FindScreen(KodebogScreen[FindResult | None]):
     """Search box, filters and hits."""
 
     HELP = """\
@@ -98,14 +95,6 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
         super().__init__()
         self.initial_query = query
         self.last: FindParams | None = None
-
-    @property
-    def kodebog(self) -> KodebogApp:
-        """The app, typed."""
-        from kodebog.tui.app import KodebogApp
-
-        assert isinstance(self.app, KodebogApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         """Search box, filters, summary, hits."""

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Label, Select, Static
 
 from kodebog.queries import SourceInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.data import Overview, load_overview
+from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS, SourceTable
 from kodebog.tui.widgets.status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from kodebog.tui.app import KodebogApp
 
 _SEPARATOR = "\x1f"
 
@@ -30,7 +27,7 @@ def thousands(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-class ProjectScreen(Screen[None]):
+class ProjectScreen(KodebogScreen[None]):
     """The project's sources; pick one to code."""
 
     HELP = """\
@@ -50,7 +47,13 @@ coding, **/** searches the text of the whole project. Use **tab** to reach the f
         & #filters {
             height: 3;
             padding: 0 1;
-            & Label { height: 3; content-align: left middle; padding: 0 1 0 0; }
+            background: $surface;
+            & Label {
+                height: 3;
+                content-align: left middle;
+                padding: 0 1 0 0;
+                background: $surface;
+            }
             & Select { width: 34; margin-right: 2; }
         }
         & #summary { padding: 0 2; color: $text-muted; height: 1; }
@@ -67,14 +70,6 @@ coding, **/** searches the text of the whole project. Use **tab** to reach the f
     def __init__(self) -> None:
         super().__init__()
         self.overview: Overview | None = None
-
-    @property
-    def kodebog(self) -> KodebogApp:
-        """The app, typed."""
-        from kodebog.tui.app import KodebogApp
-
-        assert isinstance(self.app, KodebogApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         """Status, filters, sources, summary, footer."""

@@ -1,21 +1,24 @@
-"""A one-line footer with the keys that apply now, drawn as text (cheap to redraw)."""
+"""A one-line footer with the keys that apply now, drawn as one cached line."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
+from rich.segment import Segment
 from textual.binding import Binding
 from textual.events import Click
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
+
+_PALETTE_ACTIONS = ("command_palette", "app.command_palette")
 
 
 class KeyFooter(Widget):
     """The active, shown bindings of the screen: key and description, one line.
 
-    Textual's Footer mounts a widget per key and is rebuilt whenever bindings change, which
-    costs ~100 ms here; this footer only repaints. Clicking a key runs its action.
+    Textual's Footer mounts a widget per key and is rebuilt whenever bindings change (about
+    100 ms on a small machine); this footer recomputes one line. Clicking a key runs it.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -38,6 +41,7 @@ class KeyFooter(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._spans: list[tuple[int, int, Binding]] = []
+        self._line: Strip | None = None
 
     def on_mount(self) -> None:
         """Repaint when the screen's bindings change."""
@@ -48,7 +52,17 @@ class KeyFooter(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _changed(self, screen: Screen[object]) -> None:
+        self._line = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        """The theme changed: draw again."""
+        super().notify_style_update()
+        self._line = None
+
+    def on_resize(self) -> None:
+        """Draw again at the new width."""
+        self._line = None
 
     def shown(self) -> list[tuple[Binding, bool]]:
         """The bindings shown, one per action, with whether each is enabled."""
@@ -57,7 +71,7 @@ class KeyFooter(Widget):
         palette: tuple[Binding, bool] | None = None
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if binding.action in ("command_palette", "app.command_palette"):
+            if binding.action in _PALETTE_ACTIONS:
                 palette = (binding, active.enabled)
                 continue
             if not binding.show or binding.action in seen:
@@ -68,24 +82,32 @@ class KeyFooter(Widget):
             shown.append(palette)
         return shown
 
-    def render(self) -> Text:
-        """Keys and descriptions."""
-        key_style = self.get_component_rich_style("key-footer--key", partial=True)
-        description_style = self.get_component_rich_style("key-footer--description",
-                                                          partial=True)
-        disabled = self.get_component_rich_style("key-footer--disabled", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        self._spans = []
-        for binding, enabled in self.shown():
-            start = text.cell_len
-            key = self.app.get_key_display(binding)
-            description = binding.description or binding.action
-            if binding.action in ("command_palette", "app.command_palette"):
-                description = "Commands"
-            text.append(f" {key}", style=key_style if enabled else disabled)
-            text.append(f" {description} ", style=description_style if enabled else disabled)
-            self._spans.append((start, text.cell_len, binding))
-        return text
+    def render_line(self, y: int) -> Strip:
+        """The keys and what they do."""
+        width = self.size.width
+        if self._line is None or self._line.cell_length != width:
+            base = self.rich_style
+            key_style = base + self.get_component_rich_style("key-footer--key", partial=True)
+            description_style = base + self.get_component_rich_style(
+                "key-footer--description", partial=True)
+            disabled = base + self.get_component_rich_style("key-footer--disabled",
+                                                            partial=True)
+            segments: list[Segment] = []
+            self._spans = []
+            used = 0
+            for binding, enabled in self.shown():
+                key = f" {self.app.get_key_display(binding)}"
+                description = binding.description or binding.action
+                if binding.action in _PALETTE_ACTIONS:
+                    description = "Commands"
+                description = f" {description} "
+                segments.append(Segment(key, key_style if enabled else disabled))
+                segments.append(Segment(description, description_style if enabled else disabled))
+                cells = len(key) + len(description)
+                self._spans.append((used, used + cells, binding))
+                used += cells
+            self._line = Strip(segments).adjust_cell_length(width, base)
+        return self._line if y == 0 else Strip.blank(width, self.rich_style)
 
     async def on_click(self, event: Click) -> None:
         """Run the action of the clicked key."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widget import Widget
+
+from kodebog.tui.widgets.text_lines import TextLines
 
 
-class StatusBar(Widget):
+class StatusBar(TextLines):
     """Where you are on the left, the last action's result on the right."""
 
     DEFAULT_CSS = """
@@ -27,25 +28,28 @@ class StatusBar(Widget):
     def set_where(self, *parts: str) -> None:
         """The parts of the location, joined by bars."""
         self._where = [p for p in parts if p]
-        self._show()
+        self._compose_text()
 
     def say(self, message: str) -> None:
         """Show the result of the last action."""
         self._message = message
-        self._show()
+        self._compose_text()
 
-    def _show(self) -> None:
-        self.refresh()
-
-    def render(self) -> Text:
-        """Location left, message right."""
-        text = Text(no_wrap=True, overflow="ellipsis")
+    def _compose_text(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
         for number, part in enumerate(self._where):
             if number:
                 text.append(" │ ", style="dim")
             text.append(part, style="bold" if number == 0 else "")
         if self._message:
-            width = max(0, self.size.width - 2 - text.cell_len - len(self._message))
-            text.append(" " * max(2, width))
+            text.append("\t")
             text.append(self._message, style="italic")
-        return text
+        self.show_text(text)
+
+    def _render_text(self) -> Text:
+        """The message right-aligned in the width available."""
+        if "\t" not in self.text.plain:
+            return self.text
+        left, right = self.text.split("\t")
+        room = self.scrollable_content_region.width - left.cell_len - right.cell_len
+        return Text.assemble(left, " " * max(2, room), right, no_wrap=True, end="")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widget import Widget
 
 from kodebog.queries import CodingInfo
 from kodebog.tui.data import CodebookView, UnitRow
+from kodebog.tui.widgets.text_lines import TextLines
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -14,14 +14,15 @@ def _quote(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class UnitDetail(Widget):
+class UnitDetail(TextLines):
     """Codings of the current unit by you (and, toggled, by others), memo and key quotes."""
 
     HELP = """\
 ## Current unit
 
 Your codings of the current unit, the selected one marked with ›: **C** selects the next,
-**\\*** marks it as a key quote, **M** writes a memo (for the unit or the selected coding).
+**\\*** marks it as a key quote, **M** writes a memo on the unit (or, chosen in the dialog,
+on one of your codings).
 **O** shows other coders' codings as well.
 """
 
@@ -38,16 +39,6 @@ Your codings of the current unit, the selected one marked with ›: **C** select
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Current unit"
-        self._text = Text()
-
-    def render(self) -> Text:
-        """What ``show`` composed."""
-        return self._text
-
-    def update(self, text: Text) -> None:
-        """Show this text (a repaint, not a new layout: the height is fixed)."""
-        self._text = text
-        self.refresh()
 
     def show(
         self,
@@ -61,9 +52,11 @@ Your codings of the current unit, the selected one marked with ›: **C** select
     ) -> None:
         """Show a unit; ``others`` is None when other coders' codings are hidden."""
         if row is None:
-            self.update(Text("No unit.", style="dim"))
+            self.show_text(Text("No unit.", style="dim"))
             return
-        self.border_title = f"Unit {row.ordinal}"
+        title = f"Unit {row.ordinal}"
+        if self.border_title != title:
+            self.border_title = title
         text = Text()
         if selection is not None:
             start, end = selection
@@ -105,4 +98,4 @@ Your codings of the current unit, the selected one marked with ›: **C** select
             else:
                 text.append("No other coder has coded this unit.\n", style="dim")
         text.rstrip()
-        self.update(text)
+        self.show_text(text)

@@ -28,6 +28,7 @@ GUTTER = 7
 """Columns left of the text: cursor mark, ordinal, space."""
 
 ROLES = ("borger", "medarbejder", "leder", "interviewer")
+Chip = tuple[str, Style]
 
 
 def contrast(color: str) -> str:
@@ -157,6 +158,8 @@ on it.
         self._strips: LRUCache[int, list[Strip]] = LRUCache(512)
         self._wraps: LRUCache[int, list[tuple[int, int]]] = LRUCache(4096)
         self._requested: set[int] = set()
+        self._style_cache: dict[str, Style] = {}
+        self._pending_start = False
         self._drag: tuple[int, int] | None = None
         self._dragged = False
 
@@ -168,6 +171,10 @@ on it.
         self.cursor = max(0, min(start, view.count - 1)) if view.count else 0
         self.span = None
         self._requested.clear()
+        if not self.scrollable_content_region.width:
+            self._pending_start = True  # not laid out yet: measure once the size is known
+            return
+        self._pending_start = False
         self._relayout()
         self._scroll_to_cursor(center=True)
         self._settle()
@@ -193,9 +200,10 @@ on it.
         if changed:
             self._update_virtual_size()
             self._scroll_to_cursor()
-        self.refresh()
-        if self.cursor in indexes:
-            self.post_message(self.CursorMoved(self.cursor, self.current_row))
+            self.refresh()
+        else:
+            for index in indexes:
+                self._refresh_unit(index)
 
     def set_show_others(self, show: bool) -> None:
         """Show (or hide) other coders' codings as dimmed chips."""
@@ -236,8 +244,8 @@ on it.
             self.heights = Heights(0, 4)
             self._update_virtual_size()
             return
-        sample = [i for chunk in sorted(view.chunks) for i in
-                  range(chunk * CHUNK, min((chunk + 1) * CHUNK, view.count))][:CHUNK]
+        sample = [i for i in range(max(0, self.cursor - 32), min(view.count, self.cursor + 64))
+                  if view.row(i) is not None]
         measured = {index: self._measure(index) for index in sample}
         estimate = round(sum(measured.values()) / len(measured)) if measured else 4
         self.heights = Heights(view.count, estimate)
@@ -272,11 +280,35 @@ on it.
             self._wraps[index] = lines
         return lines
 
-    def _chips(self, row: UnitRow) -> list[tuple[str, Style]]:
-        """The chips under a unit's text: this coder's codes, then (dimmed) the others'."""
+    def _style(self, name: str) -> Style:
+        """A component style (partial), cached until the theme changes."""
+        style = self._style_cache.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"unit-list--{name}", partial=True)
+            self._style_cache[name] = style
+        return style
+
+    def _header_parts(self, row: UnitRow) -> list[tuple[str, str]]:
+        """The header's left part as (text, style name): ordinal, speaker, role, time, marks."""
+        assert self.view is not None
+        role = row.role if row.role in ROLES else "other"
+        parts = [(f"{row.ordinal:>5} ", "ordinal"),
+                 (row.speaker or row.participant or "(no speaker)", f"role-{role}")]
+        if row.role and not (row.speaker or "").casefold().startswith(row.role):
+            parts.append((f" ({row.role})", "ordinal"))
+        if row.timestamp:
+            parts.append((f"  {row.timestamp}", "timestamp"))
+        if self.view.memos.get(row.id, {}).get(self.view.coder):
+            parts.append(("  ✎ memo", "mark"))
+        if any(c.key_quote for c in self.view.my_codings(row.id)):
+            parts.append(("  ★ key quote", "mark"))
+        return parts
+
+    def _chips(self, row: UnitRow) -> tuple[list[Chip], list[Chip]]:
+        """This coder's codes on a unit, and (dimmed, when shown) the other coders'."""
         assert self.view is not None
         codebook = self.view.codebook
-        chips: list[tuple[str, Style]] = []
+        mine: list[Chip] = []
         whole = len(row.text)
         for coding in self.view.my_codings(row.id):
             code = codebook.get(coding.code)
@@ -284,9 +316,10 @@ on it.
             color = code.color if code else "#888888"
             marks = ("" if (coding.start, coding.end) == (0, whole) else " ✂") + (
                 " ★" if coding.key_quote else "") + (" ✎" if coding.memo else "")
-            chips.append((f" {label}{marks} ", Style(bgcolor=color, color=contrast(color))))
+            mine.append((f" {label}{marks} ", Style(bgcolor=color, color=contrast(color))))
+        others: list[Chip] = []
         if self.show_others:
-            other = self.get_component_rich_style("unit-list--other", partial=True)
+            other = self._style("other")
             seen: set[tuple[str, str]] = set()
             for coding in self.view.other_codings(row.id):
                 if (coding.coder, coding.code) in seen:
@@ -295,21 +328,36 @@ on it.
                 code = codebook.get(coding.code)
                 label = code.label if code else coding.code
                 color = code.color if code else "#888888"
-                chips.append((f"{coding.coder}: {label}", other + Style(color=color)))
-        return chips
+                others.append((f"{coding.coder}: {label}", other + Style(color=color)))
+        return mine, others
 
-    def _chip_lines(self, chips: list[tuple[str, Style]]) -> list[list[tuple[str, Style]]]:
-        lines: list[list[tuple[str, Style]]] = []
-        used = 0
-        for chip in chips:
+    def _chip_layout(self, row: UnitRow) -> tuple[list[Chip], list[list[Chip]]]:
+        """Chips that fit on the header line (right-aligned), and lines of the rest."""
+        mine, others = self._chips(row)
+        used = sum(cell_len(text) for text, _ in self._header_parts(row)) + 1
+        room = self._width + GUTTER - used - 3
+        on_header: list[Chip] = []
+        taken = 0
+        for number, chip in enumerate(mine):
+            cells = cell_len(chip[0]) + (1 if on_header else 0)
+            if taken + cells > room:
+                rest = mine[number:]
+                break
+            on_header.append(chip)
+            taken += cells
+        else:
+            rest = []
+        lines: list[list[Chip]] = []
+        width = 0
+        for chip in rest + others:
             cells = cell_len(chip[0])
-            if lines and used + 1 + cells <= self._width:
+            if lines and width + 1 + cells <= self._width:
                 lines[-1].append(chip)
-                used += 1 + cells
+                width += 1 + cells
             else:
                 lines.append([chip])
-                used = cells
-        return lines
+                width = cells
+        return on_header, lines
 
     def _measure(self, index: int) -> int:
         """The height of a read unit: header, text lines, chip lines, a blank line."""
@@ -317,7 +365,7 @@ on it.
         row = self.view.row(index)
         if row is None:
             return self.heights.estimate
-        return 2 + len(self._wrap(index, row)) + len(self._chip_lines(self._chips(row)))
+        return 2 + len(self._wrap(index, row)) + len(self._chip_layout(row)[1])
 
     def _visible_range(self) -> tuple[int, int]:
         top = round(self.scroll_y)
@@ -373,12 +421,14 @@ on it.
         height = self.heights.height(self.cursor)
         viewport = max(1, self.scrollable_content_region.height)
         y = round(self.scroll_y)
+        # Scroll in jumps (the unit lands a quarter into the view), not a unit at a time:
+        # most moves then repaint two units instead of the whole list.
         if center:
             target = max(0, top - viewport // 3)
         elif top < y:
-            target = top
+            target = min(top, max(0, top + height - (3 * viewport) // 4))
         elif top + height > y + viewport:
-            target = min(top, top + height - viewport)
+            target = min(top, max(top + height - viewport, top - viewport // 4))
         else:
             return
         self._update_virtual_size()
@@ -389,10 +439,14 @@ on it.
     def notify_style_update(self) -> None:
         """The theme changed: draw everything again."""
         super().notify_style_update()
+        self._style_cache = {}
         self._strips.clear()
 
     def on_resize(self, event: events.Resize) -> None:
         """Wrap again at the new width."""
+        if self._pending_start and self.view is not None:
+            self.set_view(self.view, self.cursor)
+            return
         if self.view is not None and self._text_width != self._width:
             self._remeasure_all()
 
@@ -406,7 +460,7 @@ on it.
         """One line of the list: a line of the unit that covers it."""
         width = self.scrollable_content_region.width
         view = self.view
-        base = self.rich_style
+        base = self._base_style()
         if view is None or not view.count:
             return Strip.blank(width, base)
         line = round(self.scroll_y) + y
@@ -441,8 +495,8 @@ on it.
 
     def _placeholder(self, index: int, width: int) -> list[Strip]:
         assert self.view is not None
-        base = self.rich_style
-        dim = base + self.get_component_rich_style("unit-list--placeholder", partial=True)
+        base = self._base_style()
+        dim = base + self._style("placeholder")
         head = Strip([Segment(f" {self.view.ordinal(index):>5}  …", dim)])
         lines = [head.adjust_cell_length(width, base)]
         lines += [Strip.blank(width, base)] * (self.heights.height(index) - 1)
@@ -460,12 +514,12 @@ on it.
             tint = background.blend(Color.parse(code.color if code else "#888888"), 0.4)
             text.stylize(Style(bgcolor=tint.rich_color), coding.start, coding.end)
         if self.search_query is not None:
-            hit = self.get_component_rich_style("unit-list--hit", partial=True)
+            hit = self._style("hit")
             for start, end in highlight_offsets(row.text, self.search_query):
                 text.stylize(hit, start, end)
         if is_cursor and self.span is not None:
             start, end = self.span.selection
-            selection = self.get_component_rich_style("unit-list--selection", partial=True)
+            selection = self._style("selection")
             text.stylize(selection, start, end)
         return text
 
@@ -473,46 +527,44 @@ on it.
         assert self.view is not None
         console = self.app.console
         is_cursor = index == self.cursor
-        base = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("unit-list--cursor", partial=True)
-        bar = Segment("▌" if is_cursor else " ", base + self.get_component_rich_style(
-            "unit-list--bar", partial=True))
-        muted = base + self.get_component_rich_style("unit-list--ordinal", partial=True)
-        role = row.role if row.role in ROLES else "other"
-        speaker_style = base + self.get_component_rich_style(
-            f"unit-list--role-{role}", partial=True)
-        mark = base + self.get_component_rich_style("unit-list--mark", partial=True)
+        plain = self._base_style()
+        base = plain + self._style("cursor") if is_cursor else plain
+        bar = Segment("▌" if is_cursor else " ", base + self._style("bar"))
         indent = Segment(" " * (GUTTER - 1), base)
 
-        header = [bar, Segment(f"{row.ordinal:>5} ", muted)]
-        header.append(Segment(row.speaker or row.participant or "(no speaker)", speaker_style))
-        if row.role and not (row.speaker or "").casefold().startswith(row.role):
-            header.append(Segment(f" ({row.role})", muted))
-        if row.timestamp:
-            header.append(Segment(f"  {row.timestamp}", muted))
-        mine = self.view.my_codings(row.id)
-        if self.view.memos.get(row.id, {}).get(self.view.coder):
-            header.append(Segment("  ✎ memo", mark))
-        if any(c.key_quote for c in mine):
-            header.append(Segment("  ★ key quote", mark))
-        strips = [Strip(header).adjust_cell_length(width, base)]
+        header = [bar]
+        header += [Segment(text, base + self._style(name)) for text, name in
+                   self._header_parts(row)]
+        on_header, chip_lines = self._chip_layout(row)
+        chips: list[Segment] = []
+        for number, (label, style) in enumerate(on_header):
+            if number:
+                chips.append(Segment(" ", base))
+            chips.append(Segment(label, style))
+        left = Strip(header)
+        gap = width - 2 - left.cell_length - sum(segment.cell_length for segment in chips)
+        header_strip = Strip([*header, Segment(" " * max(1, gap), base), *chips])
+        strips = [header_strip.adjust_cell_length(width, base)]
 
         text = self._text_styles(row, base, is_cursor)
         for start, end in self._wrap(index, row):
             line = Segment.apply_style(text[start:end].render(console, end=""), style=base)
-            segments = [bar, indent, *line]
-            strips.append(Strip(segments).adjust_cell_length(width, base))
-        for chips in self._chip_lines(self._chips(row)):
+            strips.append(Strip([bar, indent, *line]).adjust_cell_length(width, base))
+        for line_chips in chip_lines:
             segments = [bar, indent]
-            for number, (label, style) in enumerate(chips):
+            for number, (label, style) in enumerate(line_chips):
                 if number:
                     segments.append(Segment(" ", base))
                 segments.append(Segment(label, style))
             strips.append(Strip(segments).adjust_cell_length(width, base))
-        strips.append(Strip([Segment(" ", self.rich_style)]).adjust_cell_length(
-            width, self.rich_style))
+        strips.append(Strip.blank(width, plain))
         return strips
+
+    def _base_style(self) -> Style:
+        style = self._style_cache.get("")
+        if style is None:
+            style = self._style_cache[""] = self.rich_style
+        return style
 
     def _refresh_unit(self, index: int) -> None:
         self._strips.discard(index)

@@ -27,7 +27,7 @@ class CoderNameDialog(ModalScreen[str]):
             background: $panel;
             padding: 1 2;
         }
-        & Label { margin-bottom: 1; }
+        & Label { margin-bottom: 1; width: 100%; }
     }
     """
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kodebog.errors import KodebogError, ProjectError
@@ -16,6 +18,7 @@ from kodebog.privacy import describe, find_personal_data
 from kodebog.store import Store
 from kodebog.store.models import (
     Code,
+    CodebookVersion,
     Coder,
     Coding,
     Event,
@@ -81,31 +84,31 @@ class Filters:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """A source as findings cite it."""
+    """A source as findings cite it; ``display`` is its name as words (for attributions)."""
 
     id: int
     name: str
     short_name: str
     kind: str
-
-    @property
-    def display(self) -> str:
-        """The name as words, for attributions: ``fokusgruppe borgere aarhus``."""
-        return " ".join(_words(self.name)) or self.name
+    display: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ParticipantRef:
-    """A participant: label, role and background attributes."""
+class ParticipantRef(NamedTuple):
+    """A participant: label, role, background attributes and the groups they make.
+
+    ``profile`` numbers the distinct (role, attributes) combinations of a load, so groups
+    can be counted per combination instead of per person.
+    """
 
     id: int
     label: str
     role: str | None
     attributes: Mapping[str, str]
+    groups: tuple[tuple[str, str], ...] = ()
+    profile: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class UnitRecord:
+class UnitRecord(NamedTuple):
     """A unit in scope with its source and participant."""
 
     id: int
@@ -124,8 +127,7 @@ class UnitRecord:
         return citation(self.source.short_name, self.ordinal, self.timestamp)
 
 
-@dataclass(frozen=True, slots=True)
-class CodingRecord:
+class CodingRecord(NamedTuple):
     """A coding in scope."""
 
     id: int
@@ -175,7 +177,7 @@ class Material:
     all_codes: dict[str, CodeRef]
     sources: list[SourceRef]
     units: list[UnitRecord]
-    codings: list[CodingRecord]
+    codings: list[CodingRecord]  # by source name, unit, start, end, code, coder
     coders: list[str]
     statements: dict[str, Statement]
     dimensions: list[str]
@@ -448,12 +450,17 @@ def _code_refs(session: Session) -> dict[str, CodeRef]:
 
 
 def _title(session: Session) -> str:
-    from kodebog.project import current_codebook
+    """The current codebook's title (read without validating the whole codebook)."""
+    import yaml
 
+    text = session.scalar(
+        select(CodebookVersion.text).order_by(CodebookVersion.id.desc()).limit(1))
     try:
-        return current_codebook(session).title or "Fund"
-    except KodebogError:
+        data = yaml.load(text or "", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
         return "Fund"
+    title = data.get("title") if isinstance(data, dict) else None
+    return str(title).strip() if title else "Fund"
 
 
 def _matches(person: ParticipantRef | None, where: Mapping[str, str]) -> bool:
@@ -511,27 +518,22 @@ def load_material(session: Session, filters: Filters | None = None, *,
             find_source(session, name)  # raises naming the project's sources
     chosen = set(filters.sources) or set(by_name)
     sources = sorted(
-        (SourceRef(sid, name, shorts[sid], kind) for name, (sid, kind) in by_name.items()
-         if name in chosen),
+        (SourceRef(sid, name, shorts[sid], kind, " ".join(_words(name)) or name)
+         for name, (sid, kind) in by_name.items() if name in chosen),
         key=lambda s: s.name,
     )
     source_by_id = {s.id: s for s in sources}
 
-    people = {
-        pid: ParticipantRef(pid, label, role,
-                            {str(k): str(v) for k, v in (attrs or {}).items() if v is not None})
-        for pid, label, role, attrs in session.execute(
-            select(Participant.id, Participant.label, Participant.role, Participant.attributes)
-        ).all()
-    }
+    people = _participants(session)
     if filters.where:
         _check_where(filters.where, people.values())
 
     units: list[UnitRecord] = []
-    unit_rows = session.execute(
+    unit_rows = session.connection().execute(
         select(Unit.id, Unit.source_id, Unit.ordinal, Unit.start, Unit.end, Unit.text,
                Unit.speaker, Unit.timestamp, Unit.participant_id)
         .where(Unit.source_id.in_(list(source_by_id)))
+        .order_by(Unit.source_id, Unit.ordinal)
     ).all()
     for uid, sid, ordinal, start, end, text, speaker, stamp, pid in unit_rows:
         person = people.get(pid) if pid is not None else None
@@ -546,17 +548,22 @@ def load_material(session: Session, filters: Filters | None = None, *,
                Coding.text, Coding.memo, Coding.key_quote, Coding.origin)
         .join(Coder, Coder.id == Coding.coder_id)
         .join(Unit, Unit.id == Coding.unit_id)
-        .where(Unit.source_id.in_(list(source_by_id)))
-        .order_by(Coding.id)
+        .order_by(Unit.source_id, Unit.ordinal, Coding.start, Coding.id)
     )
+    if filters.sources:
+        query = query.where(Unit.source_id.in_(list(source_by_id)))
     if filters.coder is not None:
         query = query.where(Coder.name == filters.coder)
     codings = [
         CodingRecord(cid, unit_by_id[uid], code, coder, start, end, text, memo, bool(key),
                      origin)
-        for cid, uid, code, coder, start, end, text, memo, key, origin in session.execute(query)
+        for cid, uid, code, coder, start, end, text, memo, key, origin
+        in session.connection().execute(query).all()
         if uid in unit_by_id
     ]
+    # nearly sorted already: the sort costs little and does not depend on the database
+    codings.sort(key=lambda c: (c.unit.source.name, c.unit.ordinal, c.start, c.end, c.code,
+                                c.coder, c.id))
     if verify:
         verify_codings(session, codings)
 
@@ -578,6 +585,27 @@ def load_material(session: Session, filters: Filters | None = None, *,
     )
 
 
+def _participants(session: Session) -> dict[int, ParticipantRef]:
+    """Every participant; attribute JSON is parsed once per distinct (role, text)."""
+    profiles: dict[tuple[str | None, str], tuple[dict[str, str], tuple[tuple[str, str], ...],
+                                                  int]] = {}
+    people = {}
+    rows = session.connection().execute(
+        select(Participant.id, Participant.label, Participant.role,
+               type_coerce(Participant.attributes, Text))).all()
+    for pid, label, role, raw in rows:
+        text = raw if isinstance(raw, str) else json.dumps(raw or {})
+        profile = profiles.get((role, text))
+        if profile is None:
+            data = json.loads(text) or {}
+            attrs = {str(k): str(v) for k, v in data.items() if v is not None}
+            groups = (((ROLE, role),) if role else ()) + tuple(attrs.items())
+            profile = profiles[(role, text)] = (attrs, groups, len(profiles))
+        attrs, groups, number = profile
+        people[pid] = ParticipantRef(pid, label, role, attrs, groups, number)
+    return people
+
+
 def _statements(session: Session) -> dict[str, Statement]:
     result = {}
     for finding in session.scalars(select(Finding)):
@@ -596,13 +624,10 @@ def _statements(session: Session) -> dict[str, Statement]:
 
 
 def _dimensions(units: Sequence[UnitRecord]) -> list[str]:
+    """Role, then the attributes in the order they are first met."""
     dims: dict[str, None] = {}
-    seen: set[int] = set()
-    for unit in units:
-        person = unit.participant
-        if person is None or person.id in seen:
-            continue
-        seen.add(person.id)
+    profiles = {u.participant.profile: u.participant for u in units if u.participant}
+    for person in profiles.values():
         if person.role:
             dims.setdefault(ROLE, None)
         for key in person.attributes:
@@ -617,27 +642,29 @@ def verify_codings(session: Session, codings: Sequence[CodingRecord]) -> None:
     if not needed:
         return
     texts: dict[int, str] = {
-        sid: text for sid, text in session.execute(
+        sid: text for sid, text in session.connection().execute(
             select(Source.id, Source.text).where(Source.id.in_(needed)))
     }
     checked: set[int] = set()
     for coding in codings:
         unit = coding.unit
-        text = texts[unit.source.id]
-        where = f"{unit.source.name} unit {unit.ordinal}"
         if unit.id not in checked:
-            if text[unit.start:unit.end] != unit.text:
+            if texts[unit.source.id][unit.start:unit.end] != unit.text:
                 raise QuoteError(
-                    f"{where}: the unit's stored text differs from the source text at "
-                    f"{unit.start}:{unit.end}; quotes from it cannot be verified, so nothing "
-                    "is exported. Re-import the source with `kodebog import --replace`")
+                    f"{unit.source.name} unit {unit.ordinal}: the unit's stored text differs "
+                    f"from the source text at {unit.start}:{unit.end}; quotes from it cannot "
+                    "be verified, so nothing is exported. Re-import the source with "
+                    "`kodebog import --replace`")
             checked.add(unit.id)
-        quoted = text[unit.start + coding.start:unit.start + coding.end]
+        if coding.start == 0 and coding.end == len(unit.text) and coding.text == unit.text:
+            continue  # the whole (verified) unit
+        quoted = texts[unit.source.id][unit.start + coding.start:unit.start + coding.end]
         if (not 0 <= coding.start < coding.end <= len(unit.text)) or quoted != coding.text:
             raise QuoteError(
-                f"coding {coding.id} ({coding.code}, coder {coding.coder}) in {where}: the "
-                f"quote {_snippet(coding.text)} is not verbatim in the source text (which has "
-                f"{_snippet(quoted)} at {coding.start}:{coding.end}), so nothing is exported. "
+                f"coding {coding.id} ({coding.code}, coder {coding.coder}) in "
+                f"{unit.source.name} unit {unit.ordinal}: the quote {_snippet(coding.text)} is "
+                f"not verbatim in the source text (which has {_snippet(quoted)} at "
+                f"{coding.start}:{coding.end}), so nothing is exported. "
                 "Remove and re-apply the coding")
 
 
@@ -665,39 +692,46 @@ def order_values(dimension: str, values: Iterable[str]) -> list[str]:
     return sorted(distinct, key=_natural)
 
 
-def _groups_of(person: ParticipantRef | None) -> list[tuple[str, str]]:
-    if person is None:
-        return []
-    groups = [(ROLE, person.role)] if person.role else []
-    return groups + [(k, v) for k, v in person.attributes.items()]
+def _group_counts(units: Iterable[UnitRecord]) -> tuple[Counter[tuple[str, str]],
+                                                       Counter[tuple[str, str]], int]:
+    """(units per group, participants per group, participants) of some units."""
+    persons = [u.participant for u in units if u.participant is not None]
+    distinct = {p.id: p for p in persons}
+    groups = {p.profile: p.groups for p in persons}
+    return (_expand(Counter(p.profile for p in persons), groups),
+            _expand(Counter(p.profile for p in distinct.values()), groups), len(distinct))
+
+
+def _expand(per_profile: Counter[int], groups: Mapping[int, tuple[tuple[str, str], ...]]
+            ) -> Counter[tuple[str, str]]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for profile, n in per_profile.items():
+        for group in groups[profile]:
+            counts[group] += n
+    return counts
 
 
 def _totals(material: Material) -> list[GroupTotal]:
-    units: Counter[tuple[str, str]] = Counter()
-    people: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for unit in material.units:
-        for group in _groups_of(unit.participant):
-            units[group] += 1
-            assert unit.participant is not None
-            people[group].add(unit.participant.id)
+    units, people, _n = _group_counts(material.units)
     totals = []
     for dim in material.dimensions:
         for value in order_values(dim, (v for d, v in units if d == dim)):
-            totals.append(GroupTotal(dim, value, units[(dim, value)], len(people[(dim, value)])))
+            totals.append(GroupTotal(dim, value, units[(dim, value)], people[(dim, value)]))
     return totals
 
 
-def _display(unit: UnitRecord, start: int, end: int, text: str) -> tuple[str, bool, bool]:
-    before = bool(unit.text[:start].strip())
-    after = bool(unit.text[end:].strip())
-    shown = text.strip()
-    return ("[…] " if before else "") + shown + (" […]" if after else ""), before, after
+def _cut(unit: UnitRecord, start: int, end: int) -> tuple[bool, bool]:
+    """Whether text was left out before and after a span (whitespace does not count)."""
+    text = unit.text
+    return (start > 0 and not text[:start].isspace(),
+            end < len(text) and not text[end:].isspace())
 
 
 def _quote(group: list[CodingRecord], pinned: bool) -> Quote:
     first = group[0]
     unit = first.unit
-    display, before, after = _display(unit, first.start, first.end, first.text)
+    before, after = _cut(unit, first.start, first.end)
+    display = ("[…] " if before else "") + first.text.strip() + (" […]" if after else "")
     long, short = attribution(unit)
     person = unit.participant
     memo = next((c.memo for c in group if c.memo), None)
@@ -713,61 +747,89 @@ def _quote(group: list[CodingRecord], pinned: bool) -> Quote:
     )
 
 
-def _length_rank(quote: Quote) -> int:
-    size = len(quote.display)
+def _rank(group: list[CodingRecord]) -> int:
+    """0 for a readable length (60-400 characters), 1 near it, 2 else; interviewer +3."""
+    size = len(group[0].text)
     low, high = _IDEAL
     rank = 0 if low <= size <= high else 1 if low // 2 <= size <= high * 2 else 2
-    return rank + (3 if quote.role == "interviewer" else 0)
+    person = group[0].unit.participant
+    return rank + 3 if person is not None and person.role == "interviewer" else rank
 
 
-def choose_quotes(
-    candidates: Sequence[Quote], limit: int, pinned: Sequence[int] = ()
-) -> list[Quote]:
-    """At most ``limit`` quotes: pinned ones, then key quotes, then a varied pick.
+def _who(group: list[CodingRecord]) -> tuple[str, str]:
+    unit = group[0].unit
+    person = unit.participant
+    return unit.source.name, person.label if person is not None else f"#{unit.ordinal}"
 
-    The pick prefers, in passes, a new source and participant, then a new participant, then
-    a new unit; within a pass, quotes of a readable length (60-400 characters), then by
-    source name, unit and position. Interviewer turns come last. The order is deterministic.
+
+def choose_quotes(codings: Sequence[CodingRecord], limit: int,
+                  pinned: Sequence[int] = (), *, in_order: bool = False) -> list[Quote]:
+    """At most ``limit`` quotes of one code's codings, one per span (coders merged).
+
+    First the pinned codings (the finding's chosen quotes), then key quotes, then a varied
+    pick: in passes, a new source and participant, then a new participant, then a new unit;
+    within a pass, quotes of a readable length (60-400 characters) first, then by source
+    name, unit and position. Interviewer turns come last. The order is deterministic.
+    ``in_order`` says the codings are in (source name, unit, position) order already, as
+    ``load_material`` gives them.
     """
     if limit <= 0:
         return []
-    by_id = {q.coding_id: q for q in candidates}
-    base = sorted(candidates, key=lambda q: (_length_rank(q), q.source, q.unit, q.start))
-    chosen: list[Quote] = []
-    taken: set[int] = set()
+    spans: dict[tuple[int, int, int], list[CodingRecord]] = defaultdict(list)
+    keyed: set[tuple[int, int, int]] = set()
+    for coding in codings:
+        span = (coding.unit.id, coding.start, coding.end)
+        spans[span].append(coding)
+        if coding.key_quote:
+            keyed.add(span)
+    placed = list(spans.items())
+    if not in_order:
+        placed.sort(key=lambda kv: (kv[1][0].unit.source.name, kv[1][0].unit.ordinal,
+                                    kv[1][0].start))
+    groups = [group for _span, group in placed]
+    buckets: list[list[int]] = [[] for _ in range(6)]
+    key_buckets: list[list[int]] = [[] for _ in range(6)]
+    for i, (span, group) in enumerate(placed):
+        rank = _rank(group)
+        buckets[rank].append(i)
+        if span in keyed:
+            key_buckets[rank].append(i)
+    order = list(chain.from_iterable(buckets))
+    key_quotes = list(chain.from_iterable(key_buckets))
+    wanted: list[int] = []
+    if pinned:
+        first = {c.id: i for i, group in enumerate(groups) for c in group}
+        wanted = list(dict.fromkeys(first[c] for c in pinned if c in first))
+    chosen: list[int] = []
     sources: set[str] = set()
     people: set[tuple[str, str]] = set()
-
-    def person(quote: Quote) -> tuple[str, str]:
-        return quote.source, quote.participant or f"#{quote.unit}"
-
     units: set[tuple[str, int]] = set()
 
-    def take(quote: Quote) -> None:
-        chosen.append(quote)
-        taken.add(quote.coding_id)
-        sources.add(quote.source)
-        people.add(person(quote))
-        units.add((quote.source, quote.unit))
+    def take(i: int) -> None:
+        unit = groups[i][0].unit
+        chosen.append(i)
+        sources.add(unit.source.name)
+        people.add(_who(groups[i]))
+        units.add((unit.source.name, unit.ordinal))
 
-    for coding_id in dict.fromkeys(pinned):
-        if coding_id in by_id and len(chosen) < limit:
-            take(by_id[coding_id])
-    for quote in base:
-        if quote.key_quote and quote.coding_id not in taken and len(chosen) < limit:
-            take(quote)
+    for i in wanted[:limit]:
+        take(i)
+    for i in key_quotes:
+        if len(chosen) < limit and i not in chosen:
+            take(i)
     for rule in range(4):
-        for quote in base:
+        for i in order:
             if len(chosen) >= limit:
-                return chosen
-            if quote.coding_id in taken:
+                break
+            unit = groups[i][0].unit
+            if i in chosen or (rule == 0 and unit.source.name in sources):
                 continue
-            new_unit = (quote.source, quote.unit) not in units
-            new_person = person(quote) not in people
-            if (rule == 3 or (rule == 2 and new_unit) or (rule == 1 and new_unit and new_person)
-                    or (rule == 0 and new_unit and new_person and quote.source not in sources)):
-                take(quote)
-    return chosen
+            if rule < 3 and (unit.source.name, unit.ordinal) in units:
+                continue
+            if rule < 2 and _who(groups[i]) in people:
+                continue
+            take(i)
+    return [_quote(groups[i], i in wanted) for i in chosen]
 
 
 def summarise(material: Material, *, quotes: int = 5) -> Findings:
@@ -775,49 +837,35 @@ def summarise(material: Material, *, quotes: int = 5) -> Findings:
     totals = _totals(material)
     position = {c: i for i, c in enumerate(material.all_codes)}
     codes_by_unit: dict[int, set[str]] = defaultdict(set)
-    for coding in material.codings:
-        codes_by_unit[coding.unit.id].add(coding.code)
     by_code: dict[str, list[CodingRecord]] = defaultdict(list)
     for coding in material.codings:
+        codes_by_unit[coding.unit.id].add(coding.code)
         by_code[coding.code].append(coding)
 
     themes = []
     for code in material.codes:
         codings = by_code.get(code.id, [])
         units = {c.unit.id: c.unit for c in codings}
-        people = {u.participant.id for u in units.values() if u.participant is not None}
-        group_units: Counter[tuple[str, str]] = Counter()
-        group_people: dict[tuple[str, str], set[int]] = defaultdict(set)
-        together: Counter[str] = Counter()
-        for unit in units.values():
-            for group in _groups_of(unit.participant):
-                group_units[group] += 1
-                assert unit.participant is not None
-                group_people[group].add(unit.participant.id)
-            together.update(codes_by_unit[unit.id] - {code.id})
+        group_units, group_people, people = _group_counts(units.values())
+        together = Counter(chain.from_iterable(codes_by_unit[u] for u in units))
+        del together[code.id]
         used_dims = {dim for dim, _value in group_units}
         groups = tuple(
             GroupCount(t.dimension, t.value, group_units[(t.dimension, t.value)],
-                       len(group_people[(t.dimension, t.value)]), t.units, t.participants)
+                       group_people[(t.dimension, t.value)], t.units, t.participants)
             for t in totals if t.dimension in used_dims
         )
         co = tuple(
             CoOccurrence(other, material.all_codes[other].label, n)
             for other, n in sorted(together.items(), key=lambda kv: (-kv[1], position[kv[0]]))
         )
-        spans: dict[tuple[int, int, int], list[CodingRecord]] = defaultdict(list)
-        for coding in codings:
-            spans[(coding.unit.id, coding.start, coding.end)].append(coding)
         statement = material.statements.get(code.id)
-        representative = {c.id: group[0].id for group in spans.values() for c in group}
-        pinned = [representative[i] for i in (statement.pinned if statement else ())
-                  if i in representative]
-        candidates = [_quote(group, group[0].id in pinned) for group in spans.values()]
         themes.append(Theme(
-            code=code, statement=statement, units=len(units), participants=len(people),
+            code=code, statement=statement, units=len(units), participants=people,
             sources=len({u.source.id for u in units.values()}), codings=len(codings),
             groups=groups, co_occurring=co,
-            quotes=tuple(choose_quotes(candidates, quotes, pinned)),
+            quotes=tuple(choose_quotes(codings, quotes, statement.pinned if statement else (),
+                                       in_order=True)),
         ))
     scope = Scope(
         filters=material.filters,

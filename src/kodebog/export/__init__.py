@@ -63,8 +63,10 @@ EXPORTERS: dict[str, Exporter] = {
     "xlsx": lazy("kodebog.export.xlsx"),
     "csv": lazy("kodebog.export.csv"),
     "json": lazy("kodebog.export.json"),
+    "qdpx": lazy("kodebog.export.refi", "qdpx_exporter"),
+    "qdc": lazy("kodebog.export.refi", "qdc_exporter"),
 }
-"""Format name -> exporter; the REFI formats (qdpx, qdc) are added here too."""
+"""Format name -> exporter."""
 
 SUFFIXES = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html",
             ".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".qdpx": "qdpx", ".qdc": "qdc"}

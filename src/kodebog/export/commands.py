@@ -89,7 +89,8 @@ def register(command: Command | Callable[..., Any]) -> None:
     sub.add_argument("--coder", help="your name as analyst (for the log)")
 
     sub = command("export", cmd_export,
-                  "export findings (md, docx, html, json) or codings (xlsx, csv)")
+                  "export findings (md, docx, html, json), codings (xlsx, csv) or the "
+                  "project for other QDA tools (qdpx, qdc)")
     _add_project(sub)
     sub.add_argument("--format", choices=sorted(EXPORTERS),
                      help="output format (default: from the --output suffix)")

@@ -52,8 +52,8 @@ def report_findings(store: Store, options: ExportOptions) -> Findings:
     return findings
 
 
-def table_material(store: Store, options: ExportOptions) -> tuple[Material, Findings]:
-    """Material and quote-less findings for a table export, checked for personal data."""
+def table_material(store: Store, options: ExportOptions) -> Material:
+    """The material of a table export, checked for personal data."""
     with store.read() as session:
         material = load_material(session, options.filters)
     if not options.allow_personal_data:
@@ -64,7 +64,7 @@ def table_material(store: Store, options: ExportOptions) -> tuple[Material, Find
             if coding.memo:
                 items.append((f"the memo of {where}", coding.memo))
         check_personal_data(items)
-    return material, summarise(material, quotes=0)
+    return material
 
 
 # --- wording ---------------------------------------------------------------------------------
@@ -147,9 +147,10 @@ def co_occurring(theme: Theme) -> str:
 
 
 def group_rows(theme: Theme) -> list[tuple[str, str, str, GroupCount]]:
-    """Table rows (group, units, participants, count) for the dimensions the theme is in.
+    """Table rows (group, units, participants, count) of a theme, kept short.
 
-    The interviewer's row is left out when the interviewer never said it.
+    Every role is shown (the interviewer only if they said it); of the attributes only the
+    values where the theme occurs. The xlsx sheet "Krydstabel" has every group.
     """
     return [
         (f"{dimension_label(g.dimension)}: {g.value}",
@@ -157,8 +158,17 @@ def group_rows(theme: Theme) -> list[tuple[str, str, str, GroupCount]]:
          f"{g.participants} af {g.participants_total} "
          f"({percent(g.participants, g.participants_total)})", g)
         for g in theme.groups
-        if not (g.dimension == ROLE and g.value == "interviewer" and g.units == 0)
+        if g.units or (g.dimension == ROLE and g.value != "interviewer")
     ]
+
+
+def rows_left_out(theme: Theme) -> bool:
+    """Whether ``group_rows`` left out groups without the theme."""
+    return len(group_rows(theme)) < sum(
+        1 for g in theme.groups if not (g.dimension == ROLE and g.value == "interviewer"))
+
+
+LEFT_OUT = "Grupper, hvor temaet ikke forekommer, er udeladt."
 
 
 GROUP_HEADER = ("Gruppe", "Udsagn med temaet", "Deltagere med temaet")

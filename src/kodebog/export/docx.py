@@ -16,6 +16,7 @@ from kodebog.export import ExportOptions
 from kodebog.export.common import (
     DEFINITIONS,
     GROUP_HEADER,
+    LEFT_OUT,
     NO_RECOMMENDATIONS,
     NO_STATEMENT,
     RECOMMENDATION,
@@ -26,6 +27,7 @@ from kodebog.export.common import (
     method_line,
     prevalence,
     report_findings,
+    rows_left_out,
     summary,
     with_statement,
     write_with,
@@ -103,43 +105,72 @@ def _update_fields_on_open(document: Any) -> None:
         settings.append(update)
 
 
-def _table(document: Any, theme: Theme) -> None:
+class _Writer:
+    """A document whose styles are looked up once and set by id.
+
+    python-docx searches the whole style list each time a style is assigned by name or
+    object; setting the style id on the element directly keeps a report with many quotes
+    and tables fast.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._ids: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        if name not in self._ids:
+            self._ids[name] = self.document.styles[name].style_id
+        return self._ids[name]
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Any:
+        paragraph = self.document.add_paragraph(text)
+        if style:
+            paragraph._p.style = self.style_id(style)
+        return paragraph
+
+    def heading(self, text: str, level: int) -> Any:
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def italic(self, text: str) -> None:
+        self.paragraph().add_run(text).italic = True
+
+
+def _table(out: _Writer, theme: Theme) -> None:
     rows = group_rows(theme)
     if not rows:
         return
-    table = document.add_table(rows=len(rows) + 1, cols=3)
-    table.style = document.styles[TABLE_STYLE]
-    for cell, text in zip(table.rows[0].cells, GROUP_HEADER, strict=True):
+    table = out.document.add_table(rows=len(rows) + 1, cols=3)
+    table._tbl.tblStyle_val = out.style_id(TABLE_STYLE)
+    texts = [*GROUP_HEADER, *(t for group, units, people, _c in rows for t in (group, units,
+                                                                              people))]
+    # table._cells lists every cell once; row.cells rebuilds that list on each call
+    for cell, text in zip(table._cells, texts, strict=True):
         cell.text = text
-    for row, (group, units, people, _count) in zip(table.rows[1:], rows, strict=True):
-        for cell, text in zip(row.cells, (group, units, people), strict=True):
-            cell.text = text
+    if rows_left_out(theme):
+        out.italic(LEFT_OUT)
 
 
-def _quote(document: Any, quote: Quote) -> None:
-    document.add_paragraph(quote.display, style=QUOTE_STYLE)
-    document.add_paragraph(f"{quote.attribution} · {quote.citation}", style=SOURCE_STYLE)
-
-
-def _theme(document: Any, theme: Theme, findings: Findings) -> None:
-    document.add_heading(theme.code.label, level=min(theme.code.depth + 1, 3))
+def _theme(out: _Writer, theme: Theme, findings: Findings) -> None:
+    out.heading(theme.code.label, min(theme.code.depth + 1, 3))
     if theme.statement is not None and theme.statement.text.strip():
         for block in theme.statement.text.strip().split("\n\n"):
-            document.add_paragraph(block.strip())
+            out.paragraph(block.strip())
     else:
-        document.add_paragraph().add_run(NO_STATEMENT).italic = True
-    document.add_paragraph(prevalence(theme, findings.scope))
-    _table(document, theme)
+        out.italic(NO_STATEMENT)
+    out.paragraph(prevalence(theme, findings.scope))
+    _table(out, theme)
     if co := co_occurring(theme):
-        document.add_paragraph(co)
+        out.paragraph(co)
     for quote in theme.quotes:
-        _quote(document, quote)
+        _quote(out, quote)
 
 
-def build(findings: Findings) -> Any:
-    """The report as a python-docx Document."""
-    document = Document()
-    _styles(document)
+def _quote(out: _Writer, quote: Quote) -> None:
+    out.paragraph(quote.display, QUOTE_STYLE)
+    out.paragraph(f"{quote.attribution} · {quote.citation}", SOURCE_STYLE)
+
+
+def _properties(document: Any, findings: Findings) -> None:
     properties = document.core_properties
     properties.title = findings.title
     properties.subject = "Fund fra kvalitativ kodning"
@@ -148,24 +179,32 @@ def build(findings: Findings) -> Any:
     properties.comments = method_line(findings)
     properties.language = "da-DK"
     properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
-    document.add_heading(findings.title, level=0)
-    document.add_paragraph().add_run(method_line(findings)).italic = True
-    document.add_paragraph("Indhold", style="TOC Heading")
-    _field(document.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
+
+
+def build(findings: Findings) -> Any:
+    """The report as a python-docx Document."""
+    document = Document()
+    _styles(document)
+    _properties(document, findings)
+    out = _Writer(document)
+    out.heading(findings.title, 0)
+    out.italic(method_line(findings))
+    out.paragraph("Indhold", "TOC Heading")
+    _field(out.paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
     _update_fields_on_open(document)
     for theme in findings.themes:
-        _theme(document, theme, findings)
-    document.add_heading(RECOMMENDATIONS, level=1)
+        _theme(out, theme, findings)
+    out.heading(RECOMMENDATIONS, 1)
     written = with_statement(findings)
     for theme in written:
-        paragraph = document.add_paragraph(style="List Bullet")
+        paragraph = out.paragraph(style="List Bullet")
         paragraph.add_run(f"{theme.code.label}: ").bold = True
         paragraph.add_run(RECOMMENDATION).italic = True
     if not written:
-        document.add_paragraph().add_run(NO_RECOMMENDATIONS).italic = True
-    document.add_heading(DEFINITIONS, level=1)
+        out.italic(NO_RECOMMENDATIONS)
+    out.heading(DEFINITIONS, 1)
     for theme in findings.themes:
-        paragraph = document.add_paragraph()
+        paragraph = out.paragraph()
         paragraph.add_run(theme.code.label).bold = True
         paragraph.add_run(f" ({theme.code.id})")
         for line in definition_lines(theme):

@@ -9,6 +9,7 @@ from kodebog.export import ExportOptions
 from kodebog.export.common import (
     DEFINITIONS,
     GROUP_HEADER,
+    LEFT_OUT,
     NO_RECOMMENDATIONS,
     NO_STATEMENT,
     RECOMMENDATION,
@@ -21,6 +22,7 @@ from kodebog.export.common import (
     percent,
     prevalence,
     report_findings,
+    rows_left_out,
     summary,
     with_statement,
     write_text,
@@ -67,11 +69,11 @@ def bar_chart(findings: Findings, dimension: str) -> str:
     if not values:
         return ""
     colour = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
-    legend_rows = (len(values) + 3) // 4
+    legend_rows = (len(values) + 2) // 3
     y = 8 + legend_rows * 18
     parts = []
     for i, value in enumerate(values):
-        lx, ly = 10 + (i % 4) * 170, 8 + (i // 4) * 18
+        lx, ly = 10 + (i % 3) * 225, 8 + (i // 3) * 18
         parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour[value]}"/>'
                      f'<text x="{lx + 16}" y="{ly + 10}">{_e(value)}</text>')
     y += 6
@@ -132,6 +134,8 @@ def _theme(theme: Theme, findings: Findings) -> list[str]:
         out += [f'<tr><td>{_e(g)}</td><td class="n">{_e(u)}</td><td class="n">{_e(p)}</td></tr>'
                 for g, u, p, _count in rows]
         out.append("</tbody></table>")
+        if rows_left_out(theme):
+            out.append(f'<p class="placeholder">{_e(LEFT_OUT)}</p>')
     if co := co_occurring(theme):
         out.append(f"<p>{_e(co)}</p>")
     out += [_quote(q) for q in theme.quotes]

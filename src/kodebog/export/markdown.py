@@ -9,6 +9,7 @@ from kodebog.export import ExportOptions
 from kodebog.export.common import (
     DEFINITIONS,
     GROUP_HEADER,
+    LEFT_OUT,
     NO_RECOMMENDATIONS,
     NO_STATEMENT,
     RECOMMENDATION,
@@ -19,6 +20,7 @@ from kodebog.export.common import (
     method_line,
     prevalence,
     report_findings,
+    rows_left_out,
     summary,
     with_statement,
     write_text,
@@ -26,13 +28,22 @@ from kodebog.export.common import (
 from kodebog.findings import Findings, Quote, Theme
 from kodebog.store import Store
 
-_INLINE = re.compile(r"([\\`*_\[\]<>|])")
-_LINE_START = re.compile(r"^(\s*)([#+\->=~]|\d+[.)])")
+_INLINE = re.compile(r"[\\`*]|(?<!\w)_|_(?!\w)|<(?=[A-Za-z/!?])|\[(?=[^\]]*\]\s*[(\[])")
+_LINE_START = re.compile(r"^(\s*(?:\d+)?)(>|[#+\-=~](?=\s|$|[#=~-])|(?<=\d)[.)])")
+"""What would start a heading, list, quote, rule or fence at the beginning of a line."""
 
 
 def escape(text: str) -> str:
-    """Text that Markdown shows as written (no emphasis, links, HTML or tables)."""
-    return _INLINE.sub(r"\\\1", text)
+    """Text that Markdown shows as written: no emphasis, code, links or HTML.
+
+    Only what would change the rendering is escaped (``[…]`` and ``snake_case`` stay as
+    they are), so the raw file reads well too.
+    """
+    return _INLINE.sub(lambda m: "\\" + m.group(), text)
+
+
+def _cell(text: str) -> str:
+    return escape(text).replace("|", "\\|")
 
 
 def _escape_line(line: str) -> str:
@@ -77,8 +88,10 @@ def _theme(theme: Theme, findings: Findings) -> list[str]:
     rows = group_rows(theme)
     if rows:
         lines += ["| " + " | ".join(GROUP_HEADER) + " |", "|---|---:|---:|"]
-        lines += [f"| {escape(g)} | {u} | {p} |" for g, u, p, _count in rows]
+        lines += [f"| {_cell(g)} | {u} | {p} |" for g, u, p, _count in rows]
         lines.append("")
+        if rows_left_out(theme):
+            lines += [f"_{LEFT_OUT}_", ""]
     if co := co_occurring(theme):
         lines += [escape(co), ""]
     for quote in theme.quotes:

@@ -9,7 +9,7 @@ from pathlib import Path
 from kodebog.export import ExportOptions
 from kodebog.export.common import dimension_label, plural, table_material, write_with
 from kodebog.export.sheets import Percent, Sheet, Value, write_xlsx
-from kodebog.findings import ROLE, CodingRecord, Findings, Material
+from kodebog.findings import ROLE, CodingRecord, Findings, Material, summarise
 from kodebog.store import Store
 
 CODING_HEADER = ("Kodning", "Kilde", "Henvisning", "Enhed", "Tidsstempel", "Taler", "Deltager",
@@ -32,16 +32,26 @@ def coding_rows(material: Material) -> Iterator[list[Value]]:
     """One row per coding of the reported codes, in source, unit and position order."""
     attributes = attribute_names(material)
     labels = {c.id: c.label for c in material.all_codes.values()}
-    codings = sorted(material.reported_codings,
-                     key=lambda c: (c.unit.source.name, c.unit.ordinal, c.start, c.code, c.coder))
-    for c in codings:
-        unit, person = c.unit, c.unit.participant
-        attrs = person.attributes if person else {}
-        yield [c.id, unit.source.name, unit.citation, unit.ordinal, unit.timestamp, unit.speaker,
-               person.label if person else None, person.role if person else None,
-               *[attrs.get(a) for a in attributes],
-               c.code, labels.get(c.code, c.code), c.coder, c.start, c.end, c.text, c.memo,
-               int(c.key_quote), c.origin]
+    by_unit: dict[int, list[CodingRecord]] = defaultdict(list)
+    for coding in material.reported_codings:
+        by_unit[coding.unit.id].append(coding)
+    for unit in material.units:
+        codings = by_unit.get(unit.id)
+        if not codings:
+            continue
+        if len(codings) > 1:
+            codings.sort(key=lambda c: (c.start, c.code, c.coder))
+        person = unit.participant
+        head: list[Value] = [unit.source.name, unit.citation, unit.ordinal, unit.timestamp,
+                             unit.speaker, person.label if person else None,
+                             person.role if person else None]
+        if person:
+            head += [person.attributes.get(a) for a in attributes]
+        else:
+            head += [None] * len(attributes)
+        for c in codings:
+            yield [c.id, *head, c.code, labels.get(c.code, c.code), c.coder, c.start, c.end,
+                   c.text, c.memo, int(c.key_quote), c.origin]
 
 
 def _codings_sheet(material: Material) -> Sheet:
@@ -58,17 +68,17 @@ def _with_header(header: Sequence[Value], rows: Iterator[list[Value]]) -> Iterat
     yield from rows
 
 
-def _present(codings: Sequence[CodingRecord]) -> dict[int, set[str]]:
+def codes_by_unit(codings: Sequence[CodingRecord]) -> dict[int, set[str]]:
+    """The codes on each coded unit."""
     present: dict[int, set[str]] = defaultdict(set)
     for coding in codings:
         present[coding.unit.id].add(coding.code)
     return present
 
 
-def _matrix_sheet(material: Material) -> Sheet:
+def _matrix_sheet(material: Material, present: dict[int, set[str]]) -> Sheet:
     attributes = attribute_names(material)
     codes = [c.id for c in material.codes]
-    present = _present(material.reported_codings)
     header: list[Value] = ["Kilde", "Enhed", "Henvisning", "Deltager", "Rolle", *attributes,
                            *codes]
 
@@ -109,11 +119,11 @@ def _crosstab_sheet(findings: Findings) -> Sheet:
                  autofilter=False, header_rows=frozenset({0, share_header}))
 
 
-def _cooccurrence_sheet(material: Material) -> Sheet:
+def _cooccurrence_sheet(material: Material, present: dict[int, set[str]]) -> Sheet:
     codes = [c.id for c in material.codes]
     wanted = set(codes)
     pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for has in _present(material.codings).values():
+    for has in present.values():
         inside = sorted(has & wanted)
         for a in inside:
             for b in inside:
@@ -128,9 +138,11 @@ def _cooccurrence_sheet(material: Material) -> Sheet:
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the workbook; nothing is written if a check fails."""
-    material, findings = table_material(store, options)
-    sheets = [_codings_sheet(material), _matrix_sheet(material), _crosstab_sheet(findings),
-              _cooccurrence_sheet(material)]
+    material = table_material(store, options)
+    findings = summarise(material, quotes=0)
+    present = codes_by_unit(material.codings)
+    sheets = [_codings_sheet(material), _matrix_sheet(material, present),
+              _crosstab_sheet(findings), _cooccurrence_sheet(material, present)]
     write_with(output, lambda path: write_xlsx(path, sheets, title=findings.title))
     return (f"wrote {output} (xlsx): {plural(len(material.reported_codings), 'coding', 'codings')}"
             f", {len(material.units)} units x {len(material.codes)} codes")

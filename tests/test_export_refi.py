@@ -192,3 +192,16 @@ def test_export_of_an_unknown_coder_is_refused(coded: Store, tmp_path: Path) -> 
     with pytest.raises(ProjectError, match="no coder called 'carl'"):
         export_qdpx(coded, tmp_path / "x.qdpx", coder="carl")
     assert not (tmp_path / "x.qdpx").exists()
+
+
+def test_qdpx_export_refuses_personal_data_unless_allowed(tmp_path: Path) -> None:
+    from kodebog.cli import main
+    from kodebog.demo import build_demo
+
+    demo = build_demo(tmp_path / "demo.kodebog")
+    target = tmp_path / "demo.qdpx"
+    assert main(["export", str(demo), "--format", "qdpx", "-o", str(target)]) == 1
+    assert not target.exists()
+    assert main(["export", str(demo), "--format", "qdpx", "-o", str(target),
+                 "--allow-personal-data"]) == 0
+    assert target.exists()

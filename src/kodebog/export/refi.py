@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kodebog.errors import KodebogError
 from kodebog.export.refi_common import RefiReport
 
 if TYPE_CHECKING:
@@ -57,8 +58,39 @@ def qdc_to_codebook_yaml(qdc_path: str | Path, yaml_path: str | Path) -> RefiRep
 
 
 def qdpx_exporter(store: Store, output: Path, options: Any) -> str:
-    """``EXPORTERS`` adapter: the report's lines (summary, then warnings) as one text."""
+    """``EXPORTERS`` adapter: the report's lines (summary, then warnings) as one text.
+
+    A .qdpx carries whole source texts, so every unit is checked for personal data first;
+    any hit stops the export unless ``allow_personal_data``.
+    """
+    if not getattr(options, "allow_personal_data", False):
+        _refuse_personal_data(store)
     return "\n".join(export_qdpx(store, output, coder=getattr(options, "coder", None)).lines())
+
+
+def _refuse_personal_data(store: Store) -> None:
+    """Raise naming the first units whose text still holds personal data."""
+    from sqlalchemy import select
+
+    from kodebog.privacy import describe, find_personal_data
+    from kodebog.store.models import Source, Unit
+
+    found: list[str] = []
+    with store.read() as session:
+        rows = session.execute(
+            select(Source.name, Unit.ordinal, Unit.text)
+            .join(Source, Source.id == Unit.source_id)
+            .order_by(Source.name, Unit.ordinal)
+        )
+        for name, ordinal, text in rows:
+            found += [f"{name} unit {ordinal}: {describe(hit)}"
+                      for hit in find_personal_data(text)]
+    if found:
+        shown = "; ".join(found[:3]) + (f" (and {len(found) - 3} more)" if len(found) > 3 else "")
+        raise KodebogError(
+            f"the project's texts contain personal data ({shown}); pseudonymise them, or pass "
+            "--allow-personal-data to export anyway"
+        )
 
 
 def qdc_exporter(store: Store, output: Path, options: Any) -> str:

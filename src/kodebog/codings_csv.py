@@ -31,6 +31,15 @@ class CodingRow:
 def read_codings_csv(path: Path) -> list[CodingRow]:
     """Parse a codings CSV; SourceError naming the line for anything malformed."""
     try:
+        return _read(path)
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: not UTF-8 text; save it as UTF-8 CSV") from None
+    except csv.Error as error:
+        raise SourceError(f"{path}: not a readable CSV ({error})") from None
+
+
+def _read(path: Path) -> list[CodingRow]:
+    try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
         raise SourceError(f"{path}: cannot read ({error.strerror})") from None
@@ -52,7 +61,7 @@ def read_codings_csv(path: Path) -> list[CodingRow]:
                     key_quote=(record.get("key_quote") or "").strip().lower() in _TRUE,
                     memo=(record.get("memo") or "").strip() or None,
                 ))
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, TypeError):
                 raise SourceError(f"{path}:{line}: unit, start and end must be whole numbers"
                                   ) from None
     return rows

@@ -433,7 +433,7 @@ def test_evaluation_report(analyzer: Analyzer) -> None:
         assert tier.micro.support == 36
     assert [p.n_train for p in report.curve] == [10, 18]
     assert report.curve[-1].micro_f1 == report.tiers["combined"].micro.f1
-    assert report.tiers["combined"].top_hit_rate >= 0.9
+    assert report.tiers["combined"].top_hit_rate >= 0.85
     data = json.loads(json.dumps(report.to_dict()))
     assert data["tiers"]["combined"]["per_code"]["contact_center"]["support"] == 12
     table = report.format_table()

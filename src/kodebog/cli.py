@@ -678,9 +678,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from kodebog.export import commands as export_commands
     from kodebog.export import refi
+    from kodebog.suggest import commands as suggest_commands
 
     export_commands.register(command)
     refi.register(command)
+    suggest_commands.register(command)
     return parser
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from kodebog.codebook import Codebook
 from kodebog.errors import KodebogError
@@ -20,6 +21,9 @@ from kodebog.suggest.rules import RuleMatcher
 from kodebog.suggest.types import Evidence, Suggestion
 
 BOOTSTRAP_MIN_EXAMPLES = 2  # a codebook lists few examples per code
+MIN_QUOTE_WORDS = 4  # shortest part of a codebook example that counts as a quote
+_WORD = re.compile(r"\w+")
+_ELLIPSIS = re.compile(r"\[?(?:\.\.\.|…)\]?")
 
 
 class Suggester:
@@ -81,11 +85,15 @@ class Suggester:
     ) -> LearnedModel | None:
         """Train tier 2 on coded units, rejected (unit, code) pairs and the codebook examples.
 
-        Returns the model, or None (and tier 2 off) when no code has ``min_examples`` units.
+        A code is learned from ``min_examples`` units; while no code has that many (a new
+        project), the codebook's examples suffice (``BOOTSTRAP_MIN_EXAMPLES``, with
+        ``bootstrap``). Returns the model, or None (and tier 2 off) when nothing qualifies.
         """
         texts = list(dict.fromkeys([t for t, _ in coded] + [t for t, _ in rejected]))
         docs = dict(zip(texts, self.analyzer.analyze(texts), strict=True))
-        model = self._train([(docs[t], c) for t, c in coded], [(docs[t], c) for t, c in rejected])
+        model = self._train_or_bootstrap(
+            [(docs[t], c) for t, c in coded], [(docs[t], c) for t, c in rejected]
+        )
         with self._lock:
             self.model = model
             self._bootstrapped = True
@@ -96,8 +104,12 @@ class Suggester:
         coded: Sequence[tuple[DocTokens, set[str]]],
         rejected: Sequence[tuple[DocTokens, str]] = (),
         min_examples: int | None = None,
+        leave_out: Collection[int] = (),
     ) -> LearnedModel | None:
-        examples = [*self._bootstrap_docs(), *coded]
+        boot = self._bootstrap_docs()
+        if leave_out:
+            boot = [b for i, b in enumerate(boot) if i not in leave_out]
+        examples = [*boot, *coded]
         try:
             return train_docs(
                 examples,
@@ -110,6 +122,19 @@ class Suggester:
             )
         except KodebogError:
             return None
+
+    def _train_or_bootstrap(
+        self,
+        coded: Sequence[tuple[DocTokens, set[str]]],
+        rejected: Sequence[tuple[DocTokens, str]] = (),
+        leave_out: Collection[int] = (),
+    ) -> LearnedModel | None:
+        model = self._train(coded, rejected, leave_out=leave_out) if coded else None
+        if model is None and self.bootstrap:
+            model = self._train(
+                coded, rejected, min_examples=BOOTSTRAP_MIN_EXAMPLES, leave_out=leave_out
+            )
+        return model
 
     def _bootstrap_docs(self) -> list[tuple[DocTokens, set[str]]]:
         with self._lock:
@@ -186,13 +211,19 @@ class Suggester:
     ) -> EvaluationReport:
         """k-fold cross-validation of tier 1, tier 2 and both on the project's own codings.
 
-        See ``kodebog.suggest.evaluate.cross_validate`` for what is counted.
+        Codebook examples often quote the project's own units. An example that quotes a
+        held-out unit is left out of that fold's training, so no fold learns from its test
+        units. See ``kodebog.suggest.evaluate.cross_validate`` for what is counted.
         """
         docs = self.analyzer.analyze(t for t, _ in coded_units)
         gold = [set(c) for _, c in coded_units]
+        quotes = quoted_units([d.text for d, _ in self._bootstrap_docs()], [d.text for d in docs])
 
-        def trainer(train: Sequence[tuple[DocTokens, set[str]]]) -> LearnedModel | None:
-            return self._train(train, min_examples=None if train else BOOTSTRAP_MIN_EXAMPLES)
+        def trainer(
+            train: Sequence[tuple[DocTokens, set[str]]], held_out: Sequence[int]
+        ) -> LearnedModel | None:
+            leave_out = {e for i in held_out for e in quotes.get(i, ())}
+            return self._train_or_bootstrap(train, leave_out=leave_out)
 
         return cross_validate(
             docs,
@@ -204,6 +235,30 @@ class Suggester:
             threshold=threshold,
             curve=curve,
         )
+
+
+def quoted_units(examples: Sequence[str], units: Sequence[str]) -> dict[int, set[int]]:
+    """For each unit (by index), the codebook examples (by index) that quote it.
+
+    Texts are compared as lowercase word sequences, so punctuation and quote marks do not
+    matter. An example quotes a unit when each of its parts (split at an ellipsis) of at least
+    ``MIN_QUOTE_WORDS`` words occurs in the unit, or when the unit (that long) occurs in it.
+    """
+    ex = [[_words(part) for part in _ELLIPSIS.split(t)] for t in examples]
+    ex = [[p for p in parts if len(p.split()) >= MIN_QUOTE_WORDS] for parts in ex]
+    whole = [_words(t) for t in examples]
+    found: dict[int, set[int]] = {}
+    for i, unit in enumerate(_words(t) for t in units):
+        long_unit = len(unit.split()) >= MIN_QUOTE_WORDS
+        for j, parts in enumerate(ex):
+            if (parts and all(p in unit for p in parts)) or (long_unit and unit in whole[j]):
+                found.setdefault(i, set()).add(j)
+    return found
+
+
+def _words(text: str) -> str:
+    """The words of ``text``, lowercase, each enclosed in spaces."""
+    return " " + " ".join(_WORD.findall(text.casefold())) + " "
 
 
 def _explainer(model: LearnedModel | None, doc: DocTokens) -> _Explain | None:

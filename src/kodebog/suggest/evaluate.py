@@ -14,7 +14,8 @@ from kodebog.suggest.rank import rank
 from kodebog.suggest.types import RuleHit, Suggestion
 
 TIERS = ("rules", "learned", "combined")
-Trainer = Callable[[Sequence[tuple[DocTokens, set[str]]]], LearnedModel | None]
+# trains on (unit, codes) pairs; the second argument holds the indices of the held-out units
+Trainer = Callable[[Sequence[tuple[DocTokens, set[str]]], Sequence[int]], LearnedModel | None]
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,9 @@ def cross_validate(
 ) -> EvaluationReport:
     """k-fold cross-validation: train on k-1 folds, rank the held-out fold, count.
 
+    ``trainer(train_pairs, held_out_indices)`` is told which units are held out, so it can
+    keep anything derived from them out of training.
+
     Units are shuffled with ``seed``. The learning curve trains on the first n units of each
     fold's shuffled training part for each n in ``curve`` below the training size, and ends
     with the full training part (the main result).
@@ -176,7 +180,7 @@ def cross_validate(
         train = [i for g, fold in enumerate(folds) if g != f for i in fold]
         train_sizes.append(len(train))
         pairs = [(docs[i], gold[i]) for i in train]
-        model = trainer(pairs)
+        model = trainer(pairs, test)
         scores = _predict(model, docs, test)
         support = model.meta.positives if model is not None else None
         for i, learned in zip(test, scores, strict=True):
@@ -191,7 +195,7 @@ def cross_validate(
         for size in curve:
             if size >= len(train):
                 continue
-            small = trainer(pairs[:size])
+            small = trainer(pairs[:size], test)
             small_scores = _predict(small, docs, test)
             small_support = small.meta.positives if small is not None else None
             both, alone = curve_tallies.setdefault(size, (_Tally(), _Tally()))

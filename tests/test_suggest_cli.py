@@ -132,7 +132,7 @@ def test_train_evaluate_accept_and_reject(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--coder", "zed"], "no coder named 'zed'"),
+        (["--reject", "999", "--coder", "anna"], "no suggestion with id 999"),
         (["--coder", "anna", "--code", "nope"], "unknown code 'nope'"),
         (["--coder", "anna", "--source", "nope"], "no source named 'nope'"),
         (["--coder", "anna", "--top", "0"], "--top 0"),

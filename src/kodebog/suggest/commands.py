@@ -66,7 +66,6 @@ def _suggest(store: Any, coder: str, args: argparse.Namespace) -> int:
     from kodebog.suggest import service
 
     with store.read() as session:
-        service.find_coder(session, coder)
         for code in args.code or ():
             service.check_code(session, code)
         unit_ids = service.units_to_suggest(session, args.source)

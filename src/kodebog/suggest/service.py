@@ -220,9 +220,11 @@ def training_data(
 
     A unit counts with every code the coder applied to it (to the whole unit or a span);
     for a learned code, the coder's other coded units and the rejections are the negatives.
-    Units the coder has not coded are not used.
+    Units the coder has not coded are not used; a coder new to the project has none.
     """
-    cid = find_coder(session, coder)
+    cid = _coder_or_none(session, coder)
+    if cid is None:
+        return [], []
     coded: dict[int, tuple[str, set[str]]] = {}
     rows = session.execute(
         select(Unit.id, Unit.text, Coding.code_id)
@@ -254,7 +256,6 @@ def train_and_store(store: Store, coder: str, *, model_name: str | None = None) 
 
     name = _model_name(model_name)
     with store.read() as session:
-        find_coder(session, coder)
         codebook = current_codebook(session)
         version = _codebook_version(session)
         sha = _codebook_sha(session)
@@ -287,7 +288,7 @@ def train_and_store(store: Store, coder: str, *, model_name: str | None = None) 
     trained_at = utcnow()
     meta["trained_at"] = trained_at.isoformat(timespec="microseconds")
     with store.write() as session:
-        cid = find_coder(session, coder)
+        cid = ensure_coder(session, coder)
         row = SuggestModel(data=blob, meta=meta, trained_at=trained_at)
         session.add(row)
         session.flush()

@@ -140,6 +140,32 @@ def make_app(store: Store) -> Iterator[type[KodebogApp]]:
     yield factory  # type: ignore[misc]
 
 
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project, built once per test session."""
+    from kodebog.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo.kodebog")
+
+
+@pytest.fixture
+def demo_store(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the demo project, open."""
+    from kodebog.store import open_project
+
+    path = tmp_path / "demo.kodebog"
+    shutil.copy(demo_file, path)
+    store = open_project(path)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def demo_app(demo_store: Store) -> KodebogApp:
+    """The app on a fresh copy of the demo project, as coder anna."""
+    return KodebogApp(demo_store, "anna", Settings())
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     """Textual runs on asyncio."""

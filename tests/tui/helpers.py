@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from sqlalchemy import select
+from textual.widget import Widget
 
 from kodebog.store import Store
 from kodebog.store.models import Coder, Coding, Source, Unit, UnitMemo
@@ -94,3 +98,21 @@ def unit_id(store: Store, source: str, ordinal: int) -> int:
         )
     assert found is not None
     return found
+
+
+async def wait_until(pilot: object, condition: Callable[[], bool], timeout: float = 10.0
+                     ) -> None:
+    """Let the app run until ``condition()`` holds (AssertionError after ``timeout`` s)."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen did not show the change in time")
+        await pilot.pause(0.05)
+
+
+def screen_text(widget: Widget) -> str:
+    """What a Line API widget shows now, as plain text."""
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))

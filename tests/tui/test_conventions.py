@@ -15,6 +15,7 @@ from kodebog.tui.app import KodebogApp
 from kodebog.tui.dialogs.memo import MemoDialog
 from kodebog.tui.screens.help import HelpScreen
 from kodebog.tui.widgets.codebook_tree import CodebookTree
+from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.tui.widgets.unit_detail import UnitDetail
 from kodebog.tui.widgets.unit_list import UnitList
 
@@ -113,8 +114,8 @@ async def test_newcomer_codes_undoes_quits_and_finds_it_all_again(
             assert current_ordinal(again) == 6
             detail = again.screen.query_one(UnitDetail).text.plain
             assert "fungerer godt" in detail and "Positivt om at blive hørt." in detail
-            assert "unit 6/8" in again.screen.query_one("#status").text.plain
-            assert "75% coded by anna" in again.screen.query_one("#status").text.plain
+            assert "unit 6/8" in again.screen.query_one("#status", StatusBar).text.plain
+            assert "75% coded by anna" in again.screen.query_one("#status", StatusBar).text.plain
     finally:
         reopened.dispose()
 

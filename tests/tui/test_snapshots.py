@@ -6,18 +6,13 @@ regenerate with ``--snapshot-update`` when that material changes, and look at th
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from kodebog import coding
-from kodebog.demo import build_demo
-from kodebog.settings import Settings
-from kodebog.store import Store, open_project
+from kodebog.store import Store
 from kodebog.tui.app import KodebogApp
 
 from .helpers import settle, unit_id
@@ -25,22 +20,6 @@ from .helpers import settle, unit_id
 SIZE = (120, 40)
 AppFactory = Callable[..., KodebogApp]
 Compare = Callable[..., bool]
-
-
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project, built once per test session."""
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.kodebog")
-
-
-@pytest.fixture
-def demo_app(demo_file: Path, tmp_path: Path) -> Iterator[KodebogApp]:
-    """The app on a fresh copy of the demo project, as coder anna."""
-    path = tmp_path / "demo.kodebog"
-    shutil.copy(demo_file, path)
-    store = open_project(path)
-    yield KodebogApp(store, "anna", Settings())
-    store.dispose()
 
 
 def code_some(store: Store) -> None:
@@ -108,3 +87,33 @@ class TestPalette:
                                       ) -> None:
         assert snap_compare(demo_app, terminal_size=SIZE,
                             run_before=opened("ctrl+p", "g", "o", "colon"))
+
+
+def pressed(*keys: str) -> Callable[[Pilot[Any]], Any]:
+    """From the project screen, press ``keys``, waiting for workers after each."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, KodebogApp)
+        await settle(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+
+    return run_before
+
+
+class TestReviewScreen:
+    def test_demo_agreement_of_anna_and_bo(self, snap_compare: Compare, demo_app: KodebogApp
+                                           ) -> None:
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=pressed("R", "down"))
+
+    def test_disputed_unit_side_by_side(self, snap_compare: Compare, demo_app: KodebogApp
+                                        ) -> None:
+        assert snap_compare(demo_app, terminal_size=SIZE,
+                            run_before=pressed("R", "down", "down", "down", "enter"))
+
+
+class TestAuditScreen:
+    def test_demo_findings_by_kind(self, snap_compare: Compare, demo_app: KodebogApp) -> None:
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=pressed("A", "down"))

@@ -17,12 +17,16 @@ from kodebog.tui.commands import Command, KodebogCommands
 from kodebog.tui.data import Overview, project_label, source_of_unit
 from kodebog.tui.dialogs.coder_name import CoderNameDialog
 from kodebog.tui.dialogs.error import ErrorDialog
+from kodebog.tui.screens.audit import AuditScreen
 from kodebog.tui.screens.coding import CodingScreen
 from kodebog.tui.screens.find import FindResult, FindScreen
 from kodebog.tui.screens.help import HelpScreen, KeyRow
 from kodebog.tui.screens.project import ProjectScreen
+from kodebog.tui.screens.review import ReviewScreen
+from kodebog.tui.screens.suggesting import SuggestionQueue
 
 DARK, LIGHT = "textual-dark", "textual-light"
+_LEAVES_SCREEN = frozenset({"find", "review", "audit"})
 
 
 def _help_title(node: DOMNode) -> str:
@@ -63,6 +67,8 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         self.coder = coder or self.settings.coder
         self.project_name = project_label(store)
         self.overview: Overview | None = None
+        self.suggester_ready = False  # the language model has been loaded (in a worker)
+        self.suggestion_queue: SuggestionQueue | None = None
 
     def on_mount(self) -> None:
         """Theme and keymap from the settings; ask who is coding if nobody said."""
@@ -90,9 +96,9 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
             self.notify(f"Cannot save the settings: {error}", severity="warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No searching away from a selection in span mode."""
+        """No searching or reviewing away from a selection in span mode."""
         screen = self.screen
-        if action == "find" and isinstance(screen, CodingScreen):
+        if action in _LEAVES_SCREEN and isinstance(screen, CodingScreen):
             return not screen.in_span_mode
         return True
 
@@ -112,6 +118,23 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
     def action_find(self) -> None:
         """Search the whole project."""
         self.push_screen(FindScreen(), self._found)
+
+    def review_commands(self) -> list[Command]:
+        """The review commands of the project and coding screens."""
+        return [
+            Command("Review: agreement", "R: compare coders, settle their disputes",
+                    self.action_review),
+            Command("Review: consistency audit", "A: contradictions in the coding",
+                    self.action_audit),
+        ]
+
+    def action_review(self) -> None:
+        """Agreement between coders, and settling their disputes."""
+        self.push_screen(ReviewScreen())
+
+    def action_audit(self) -> None:
+        """The consistency audit."""
+        self.push_screen(AuditScreen())
 
     def _found(self, result: FindResult | None) -> None:
         if result is not None:

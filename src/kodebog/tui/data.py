@@ -6,6 +6,7 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from kodebog.codebook import Code as CodebookCode
 from kodebog.codebook import Codebook
 from kodebog.errors import ProjectError
+from kodebog.privacy import Hit, find_personal_data
 from kodebog.project import current_codebook
 from kodebog.queries import CodingInfo, SourceInfo, list_sources
 from kodebog.store import Store
@@ -223,6 +225,8 @@ class SourceView:
         self.ordinal_of: dict[int, int] = {}  # unit id -> ordinal, for every loaded unit
         self.mine: set[int] = set()  # ordinals this coder has coded
         self.totals: dict[str, list[int]] = {}  # code -> [yours, everyone's] in the project
+        self.last_event = 0  # the newest event when the codings were read (see changes_since)
+        self._personal: dict[int, list[Hit]] = {}
 
     @property
     def count(self) -> int:
@@ -253,6 +257,13 @@ class SourceView:
                     )
                 )
         return None if ordinal is None else self.index_of_ordinal(ordinal)
+
+    def personal_data(self, row: UnitRow) -> list[Hit]:
+        """Personal data in a unit's text (looked for once, when the unit is first shown)."""
+        found = self._personal.get(row.id)
+        if found is None:
+            found = self._personal[row.id] = find_personal_data(row.text)
+        return found
 
     # chunks
 
@@ -390,7 +401,7 @@ def load_source(
         source = session.get(Source, source_id)
         if source is None:
             raise ProjectError(f"source {source_id} is no longer in the project; "
-                               "reload the sources (R) and pick another")
+                               "reload the sources (ctrl+r) and pick another")
         count, low, high = session.execute(
             select(func.count(), func.min(Unit.ordinal), func.max(Unit.ordinal)).where(
                 Unit.source_id == source_id
@@ -406,6 +417,7 @@ def load_source(
         head = SourceHead(source.id, source.name, source.kind, count or 0, ordinals)
         codebook = codebook_view(current_codebook(session))
         view = SourceView(store, head, coder, codebook)
+        view.last_event = newest_event(session)
         view.set_codings(_codings(session, source_id), _memos(session, source_id))
         view.totals = project_totals(session, coder)
         start = 0
@@ -417,6 +429,71 @@ def load_source(
             chunk = start // CHUNK
             view.put_chunk(chunk, _unit_rows(session, source_id, *view.chunk_range(chunk)))
     return view, start
+
+
+def newest_event(session: Session) -> int:
+    """The id of the newest event (0 in a project without events): one indexed query."""
+    return int(session.scalar(select(func.max(Event.id))) or 0)
+
+
+def _event_units(before: dict[str, Any] | None, after: dict[str, Any] | None,
+                 entity: str, entity_id: str | None) -> set[int]:
+    """The units an event's before/after snapshots (or its entity) name."""
+    ids: set[int] = set()
+    for snapshot in (before or {}, after or {}):
+        for rows in snapshot.values():
+            if isinstance(rows, list):
+                ids.update(int(row["unit_id"]) for row in rows
+                           if isinstance(row, dict) and row.get("unit_id") is not None)
+    if entity == "unit" and entity_id and entity_id.isdigit():
+        ids.add(int(entity_id))
+    return ids
+
+
+WHOLE_SOURCE_AFTER = 2000
+"""More changed units than this and a refresh reads all codings of the source instead."""
+
+
+@dataclass
+class SourceChanges:
+    """What others (or this coder elsewhere) changed in a source since an event.
+
+    ``unit_ids`` None means the codings and memos are those of the whole source.
+    """
+
+    newest: int
+    unit_ids: list[int] | None
+    codings: list[tuple[CodingInfo, int, int]]
+    memos: list[tuple[int, str, str]]
+    totals: dict[str, list[int]]
+
+
+def changes_since(store: Store, source_id: int, coder: str, since: int) -> SourceChanges | None:
+    """The codings and memos of the units of a source that events after ``since`` touched.
+
+    None when nothing happened: then this costs one indexed query (``max(event.id)``), so it
+    can run every few seconds.
+    """
+    with store.read() as session:
+        newest = newest_event(session)
+        if newest <= since:
+            return None
+        touched: set[int] = set()
+        for before, after, entity, entity_id in session.execute(
+            select(Event.before, Event.after, Event.entity, Event.entity_id)
+            .where(Event.id > since, Event.id <= newest)
+        ):
+            touched |= _event_units(before, after, entity, entity_id)
+        totals = project_totals(session, coder)
+        if len(touched) > WHOLE_SOURCE_AFTER:
+            return SourceChanges(newest, None, _codings(session, source_id),
+                                 _memos(session, source_id), totals)
+        here = list(session.scalars(
+            select(Unit.id).where(Unit.id.in_(touched), Unit.source_id == source_id)
+        )) if touched else []
+        found = _codings(session, None, here) if here else []
+        memos = _memos(session, None, here) if here else []
+    return SourceChanges(newest, here, found, memos, totals)
 
 
 def affected_units(store: Store, event_id: int | None) -> list[int]:
@@ -447,6 +524,12 @@ def project_totals(session: Session, coder: str) -> dict[str, list[int]]:
         .group_by(Coding.code_id)
     ).all()
     return {code: [int(yours or 0), int(everyone)] for code, yours, everyone in rows}
+
+
+def source_id_by_name(store: Store, name: str) -> int | None:
+    """The id of the source with this name."""
+    with store.read() as session:
+        return session.scalar(select(Source.id).where(Source.name == name))
 
 
 def source_of_unit(store: Store, unit_id: int) -> int | None:

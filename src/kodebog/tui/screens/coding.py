@@ -18,27 +18,32 @@ from textual.worker import Worker, WorkerState
 from kodebog import coding
 from kodebog.coding import Change
 from kodebog.errors import KodebogError
+from kodebog.finding_edit import FindingEdit, read_finding
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.data import (
+    SourceChanges,
     SourceView,
     UnitRow,
     affected_units,
+    changes_since,
     load_source,
 )
+from kodebog.tui.dialogs.finding import FindingDialog
 from kodebog.tui.dialogs.jump import JumpDialog
 from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
-from kodebog.tui.screens.base import KodebogScreen
+from kodebog.tui.screens.suggesting import SuggestingScreen
 from kodebog.tui.widgets.code_definition import CodeDefinition
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS
 from kodebog.tui.widgets.status_bar import StatusBar
-from kodebog.tui.widgets.suggestions import SuggestionsSlot
+from kodebog.tui.widgets.suggestions import SuggestionsPanel
 from kodebog.tui.widgets.unit_detail import UnitDetail
 from kodebog.tui.widgets.unit_list import UnitList
 
 _NEEDS_CODINGS = frozenset({"key_quote", "next_coding"})
+_NEEDS_SUGGESTION = frozenset({"accept_suggestion", "reject_suggestion", "next_suggestion"})
 LATER = 0.15
 """Seconds after a write before the codebook counts and the footer are brought up to date."""
 
@@ -52,7 +57,7 @@ _ACTIONS = {
 _NOT_IN_SPAN_MODE = frozenset({"back", "find", "next_uncoded", "previous_uncoded", "jump"})
 
 
-class CodingScreen(KodebogScreen[None]):
+class CodingScreen(SuggestingScreen):
     """Code the units of one source with the keyboard."""
 
     HELP = """\
@@ -60,10 +65,14 @@ class CodingScreen(KodebogScreen[None]):
 
 The units of a source on the left, the codebook on the right. A code's **hotkey** (shown
 in the codebook; lowercase letters and digits belong to the codebook) toggles it on the
-current unit, or codes the selected words in span mode (**enter**).
+current unit, or codes the selected words in span mode (**enter**). **F** writes the
+finding statement for the highlighted code. Codings by others (or from the command line)
+appear within two seconds, without moving the list.
 """
 
     AUTO_FOCUS = "UnitList"
+    POLL_SECONDS = 2.0
+    """How often to look for changes made by others (one indexed query when there are none)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="coding.back"),
         Binding("slash", "app.find", "Find", key_display="/", id="coding.find"),
@@ -77,6 +86,9 @@ current unit, or codes the selected words in span mode (**enter**).
         Binding("ctrl+z", "undo", "Undo", id="coding.undo"),
         Binding("ctrl+y", "redo", "Redo", id="coding.redo"),
         Binding("O", "toggle_others", "Other coders", show=False, id="coding.others"),
+        Binding("F", "finding", "Finding", show=False, id="coding.finding"),
+        Binding("R", "app.review", "Review", show=False, id="coding.review"),
+        Binding("A", "app.audit", "Audit", show=False, id="coding.audit"),
     ]
     DEFAULT_CSS = """
     CodingScreen {
@@ -102,6 +114,14 @@ current unit, or codes the selected words in span mode (**enter**).
             self.start = start
             super().__init__()
 
+    class ChangedElsewhere(Message):
+        """Other coders (or the CLI) changed codings or memos of this source."""
+
+        def __init__(self, changes: SourceChanges, writes: int) -> None:
+            self.changes = changes
+            self.writes = writes
+            super().__init__()
+
     class ChunksLoaded(Message):
         """More units have been read."""
 
@@ -118,8 +138,10 @@ current unit, or codes the selected words in span mode (**enter**).
         self.view: SourceView | None = None
         self.selected_coding: int | None = None
         self.message = ""
-        self._binding_state: tuple[bool, bool, bool] | None = None
+        self._binding_state: tuple[bool, bool, bool, bool] | None = None
         self._later: Timer | None = None
+        self._writes = 0  # this screen's own writes, so a poll that raced one is dropped
+        self._polling = False
 
     @property
     def units(self) -> UnitList:
@@ -142,7 +164,7 @@ current unit, or codes the selected words in span mode (**enter**).
             with Vertical(id="right"):
                 yield CodebookTree(id="codebook")
                 yield CodeDefinition(id="definition")
-                yield SuggestionsSlot()
+                yield SuggestionsPanel()
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -151,6 +173,7 @@ current unit, or codes the selected words in span mode (**enter**).
         self.units.loading = True
         self.units.focus()
         self.load()
+        self.set_interval(self.POLL_SECONDS, self.poll)
 
     @work(thread=True, exclusive=True, group="source", exit_on_error=False)
     def load(self) -> None:
@@ -178,6 +201,7 @@ current unit, or codes the selected words in span mode (**enter**).
         units.focus()
         self._show_definition()
         self._update_bindings()
+        self.start_suggestions()
 
     def _bind_codes(self) -> None:
         assert self.view is not None
@@ -186,6 +210,53 @@ current unit, or codes the selected words in span mode (**enter**).
                 binding = Binding(code.key, f"toggle_code('{code.id}')", f"Code: {code.label}",
                                   show=False, id=f"code.{code.id}")
                 self._bindings.key_to_bindings.setdefault(code.key, []).append(binding)
+
+    # others' changes
+
+    def poll(self) -> None:
+        """Look for changes by others in a worker (skipped while the last look still runs)."""
+        if self.view is None or self._polling:
+            return
+        self._polling = True
+        self.look_for_changes(self.view.last_event, self._writes)
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def look_for_changes(self, since: int, writes: int) -> None:
+        """Read what events after ``since`` changed in this source."""
+        view = self.view
+        try:
+            if view is not None:
+                changes = changes_since(view.store, view.head.id, view.coder, since)
+                if changes is not None:
+                    self.post_message(self.ChangedElsewhere(changes, writes))
+        finally:
+            self._polling = False
+
+    def on_coding_screen_changed_elsewhere(self, message: ChangedElsewhere) -> None:
+        """Show others' changes where they are: the cursor, the view and span mode stay."""
+        view = self.view
+        if view is None:
+            return
+        if message.writes != self._writes:
+            return  # read before a write of ours: the next look reads both
+        changes = message.changes
+        view.last_event = changes.newest
+        view.set_codings(changes.codings, changes.memos, changes.unit_ids)
+        view.totals = changes.totals
+        if changes.unit_ids is None:
+            indexes = list(range(view.count))
+        else:
+            indexes = [i for i in (view.index_of_ordinal(view.ordinal_of[u])
+                                   for u in changes.unit_ids if u in view.ordinal_of)
+                       if i is not None]
+        self.units.refresh_units_in_place(indexes)
+        mine = self.units.codings_at_cursor()
+        if self.selected_coding not in {c.id for c in mine}:
+            self.selected_coding = mine[0].id if mine else None
+        self._show_unit()
+        self.query_one(CodebookTree).set_counts(view.code_counts())
+        self._show_counts()
+        self._update_bindings()
 
     # reading more units
 
@@ -232,9 +303,11 @@ current unit, or codes the selected words in span mode (**enter**).
         mine = view.my_codings(row.id) if row else []
         others = view.other_codings(row.id) if row and self.units.show_others else None
         memo = view.memos.get(row.id, {}).get(view.coder) if row else None
+        personal = view.personal_data(row) if row else None
         self.query_one(UnitDetail).show(row, view.codebook, mine, others, memo,
-                                        self.selected_coding, self.units.selection)
+                                        self.selected_coding, self.units.selection, personal)
         self._show_status()
+        self.want_suggestions()
 
     def _show_status(self) -> None:
         view = self.view
@@ -304,6 +377,7 @@ current unit, or codes the selected words in span mode (**enter**).
         view = self.view
         if view is None:
             return
+        self._writes += 1
         if reload:
             view.reload_units(unit_ids)
         indexes = [i for i in (view.index_of_unit(u) for u in unit_ids) if i is not None]
@@ -325,6 +399,10 @@ current unit, or codes the selected words in span mode (**enter**).
             self.query_one(CodebookTree).set_counts(self.view.code_counts())
             self._show_counts()
             self._update_bindings()
+
+    def after_suggestion_write(self, unit_ids: list[int], message: str) -> None:
+        """An accepted suggestion became a coding: read the unit again and show it."""
+        self._after_write(unit_ids, message)
 
     def _local_toggle(self, row: UnitRow, code_id: str, span: tuple[int, int] | None
                       ) -> Callable[[Change], bool]:
@@ -419,6 +497,31 @@ current unit, or codes the selected words in span mode (**enter**).
         self.app.push_screen(MemoDialog(title, targets, UNIT),
                              lambda result: self._save_memo(row.id, result))
 
+    def action_finding(self, code_id: str | None = None) -> None:
+        """Write the finding statement for a code (by default the one highlighted)."""
+        view = self.view
+        code_id = code_id or self.query_one(CodebookTree).highlighted_code
+        if view is None or code_id is None:
+            return
+        code = view.codebook.get(code_id)
+        try:
+            with view.store.read() as session:
+                state = read_finding(session, code_id)
+        except KodebogError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        dialog = FindingDialog(view.store, view.coder, code_id, code.label if code else code_id,
+                               state)
+        self.app.push_screen(dialog, self._finding_saved)
+
+    def _finding_saved(self, edit: FindingEdit | None) -> None:
+        if edit is None:
+            return
+        code = self.view.codebook.get(edit.code) if self.view else None
+        self.message = (f"finding for {code.label if code else edit.code} saved "
+                        f"(version {edit.version})")
+        self._show_status()
+
     def _save_memo(self, unit_id: int, result: MemoResult | None) -> None:
         view = self.view
         if view is None or result is None:
@@ -447,6 +550,7 @@ current unit, or codes the selected words in span mode (**enter**).
             self._show_status()
             return
         unit_ids = affected_units(view.store, change.event_id)
+        self.forget_suggestions(unit_ids)
         view.load_totals()
         here = [u for u in unit_ids if view.index_of_unit(u) is not None]
         undone = change.message.split(" ", 1)[-1]
@@ -531,7 +635,7 @@ current unit, or codes the selected words in span mode (**enter**).
     def _update_bindings(self) -> None:
         """Refresh the footer only when what applies has changed (it is rebuilt each time)."""
         state = (self.view is not None, self.units.span is not None,
-                 bool(self.units.codings_at_cursor()))
+                 bool(self.units.codings_at_cursor()), self.current_suggestion() is not None)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -544,6 +648,8 @@ current unit, or codes the selected words in span mode (**enter**).
             return False
         if action in _NEEDS_CODINGS:
             return bool(self.units.codings_at_cursor())
+        if action in _NEEDS_SUGGESTION:
+            return self.current_suggestion() is not None
         return True
 
     def palette_commands(self) -> list[Command]:
@@ -562,6 +668,7 @@ current unit, or codes the selected words in span mode (**enter**).
             Command("Unit: select words (span mode)", "enter", self.units.action_span_start),
             Command("View: show or hide other coders' codings", "O",
                     self.action_toggle_others),
+            *self.kodebog.review_commands(),
         ]
         if self.view is not None:
             for code in self.view.codebook.codes:
@@ -569,5 +676,32 @@ current unit, or codes the selected words in span mode (**enter**).
                     f"Code: apply {code.label}",
                     f"key {code.key}" if code.key else "toggles the code on the current unit",
                     partial(self.action_toggle_code, code.id),
+                ))
+            if self.current_suggestion() is not None:
+                commands += [
+                    Command("Suggestions: accept the selected suggestion", "Y",
+                            self.action_accept_suggestion),
+                    Command("Suggestions: reject the selected suggestion", "X",
+                            self.action_reject_suggestion),
+                    Command("Suggestions: select the next suggestion", "S",
+                            self.action_next_suggestion),
+                ]
+            commands.append(Command("Suggestions: retrain",
+                                    "T: train the model on your codings again",
+                                    self.action_retrain))
+            if self.kodebog.suggestion_queue is not None:
+                commands.append(Command("Suggestions: stop the queue", "",
+                                        self.action_stop_queue))
+            for code in self.view.codebook.codes:
+                commands.append(Command(
+                    f"Suggestions: queue for {code.label}",
+                    "W on the highlighted code: its open suggestions, best first",
+                    partial(self.action_suggestion_queue, code.id),
+                ))
+            for code in self.view.codebook.codes:
+                commands.append(Command(
+                    f"Findings: edit statement for {code.label}",
+                    "F on the highlighted code: the analyst's finding for the report",
+                    partial(self.action_finding, code.id),
                 ))
         return commands

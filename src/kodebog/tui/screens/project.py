@@ -34,13 +34,16 @@ class ProjectScreen(KodebogScreen[None]):
 ## Project
 
 The sources of the project and how far you are with each. **enter** opens a source for
-coding, **/** searches the text of the whole project. Use **tab** to reach the filters.
+coding, **/** searches the text of the whole project, **R** compares coders (agreement and
+settling disputes), **A** runs the consistency audit. Use **tab** to reach the filters.
 """
 
     AUTO_FOCUS = "SourceTable"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "app.find", "Find", key_display="/", id="project.find"),
-        Binding("R", "reload", "Reload", show=False, id="project.reload"),
+        Binding("R", "app.review", "Review", id="project.review"),
+        Binding("A", "app.audit", "Audit", id="project.audit"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="project.reload"),
     ]
     DEFAULT_CSS = """
     ProjectScreen {
@@ -122,6 +125,7 @@ coding, **/** searches the text of the whole project. Use **tab** to reach the f
         )
         self.query_one(SourceTable).loading = False
         self._show()
+        self.refresh_bindings()  # the table's keys apply now that it is filled
 
     @on(Select.Changed)
     def _filters_changed(self) -> None:
@@ -164,5 +168,5 @@ coding, **/** searches the text of the whole project. Use **tab** to reach the f
 
     def palette_commands(self) -> list[Command]:
         """Project-screen commands: opening the highlighted source, reloading."""
-        return [Command("Project: reload sources", "Read the sources and progress again",
-                        self.action_reload)]
+        return [Command("Project: reload sources", "ctrl+r: read the sources and progress again",
+                        self.action_reload), *self.kodebog.review_commands()]

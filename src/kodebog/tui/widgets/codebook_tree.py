@@ -26,6 +26,8 @@ below the tree.
 - **↑/↓** browse codes, **enter** toggles the highlighted code on the current unit (or the
   selected words in span mode).
 - A code's hotkey does the same from anywhere on the coding screen.
+- **F** writes the finding statement for the highlighted code (the analyst's words for the
+  report); **W** walks the open suggestions of the highlighted code, best first.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -82,6 +82,31 @@ class KeyFooter(Widget):
             shown.append(palette)
         return shown
 
+    def _cells(self, binding: Binding) -> int:
+        description = binding.description or binding.action
+        if binding.action in _PALETTE_ACTIONS:
+            description = "Commands"
+        return len(f" {self.app.get_key_display(binding)}") + len(f" {description} ")
+
+    def _fitting(self, shown: list[tuple[Binding, bool]], width: int
+                 ) -> list[tuple[Binding, bool]]:
+        """The bindings that fit; the command palette's key is kept at the end."""
+        width += 1  # the last description's trailing space may be cut
+        if sum(self._cells(b) for b, _e in shown) <= width:
+            return shown
+        palette = [item for item in shown if item[0].action in _PALETTE_ACTIONS]
+        room = width - sum(self._cells(b) for b, _e in palette)
+        kept: list[tuple[Binding, bool]] = []
+        for item in shown:
+            if item[0].action in _PALETTE_ACTIONS:
+                continue
+            cells = self._cells(item[0])
+            if cells > room:
+                break
+            kept.append(item)
+            room -= cells
+        return kept + palette
+
     def render_line(self, y: int) -> Strip:
         """The keys and what they do."""
         width = self.size.width
@@ -95,7 +120,8 @@ class KeyFooter(Widget):
             segments: list[Segment] = []
             self._spans = []
             used = 0
-            for binding, enabled in self.shown():
+            shown = self._fitting(self.shown(), width)
+            for binding, enabled in shown:
                 key = f" {self.app.get_key_display(binding)}"
                 description = binding.description or binding.action
                 if binding.action in _PALETTE_ACTIONS:

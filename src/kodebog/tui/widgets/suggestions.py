@@ -1,30 +1,115 @@
-"""The slot where code suggestions for the current unit will be shown."""
+"""Code suggestions for the current unit, the model's state and the queue (``#suggestions``)."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from kodebog.tui.data import CodebookView
+from kodebog.tui.widgets.text_lines import TextLines
+
+LABEL = 22
+TIERS = {"rules": "rules", "learned": "learn", "both": "both "}
+
+if TYPE_CHECKING:
+    from kodebog.suggest.service import ModelInfo, SuggestionInfo
 
 
-class SuggestionsSlot(Static):
-    """Placeholder (``#suggestions``) that the suggestion feature fills in."""
+def model_line(info: ModelInfo | None, training: bool = False) -> Text:
+    """What the learned tier knows: codes learned, when it was trained, what is new since."""
+    text = Text(style="dim", no_wrap=True, overflow="ellipsis")
+    if training:
+        text.append("training the model in the background…", style="italic")
+        return text
+    if info is None:
+        text.append("no model yet · T trains one")
+        return text
+    when = info.trained_at.astimezone() if info.trained_at.tzinfo else info.trained_at
+    codes = len(info.codes)
+    text.append(f"model: {codes} code{'s' * (codes != 1)}, trained {_when(when)}")
+    if info.new_codings:
+        text.append(f" · {info.new_codings} new codings")
+    if info.codebook_changed:
+        text.append(" · codebook changed")
+    return text
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%d.%m %H:%M}"
+
+
+class SuggestionsPanel(TextLines):
+    """The top suggestions for the current unit; the selected one is marked ›."""
 
     HELP = """\
 ## Suggestions
 
-Codes proposed for the current unit by the codebook's keywords and by a model learned
-from your coding. Nothing is applied without you.
+Codes proposed for the current unit by the codebook's keywords (*rules*) and by a model
+learned from your coding (*learned*; *both* when they agree), with the score and the words
+that led to it (underlined in the unit's text). Nothing is applied without you.
+
+- **Y** accepts the selected suggestion (codes the whole unit), **X** rejects it (it is not
+  suggested again and teaches the model), **S** selects the next one.
+- **W** walks the queue of one code (the highlighted code in the codebook): every open
+  suggestion of that code, best first, across the sources; **W** again skips to the next.
+- **T** trains the model again on your codings, in the background.
+
+The language model loads in the background the first time (a few seconds).
 """
 
     DEFAULT_CSS = """
-    SuggestionsSlot {
-        height: 5;
+    SuggestionsPanel {
+        height: 8;
         border: round $panel-lighten-2;
         border-title-color: $text-muted;
         padding: 0 1;
-        color: $text-muted;
+        background: $surface;
     }
     """
 
     def __init__(self) -> None:
-        super().__init__("No suggestions yet.", id="suggestions")
+        super().__init__(id="suggestions")
         self.border_title = "Suggestions"
+
+    def show_message(self, message: str, model: Text | None = None) -> None:
+        """A state instead of suggestions (loading, none for this unit ...)."""
+        text = Text(message, style="dim italic")
+        if model is not None:
+            text.append("\n")
+            text.append_text(model)
+        self.show_text(text)
+
+    def show(self, suggestions: list[SuggestionInfo], selected: int | None,
+             codebook: CodebookView, model: Text, queue: str | None = None) -> None:
+        """The suggestions (best first), the model's state and where the queue is."""
+        lines: list[Text] = []
+        if queue:
+            lines.append(Text(queue, style="bold"))
+        if not suggestions:
+            lines.append(Text("No suggestions for this unit.", style="dim"))
+        for suggestion in suggestions[:3]:
+            code = codebook.get(suggestion.code)
+            mine = suggestion.id == selected
+            text = Text()
+            text.append("› " if mine else "  ", style="bold")
+            text.append("■ ", style=code.color if code else "#888888")
+            label = code.label if code else suggestion.code
+            if len(label) > LABEL:
+                label = label[: LABEL - 1] + "…"
+            text.append(label.ljust(LABEL), style="bold" if mine else "")
+            text.append(f" {suggestion.score:.2f} ")
+            text.append(TIERS.get(suggestion.tier, suggestion.tier), style="dim")
+            lines.append(text)
+        chosen = next((s for s in suggestions[:3] if s.id == selected), None)
+        if chosen is not None:
+            words = Text("  because ", style="dim")
+            words.append(" ".join(f"«{w}»" for w in chosen.words) if chosen.words else
+                         "(the model, no single word)", style="italic")
+            lines.append(words)
+        lines.append(model)
+        width = self.scrollable_content_region.width or 42
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
+        self.show_text(Text("\n").join(lines))

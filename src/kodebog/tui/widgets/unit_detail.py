@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from kodebog.privacy import Hit, describe
 from kodebog.queries import CodingInfo
 from kodebog.tui.data import CodebookView, UnitRow
 from kodebog.tui.widgets.text_lines import TextLines
@@ -23,7 +24,8 @@ class UnitDetail(TextLines):
 Your codings of the current unit, the selected one marked with ›: **C** selects the next,
 **\\*** marks it as a key quote, **M** writes a memo on the unit (or, chosen in the dialog,
 on one of your codings).
-**O** shows other coders' codings as well.
+**O** shows other coders' codings as well. Personal data found in the unit's text is
+listed first, masked.
 """
 
     DEFAULT_CSS = """
@@ -49,6 +51,7 @@ on one of your codings).
         memo: str | None,
         selected: int | None,
         selection: tuple[int, int] | None,
+        personal: list[Hit] | None = None,
     ) -> None:
         """Show a unit; ``others`` is None when other coders' codings are hidden."""
         if row is None:
@@ -58,6 +61,9 @@ on one of your codings).
         if self.border_title != title:
             self.border_title = title
         text = Text()
+        if personal:
+            text.append("⚠ personoplysninger: ", style="bold red")
+            text.append(", ".join(describe(hit) for hit in personal) + "\n", style="red")
         if selection is not None:
             start, end = selection
             text.append("Selected ", style="bold")

@@ -71,6 +71,8 @@ on it.
   the selected characters. Drag with the mouse to select any characters. **esc** leaves.
 - Chips under the text are your codes on the unit (✂ marks a span, ★ a key quote,
   ✎ a memo); dimmed chips are other coders' (toggle with **O**).
+- A red **⚠ personoplysninger** in the header: the text holds what looks like personal
+  data (a CPR number, a phone number, an e-mail); the current unit's panel lists it masked.
 """
 
     ALLOW_SELECT = False
@@ -95,6 +97,8 @@ on it.
         "unit-list--ordinal",
         "unit-list--timestamp",
         "unit-list--mark",
+        "unit-list--personal",
+        "unit-list--evidence",
         "unit-list--placeholder",
         "unit-list--selection",
         "unit-list--hit",
@@ -112,6 +116,8 @@ on it.
         & > .unit-list--ordinal { color: $text-muted; }
         & > .unit-list--timestamp { color: $text-muted; }
         & > .unit-list--mark { color: $text-accent; }
+        & > .unit-list--personal { color: $text-error; text-style: bold; }
+        & > .unit-list--evidence { text-style: bold underline; color: $text-success; }
         & > .unit-list--placeholder { color: $text-disabled; }
         & > .unit-list--selection { background: $accent; color: $text; text-style: bold; }
         & > .unit-list--hit { background: $warning-muted; text-style: underline; }
@@ -153,6 +159,7 @@ on it.
         self.show_others = False
         self.search_query: Query | None = None
         self.span: SpanState | None = None
+        self.evidence: tuple[int, list[tuple[int, int]]] | None = None  # unit id, spans
         self.heights = Heights(0, 4)
         self._width = 0
         self._strips: LRUCache[int, list[Strip]] = LRUCache(512)
@@ -204,6 +211,45 @@ on it.
         else:
             for index in indexes:
                 self._refresh_unit(index)
+
+    def refresh_units_in_place(self, indexes: list[int]) -> None:
+        """Others changed these units: draw them again without moving what is on screen.
+
+        The cursor, the span-mode selection and the unit at the top of the view stay where
+        they are (a unit above the view that grows or shrinks does not push the view).
+        """
+        line = round(self.scroll_y)
+        top_index = self.heights.index_at(line) if self.heights.total else 0
+        offset = line - self.heights.top(top_index) if self.heights.total else 0
+        changed = False
+        for index in indexes:
+            self._strips.discard(index)
+            if self.view is not None and self.view.row(index) is not None:
+                changed |= self.heights.set(index, self._measure(index))
+        if not changed:
+            for index in indexes:
+                self._refresh_unit(index)
+            return
+        self._update_virtual_size()
+        target = self.heights.top(top_index) + offset
+        if target != line:
+            self.scroll_to(y=target, animate=False, immediate=True)
+        self.refresh()
+
+    def set_evidence(self, unit_id: int | None, spans: list[tuple[int, int]]) -> None:
+        """Underline the words that led to a suggestion in a unit (the current one)."""
+        wanted = (unit_id, spans) if unit_id is not None and spans else None
+        if wanted == self.evidence:
+            return
+        previous = self.evidence
+        self.evidence = wanted
+        if previous is not None and self.view is not None:
+            ordinal = self.view.ordinal_of.get(previous[0])
+            index = self.view.index_of_ordinal(ordinal) if ordinal is not None else None
+            if index is not None and index != self.cursor and index < self.heights.count:
+                self._refresh_unit(index)
+        if self.cursor < self.heights.count:
+            self._refresh_unit(self.cursor)
 
     def set_show_others(self, show: bool) -> None:
         """Show (or hide) other coders' codings as dimmed chips."""
@@ -302,6 +348,8 @@ on it.
             parts.append(("  ✎ memo", "mark"))
         if any(c.key_quote for c in self.view.my_codings(row.id)):
             parts.append(("  ★ key quote", "mark"))
+        if self.view.personal_data(row):
+            parts.append(("  ⚠ personoplysninger", "personal"))
         return parts
 
     def _chips(self, row: UnitRow) -> tuple[list[Chip], list[Chip]]:
@@ -513,6 +561,15 @@ on it.
             code = self.view.codebook.get(coding.code)
             tint = background.blend(Color.parse(code.color if code else "#888888"), 0.4)
             text.stylize(Style(bgcolor=tint.rich_color), coding.start, coding.end)
+        personal = self.view.personal_data(row)
+        if personal:
+            marked = self._style("personal")
+            for item in personal:
+                text.stylize(marked, item.start, item.end)
+        if self.evidence is not None and self.evidence[0] == row.id:
+            evidence = self._style("evidence")
+            for start, end in self.evidence[1]:
+                text.stylize(evidence, start, end)
         if self.search_query is not None:
             hit = self._style("hit")
             for start, end in highlight_offsets(row.text, self.search_query):

@@ -1,0 +1,336 @@
+"""Settle a code's disputed units one by one: each coder's version side by side."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+
+from kodebog.adjudication import settle
+from kodebog.comparison import Disagreement
+from kodebog.errors import KodebogError
+from kodebog.store.models import CONSENSUS_CODER
+from kodebog.tui.commands import Command
+from kodebog.tui.data import CodebookView
+from kodebog.tui.dialogs.text_entry import TextDialog
+from kodebog.tui.review_data import ReviewData, Settled, codes_on_unit, load_review
+from kodebog.tui.screens.base import KodebogScreen
+from kodebog.tui.widgets.dispute_panel import DisputePanel
+from kodebog.tui.widgets.key_footer import KeyFooter
+from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.tui.widgets.text_lines import TextLines
+
+LETTERS = "ABCDEFGH"
+
+
+class DisputeStats(TextLines):
+    """The code's agreement numbers and how many disputes are settled (live)."""
+
+    DEFAULT_CSS = """
+    DisputeStats { height: 1; padding: 0 1; background: $boost; }
+    """
+
+
+class ConsensusPanel(TextLines):
+    """What the consensus coder holds for the unit, and the memo for the next decision."""
+
+    DEFAULT_CSS = """
+    ConsensusPanel {
+        height: 5;
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
+
+class DisputesScreen(KodebogScreen[None]):
+    """The disputed units of one code; a key per decision."""
+
+    HELP = """\
+## Review: disputes
+
+The units where the coders differ on one code, one at a time: each coder's version side by
+side, their spans highlighted in the unit text. Decide what the consensus coder
+*konsensus* holds: **a** takes A's codings, **b** B's, **2** both, **0** none. **m** writes
+a memo that goes with the next decision (otherwise the decision itself is noted). After a
+decision the next unsettled unit is shown and the numbers above are computed again.
+**j**/**k** move between disputes, **N** goes to the next unsettled one.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "decide('a')", "Take A", id="disputes.take_a"),
+        Binding("b", "decide('b')", "Take B", id="disputes.take_b"),
+        Binding("2", "decide('both')", "Both", id="disputes.both"),
+        Binding("0", "decide('none')", "None", id="disputes.none"),
+        Binding("m", "memo", "Memo", id="disputes.memo"),
+        Binding("j,down", "step(1)", "Next", key_display="j/k", id="disputes.next"),
+        Binding("k,up", "step(-1)", "Previous", show=False, id="disputes.previous"),
+        Binding("N", "next_open", "Next unsettled", show=False, id="disputes.next_open"),
+        Binding("escape", "close", "Back", id="disputes.back"),
+    ]
+    DEFAULT_CSS = """
+    DisputesScreen {
+        & #dispute-panels { height: 1fr; }
+    }
+    """
+
+    class Computed(Message):
+        """The code's agreement, disputes and settlements have been computed again."""
+
+        def __init__(self, data: ReviewData) -> None:
+            self.data = data
+            super().__init__()
+
+    def __init__(self, data: ReviewData, code: str, codebook: CodebookView | None) -> None:
+        super().__init__()
+        self.data = data
+        self.code = code
+        self.codebook = codebook
+        self.index = 0
+        self.memo = ""
+        self.message = ""
+        self.computing = False
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """Coders A and B."""
+        return self.data.coders[0], self.data.coders[1]
+
+    @property
+    def disputes(self) -> list[Disagreement]:
+        """The code's disputed units."""
+        return self.data.disputes.get(self.code, [])
+
+    @property
+    def current(self) -> Disagreement | None:
+        """The dispute shown."""
+        items = self.disputes
+        return items[self.index] if 0 <= self.index < len(items) else None
+
+    @property
+    def label(self) -> str:
+        """The code's label."""
+        found = self.data.agreement(self.code)
+        return found.label if found else self.code
+
+    @property
+    def color(self) -> str:
+        """The code's colour."""
+        code = self.codebook.get(self.code) if self.codebook else None
+        return code.color if code else "#888888"
+
+    def compose(self) -> ComposeResult:
+        """Numbers, a panel per coder, the consensus, the keys."""
+        yield StatusBar(id="status")
+        yield DisputeStats(id="dispute-stats")
+        with Horizontal(id="dispute-panels"):
+            for number, coder in enumerate(self.data.coders):
+                yield DisputePanel(LETTERS[number] if number < len(LETTERS) else "", coder,
+                                   id=f"coder-{number}")
+        yield ConsensusPanel(id="consensus")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Start at the first unsettled dispute."""
+        self.query_one(ConsensusPanel).border_title = f"Consensus · {CONSENSUS_CODER}"
+        first = self._next_open(-1, 1)
+        self.index = first if first is not None else 0
+        self._show()
+
+    # showing
+
+    def _settled(self, item: Disagreement) -> Settled | None:
+        return self.data.settled.get((item.unit_id, self.code))
+
+    def _show(self) -> None:
+        item = self.current
+        total = len(self.disputes)
+        where = f"{item.source} #{item.unit}" if item else ""
+        if item is not None and item.speaker:
+            where += f" · {item.speaker}"
+        self.query_one(StatusBar).set_where(
+            "kodebog", self.kodebog.project_name, f"Review: {self.label}",
+            f"dispute {self.index + 1 if item else 0}/{total}", where)
+        self.query_one(StatusBar).say(self.message)
+        self._show_stats()
+        if item is None:
+            return
+        others = codes_on_unit(self.kodebog.store, item.unit_id, self.data.coders)
+        for panel in self.query(DisputePanel):
+            labels = [self._label_of(code) for code in others.get(panel.coder, [])
+                      if code != self.code]
+            panel.show(item, self.color, labels)
+        consensus = Text()
+        if self.message:
+            consensus.append(f"{self.message}\n", style="italic")
+        settled = self._settled(item)
+        if settled is None:
+            consensus.append("not settled yet", style="dim")
+        else:
+            consensus.append(settled.describe(), style="bold")
+            if settled.reviewer:
+                consensus.append(f" (by {settled.reviewer})", style="dim")
+            whole = len(item.text)
+            spans = ["whole unit" if s == (0, whole) else f"{s[0]}–{s[1]}"
+                     for s in settled.spans]
+            consensus.append(f": {', '.join(spans)}" if spans else ": no coding")
+            if settled.memo:
+                consensus.append(f"\n✎ {settled.memo}", style="italic")
+        consensus.append("\nMemo for the next decision: ", style="bold")
+        if self.memo:
+            consensus.append(self.memo, style="italic")
+        else:
+            consensus.append("(none: m writes one)", style="dim")
+        self.query_one(ConsensusPanel).show_text(consensus)
+
+    def _label_of(self, code_id: str) -> str:
+        code = self.codebook.get(code_id) if self.codebook else None
+        return code.label if code else code_id
+
+    def _show_stats(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        row = self.data.agreement(self.code)
+        if row is not None:
+            for coder in self.data.coders:
+                text.append(f"{coder} ", style="bold")
+                text.append(f"{row.counts.get(coder, 0)}  ")
+            text.append("agree ", style="dim")
+            text.append(f"{row.percent:.1%}  " if row.percent is not None else "–  ")
+            for a, b in combinations(self.data.coders, 2):
+                value = row.kappa.get(f"{a}|{b}")
+                text.append(f"κ {a}|{b} ", style="dim")
+                text.append(f"{value:.3f}  " if value is not None else "–  ")
+            text.append("α ", style="dim")
+            text.append(f"{row.alpha:.3f}  " if row.alpha is not None else "–  ")
+        total = len(self.disputes)
+        settled = self.data.settled_count(self.code)
+        text.append("settled ", style="dim")
+        text.append(f"{settled}/{total}", style="bold green" if settled == total else "bold")
+        if self.computing:
+            text.append("  computing…", style="dim italic")
+        self.query_one(DisputeStats).show_text(text)
+
+    # moving
+
+    def _next_open(self, start: int, step: int) -> int | None:
+        items = self.disputes
+        for offset in range(1, len(items) + 1):
+            index = (start + step * offset) % len(items)
+            if self._settled(items[index]) is None:
+                return index
+        return None
+
+    def action_step(self, step: int) -> None:
+        """The next (or previous) dispute."""
+        if not self.disputes:
+            return
+        self.index = max(0, min(self.index + step, len(self.disputes) - 1))
+        self.message = ""
+        self._show()
+
+    def action_next_open(self) -> None:
+        """The next dispute without a decision."""
+        found = self._next_open(self.index, 1)
+        if found is None:
+            self.message = "every dispute of this code is settled"
+        else:
+            self.index, self.message = found, ""
+        self._show()
+
+    # deciding
+
+    def action_decide(self, decision: str) -> None:
+        """Settle the shown dispute for the consensus coder, then show the next open one."""
+        item = self.current
+        if item is None:
+            return
+        reviewer = self.kodebog.coder or ""
+        try:
+            result = settle(self.kodebog.store, reviewer, item.unit_id, self.code, self.pair,
+                            decision, self.memo or None)
+        except KodebogError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        settled = Settled(decision, self.pair, reviewer, self.memo or None, result.spans)
+        self.data.settled[(item.unit_id, self.code)] = settled
+        self.memo = ""
+        done = f"{item.source} #{item.unit}: {settled.describe()}"
+        found = self._next_open(self.index, 1)
+        if found is None:
+            self.message = f"{done} · every dispute of this code is settled"
+        else:
+            self.index, self.message = found, done
+        self.computing = True
+        self._show()
+        self.recompute()
+
+    @work(thread=True, exclusive=True, group="disputes", exit_on_error=False)
+    def recompute(self) -> None:
+        """The code's numbers and disputes again (others may be coding meanwhile)."""
+        self.post_message(self.Computed(load_review(self.kodebog.store, self.data.coders,
+                                                    self.code)))
+
+    def on_disputes_screen_computed(self, message: Computed) -> None:
+        """Show the new numbers, staying on the same unit."""
+        shown = self.current
+        fresh = message.data
+        self.data.comparison.codes = [
+            fresh.agreement(self.code) or row if row.code == self.code else row
+            for row in self.data.comparison.codes
+        ]
+        self.data.disputes[self.code] = fresh.disputes.get(self.code, [])
+        self.data.settled.update(fresh.settled)
+        if shown is not None:
+            ids = [d.unit_id for d in self.disputes]
+            if shown.unit_id in ids:
+                self.index = ids.index(shown.unit_id)
+            else:
+                self.index = min(self.index, max(0, len(ids) - 1))
+        self.computing = False
+        self._show()
+
+    def action_memo(self) -> None:
+        """Write the memo that goes with the next decision."""
+        item = self.current
+        if item is None:
+            return
+        self.app.push_screen(
+            TextDialog(f"Memo for the decision on {item.source} #{item.unit}", self.memo,
+                       "Kept with the next decision (a, b, 2 or 0) on this unit."),
+            self._memo_written)
+
+    def _memo_written(self, text: str | None) -> None:
+        if text is not None:
+            self.memo = text
+            self._show()
+
+    def action_close(self) -> None:
+        """Back to the agreement table."""
+        self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Decisions need a dispute to decide."""
+        if action in {"decide", "memo", "step", "next_open"}:
+            return self.current is not None
+        return True
+
+    def palette_commands(self) -> list[Command]:
+        """The decisions and moves."""
+        a, b = self.pair
+        return [
+            Command(f"Settle: take A ({a})", "a", lambda: self.action_decide("a")),
+            Command(f"Settle: take B ({b})", "b", lambda: self.action_decide("b")),
+            Command("Settle: take both", "2", lambda: self.action_decide("both")),
+            Command("Settle: take none", "0", lambda: self.action_decide("none")),
+            Command("Settle: memo for the next decision…", "m", self.action_memo),
+            Command("Go: next unsettled dispute", "N", self.action_next_open),
+            Command("Go: back to the agreement table", "esc", self.action_close),
+        ]

@@ -60,11 +60,11 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_import_reports_counts_and_encoding(project: str, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "sources", project, "--json")
+    _code, out, _ = run(capsys, "sources", project, "--json")
     [source] = json.loads(out)
     assert (source["name"], source["units"], source["participants"]) == ("fg1", 3, 3)
     assert source["encoding"] == "cp1252"
-    code, out, _ = run(capsys, "units", project, "fg1", "--json")
+    _, out, _ = run(capsys, "units", project, "fg1", "--json")
     units = json.loads(out)
     assert units[1]["text"] == "Min sagsbehandler lyttede ikke.\nJeg følte mig som et nummer."
     assert units[2]["timestamp"] == "00:01:02" and units[2]["role"] == "borger"
@@ -81,7 +81,7 @@ def test_tag_untag_undo_and_stats(project: str, capsys: pytest.CaptureFixture[st
                "--memo", "kerne", "--key-quote")[0] == 0
     assert run(capsys, "tag", project, "fg1", "3", "contact_center", "--span", "0:12",
                "--coder", "anna")[0] == 0
-    code, out, _ = run(capsys, "units", project, "fg1", "--json")
+    _code, out, _ = run(capsys, "units", project, "fg1", "--json")
     codings = [c for u in json.loads(out) for c in u["codings"]]
     assert [(c["code"], c["start"], c["end"], c["text"], c["key_quote"], c["memo"])
             for c in codings] == [
@@ -92,7 +92,7 @@ def test_tag_untag_undo_and_stats(project: str, capsys: pytest.CaptureFixture[st
     assert run(capsys, "undo", project, "--coder", "anna")[0] == 0
     assert run(capsys, "untag", project, "fg1", "2", "caseworker_relation",
                "--coder", "anna")[0] == 0
-    code, out, _ = run(capsys, "stats", project, "--json")
+    _, out, _ = run(capsys, "stats", project, "--json")
     assert json.loads(out)["codings"] == 0
     assert run(capsys, "redo", project, "--coder", "anna")[1].startswith("nothing")
 
@@ -114,7 +114,7 @@ def test_codebook_validate_lists_every_problem(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(BAD_CODEBOOK, encoding="utf-8")
-    code, out, err = run(capsys, "codebook", "validate", str(path))
+    code, _, err = run(capsys, "codebook", "validate", str(path))
     lines = err.strip().splitlines()
     assert code == 1 and len(lines) >= 3
     assert all(line.startswith(f"{path}:") for line in lines)

@@ -15,7 +15,7 @@ from kodebog.project import init_project, update_codebook
 from kodebog.queries import find_source, find_unit, list_sources, list_units, project_stats
 from kodebog.store import Store, open_project
 from kodebog.store.engine import SCHEMA_HEAD
-from kodebog.store.models import Code, Coding, CodebookVersion, Event, Participant, Unit
+from kodebog.store.models import Code, CodebookVersion, Coding, Event, Participant, Unit
 
 from .conftest import make_parsed
 

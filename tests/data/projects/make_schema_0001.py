@@ -16,13 +16,14 @@ from alembic.config import Config
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
+from tests.conftest import SMALL_CODEBOOK, make_parsed  # noqa: E402
+
 from kodebog import coding  # noqa: E402
 from kodebog.codebook import parse_codebook  # noqa: E402
 from kodebog.importing import import_parsed  # noqa: E402
 from kodebog.project import _sync_codebook  # noqa: E402
 from kodebog.queries import find_source, find_unit  # noqa: E402
 from kodebog.store.engine import Store, project_url  # noqa: E402
-from tests.conftest import SMALL_CODEBOOK, make_parsed  # noqa: E402
 
 TARGET = HERE / "schema_0001.kodebog"
 

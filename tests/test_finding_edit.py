@@ -64,3 +64,22 @@ def test_creating_when_someone_else_created_first_is_a_conflict(store: Store) ->
 def test_unknown_code_is_refused(store: Store) -> None:
     with pytest.raises(ProjectError, match="unknown code 'nope'"):
         set_finding(store, "anna", "nope", "x", 0)
+
+
+def test_cli_finding_refuses_a_stale_base_version(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    from .conftest import SMALL_CODEBOOK
+
+    codebook = tmp_path / "cb.yaml"
+    codebook.write_text(SMALL_CODEBOOK, encoding="utf-8")
+    project = str(tmp_path / "p.kodebog")
+    assert main(["init", project, "--codebook", str(codebook)]) == 0
+    args = ["finding", project, "contact_center", "--coder", "anna"]
+    assert main([*args, "--text", "Første udgave.", "--base-version", "0"]) == 0
+    assert main([*args, "--text", "Anden udgave.", "--base-version", "1"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--text", "Forældet.", "--base-version", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kodebog: ") and "version" in err and err.count("\n") == 1

@@ -43,14 +43,24 @@ def cmd_finding(args: argparse.Namespace) -> int:
     text = args.text.strip()
     if not text:
         raise ProjectError("--text is empty; write the finding for the theme")
+    if args.base_version is not None and args.quote:
+        raise ProjectError("--quote and --base-version cannot be combined; pin quotes in a "
+                           "separate call")
     store = open_project(args.project)
     try:
-        change = set_finding(store, args.code, text, args.coder or default_coder(),
-                             quotes=args.quote)
+        if args.base_version is not None:
+            from kodebog import finding_edit
+
+            edit = finding_edit.set_finding(store, args.coder or default_coder(), args.code,
+                                            text, args.base_version)
+            code, created, version = edit.code, edit.created, edit.version
+        else:
+            change = set_finding(store, args.code, text, args.coder or default_coder(),
+                                 quotes=args.quote)
+            code, created, version = change.code, change.created, change.version
     finally:
         store.dispose()
-    print(f"{change.code}: finding {'written' if change.created else 'updated'} "
-          f"(version {change.version})")
+    print(f"{code}: finding {'written' if created else 'updated'} (version {version})")
     return 0
 
 
@@ -87,6 +97,8 @@ def register(command: Command | Callable[..., Any]) -> None:
                      help="pin a coding as quote, first in the export (repeat; ids from "
                           "`kodebog units --json`)")
     sub.add_argument("--coder", help="your name as analyst (for the log)")
+    sub.add_argument("--base-version", type=int, metavar="N",
+                     help="refuse if the stored finding is no longer version N (0: none yet)")
 
     sub = command("export", cmd_export,
                   "export findings (md, docx, html, json), codings (xlsx, csv) or the "

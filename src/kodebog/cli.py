@@ -411,20 +411,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_privacy_scan(args: argparse.Namespace) -> int:
-    from kodebog.privacy import describe, find_personal_data, load_names
-    from kodebog.queries import list_sources
+    from kodebog.privacy import describe, load_names
+    from kodebog.queries import personal_data_in_units
 
     names = load_names(args.names) if args.names else None
-    found = []
     with _project(args) as store, store.read() as session:
-        from kodebog.queries import find_source, list_units
-
-        for info in list_sources(session):
-            for unit in list_units(session, find_source(session, info.name)):
-                for hit in find_personal_data(unit.text, names):
-                    found.append({"source": info.name, "unit": unit.ordinal, "kind": hit.kind,
-                                  "start": hit.start, "end": hit.end,
-                                  "description": describe(hit)})
+        found = [{"source": source, "unit": ordinal, "kind": hit.kind, "start": hit.start,
+                  "end": hit.end, "description": describe(hit)}
+                 for source, ordinal, hit in personal_data_in_units(session, names)]
     if args.json:
         _print_json(found)
     else:

@@ -11,9 +11,10 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import Text, select, type_coerce
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kodebog.errors import KodebogError, ProjectError
+from kodebog.errors import ConflictError, KodebogError, ProjectError
 from kodebog.privacy import describe, find_personal_data
 from kodebog.store import Store
 from kodebog.store.models import (
@@ -942,48 +943,77 @@ class FindingChange:
 
 def set_finding(
     store: Store, code_id: str, statement: str, coder: str,
-    quotes: Sequence[int] | None = None,
+    quotes: Sequence[int] | None = None, base_version: int | None = None,
 ) -> FindingChange:
     """Set the analyst's statement (and, if given, pinned quote coding ids) for a code.
 
-    One transaction: the Finding row (version + 1) and a ``finding.update`` Event.
+    With ``base_version`` (the version the editor started from; 0 = none written yet) the
+    write is refused with a ConflictError when someone else saved in between. One
+    transaction: the Finding row (version + 1) and a ``finding.update`` Event.
     """
+    try:
+        with store.write() as session:
+            return _write_finding(session, code_id, statement, coder, quotes, base_version)
+    except IntegrityError:
+        if base_version is None:
+            raise
+        # Another writer created the first finding for this code at the same moment.
+        with store.read() as session:
+            current = session.scalar(select(Finding).where(Finding.code_id == code_id))
+            raise _conflict(code_id, base_version, current) from None
+
+
+def _conflict(code_id: str, base_version: int, current: Finding | None) -> ConflictError:
+    who = (current.updated_by if current else None) or "someone"
+    version = current.version if current else 0
+    return ConflictError(
+        f"the finding for '{code_id}' was changed by {who} (now version {version}, "
+        f"you started from version {base_version}); your text was not saved. "
+        "Read their version, then save again to replace it.")
+
+
+def _write_finding(
+    session: Session, code_id: str, statement: str, coder: str,
+    quotes: Sequence[int] | None, base_version: int | None,
+) -> FindingChange:
     from kodebog.coding import coder_id
 
-    with store.write() as session:
-        code = session.get(Code, code_id)
-        if code is None or code.retired:
-            known = ", ".join(session.scalars(
-                select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)))
-            raise ProjectError(f"unknown code '{code_id}'; the codebook has: {known}")
-        if quotes:
-            found = set(session.scalars(
-                select(Coding.id).where(Coding.id.in_(quotes), Coding.code_id == code_id)))
-            missing = [q for q in quotes if q not in found]
-            if missing:
-                raise ProjectError(f"coding {missing[0]} is not a coding of '{code_id}'; "
-                                   "see the ids with `kodebog units PROJECT SOURCE --json`")
-        who = coder_id(session, coder)
-        finding = session.scalar(select(Finding).where(Finding.code_id == code_id))
-        created = finding is None
-        before = None if finding is None else {
-            "statement": finding.statement, "quotes": list(finding.quotes or []),
-            "version": finding.version}
-        if finding is None:
-            finding = Finding(code_id=code_id, statement=statement,
-                              quotes=list(quotes or []), version=1)
-            session.add(finding)
-        else:
-            finding.statement = statement
-            if quotes is not None:
-                finding.quotes = list(quotes)
-            finding.version += 1
-        finding.updated_by, finding.updated_at = coder, utcnow()
-        session.flush()
-        event = Event(coder_id=who, action="finding.update", entity="finding",
-                      entity_id=code_id, before=before,
-                      after={"statement": finding.statement, "quotes": list(finding.quotes),
-                             "version": finding.version})
-        session.add(event)
-        session.flush()
-        return FindingChange(code_id, finding.version, event.id, created)
+    code = session.get(Code, code_id)
+    if code is None or code.retired:
+        known = ", ".join(session.scalars(
+            select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)))
+        raise ProjectError(f"unknown code '{code_id}'; the codebook has: {known}")
+    if quotes:
+        found = set(session.scalars(
+            select(Coding.id).where(Coding.id.in_(quotes), Coding.code_id == code_id)))
+        missing = [q for q in quotes if q not in found]
+        if missing:
+            raise ProjectError(f"coding {missing[0]} is not a coding of '{code_id}'; "
+                               "see the ids with `kodebog units PROJECT SOURCE --json`")
+    who = coder_id(session, coder)
+    finding = session.scalar(
+        select(Finding).where(Finding.code_id == code_id).with_for_update())
+    if base_version is not None and (finding.version if finding else 0) != base_version:
+        raise _conflict(code_id, base_version, finding)
+    created = finding is None
+    before = None if finding is None else {
+        "statement": finding.statement, "quotes": list(finding.quotes or []),
+        "version": finding.version}
+    if finding is None:
+        finding = Finding(code_id=code_id, statement=statement,
+                          quotes=list(quotes or []), version=1)
+        session.add(finding)
+    else:
+        finding.statement = statement
+        if quotes is not None:
+            finding.quotes = list(quotes)
+        finding.version += 1
+    finding.updated_by, finding.updated_at = coder, utcnow()
+    session.flush()
+    event = Event(coder_id=who, action="finding.update", entity="finding",
+                  entity_id=code_id, before=before,
+                  after={"statement": finding.statement, "quotes": list(finding.quotes or []),
+                         "version": finding.version})
+    session.add(event)
+    session.flush()
+    return FindingChange(code_id, finding.version, event.id, created)

@@ -43,24 +43,14 @@ def cmd_finding(args: argparse.Namespace) -> int:
     text = args.text.strip()
     if not text:
         raise ProjectError("--text is empty; write the finding for the theme")
-    if args.base_version is not None and args.quote:
-        raise ProjectError("--quote and --base-version cannot be combined; pin quotes in a "
-                           "separate call")
     store = open_project(args.project)
     try:
-        if args.base_version is not None:
-            from kodebog import finding_edit
-
-            edit = finding_edit.set_finding(store, args.coder or default_coder(), args.code,
-                                            text, args.base_version)
-            code, created, version = edit.code, edit.created, edit.version
-        else:
-            change = set_finding(store, args.code, text, args.coder or default_coder(),
-                                 quotes=args.quote)
-            code, created, version = change.code, change.created, change.version
+        change = set_finding(store, args.code, text, args.coder or default_coder(),
+                             quotes=args.quote, base_version=args.base_version)
     finally:
         store.dispose()
-    print(f"{code}: finding {'written' if created else 'updated'} (version {version})")
+    print(f"{change.code}: finding {'written' if change.created else 'updated'} "
+          f"(version {change.version})")
     return 0
 
 

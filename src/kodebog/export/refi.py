@@ -70,21 +70,12 @@ def qdpx_exporter(store: Store, output: Path, options: Any) -> str:
 
 def _refuse_personal_data(store: Store) -> None:
     """Raise naming the first units whose text still holds personal data."""
-    from sqlalchemy import select
+    from kodebog.privacy import describe
+    from kodebog.queries import personal_data_in_units
 
-    from kodebog.privacy import describe, find_personal_data
-    from kodebog.store.models import Source, Unit
-
-    found: list[str] = []
     with store.read() as session:
-        rows = session.execute(
-            select(Source.name, Unit.ordinal, Unit.text)
-            .join(Source, Source.id == Unit.source_id)
-            .order_by(Source.name, Unit.ordinal)
-        )
-        for name, ordinal, text in rows:
-            found += [f"{name} unit {ordinal}: {describe(hit)}"
-                      for hit in find_personal_data(text)]
+        found = [f"{name} unit {ordinal}: {describe(hit)}"
+                 for name, ordinal, hit in personal_data_in_units(session)]
     if found:
         shown = "; ".join(found[:3]) + (f" (and {len(found) - 3} more)" if len(found) > 3 else "")
         raise KodebogError(

@@ -19,6 +19,7 @@ import time
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from sqlalchemy import insert
@@ -103,6 +104,7 @@ def main() -> None:
             matrices = presence(session, resolve_scope(session, names.split(",")))
         store.dispose()
         ours, theirs = [], []
+        krippendorff: ModuleType | None
         try:
             import krippendorff
         except ImportError:

@@ -28,7 +28,8 @@ from kodebog.project import init_project
 from kodebog.sources import read_source
 
 
-def raw_insert(path: Path, parsed_rows: tuple[list[tuple[str, str]], list[tuple]]) -> float:
+def raw_insert(path: Path,
+               parsed_rows: tuple[list[tuple[str, str, str]], list[tuple[Any, ...]]]) -> float:
     """Seconds for plain sqlite3 executemany of the same rows (WAL, one transaction)."""
     participants, units = parsed_rows
     conn = sqlite3.connect(path, isolation_level=None)

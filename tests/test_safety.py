@@ -6,6 +6,7 @@ import importlib.util
 import time
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,7 +18,7 @@ from kodebog.sources import read_source
 HOSTILE = Path(__file__).parent / "hostile"
 
 
-def _load_generator():  # type: ignore[no-untyped-def]
+def _load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE / "make_hostile.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from .conftest import make_parsed
 
 
 @pytest.fixture
-def store(project_location: str, codebook_file: Path) -> Store:
+def store(project_location: str, codebook_file: Path) -> Iterator[Store]:
     """A new project with the small codebook and one imported focus group."""
     store = init_project(project_location, codebook_file, coder="anna")
     import_parsed(store, make_parsed())

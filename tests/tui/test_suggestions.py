@@ -150,12 +150,15 @@ async def test_retrain_in_the_background_shows_the_model(make_app: AppFactory,
         assert "model: 1 code, trained" in panel_text(app)
 
 
-def test_opening_the_tui_imports_no_spacy(project_path: Path, tmp_path: Path) -> None:
+def test_spacy_runs_in_the_helper_process_not_in_the_tui(project_path: Path,
+                                                          tmp_path: Path) -> None:
+    """Opening the TUI, and showing suggestions, never imports spaCy in the app's process."""
     script = textwrap.dedent(f"""
         import asyncio, sys
         from kodebog.settings import Settings
         from kodebog.store import open_project
         from kodebog.tui.app import KodebogApp
+        from kodebog.tui.widgets.suggestions import SuggestionsPanel
 
         async def main() -> None:
             store = open_project({str(project_path)!r})
@@ -164,11 +167,23 @@ def test_opening_the_tui_imports_no_spacy(project_path: Path, tmp_path: Path) ->
                 await pilot.pause()
                 await app.workers.wait_for_complete()
                 print(type(app.screen).__name__, "spacy" in sys.modules)
+                await pilot.press("enter", "j")
+                for _ in range(600):
+                    if app.suggester_ready:
+                        break
+                    await pilot.pause(0.1)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                panel = app.screen.query_one(SuggestionsPanel).text.plain
+                print(type(app.screen).__name__, "spacy" in sys.modules,
+                      "Mødet med sagsbehandl" in panel)
             store.dispose()
 
-        asyncio.run(main())
+        if __name__ == "__main__":
+            asyncio.run(main())
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path, check=False)
+                          timeout=180, cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-2:] == ["ProjectScreen", "False"]
+    lines = [line.split() for line in done.stdout.splitlines()]
+    assert lines[-2:] == [["ProjectScreen", "False"], ["CodingScreen", "False", "True"]]

@@ -453,6 +453,13 @@ def _suggester(store: Store, session: Session, coder: str, model_name: str | Non
     return suggester
 
 
+def warm_up(store: Store, coder: str, *, model_name: str | None = None) -> None:
+    """Load what suggesting for ``coder`` needs (pipeline, rules, model); store nothing."""
+    with store.read() as session:
+        suggester = _suggester(store, session, coder, _model_name(model_name))
+    suggester.suggest(["Opvarmning."], 1)
+
+
 def _load_units(session: Session, unit_ids: Sequence[int], cid: int | None) -> _Units:
     units = _Units()
     for chunk in _chunks(unit_ids):

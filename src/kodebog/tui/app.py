@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -77,8 +78,24 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
             self.set_keymap({k: str(v) for k, v in self.settings.keys.items()})
         if self.coder:
             self.push_screen(ProjectScreen())
+            self.warm_up_suggestions()
         else:
             self.push_screen(CoderNameDialog(), self._coder_chosen)
+
+    @work(thread=True, group="suggest-warm", exit_on_error=False)
+    def warm_up_suggestions(self) -> None:
+        """Start the suggestions helper loading spaCy while the analyst picks a source."""
+        from kodebog.suggest import process
+
+        if process.can_serve(self.store):
+            process.shared().warm_up(self.store, self.coder or "",
+                                     model_name=self.settings.spacy_model or "")
+
+    def on_unmount(self) -> None:
+        """Quitting never waits for the suggestions helper to finish a computation."""
+        from kodebog.suggest import process
+
+        process.shared().interrupt()
 
     def _coder_chosen(self, name: str | None) -> None:
         if not name:
@@ -88,6 +105,7 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         self.settings.coder = name
         self._save_settings()
         self.push_screen(ProjectScreen())
+        self.warm_up_suggestions()
 
     def _save_settings(self) -> None:
         try:

@@ -1,8 +1,10 @@
 """The coding screen's suggestions: the panel, accept and reject, the queue, training.
 
-Everything that touches spaCy (``suggest_for_units``, ``train_and_store``) runs in thread
-workers that post messages; the UI thread only reads what they computed and makes the
-one-transaction decisions (accept, reject), like the coding writes.
+Everything that touches spaCy (``suggest_for_units``, ``train_and_store``) runs in the
+helper process of ``kodebog.suggest.process``, called from thread workers that post
+messages: loading spaCy holds a GIL for seconds, and it must not be this one. The UI thread
+only reads what they computed and makes the one-transaction decisions (accept, reject),
+like the coding writes.
 """
 
 from __future__ import annotations
@@ -164,14 +166,14 @@ class SuggestingScreen(KodebogScreen[None]):
 
     @work(thread=True, group="suggest", exit_on_error=False)
     def compute_suggestions(self, unit_ids: list[int]) -> None:
-        """Rank codes for these units (loads spaCy the first time: seconds)."""
-        from kodebog.suggest import service
+        """Rank codes for these units (the helper loads spaCy the first time: seconds)."""
+        from kodebog.suggest import process
 
         app = self.kodebog
         error = None
         found: dict[int, list[SuggestionInfo]] = {}
         try:
-            found = service.suggest_for_units(app.store, app.coder or "", unit_ids, top_k=3,
+            found = process.suggest_for_units(app.store, app.coder or "", unit_ids, top_k=3,
                                               model_name=self._model_name)
         except KodebogError as problem:
             error = str(problem)
@@ -323,7 +325,7 @@ class SuggestingScreen(KodebogScreen[None]):
     @work(thread=True, exclusive=True, group="suggest-queue", exit_on_error=False)
     def build_queue(self, code: str) -> None:
         """Compute this source's suggestions (when not too many), then read the queue."""
-        from kodebog.suggest import service
+        from kodebog.suggest import process, service
 
         app, view = self.kodebog, self.view
         found: dict[int, list[SuggestionInfo]] = {}
@@ -335,7 +337,7 @@ class SuggestingScreen(KodebogScreen[None]):
                     ids = service.units_to_suggest(session, [view.head.name])
                 fresh = [i for i in ids if i not in self.suggestions]
                 if fresh:
-                    found = service.suggest_for_units(app.store, app.coder or "", fresh,
+                    found = process.suggest_for_units(app.store, app.coder or "", fresh,
                                                       top_k=3, model_name=self._model_name)
             with app.store.read() as session:
                 items = service.queue(session, app.coder or "", code)
@@ -413,12 +415,12 @@ class SuggestingScreen(KodebogScreen[None]):
 
     @work(thread=True, group="suggest-train", exit_on_error=False)
     def train(self) -> None:
-        """Train and store the coder's model (seconds)."""
-        from kodebog.suggest import service
+        """Train and store the coder's model (seconds, in the helper process)."""
+        from kodebog.suggest import process
 
         app = self.kodebog
         try:
-            info = service.train_and_store(app.store, app.coder or "",
+            info = process.train_and_store(app.store, app.coder or "",
                                            model_name=self._model_name)
         except KodebogError as problem:
             self.post_message(self.ModelRead(None, True, str(problem)))

@@ -6,13 +6,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Label, Static
 
 from kodebog.errors import ConflictError, KodebogError
 from kodebog.finding_edit import FindingEdit, FindingState, read_finding, set_finding
 from kodebog.store import Store
+from kodebog.tui.dialogs.text_dialog_base import FramedTextDialog
 
 
 def _stamp(state: FindingState) -> str:
@@ -22,7 +21,7 @@ def _stamp(state: FindingState) -> str:
     return f"Version {state.version}, saved by {state.updated_by or 'someone'}{when}."
 
 
-class FindingDialog(ModalScreen[FindingEdit | None]):
+class FindingDialog(FramedTextDialog[FindingEdit]):
     """The statement in a text area; saving checks the version it was opened with."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,16 +30,8 @@ class FindingDialog(ModalScreen[FindingEdit | None]):
     ]
     DEFAULT_CSS = """
     FindingDialog {
-        align: center middle;
-        & > Vertical {
-            width: 90;
-            height: 30;
-            border: thick $accent;
-            background: $panel;
-            padding: 1 2;
-        }
-        & #finding-stamp { color: $text-muted; }
-        & TextArea { height: 1fr; margin: 1 0 0 0; }
+        & > Vertical { width: 90; height: 30; }
+        & TextArea { margin: 1 0 0 0; }
         & #finding-conflict {
             display: none;
             height: auto;
@@ -51,14 +42,13 @@ class FindingDialog(ModalScreen[FindingEdit | None]):
             color: $text-error;
         }
         & #finding-conflict.shown { display: block; }
-        & Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
-        & Button { margin-left: 2; }
+        & Horizontal { margin-top: 1; }
     }
     """
 
     def __init__(self, store: Store, coder: str, code: str, label: str,
                  state: FindingState) -> None:
-        super().__init__()
+        super().__init__(f"[b]Finding[/b] · {label}", state.statement, "finding-text")
         self.store = store
         self.coder = coder
         self.code = code
@@ -66,31 +56,17 @@ class FindingDialog(ModalScreen[FindingEdit | None]):
         self.state = state
         self.base_version = state.version
 
-    def compose(self) -> ComposeResult:
-        """Title, version, text, conflict notice, buttons."""
-        with Vertical():
-            yield Label(f"[b]Finding[/b] · {self.label}")
-            yield Label(_stamp(self.state), id="finding-stamp", markup=False)
-            yield TextArea(self.state.statement, id="finding-text")
-            yield Static("", id="finding-conflict", markup=False)
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
+    def compose_above(self) -> ComposeResult:
+        """Who saved the version being edited, and when."""
+        yield Label(_stamp(self.state), id="finding-stamp", classes="hint", markup=False)
 
-    def on_mount(self) -> None:
-        """Start writing at once."""
-        self.query_one(TextArea).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or cancel."""
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
+    def compose_below(self) -> ComposeResult:
+        """Where a conflicting save is shown."""
+        yield Static("", id="finding-conflict", markup=False)
 
     def action_save(self) -> None:
         """Store the statement if nobody saved a newer version meanwhile."""
-        text = self.query_one(TextArea).text.strip()
+        text = self.written()
         if not text:
             self.notify("The finding is empty: write it, or press esc to leave it as it was.",
                         severity="warning")
@@ -117,7 +93,3 @@ class FindingDialog(ModalScreen[FindingEdit | None]):
                       "ctrl+s again replaces it with your text; esc keeps theirs.")
         notice.add_class("shown")
         self.notify(f"Not saved: {message}", severity="error", timeout=10)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -184,17 +184,8 @@ def _import_files(args: argparse.Namespace, roles: dict[str, str], names: Any) -
                 result = import_parsed(
                     store, parsed, replace=args.replace, coder=_coder(args), progress=advance
                 )
-            if result.status == "unchanged":
-                print(f"{parsed.filename}: already imported as '{result.source}', unchanged; "
-                      "nothing to do")
-                continue
-            print(f"{parsed.filename}: {result.status} as '{result.source}' ({result.kind}): "
-                  f"{result.units} units, {result.participants} participants, "
-                  f"{result.words} words, encoding {result.encoding}")
-            if result.status == "replaced":
-                print(f"  re-anchored {result.reanchored} codings")
-            for note in result.notes:
-                print(f"  {note}")
+            for line in result.report(parsed.filename):
+                print(line)
     return 0
 
 

@@ -48,6 +48,17 @@ class ImportResult:
     reanchored: int = 0
     notes: list[str] = field(default_factory=list)
 
+    def report(self, filename: str) -> list[str]:
+        """What the import did, a line each (the CLI prints them, the TUI shows them)."""
+        if self.status == "unchanged":
+            return [f"{filename}: already imported as '{self.source}', unchanged; nothing to do"]
+        lines = [f"{filename}: {self.status} as '{self.source}' ({self.kind}): {self.units} "
+                 f"units, {self.participants} participants, {self.words} words, encoding "
+                 f"{self.encoding}"]
+        if self.status == "replaced":
+            lines.append(f"  re-anchored {self.reanchored} codings")
+        return lines + [f"  {note}" for note in self.notes]
+
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
@@ -98,8 +109,8 @@ def import_parsed(
         if existing is not None and not replace:
             raise ProjectError(
                 f"{parsed.filename}: a different version of source '{parsed.name}' is already "
-                "imported; pass --replace to replace it (codings are kept where their text is "
-                "still found)"
+                "imported; replace it with --replace (in the TUI: tick Replace), which keeps "
+                "codings where their text is still found"
             )
         words = len(parsed.text.split())
         meta: dict[str, Any] = dict(parsed.metadata)

@@ -9,11 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Label, Select, Static
+from textual.widgets import DataTable, Label, ProgressBar, Select, Static
 
+from kodebog.errors import KodebogError
 from kodebog.queries import SourceInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.data import Overview, load_overview
+from kodebog.tui.dialogs.import_source import ImportDialog, ImportRequest
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS, SourceTable
@@ -35,7 +37,9 @@ class ProjectScreen(KodebogScreen[None]):
 
 The sources of the project and how far you are with each. **enter** opens a source for
 coding, **/** searches the text of the whole project, **R** compares coders (agreement and
-settling disputes), **A** runs the consistency audit. Use **tab** to reach the filters.
+settling disputes), **A** runs the consistency audit, **i** imports a transcript, subtitle
+file or survey export (in the background, with its progress under the table). Use **tab**
+to reach the filters.
 """
 
     AUTO_FOCUS = "SourceTable"
@@ -43,6 +47,7 @@ settling disputes), **A** runs the consistency audit. Use **tab** to reach the f
         Binding("slash", "app.find", "Find", key_display="/", id="project.find"),
         Binding("R", "app.review", "Review", id="project.review"),
         Binding("A", "app.audit", "Audit", id="project.audit"),
+        Binding("i", "import_source", "Import", id="project.import"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="project.reload"),
     ]
     DEFAULT_CSS = """
@@ -60,6 +65,13 @@ settling disputes), **A** runs the consistency audit. Use **tab** to reach the f
             & Select { width: 34; margin-right: 2; }
         }
         & #summary { padding: 0 2; color: $text-muted; height: 1; }
+        & #importing {
+            height: 1;
+            padding: 0 2;
+            display: none;
+            &.running { display: block; }
+            & Label { width: auto; margin-right: 2; }
+        }
     }
     """
 
@@ -70,9 +82,31 @@ settling disputes), **A** runs the consistency audit. Use **tab** to reach the f
             self.overview = overview
             super().__init__()
 
+    class ImportProgress(Message):
+        """An import has come this far: ``total`` 0 while the file is being read."""
+
+        def __init__(self, what: str, done: int = 0, total: int = 0) -> None:
+            self.what = what
+            self.done = done
+            self.total = total
+            super().__init__()
+
+    class ImportDone(Message):
+        """An import has ended: what it did, or why it did nothing."""
+
+        def __init__(self, lines: list[str], error: str | None = None,
+                     source: str | None = None, changed: bool = False) -> None:
+            self.lines = lines
+            self.error = error
+            self.source = source
+            self.changed = changed
+            super().__init__()
+
     def __init__(self) -> None:
         super().__init__()
         self.overview: Overview | None = None
+        self.importing = False
+        self._select_source: str | None = None  # after an import: put the cursor on it
 
     def compose(self) -> ComposeResult:
         """Status, filters, sources, summary, footer."""
@@ -83,6 +117,9 @@ settling disputes), **A** runs the consistency audit. Use **tab** to reach the f
             yield Label("Participants")
             yield Select[str]([], prompt="Anyone", id="attribute-filter")
         yield SourceTable(id="sources")
+        with Horizontal(id="importing"):
+            yield Label("", id="import-what", markup=False)
+            yield ProgressBar(id="import-bar", show_eta=False)
         yield Static("", id="summary")
         yield KeyFooter()
 
@@ -125,6 +162,9 @@ settling disputes), **A** runs the consistency audit. Use **tab** to reach the f
         )
         self.query_one(SourceTable).loading = False
         self._show()
+        if self._select_source is not None:
+            self.query_one(SourceTable).select_source(self._select_source)
+            self._select_source = None
         self.refresh_bindings()  # the table's keys apply now that it is filled
 
     @on(Select.Changed)
@@ -166,7 +206,79 @@ settling disputes), **A** runs the consistency audit. Use **tab** to reach the f
         if event.row_key.value is not None:
             self.kodebog.open_source(int(event.row_key.value))
 
+    # importing
+
+    def action_import_source(self) -> None:
+        """Ask for a file, then import it in the background."""
+        if self.importing:
+            self.notify("An import is running; wait for it to finish.", severity="warning")
+            return
+        self.app.push_screen(ImportDialog(), self._import_chosen)
+
+    def _import_chosen(self, request: ImportRequest | None) -> None:
+        if request is None:
+            return
+        self.importing = True
+        self.query_one("#importing").add_class("running")
+        self.on_project_screen_import_progress(self.ImportProgress(f"reading {request.path.name}"))
+        self.import_source(request)
+
+    @work(thread=True, group="import", exit_on_error=False)
+    def import_source(self, request: ImportRequest) -> None:
+        """Read, pseudonymise if asked, and store one file: one transaction."""
+        from kodebog.importing import import_parsed, paused_gc
+        from kodebog.sources import read_source
+
+        app = self.kodebog
+        try:
+            with paused_gc():
+                parsed = read_source(request.path, kind=request.kind, name=request.name,
+                                     text_columns=request.text_columns or None,
+                                     id_column=request.id_column)
+                if request.names is not None:
+                    from kodebog.privacy import load_names
+                    from kodebog.pseudonymise import pseudonymise_source
+
+                    parsed = pseudonymise_source(parsed, load_names(request.names))
+                what = f"importing {parsed.name}"
+                total = len(parsed.units)
+                self.post_message(self.ImportProgress(what, 0, total))
+
+                def progress(done: int, _total: int) -> None:
+                    self.post_message(self.ImportProgress(what, done, total))
+
+                result = import_parsed(app.store, parsed, replace=request.replace,
+                                       coder=app.coder, progress=progress)
+        except KodebogError as problem:
+            self.post_message(self.ImportDone([], str(problem)))
+            return
+        except BaseException:
+            self.post_message(self.ImportDone([], "the import failed; nothing was stored"))
+            raise
+        self.post_message(self.ImportDone(result.report(parsed.filename), source=result.source,
+                                          changed=result.status != "unchanged"))
+
+    def on_project_screen_import_progress(self, message: ImportProgress) -> None:
+        """Show how far the import has come."""
+        self.query_one("#import-what", Label).update(message.what)
+        bar = self.query_one("#import-bar", ProgressBar)
+        bar.update(total=message.total or None, progress=message.done)
+
+    def on_project_screen_import_done(self, message: ImportDone) -> None:
+        """Say what happened; show the new source."""
+        self.importing = False
+        self.query_one("#importing").remove_class("running")
+        if message.error is not None:
+            self.notify(message.error, title="Nothing imported", severity="error", timeout=10)
+            return
+        self.notify("\n".join(message.lines),
+                    title="Imported" if message.changed else "Nothing to do", timeout=8)
+        self._select_source = message.source
+        self.load()
+
     def palette_commands(self) -> list[Command]:
-        """Project-screen commands: opening the highlighted source, reloading."""
-        return [Command("Project: reload sources", "ctrl+r: read the sources and progress again",
+        """Project-screen commands: importing, reloading, reviewing."""
+        return [Command("Project: import a source", "i: a transcript, subtitles or a survey",
+                        self.action_import_source),
+                Command("Project: reload sources", "ctrl+r: read the sources and progress again",
                         self.action_reload), *self.kodebog.review_commands()]

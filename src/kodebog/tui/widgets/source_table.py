@@ -55,6 +55,7 @@ the whole project. The filters above narrow the list by kind and by participant 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.border_title = "Sources"
+        self.names: list[str] = []  # of the rows shown, in order
 
     def on_mount(self) -> None:
         """Set up the columns."""
@@ -77,11 +78,19 @@ the whole project. The filters above narrow the list by kind and by participant 
                 KIND_LABELS.get(source.kind, source.kind),
                 Text(f"{source.units:,}".replace(",", "."), justify="right"),
                 Text(f"{source.words:,}".replace(",", "."), justify="right"),
-                Text(str(source.participants), justify="right"),
+                Text(f"{source.participants:,}".replace(",", "."), justify="right"),
                 progress_bar(source.coded_share),
                 key=str(source.id),
             )
+        self.names = [source.name for source in sources]
         if current is not None:
             for number, source in enumerate(sources):
                 if str(source.id) == current:
                     self.move_cursor(row=number, animate=False)
+
+    def select_source(self, name: str) -> bool:
+        """Put the cursor on the source with this name; False if it is not shown."""
+        if name not in self.names:
+            return False
+        self.move_cursor(row=self.names.index(name), animate=False)
+        return True

@@ -1,0 +1,214 @@
+"""Asks which file to import and how: a path (completed as you type, or picked in a tree),
+the kind, a name, replace, and a list of names to pseudonymise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Select
+
+from kodebog.sources import EXTENSIONS
+from kodebog.sources.model import KINDS
+from kodebog.tui.widgets.source_table import KIND_LABELS
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What the analyst asked to import."""
+
+    path: Path
+    kind: str | None = None  # None: as the file says (survey, focus group or interview)
+    name: str | None = None  # None: from the file name
+    replace: bool = False
+    names: Path | None = None  # a YAML name list: pseudonymise while importing
+    text_columns: tuple[str, ...] = ()  # surveys: the answer columns (empty: detected)
+    id_column: str | None = None  # surveys: the respondent id column (None: detected)
+
+
+def _expand(value: str, base: Path) -> Path:
+    path = Path(value.strip()).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a path from what is on disk (→ accepts)."""
+
+    def __init__(self, base: Path) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.base = base
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The first entry of the typed folder that starts with the typed name."""
+        if not value:
+            return None
+        typed = _expand(value, self.base)
+        if value.endswith(("/", "\\")):
+            folder, prefix = typed, ""
+        else:
+            folder, prefix = typed.parent, typed.name
+        try:
+            names = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+                           if not p.name.startswith(".") and _importable(p))
+        except OSError:
+            return None
+        folded = prefix.casefold()
+        match = next((n for n in names if n.casefold().startswith(folded) and n != prefix), None)
+        return None if match is None else value[: len(value) - len(prefix)] + match
+
+
+def _importable(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() in EXTENSIONS
+
+
+class ImportableTree(DirectoryTree):
+    """Folders and files kodebog can import; hidden ones left out."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        """Only what can be imported."""
+        return [p for p in paths if not p.name.startswith(".") and _importable(p)]
+
+
+class ImportDialog(ModalScreen[ImportRequest | None]):
+    """Pick a transcript, subtitle file or survey export and how to import it."""
+
+    HELP = """\
+## Import a source
+
+Type a path (→ completes it) or pick a file in the tree (enter). kodebog reads .txt and .md
+transcripts, .docx, WebVTT and SRT subtitles, and survey exports as .csv, .tsv or .xlsx.
+The kind and speakers' roles are detected; choose a kind to override it. For a survey, the
+answer columns and the respondent id column are detected too; name them when they are not.
+**Replace** imports a changed version of a source that is already there and keeps every
+coding whose text is still found (or changes nothing). **Names to pseudonymise**: a YAML
+list of real names; they, CPR and phone numbers and e-mail addresses are replaced before
+anything is stored.
+**ctrl+s** imports, **esc** cancels.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Import", id="import.submit"),
+        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+    ]
+    DEFAULT_CSS = """
+    ImportDialog {
+        align: center middle;
+        & > Vertical {
+            width: 90;
+            height: auto;
+            max-height: 95%;
+            border: thick $accent;
+            background: $panel;
+            padding: 0 2;
+        }
+        & .hint { color: $text-muted; }
+        & #import-error { color: $error; height: auto; }
+        & ImportableTree { height: 10; margin: 0 0 1 0; }
+        & .row { height: auto; }
+        & .row Select { width: 30; margin-right: 2; }
+        & .row Input { width: 1fr; }
+        & Checkbox { margin: 0; }
+        & #buttons { height: auto; align-horizontal: right; }
+        & Button { margin-left: 2; }
+    }
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        self.folder = folder if folder is not None else Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        """Path, tree, kind and name, replace, names, buttons."""
+        with Vertical():
+            yield Label("Import a source", markup=False)
+            yield Label("A transcript, subtitles or a survey export. Type a path (→ completes "
+                        "it) or pick a file below.", classes="hint", markup=False)
+            yield Input(placeholder="path to the file", id="import-path",
+                        suggester=PathSuggester(self.folder))
+            yield ImportableTree(self.folder, id="import-tree")
+            with Horizontal(classes="row"):
+                yield Select[str]([(KIND_LABELS.get(k, k), k) for k in KINDS],
+                                  prompt="Kind: as detected", id="import-kind")
+                yield Input(placeholder="source name (default: from the file name)",
+                            id="import-name")
+            with Horizontal(classes="row"):
+                yield Input(placeholder="survey: answer column(s), comma-separated",
+                            id="import-text-columns")
+                yield Input(placeholder="survey: respondent id column", id="import-id-column")
+            yield Checkbox("Replace a different version already imported (keeps codings)",
+                           id="import-replace")
+            yield Input(placeholder="names to pseudonymise: a YAML file (optional)",
+                        id="import-names", suggester=PathSuggester(self.folder))
+            yield Label("", id="import-error", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Import (ctrl+s)", variant="primary", id="submit")
+
+    def on_mount(self) -> None:
+        """Start typing the path at once."""
+        self.query_one("#import-path", Input).focus()
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        """A file picked in the tree goes into the path field."""
+        event.stop()
+        path = self.query_one("#import-path", Input)
+        path.value = str(event.path)
+        path.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field imports."""
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Import or cancel."""
+        if event.button.id == "submit":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def request(self) -> ImportRequest:
+        """The fields as a request; ``ValueError`` with a one-line reason when one is wrong."""
+        raw = self.query_one("#import-path", Input).value
+        if not raw.strip():
+            raise ValueError("Type the path of a file to import, or pick one in the tree.")
+        path = _expand(raw, self.folder)
+        if not path.is_file():
+            raise ValueError(f"{path}: no such file")
+        if path.suffix.lower() not in EXTENSIONS:
+            raise ValueError(f"{path.name}: kodebog reads {', '.join(EXTENSIONS)}")
+        names: Path | None = None
+        names_raw = self.query_one("#import-names", Input).value
+        if names_raw.strip():
+            names = _expand(names_raw, self.folder)
+            if not names.is_file():
+                raise ValueError(f"{names}: no such name list")
+        kind = self.query_one("#import-kind", Select).value
+        name = self.query_one("#import-name", Input).value.strip()
+        columns = tuple(c.strip() for c in
+                        self.query_one("#import-text-columns", Input).value.split(",")
+                        if c.strip())
+        id_column = self.query_one("#import-id-column", Input).value.strip()
+        return ImportRequest(path, kind if isinstance(kind, str) else None, name or None,
+                             self.query_one("#import-replace", Checkbox).value, names,
+                             columns, id_column or None)
+
+    def action_submit(self) -> None:
+        """Close with the request, or say in the dialog what is wrong."""
+        try:
+            request = self.request()
+        except ValueError as problem:
+            self.query_one("#import-error", Label).update(str(problem))
+            return
+        self.dismiss(request)
+
+    def action_cancel(self) -> None:
+        """Close without importing."""
+        self.dismiss(None)

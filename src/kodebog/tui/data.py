@@ -18,7 +18,17 @@ from kodebog.privacy import Hit, find_personal_data
 from kodebog.project import current_codebook
 from kodebog.queries import CodingInfo, SourceInfo, list_sources
 from kodebog.store import Store
-from kodebog.store.models import Code, Coder, Coding, Event, Participant, Source, Unit, UnitMemo
+from kodebog.store.models import (
+    Code,
+    Coder,
+    Coding,
+    Event,
+    Participant,
+    Source,
+    SourceStatus,
+    Unit,
+    UnitMemo,
+)
 
 CHUNK = 256
 """Units are read in chunks of this many, by position."""
@@ -89,6 +99,7 @@ class Overview:
     codebook: CodebookView
     sources: list[SourceInfo]
     attributes: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
+    done: set[int] = field(default_factory=set)  # sources the coder has marked done
 
     @property
     def kinds(self) -> list[str]:
@@ -120,7 +131,15 @@ def load_overview(store: Store, coder: str) -> Overview:
             for name, value in people.get(participant_id, {}).items():
                 if value not in (None, ""):
                     pairs.add((str(name), str(value)))
-    return Overview(codebook, sources, attributes)
+        done = done_sources(session, coder)
+    return Overview(codebook, sources, attributes, done)
+
+
+def done_sources(session: Session, coder: str) -> set[int]:
+    """Ids of the sources this coder has marked done (fully coded)."""
+    return set(session.scalars(
+        select(SourceStatus.source_id).join(Coder, Coder.id == SourceStatus.coder_id)
+        .where(Coder.name == coder)))
 
 
 @dataclass(frozen=True)
@@ -226,6 +245,7 @@ class SourceView:
         self.mine: set[int] = set()  # ordinals this coder has coded
         self.totals: dict[str, list[int]] = {}  # code -> [yours, everyone's] in the project
         self.last_event = 0  # the newest event when the codings were read (see changes_since)
+        self.done = False  # the coder has marked the source done
         self._personal: dict[int, list[Hit]] = {}
 
     @property
@@ -418,6 +438,7 @@ def load_source(
         codebook = codebook_view(current_codebook(session))
         view = SourceView(store, head, coder, codebook)
         view.last_event = newest_event(session)
+        view.done = source_id in done_sources(session, coder)
         view.set_codings(_codings(session, source_id), _memos(session, source_id))
         view.totals = project_totals(session, coder)
         start = 0

@@ -66,8 +66,10 @@ class CodingScreen(SuggestingScreen):
 The units of a source on the left, the codebook on the right. A code's **hotkey** (shown
 in the codebook; lowercase letters and digits belong to the codebook) toggles it on the
 current unit, or codes the selected words in span mode (**enter**). **F** writes the
-finding statement for the highlighted code. Codings by others (or from the command line)
-appear within two seconds, without moving the list.
+finding statement for the highlighted code. **D** marks the source done when you have
+read all of it (agreement then counts every unit you left uncoded as "no code"; the status
+line says ✓ done; **D** again takes the mark back). Codings by others (or from the command
+line) appear within two seconds, without moving the list.
 """
 
     AUTO_FOCUS = "UnitList"
@@ -89,6 +91,7 @@ appear within two seconds, without moving the list.
         Binding("F", "finding", "Finding", show=False, id="coding.finding"),
         Binding("R", "app.review", "Review", show=False, id="coding.review"),
         Binding("A", "app.audit", "Audit", show=False, id="coding.audit"),
+        Binding("D", "mark_done", "Done", show=False, id="coding.done"),
     ]
     DEFAULT_CSS = """
     CodingScreen {
@@ -321,7 +324,7 @@ appear within two seconds, without moving the list.
             self.kodebog.project_name,
             view.head.name,
             f"unit {row.ordinal if row else 0}/{view.count}",
-            f"{share:.0%} coded by {view.coder}",
+            f"{share:.0%} coded by {view.coder}" + (" ✓ done" if view.done else ""),
         )
         status.say(self.message)
 
@@ -652,6 +655,23 @@ appear within two seconds, without moving the list.
             return self.current_suggestion() is not None
         return True
 
+    def action_mark_done(self) -> None:
+        """Mark the source done by you (fully coded), or take the mark back."""
+        view = self.view
+        if view is None:
+            return
+        try:
+            coding.mark_source_done(self.kodebog.store, view.coder, view.head.id,
+                                    done=not view.done)
+        except KodebogError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        view.done = not view.done
+        self.message = (f"{view.head.name} marked done: agreement reads all of it as coded "
+                        "by you" if view.done else f"{view.head.name} is no longer marked done")
+        self.notify(self.message, timeout=4)
+        self._show_status()
+
     def palette_commands(self) -> list[Command]:
         """Coding commands, then one per code."""
         commands = [
@@ -668,6 +688,9 @@ appear within two seconds, without moving the list.
             Command("Unit: select words (span mode)", "enter", self.units.action_span_start),
             Command("View: show or hide other coders' codings", "O",
                     self.action_toggle_others),
+            Command("Source: mark as not done" if self.view is not None and self.view.done
+                    else "Source: mark as done (fully coded by you)", "D",
+                    self.action_mark_done),
             *self.kodebog.review_commands(),
         ]
         if self.view is not None:

@@ -190,7 +190,7 @@ to reach the filters.
 
     def _show(self) -> None:
         sources = self.visible_sources()
-        self.query_one(SourceTable).show(sources)
+        self.query_one(SourceTable).show(sources, self.overview.done if self.overview else set())
         units = sum(s.units for s in sources)
         coded = sum(s.coded_units for s in sources)
         share = f" ({coded / units:.0%})" if units else ""

@@ -66,8 +66,9 @@ the whole project. The filters above narrow the list by kind and by participant 
         self.add_column(Text("People", justify="right"), key="people")
         self.add_column("Coded by you", key="coded")
 
-    def show(self, sources: list[SourceInfo]) -> None:
-        """Show these sources, keeping the highlighted one if it is still there."""
+    def show(self, sources: list[SourceInfo], done: set[int] | frozenset[int] = frozenset()
+             ) -> None:
+        """Show these sources (``done``: ids marked done), keeping the highlighted one."""
         current = None
         if self.row_count and 0 <= self.cursor_row < self.row_count:
             current = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
@@ -79,7 +80,8 @@ the whole project. The filters above narrow the list by kind and by participant 
                 Text(f"{source.units:,}".replace(",", "."), justify="right"),
                 Text(f"{source.words:,}".replace(",", "."), justify="right"),
                 Text(f"{source.participants:,}".replace(",", "."), justify="right"),
-                progress_bar(source.coded_share),
+                progress_bar(source.coded_share).append(
+                    "  ✓ done" if source.id in done else "", style="green"),
                 key=str(source.id),
             )
         self.names = [source.name for source in sources]

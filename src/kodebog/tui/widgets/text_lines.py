@@ -13,7 +13,7 @@ class TextLines(Widget):
 
     Textual's Static goes through its general visual pipeline on every repaint; for the
     panels that change on every key press this base keeps the wrapped lines until the text
-    or the width changes.
+    or the width changes. A subclass may set ``top`` to draw from a later wrapped line.
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -22,6 +22,9 @@ class TextLines(Widget):
         self._lines: list[Strip] | None = None
         self._key: tuple[int, str] | None = None
         self._blank = Strip.blank(0)
+        self._starts: list[int] = []
+        self.top = 0
+        """The first wrapped line drawn (0 unless a subclass scrolls)."""
 
     def show_text(self, text: Text) -> None:
         """Show this text; repaints only if it differs from what is shown."""
@@ -45,7 +48,9 @@ class TextLines(Widget):
             base = self.rich_style
             console = self.app.console
             self._lines = []
+            self._starts = []
             for line in self._render_text().split("\n", allow_blank=True):
+                self._starts.append(len(self._lines))
                 if line.cell_len <= width:  # most lines fit: skip rich's wrapping
                     segments = list(line.render(console, end=""))
                     self._lines.append(Strip(Segment.apply_style(segments, style=base))
@@ -59,10 +64,15 @@ class TextLines(Widget):
             self._key = (width, self.app.theme)
         return self._lines
 
+    def _row(self, line: int) -> int:
+        """The first wrapped line of the text's ``line``-th line (after ``_strips``)."""
+        return self._starts[line] if line < len(self._starts) else len(self._lines or ())
+
     def render_line(self, y: int) -> Strip:
         """One line of the wrapped text, or a blank line below it."""
         width = self.scrollable_content_region.width
         lines = self._strips(width)
+        y += self.top
         if y < len(lines):
             return lines[y]
         return self._blank

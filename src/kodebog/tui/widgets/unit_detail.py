@@ -9,6 +9,8 @@ from kodebog.queries import CodingInfo
 from kodebog.tui.data import CodebookView, UnitRow
 from kodebog.tui.widgets.text_lines import TextLines
 
+_ALL = 1 << 30  # a text line past the end: "to the end of the text"
+
 
 def _quote(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
@@ -26,6 +28,9 @@ Your codings of the current unit, the selected one marked with ›: **C** select
 on one of your codings).
 **O** shows other coders' codings as well. Personal data found in the unit's text is
 listed first, masked.
+
+When the unit has more than fits, the panel scrolls to keep the selected coding in view,
+and the bottom border says how many lines are hidden above and below (`↑ 2 more · ↓ 5 more`).
 """
 
     DEFAULT_CSS = """
@@ -41,6 +46,8 @@ listed first, masked.
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Current unit"
+        self._unit: int | None = None
+        self._keep: tuple[int, int, int] | None = None
 
     def show(
         self,
@@ -54,8 +61,13 @@ listed first, masked.
         personal: list[Hit] | None = None,
     ) -> None:
         """Show a unit; ``others`` is None when other coders' codings are hidden."""
+        unit = row.id if row else None
+        if unit != self._unit:
+            self._unit, self.top = unit, 0
+        self._keep = None
         if row is None:
             self.show_text(Text("No unit.", style="dim"))
+            self._follow()
             return
         title = f"Unit {row.ordinal}"
         if self.border_title != title:
@@ -73,7 +85,8 @@ listed first, masked.
         if not mine:
             text.append("Not coded by you yet.\n", style="dim")
         whole = (0, len(row.text))
-        for coding in mine:
+        for index, coding in enumerate(mine):
+            first = text.plain.count("\n") if coding.id == selected else None
             code = codebook.get(coding.code)
             color = code.color if code else "#888888"
             text.append("› " if coding.id == selected else "  ", style="bold")
@@ -89,6 +102,11 @@ listed first, masked.
             text.append("\n")
             if coding.memo:
                 text.append(f"      ✎ {_quote(coding.memo, 70)}\n", style="italic")
+            if first is not None:
+                # the first coding brings the lines above it into view, the last those below
+                lead = 0 if index == 0 else first
+                end = _ALL if index == len(mine) - 1 else text.plain.count("\n")
+                self._keep = (lead, first, end)
         if memo:
             text.append("Memo ", style="bold")
             text.append(_quote(memo, 200) + "\n", style="italic")
@@ -105,3 +123,32 @@ listed first, masked.
                 text.append("No other coder has coded this unit.\n", style="dim")
         text.rstrip()
         self.show_text(text)
+        self._follow()
+
+    def on_resize(self) -> None:
+        """Keep the selected coding in view at the new size."""
+        self._follow()
+
+    def _follow(self) -> None:
+        """Scroll just enough to show the selected coding; say what is hidden."""
+        width, height = self.scrollable_content_region.size
+        if width <= 0 or height <= 0:
+            return
+        total = len(self._strips(width))
+        top = self.top
+        if self._keep is not None:
+            lead, first, end = (self._row(line) for line in self._keep)
+            end = min(end, first + height)  # the coding's own first lines come first
+            if lead < top or first < top:
+                top = max(lead, end - height)
+            elif end > top + height:
+                top = end - height
+        top = max(0, min(top, total - height))
+        if top != self.top:
+            self.top = top
+            self.refresh()
+        below = total - top - height
+        parts = ([f"↑ {top} more"] if top > 0 else []) + ([f"↓ {below} more"] if below > 0 else [])
+        subtitle = " · ".join(parts) or None
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle

@@ -42,6 +42,7 @@ class Settings:
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key
     spacy_model: str | None = None
+    suggestions: bool = True  # False: no suggestions panel work, no spaCy helper process
 
     @property
     def path(self) -> Path:
@@ -67,6 +68,8 @@ def load_settings() -> Settings:
             setattr(settings, key, value)
     if not isinstance(settings.keys, dict):
         raise KodebogError(f"{path}: 'keys' must map action ids to keys")
+    if not isinstance(settings.suggestions, bool):
+        raise KodebogError(f"{path}: 'suggestions' must be true or false")
     return settings
 
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from kodebog import coding
+from kodebog.settings import Settings
 from kodebog.store import Store
 from kodebog.store.models import Coder, Coding, Source, SuggestModel, Unit
 from kodebog.store.models import Suggestion as SuggestionRow
@@ -187,3 +188,32 @@ def test_spacy_runs_in_the_helper_process_not_in_the_tui(project_path: Path,
     assert done.returncode == 0, done.stderr
     lines = [line.split() for line in done.stdout.splitlines()]
     assert lines[-2:] == [["ProjectScreen", "False"], ["CodingScreen", "False", "True"]]
+
+
+async def test_suggestions_switched_off_in_the_settings(make_app: AppFactory,
+                                                        store: Store) -> None:
+    app = make_app(settings=Settings(suggestions=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_source(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert "Suggestions are off" in panel_text(app)
+        await pilot.press("T")
+        await settle(app, pilot)
+        assert "Suggestions are off" in panel_text(app)
+        assert any("Suggestions are off" in n.message for n in app._notifications)
+    with store.read() as session:
+        assert session.scalars(select(SuggestionRow)).all() == []
+        assert session.scalars(select(SuggestModel)).all() == []
+
+
+def test_the_suggestions_setting_must_be_true_or_false(tmp_path: Path) -> None:
+    from kodebog.errors import KodebogError
+    from kodebog.settings import config_dir, load_settings
+
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "settings.yaml").write_text("suggestions: maybe\n", encoding="utf-8")
+    with pytest.raises(KodebogError, match="'suggestions' must be true or false"):
+        load_settings()
+    (config_dir() / "settings.yaml").write_text("suggestions: false\n", encoding="utf-8")
+    assert load_settings().suggestions is False

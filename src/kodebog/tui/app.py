@@ -87,7 +87,7 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         """Start the suggestions helper loading spaCy while the analyst picks a source."""
         from kodebog.suggest import process
 
-        if process.can_serve(self.store):
+        if self.settings.suggestions and process.can_serve(self.store):
             process.shared().warm_up(self.store, self.coder or "",
                                      model_name=self.settings.spacy_model or "")
 

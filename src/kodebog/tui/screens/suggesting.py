@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 PREFETCH = 4
 """Units after the current one whose suggestions are computed with it."""
 
+OFF = "Suggestions are off (suggestions: false in settings.yaml)."
+
 INTERVIEWER = "interviewer"
 """Interviewer turns get no suggestions (as in ``kodebog suggest``)."""
 
@@ -125,8 +127,16 @@ class SuggestingScreen(KodebogScreen[None]):
 
     # computing
 
+    @property
+    def suggestions_on(self) -> bool:
+        """The analyst has not switched suggestions off in the settings."""
+        return self.kodebog.settings.suggestions
+
     def start_suggestions(self) -> None:
         """The source is shown: look up the model, compute the current unit's suggestions."""
+        if not self.suggestions_on:
+            self.show_suggestions()
+            return
         self.read_model()
         self.want_suggestions()
 
@@ -142,6 +152,9 @@ class SuggestingScreen(KodebogScreen[None]):
 
     def want_suggestions(self) -> None:
         """Show the current unit's suggestions; compute them in a worker if they are new."""
+        if not self.suggestions_on:
+            self.show_suggestions()
+            return
         view, row = self.view, self.units.current_row
         if row is not None and row.role == INTERVIEWER:
             self.suggestions.setdefault(row.id, [])
@@ -225,6 +238,10 @@ class SuggestingScreen(KodebogScreen[None]):
         """Fill the panel and underline the selected suggestion's evidence."""
         view, row = self.view, self.units.current_row
         panel = self.query_one(SuggestionsPanel)
+        if not self.suggestions_on:
+            panel.show_message(OFF)
+            self.units.set_evidence(None, [])
+            return
         model = model_line(self.model_info, self._training)
         items = self.visible_suggestions(row) if row is not None else None
         if view is None or row is None or items is None:
@@ -311,6 +328,9 @@ class SuggestingScreen(KodebogScreen[None]):
         """Walk the open suggestions of a code (the highlighted one); again: skip one."""
         code = code or self.query_one(CodebookTree).highlighted_code
         if code is None or self.view is None:
+            return
+        if not self.suggestions_on:
+            self.notify(OFF, severity="warning", timeout=4)
             return
         queue = self.kodebog.suggestion_queue
         if queue is not None and queue.code == code and queue.current is not None:
@@ -406,6 +426,9 @@ class SuggestingScreen(KodebogScreen[None]):
 
     def action_retrain(self) -> None:
         """Train the model again on your codings and rejections, in the background."""
+        if not self.suggestions_on:
+            self.notify(OFF, severity="warning", timeout=4)
+            return
         if self._training:
             self.notify("The model is being trained already.", timeout=3)
             return

@@ -204,3 +204,22 @@ async def test_import_is_in_the_palette_and_the_footer(make_app: AppFactory) -> 
         names = [c.name for c in screen.palette_commands()]
         assert "Project: import a source" in names
         assert "i" in screen.active_bindings
+
+
+async def test_an_older_read_of_the_sources_never_replaces_a_newer_one(
+        make_app: AppFactory, store: Store, tmp_path: Path) -> None:
+    from kodebog.tui.data import load_overview
+
+    before = load_overview(store, "anna")  # read before the import: two sources
+    file = tmp_path / "nord.txt"
+    file.write_text(TRANSCRIPT, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_and_import(app, pilot, str(file))
+        screen = app.screen
+        assert isinstance(screen, ProjectScreen)
+        table = screen.query_one(SourceTable)
+        assert len(table.names) == 3
+        screen.post_message(ProjectScreen.Loaded(before, screen._loads - 1))  # arrives late
+        await settle(app, pilot)
+        assert len(table.names) == 3 and table.names[table.cursor_row] == "nord"

@@ -78,8 +78,9 @@ to reach the filters.
     class Loaded(Message):
         """The overview has been read."""
 
-        def __init__(self, overview: Overview) -> None:
+        def __init__(self, overview: Overview, generation: int) -> None:
             self.overview = overview
+            self.generation = generation
             super().__init__()
 
     class ImportProgress(Message):
@@ -107,6 +108,7 @@ to reach the filters.
         self.overview: Overview | None = None
         self.importing = False
         self._select_source: str | None = None  # after an import: put the cursor on it
+        self._loads = 0  # reads of the overview started; only the newest one is shown
 
     def compose(self) -> ComposeResult:
         """Status, filters, sources, summary, footer."""
@@ -138,14 +140,20 @@ to reach the filters.
         """Read the sources again."""
         self.load()
 
-    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
     def load(self) -> None:
-        """Read sources and progress in a worker."""
+        """Read sources and progress in a worker; an older read still running is ignored."""
+        self._loads += 1
+        self._read_overview(self._loads)
+
+    @work(thread=True, group="overview", exit_on_error=False)
+    def _read_overview(self, generation: int) -> None:
         app = self.kodebog
-        self.post_message(self.Loaded(load_overview(app.store, app.coder or "")))
+        self.post_message(self.Loaded(load_overview(app.store, app.coder or ""), generation))
 
     def on_project_screen_loaded(self, message: Loaded) -> None:
-        """Fill filters and table."""
+        """Fill filters and table (from the newest read only)."""
+        if message.generation != self._loads:
+            return
         overview = message.overview
         self.overview = overview
         self.kodebog.overview = overview
@@ -164,7 +172,7 @@ to reach the filters.
         self._show()
         if self._select_source is not None:
             self.query_one(SourceTable).select_source(self._select_source)
-            self._select_source = None
+            self._select_source = None  # (the newest read holds it, or it was filtered out)
         self.refresh_bindings()  # the table's keys apply now that it is filled
 
     @on(Select.Changed)

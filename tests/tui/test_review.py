@@ -164,3 +164,24 @@ async def test_audit_finding_opens_its_unit_on_the_coding_screen(
         assert screen.units.search_query is not None  # the excluded word is highlighted
         await pilot.press("escape", "escape")  # back to the sources, not to fg1
         assert not isinstance(app.screen, CodingScreen)
+
+
+async def test_an_older_computation_never_replaces_a_newer_one(make_app: AppFactory,
+                                                               store: Store) -> None:
+    two_coders(store)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.data is not None
+        stale = review.data
+        coding.apply_code(store, "bo", unit_id(store, "fg1", 2), CR)  # agree on unit 2 now
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        fresh = review.data
+        assert fresh is not None and fresh is not stale
+        review.post_message(ReviewScreen.Computed(stale, review._computations - 1))  # late
+        await settle(app, pilot)
+        assert review.data is fresh

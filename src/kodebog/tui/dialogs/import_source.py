@@ -3,6 +3,7 @@ the kind, a name, replace, and a list of names to pseudonymise."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,14 +55,19 @@ class PathSuggester(Suggester):
             folder, prefix = typed, ""
         else:
             folder, prefix = typed.parent, typed.name
-        try:
-            names = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
-                           if not p.name.startswith(".") and _importable(p))
+        try:  # off the UI thread: a network folder can be slow
+            names = await asyncio.to_thread(_entries, folder)
         except OSError:
             return None
         folded = prefix.casefold()
         match = next((n for n in names if n.casefold().startswith(folded) and n != prefix), None)
         return None if match is None else value[: len(value) - len(prefix)] + match
+
+
+def _entries(folder: Path) -> list[str]:
+    """The importable entries of a folder, sorted; folders end in ``/``."""
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+                  if not p.name.startswith(".") and _importable(p))
 
 
 def _importable(path: Path) -> bool:

@@ -80,12 +80,14 @@ units where the coders differ; each decision is written for the consensus coder
     class Computed(Message):
         """Agreement and disputes of the chosen coders have been computed."""
 
-        def __init__(self, data: ReviewData) -> None:
+        def __init__(self, data: ReviewData, generation: int) -> None:
             self.data = data
+            self.generation = generation
             super().__init__()
 
     def __init__(self) -> None:
         super().__init__()
+        self._computations = 0  # started; only the newest one's result is shown
         self.data: ReviewData | None = None
         self.codebook: CodebookView | None = None
         self.order: list[str] = []
@@ -157,16 +159,17 @@ units where the coders differ; each decision is written for the consensus coder
             self._summary("Tick at least two coders to compare them.")
             return
         table.loading = True
-        self.compute(coders)
+        self._computations += 1
+        self.compute(coders, self._computations)
 
-    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
-    def compute(self, coders: list[str]) -> None:
+    @work(thread=True, group="review", exit_on_error=False)
+    def compute(self, coders: list[str], generation: int) -> None:
         """Agreement, disputes and settlements of ``coders``."""
-        self.post_message(self.Computed(load_review(self.kodebog.store, coders)))
+        self.post_message(self.Computed(load_review(self.kodebog.store, coders), generation))
 
     def on_review_screen_computed(self, message: Computed) -> None:
-        """Show the numbers (unless the choice of coders changed meanwhile)."""
-        if message.data.coders != self.chosen:
+        """Show the numbers of the newest computation (older ones may finish later)."""
+        if message.generation != self._computations:
             return
         self.data = data = message.data
         table = self.query_one(AgreementTable)

@@ -13,7 +13,7 @@ import xmlschema
 from sqlalchemy import select
 
 from kodebog.coding import apply_code_in, set_unit_memo
-from kodebog.export.refi import export_qdc, export_qdpx, import_qdpx
+from kodebog.exchange.refi import export_qdc, export_qdpx, import_qdpx
 from kodebog.importing import import_parsed
 from kodebog.project import current_codebook, init_project
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from kodebog.cli import main
 from kodebog.codebook import load_codebook
 from kodebog.errors import ProjectError, SourceError
-from kodebog.export.refi import (
+from kodebog.exchange.refi import (
     cmd_codebook_from_qdc,
     configure_codebook_from_qdc,
     export_qdc,

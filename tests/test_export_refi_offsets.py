@@ -11,8 +11,8 @@ from xml.sax.saxutils import quoteattr
 import pytest
 from sqlalchemy import select
 
-from kodebog.export.refi import import_qdpx
-from kodebog.export.refi_common import RefiReport
+from kodebog.exchange.refi import import_qdpx
+from kodebog.exchange.refi_common import RefiReport
 from kodebog.store import open_project
 from kodebog.store.models import Coding
 

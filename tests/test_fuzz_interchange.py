@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kodebog.codings_csv import read_codings_csv
 from kodebog.errors import KodebogError
-from kodebog.export.refi import import_qdpx, qdc_to_codebook_yaml
+from kodebog.exchange.codings_csv import read_codings_csv
+from kodebog.exchange.refi import import_qdpx, qdc_to_codebook_yaml
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

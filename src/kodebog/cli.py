@@ -190,7 +190,7 @@ def _import_files(args: argparse.Namespace, roles: dict[str, str], names: Any) -
 
 
 def cmd_import_codings(args: argparse.Namespace) -> int:
-    from kodebog.codings_csv import apply_codings, read_codings_csv
+    from kodebog.exchange.codings_csv import apply_codings, read_codings_csv
 
     path = Path(args.file)
     rows = read_codings_csv(path)
@@ -560,10 +560,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("show", cmd_codebook_show, "print the project's current codebook",
                   codebook_commands)
     _add_project(sub)
-    sub = command("from-qdc", _lazy_handler("kodebog.export.refi", "cmd_codebook_from_qdc"),
+    sub = command("from-qdc", _lazy_handler("kodebog.exchange.refi", "cmd_codebook_from_qdc"),
                   "convert a REFI-QDA codebook (.qdc) to a kodebog codebook YAML",
                   codebook_commands)
-    from kodebog.export.refi import configure_codebook_from_qdc
+    from kodebog.exchange.refi import configure_codebook_from_qdc
 
     configure_codebook_from_qdc(sub)
 
@@ -661,8 +661,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project(sub)
     sub.add_argument("--json", action="store_true", help="print JSON")
 
+    from kodebog.exchange import refi
     from kodebog.export import commands as export_commands
-    from kodebog.export import refi
     from kodebog.suggest import commands as suggest_commands
 
     export_commands.register(command)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kodebog.codings_csv import apply_codings, read_codings_csv
 from kodebog.errors import KodebogError
+from kodebog.exchange.codings_csv import apply_codings, read_codings_csv
 from kodebog.importing import import_parsed
 from kodebog.paths import example_codebook, example_transcripts
 from kodebog.project import init_project

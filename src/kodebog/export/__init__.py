@@ -63,8 +63,8 @@ EXPORTERS: dict[str, Exporter] = {
     "xlsx": lazy("kodebog.export.xlsx"),
     "csv": lazy("kodebog.export.csv"),
     "json": lazy("kodebog.export.json"),
-    "qdpx": lazy("kodebog.export.refi", "qdpx_exporter"),
-    "qdc": lazy("kodebog.export.refi", "qdc_exporter"),
+    "qdpx": lazy("kodebog.exchange.refi", "qdpx_exporter"),
+    "qdc": lazy("kodebog.exchange.refi", "qdc_exporter"),
 }
 """Format name -> exporter."""
 

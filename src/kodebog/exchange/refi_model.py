@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kodebog.export.refi_codebook import RefiCode
+from kodebog.exchange.refi_codebook import RefiCode
 
 
 @dataclass

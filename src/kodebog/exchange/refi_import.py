@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from kodebog.codebook import Codebook, dump_codebook
 from kodebog.coding import apply_code_in, set_unit_memo
 from kodebog.errors import ProjectError, SourceError
-from kodebog.export.refi_cases import apply_cases
-from kodebog.export.refi_codebook import build_codebook
-from kodebog.export.refi_common import KEY_QUOTE_MARK, RefiReport
-from kodebog.export.refi_container import Container, is_internal
-from kodebog.export.refi_description import unpack
-from kodebog.export.refi_model import RefiNote, RefiProject, RefiSelection
-from kodebog.export.refi_read import parse_project
-from kodebog.export.refi_sources import Placed, SourcePlan, plan_source, read_text, source_name
+from kodebog.exchange.refi_cases import apply_cases
+from kodebog.exchange.refi_codebook import build_codebook
+from kodebog.exchange.refi_common import KEY_QUOTE_MARK, RefiReport
+from kodebog.exchange.refi_container import Container, is_internal
+from kodebog.exchange.refi_description import unpack
+from kodebog.exchange.refi_model import RefiNote, RefiProject, RefiSelection
+from kodebog.exchange.refi_read import parse_project
+from kodebog.exchange.refi_sources import Placed, SourcePlan, plan_source, read_text, source_name
 from kodebog.importing import import_parsed
 from kodebog.project import init_project
 from kodebog.store import Store

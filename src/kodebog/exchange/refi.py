@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kodebog.errors import KodebogError
-from kodebog.export.refi_common import RefiReport
+from kodebog.exchange.refi_common import RefiReport
 
 if TYPE_CHECKING:
     from kodebog.store import Store
@@ -31,28 +31,28 @@ __all__ = [
 
 def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> RefiReport:
     """Write the project (or only ``coder``'s codings and memos) as a .qdpx."""
-    from kodebog.export.refi_write import export_qdpx as write
+    from kodebog.exchange.refi_write import export_qdpx as write
 
     return write(store, path, coder=coder)
 
 
 def export_qdc(store: Store, path: str | Path) -> RefiReport:
     """Write the project's current codebook as a .qdc."""
-    from kodebog.export.refi_write import export_qdc as write
+    from kodebog.exchange.refi_write import export_qdc as write
 
     return write(store, path)
 
 
 def import_qdpx(qdpx_path: str | Path, project: str | Path) -> RefiReport:
     """Create a new project at ``project`` from a .qdpx (or a bare .qde)."""
-    from kodebog.export.refi_import import import_project
+    from kodebog.exchange.refi_import import import_project
 
     return import_project(qdpx_path, project)
 
 
 def qdc_to_codebook_yaml(qdc_path: str | Path, yaml_path: str | Path) -> RefiReport:
     """Convert a .qdc codebook into a kodebog codebook YAML file that validates."""
-    from kodebog.export.refi_qdc import qdc_to_yaml
+    from kodebog.exchange.refi_qdc import qdc_to_yaml
 
     return qdc_to_yaml(Path(qdc_path), Path(yaml_path))
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from kodebog.codebook import dump_codebook
 from kodebog.errors import ProjectError, SourceError
-from kodebog.export.refi_codebook import build_codebook
-from kodebog.export.refi_common import RefiReport
-from kodebog.export.refi_files import write_atomic
-from kodebog.export.refi_read import parse_codebook_root
+from kodebog.exchange.refi_codebook import build_codebook
+from kodebog.exchange.refi_common import RefiReport
+from kodebog.exchange.refi_files import write_atomic
+from kodebog.exchange.refi_read import parse_codebook_root
 from kodebog.safety import check_text_size, parse_xml
 
 

@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from kodebog.errors import SourceError
-from kodebog.export.refi_common import RefiReport
-from kodebog.export.refi_container import Container, is_internal
-from kodebog.export.refi_model import RefiSelection, RefiSource
-from kodebog.export.refi_offsets import Convention, Hint, Placement, TextMap, choose, place
+from kodebog.exchange.refi_common import RefiReport
+from kodebog.exchange.refi_container import Container, is_internal
+from kodebog.exchange.refi_model import RefiSelection, RefiSource
+from kodebog.exchange.refi_offsets import Convention, Hint, Placement, TextMap, choose, place
 from kodebog.sources.encoding import decode_bytes, normalize_text
 from kodebog.sources.model import KINDS, ParsedSource, ParsedUnit
 from kodebog.sources.transcript import segment_transcript

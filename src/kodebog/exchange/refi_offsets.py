@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kodebog.export.refi_common import fold_text
+from kodebog.exchange.refi_common import fold_text
 from kodebog.sources.encoding import normalize_text
 
 UNITS = {"cp": "code points", "utf16": "UTF-16 code units", "utf8": "UTF-8 bytes"}

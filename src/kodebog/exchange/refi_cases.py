@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kodebog.export.refi_common import RefiReport
-from kodebog.export.refi_model import RefiCase
-from kodebog.export.refi_sources import Placed, SourcePlan
+from kodebog.exchange.refi_common import RefiReport
+from kodebog.exchange.refi_model import RefiCase
+from kodebog.exchange.refi_sources import Placed, SourcePlan
 from kodebog.sources.model import ParsedParticipant, ParsedUnit
 from kodebog.sources.roles import ROLES
 from kodebog.sources.speakers import fold

@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kodebog.codebook import RESERVED_KEYS, Code, Codebook, dump_codebook, parse_codebook
-from kodebog.export.refi_common import RefiReport, norm_guid
-from kodebog.export.refi_description import unpack
+from kodebog.exchange.refi_common import RefiReport, norm_guid
+from kodebog.exchange.refi_description import unpack
 
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _KEY = re.compile(r"[a-z0-9]")

@@ -8,9 +8,9 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from kodebog.errors import SourceError
-from kodebog.export.refi_codebook import RefiCode
-from kodebog.export.refi_common import norm_guid
-from kodebog.export.refi_model import (
+from kodebog.exchange.refi_codebook import RefiCode
+from kodebog.exchange.refi_common import norm_guid
+from kodebog.exchange.refi_model import (
     RefiCase,
     RefiCoding,
     RefiNote,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kodebog import __version__
 from kodebog.codebook import Code, Codebook
 from kodebog.errors import ProjectError
-from kodebog.export.refi_common import (
+from kodebog.exchange.refi_common import (
     CODEBOOK_NS,
     KEY_QUOTE_MARK,
     KODEBOG_NAMESPACE,
@@ -26,8 +26,8 @@ from kodebog.export.refi_common import (
     xml_datetime,
     xml_text,
 )
-from kodebog.export.refi_description import pack, pack_code
-from kodebog.export.refi_files import element, new_element, write_atomic, write_zip, xml_bytes
+from kodebog.exchange.refi_description import pack, pack_code
+from kodebog.exchange.refi_files import element, new_element, write_atomic, write_zip, xml_bytes
 from kodebog.project import current_codebook
 from kodebog.store import Store
 from kodebog.store.models import (

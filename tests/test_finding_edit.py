@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from kodebog.errors import ConflictError, ProjectError
-from kodebog.finding_edit import read_finding, set_finding
+from kodebog.findings import read_finding, set_finding
 from kodebog.project import init_project
 from kodebog.store import Store
 from kodebog.store.models import Event, Finding
@@ -32,9 +32,10 @@ def test_first_statement_then_an_update_from_the_version_read(store: Store) -> N
     with store.read() as session:
         empty = read_finding(session, "contact_center")
     assert (empty.statement, empty.version) == ("", 0)
-    first = set_finding(store, "anna", "contact_center", "Svært at komme igennem.", 0)
+    first = set_finding(store, "contact_center", "Svært at komme igennem.", "anna", base_version=0)
     assert first.created and first.version == 1
-    second = set_finding(store, "anna", "contact_center", "Telefontiden er for kort.", 1)
+    second = set_finding(store, "contact_center", "Telefontiden er for kort.", "anna",
+                         base_version=1)
     assert not second.created and second.version == 2
     assert stored(store, "contact_center") == ("Telefontiden er for kort.", 2, "anna")
     with store.read() as session:
@@ -46,24 +47,24 @@ def test_first_statement_then_an_update_from_the_version_read(store: Store) -> N
 
 
 def test_a_stale_version_is_refused_and_names_who_changed_it(store: Store) -> None:
-    set_finding(store, "anna", "contact_center", "Annas udkast.", 0)
-    set_finding(store, "bo", "contact_center", "Bos version.", 1)
+    set_finding(store, "contact_center", "Annas udkast.", "anna", base_version=0)
+    set_finding(store, "contact_center", "Bos version.", "bo", base_version=1)
     with pytest.raises(ConflictError, match=r"changed by bo \(now version 2, you started from "
                                             r"version 1\); your text was not saved"):
-        set_finding(store, "anna", "contact_center", "Annas anden tekst.", 1)
+        set_finding(store, "contact_center", "Annas anden tekst.", "anna", base_version=1)
     assert stored(store, "contact_center") == ("Bos version.", 2, "bo")
 
 
 def test_creating_when_someone_else_created_first_is_a_conflict(store: Store) -> None:
-    set_finding(store, "bo", "rules_and_system", "Bo var først.", 0)
+    set_finding(store, "rules_and_system", "Bo var først.", "bo", base_version=0)
     with pytest.raises(ConflictError, match="changed by bo"):
-        set_finding(store, "anna", "rules_and_system", "Anna ville også.", 0)
+        set_finding(store, "rules_and_system", "Anna ville også.", "anna", base_version=0)
     assert stored(store, "rules_and_system") == ("Bo var først.", 1, "bo")
 
 
 def test_unknown_code_is_refused(store: Store) -> None:
     with pytest.raises(ProjectError, match="unknown code 'nope'"):
-        set_finding(store, "anna", "nope", "x", 0)
+        set_finding(store, "nope", "x", "anna", base_version=0)
 
 
 def test_cli_finding_refuses_a_stale_base_version(tmp_path: Path,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Static, TextArea
 
-from kodebog.finding_edit import set_finding
+from kodebog.findings import set_finding
 from kodebog.store import Store, open_project
 from kodebog.store.models import Finding
 from kodebog.tui.app import KodebogApp
@@ -72,7 +72,7 @@ async def test_a_concurrent_edit_is_refused_and_shown_not_overwritten(
         dialog = await write(app, pilot, "Annas formulering.")
         elsewhere = open_project(project_path)
         try:  # bo saves a finding for the same code while anna is writing
-            set_finding(elsewhere, "bo", "caseworker_relation", "Bos formulering.", 0)
+            set_finding(elsewhere, "caseworker_relation", "Bos formulering.", "bo", base_version=0)
         finally:
             elsewhere.dispose()
         await pilot.press("ctrl+s")

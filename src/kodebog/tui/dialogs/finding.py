@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Label, Static
 
 from kodebog.errors import ConflictError, KodebogError
-from kodebog.finding_edit import FindingEdit, FindingState, read_finding, set_finding
+from kodebog.findings import FindingEdit, FindingState, read_finding, set_finding
 from kodebog.store import Store
 from kodebog.tui.dialogs.text_dialog_base import FramedTextDialog
 
@@ -72,7 +72,8 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
                         severity="warning")
             return
         try:
-            edit = set_finding(self.store, self.coder, self.code, text, self.base_version)
+            edit = set_finding(self.store, self.code, text, self.coder,
+                               base_version=self.base_version)
         except ConflictError as error:
             self._conflict(str(error))
             return

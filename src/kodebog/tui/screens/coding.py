@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from kodebog import coding
 from kodebog.coding import Change
 from kodebog.errors import KodebogError
-from kodebog.finding_edit import FindingEdit, read_finding
+from kodebog.findings import FindingEdit, read_finding
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.data import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kodebog.cli import main
-from kodebog.pseudonymise import pseudonymise_source
+from kodebog.privacy import pseudonymise_source
 from kodebog.sources import read_source
 
 from .conftest import SMALL_CODEBOOK

@@ -10,9 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from kodebog import safety
 from kodebog.errors import SourceError
-from kodebog.safety import check_zip, parse_xml
+from kodebog.privacy import safety
+from kodebog.privacy.safety import check_zip, parse_xml
 from kodebog.sources import read_source
 
 HOSTILE = Path(__file__).parent / "hostile"

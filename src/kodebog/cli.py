@@ -168,7 +168,7 @@ def _import_files(args: argparse.Namespace, roles: dict[str, str], names: Any) -
             roles=roles or None,
         )
         if args.pseudonymise:
-            from kodebog.pseudonymise import pseudonymise_source
+            from kodebog.privacy import pseudonymise_source
 
             parsed = pseudonymise_source(parsed, names)
         parsed_all.append(parsed)

@@ -9,7 +9,7 @@ from types import TracebackType
 from xml.etree.ElementTree import Element
 
 from kodebog.errors import SourceError
-from kodebog.safety import MAX_TEXT_BYTES, check_text_size, check_zip, parse_xml
+from kodebog.privacy.safety import MAX_TEXT_BYTES, check_text_size, check_zip, parse_xml
 
 INTERNAL = "internal:"
 
@@ -17,8 +17,8 @@ INTERNAL = "internal:"
 class Container:
     """A REFI project file: its project.qde and the files in ``sources/``.
 
-    A .qdpx is checked with :func:`kodebog.safety.check_zip` before anything is read. A bare
-    .qde reads internal files from a ``sources`` folder beside it, if there is one.
+    A .qdpx is checked with :func:`kodebog.privacy.safety.check_zip` before anything is read.
+    A bare .qde reads internal files from a ``sources`` folder beside it, if there is one.
     """
 
     def __init__(self, path: Path) -> None:

@@ -10,7 +10,7 @@ from kodebog.exchange.refi_codebook import build_codebook
 from kodebog.exchange.refi_common import RefiReport
 from kodebog.exchange.refi_files import write_atomic
 from kodebog.exchange.refi_read import parse_codebook_root
-from kodebog.safety import check_text_size, parse_xml
+from kodebog.privacy.safety import check_text_size, parse_xml
 
 
 def qdc_to_yaml(qdc: Path, output: Path) -> RefiReport:

@@ -17,11 +17,11 @@ from kodebog.findings import (
     Material,
     Scope,
     Theme,
-    check_personal_data,
     finding_texts,
     load_material,
     summarise,
 )
+from kodebog.privacy import check_personal_data
 from kodebog.store import Store
 
 NO_STATEMENT = "Ingen konklusion skrevet endnu"

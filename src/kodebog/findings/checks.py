@@ -1,24 +1,9 @@
-"""The personal-data check of what findings put in a report."""
+"""What findings put in a report, as (what, text) pairs for the personal-data check."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from kodebog.findings.model import Findings, PersonalDataError
-from kodebog.privacy import describe, find_personal_data
-
-
-def check_personal_data(items: Iterable[tuple[str, str]]) -> None:
-    """PersonalDataError naming the first (what, text) pair whose text holds personal data."""
-    for what, text in items:
-        if not text:
-            continue
-        hits = find_personal_data(text)
-        if hits:
-            found = "; ".join(describe(h) for h in hits[:3])
-            raise PersonalDataError(
-                f"{what} contains personal data ({found}), so nothing is exported; remove it "
-                "from the export (--code/--source/--where), or pass --allow-personal-data")
+from kodebog.findings.model import Findings
+from kodebog.privacy.guard import check_personal_data as check_personal_data  # re-exported
 
 
 def finding_texts(findings: Findings) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 from kodebog.errors import KodebogError
+from kodebog.privacy.guard import PersonalDataError as PersonalDataError  # re-exported
 
 ROLE = "role"
 """The dimension name of the participant's role (``--where role=borger``)."""
@@ -27,10 +28,6 @@ def citation(short: str, ordinal: int, timestamp: str | None = None) -> str:
 
 class QuoteError(KodebogError):
     """A coding's stored quote is not verbatim in its source text."""
-
-
-class PersonalDataError(KodebogError):
-    """Text about to leave the tool contains personal data."""
 
 
 # --- records ---------------------------------------------------------------------------------

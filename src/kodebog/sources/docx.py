@@ -11,7 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from kodebog.errors import SourceError
-from kodebog.safety import check_zip, short_reason
+from kodebog.privacy.safety import check_zip, short_reason
 from kodebog.sources.encoding import normalize_text
 from kodebog.sources.model import ParsedSource
 from kodebog.sources.transcript import segment_transcript

@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from kodebog.errors import SourceError
-from kodebog.safety import check_text_size
+from kodebog.privacy.safety import check_text_size
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -12,7 +12,7 @@ import openpyxl
 from openpyxl.utils.escape import unescape
 
 from kodebog.errors import SourceError
-from kodebog.safety import check_zip, short_reason
+from kodebog.privacy.safety import check_zip, short_reason
 from kodebog.sources.encoding import encoding_note, normalize_text, read_text_file
 
 _DELIMITERS = (";", ",", "\t")

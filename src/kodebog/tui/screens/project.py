@@ -244,8 +244,7 @@ to reach the filters.
                                      text_columns=request.text_columns or None,
                                      id_column=request.id_column)
                 if request.names is not None:
-                    from kodebog.privacy import load_names
-                    from kodebog.pseudonymise import pseudonymise_source
+                    from kodebog.privacy import load_names, pseudonymise_source
 
                     parsed = pseudonymise_source(parsed, load_names(request.names))
                 what = f"importing {parsed.name}"

@@ -1,9 +1,7 @@
-"""Finding and pseudonymising personal data (CPR, phone, e-mail, listed names) in text."""
+"""Name lists: real names mapped to pseudonyms, read from a YAML file outside the project."""
 
 from __future__ import annotations
 
-import bisect
-import calendar
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -13,77 +11,13 @@ from pathlib import Path
 import yaml
 
 from kodebog.errors import KodebogError, Problem
-
-CPR_PLACEHOLDER = "[CPR-nummer]"
-PHONE_PLACEHOLDER = "[telefonnummer]"
-EMAIL_PLACEHOLDER = "[e-mail]"
-PLACEHOLDERS = {"cpr": CPR_PLACEHOLDER, "phone": PHONE_PLACEHOLDER, "email": EMAIL_PLACEHOLDER}
-"""What ``pseudonymise`` puts in place of each kind of identifier."""
+from kodebog.privacy.detect import PLACEHOLDERS
 
 GENERATED_PSEUDONYM = "[navn {n}]"
 """Pseudonym of the n-th name (from 1) when the name list is a plain list."""
 
 MAX_NAMES_BYTES = 5 * 1024 * 1024
 """Largest name-list file read at all."""
-
-_PRIORITY = {"cpr": 0, "email": 1, "phone": 2, "name": 3}
-"""Which kind wins between overlapping hits of equal length (lower wins)."""
-
-_HYPHENS = "\\-\u2010\u2011\u2013"  # hyphen-minus, hyphen, non-breaking hyphen, en dash
-_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
-_SEP = f"[{_SPACES}{_HYPHENS}]"
-# A number glued to another by ".", "," or a hyphen is part of a longer figure (amounts,
-# ranges, account numbers), for CPR and phone numbers alike.
-_NOT_AFTER_NUMBER = rf"(?<!\d)(?<!\d[.,{_HYPHENS}])"
-_NOT_BEFORE_NUMBER = rf"(?!\d)(?![.,{_HYPHENS}]\d)"
-
-_CPR = re.compile(
-    _NOT_AFTER_NUMBER
-    + rf"(?P<dd>\d\d)(?P<mm>\d\d)(?P<yy>\d\d)[{_SPACES}{_HYPHENS}]?(?P<seq>\d{{4}})"
-    + _NOT_BEFORE_NUMBER
-)
-
-_PHONE_BODY = rf"[1-9]\d(?:{_SEP}?\d\d){{3}}"  # 12345678, 12 34 56 78, 1234 5678, 12-34-56-78
-_PHONE_PREFIX = rf"(?:(?:\+|00)45{_SEP}?|\((?:\+|00)?45\)[{_SPACES}]?)"
-_NOT_DATE_OR_YEARS = (
-    rf"(?![0-3]\d(?P<d>[{_SPACES}{_HYPHENS}./])[01]\d(?P=d)(?:19|20)\d\d(?!\d))"  # 12-03-2021
-    rf"(?!(?:19|20)\d\d(?P<i>[{_SPACES}{_HYPHENS}./])[01]\d(?P=i)[0-3]\d(?!\d))"  # 2021-03-12
-    rf"(?!(?:19|20)\d\d{_SEP}(?:19|20)\d\d(?!\d))"  # 2019 2020, 1999-2000
-)
-_NOT_AMOUNT_BEFORE = r"(?<!(?i:kr)\. )(?<!(?i:kr)\.)(?<!(?i:kr) )(?<!(?i:dkk) )"
-_NOT_AMOUNT_AFTER = r"(?!\s?(?i:kr\b|dkk\b)|,-)"  # 12345678 kr, 12345678,-
-# "2020 1234 5678": not "2020 1234" but the pair of 4-digit groups that follows.
-_NOT_HALF_OF_GROUPS = rf"(?!(?<={_SEP}\d{{4}}){_SEP}\d{{4}}(?!\d))"
-_PHONE = re.compile(
-    r"(?<!\+)"
-    + _NOT_AFTER_NUMBER
-    + rf"(?:{_PHONE_PREFIX}{_PHONE_BODY}"
-    + rf"|{_NOT_AMOUNT_BEFORE}{_NOT_DATE_OR_YEARS}{_PHONE_BODY}{_NOT_AMOUNT_AFTER})"
-    + _NOT_BEFORE_NUMBER
-    + _NOT_HALF_OF_GROUPS
-)
-
-_LOCAL = r"[\w+\-]+(?:\.[\w+\-]+)*"
-_LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
-_EMAIL = re.compile(rf"(?<![\w+\-.]){_LOCAL}@(?:{_LABEL}\.)+[^\W\d_]{{2,63}}")
-
-# Every CPR or phone number lies in a run of 8+ digits and separators starting with a
-# digit. This plain pattern is fast to search; the exact patterns only run around its runs.
-_NUMBER_RUN = re.compile(rf"\d[\d{_SPACES}{_HYPHENS}]{{7,}}")
-_BEFORE_RUN = 10  # "(+45) " and the look-behinds before it
-_AFTER_RUN = 6  # the look-aheads after a number (" kr", ",-", ".5" ...)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One piece of personal data: ``text == source[start:end]`` (Python string indices)."""
-
-    kind: str  # "cpr" | "phone" | "email" | "name"
-    start: int
-    end: int
-    text: str
-    replacement: str | None
-
 
 class NameListError(KodebogError):
     """A name-list file cannot be read or has a problem; names the file and line."""
@@ -140,6 +74,11 @@ class NameList:
     def pseudonym(self, matched: str) -> str:
         """The pseudonym of a name as matched (as written, or in capitals)."""
         return self._lookup[matched]
+
+    def replacement(self, match: re.Match[str]) -> str:
+        """What replaces a match of ``finditer``: the pseudonym, in the genitive if need be."""
+        pseudonym = self.pseudonym(match["name"])
+        return genitive(pseudonym) if match["poss"] else pseudonym
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Matches of listed names in ``text``: group ``name`` and optional ``poss`` (-s)."""
@@ -348,172 +287,3 @@ def _build(entries: list[_Entry], file: str) -> NameList:
         if clash:
             raise _fail(file, nodes[clash[0]], clash[1])
     return NameList(pseudonyms)
-
-
-def _valid_cpr(match: re.Match[str]) -> bool:
-    """Whether DDMMYY, with the century from the 7th digit, is a real date.
-
-    Substitute CPR numbers (day + 60) count as valid.
-    """
-    day, month, year = int(match["dd"]), int(match["mm"]), int(match["yy"])
-    seventh = int(match["seq"][0])
-    if day > 60:
-        day -= 60
-    if seventh <= 3:
-        year += 1900
-    elif seventh in (4, 9):
-        year += 2000 if year <= 36 else 1900
-    else:
-        year += 2000 if year <= 57 else 1800
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
-
-
-def _candidates(text: str, names: NameList | None) -> Iterator[Hit]:
-    seen: set[tuple[str, int]] = set()  # windows of nearby runs overlap: report once
-    for run in _NUMBER_RUN.finditer(text):
-        lo, hi = max(0, run.start() - _BEFORE_RUN), run.end() + _AFTER_RUN
-        for m in _CPR.finditer(text, lo, hi):
-            if ("cpr", m.start()) not in seen and _valid_cpr(m):
-                seen.add(("cpr", m.start()))
-                yield Hit("cpr", m.start(), m.end(), m.group(), CPR_PLACEHOLDER)
-        for m in _PHONE.finditer(text, lo, hi):
-            if ("phone", m.start()) not in seen:
-                seen.add(("phone", m.start()))
-                yield Hit("phone", m.start(), m.end(), m.group(), PHONE_PLACEHOLDER)
-    if "@" in text:
-        for m in _EMAIL.finditer(text):
-            yield Hit("email", m.start(), m.end(), m.group(), EMAIL_PLACEHOLDER)
-    if names is not None:
-        for m in names.finditer(text):
-            pseudonym = names.pseudonym(m["name"])
-            replacement = genitive(pseudonym) if m["poss"] else pseudonym
-            yield Hit("name", m.start(), m.end(), m.group(), replacement)
-
-
-def find_personal_data(text: str, names: NameList | None = None) -> list[Hit]:
-    """All personal data in ``text``, sorted by start, not overlapping.
-
-    Of overlapping candidates the longest wins; at equal length CPR beats e-mail beats
-    phone beats name.
-    """
-    candidates = list(_candidates(text, names))
-    if len(candidates) <= 1:
-        return candidates
-    candidates.sort(key=lambda h: (h.start - h.end, _PRIORITY[h.kind], h.start))
-    starts: list[int] = []
-    chosen: list[Hit] = []
-    for hit in candidates:
-        i = bisect.bisect_right(starts, hit.start)
-        if i > 0 and chosen[i - 1].end > hit.start:
-            continue
-        if i < len(chosen) and chosen[i].start < hit.end:
-            continue
-        starts.insert(i, hit.start)
-        chosen.insert(i, hit)
-    return chosen
-
-
-def contains_personal_data(text: str, names: NameList | None = None) -> bool:
-    """Whether ``text`` holds any personal data that ``find_personal_data`` would report."""
-    return next(_candidates(text, names), None) is not None
-
-
-def _replace(text: str, hits: list[Hit]) -> tuple[str, list[tuple[int, int]]]:
-    """Apply the hits; also return the (new start, old start) of each unchanged stretch."""
-    parts: list[str] = []
-    kept: list[tuple[int, int]] = []
-    pos = out = 0
-    for hit in hits:
-        if hit.start > pos:
-            kept.append((out, pos))
-            parts.append(text[pos : hit.start])
-            out += hit.start - pos
-        replacement = hit.replacement if hit.replacement is not None else hit.text
-        kept.append((out, -1))
-        parts.append(replacement)
-        out += len(replacement)
-        pos = hit.end
-    kept.append((out, pos))
-    parts.append(text[pos:])
-    return "".join(parts), kept
-
-
-def pseudonymise(text: str, names: NameList | None = None) -> tuple[str, list[Hit]]:
-    """Replace personal data: names by pseudonyms, CPR, phone and e-mail by placeholders.
-
-    Returns the new text and the hits with offsets into ``text``. The result holds no
-    detectable personal data, so pseudonymising it again changes nothing.
-    """
-    hits = find_personal_data(text, names)
-    if not hits:
-        return text, []
-    out, kept = _replace(text, hits)
-    # A replacement can change the context of its neighbours (rare: digits in a pseudonym
-    # next to digits in the text): repeat until nothing is found. After three rounds names
-    # are left alone; the other replacements only remove digits and "@", so this ends.
-    spans = _spans(kept, len(out), None)
-    found = list(hits)
-    rounds = 0
-    while more := find_personal_data(out, names if rounds < 3 else None):
-        rounds += 1
-        for hit in more:
-            origin = _origin(spans, hit.start, hit.end)
-            if origin is not None:
-                end = origin + hit.end - hit.start
-                found.append(Hit(hit.kind, origin, end, hit.text, hit.replacement))
-        out, kept = _replace(out, more)
-        spans = _spans(kept, len(out), spans)
-    found.sort(key=lambda h: h.start)
-    return out, found
-
-
-_Span = tuple[int, int, int]  # (start, end) in the current text, start in the original or -1
-
-
-def _spans(kept: list[tuple[int, int]], length: int, previous: list[_Span] | None) -> list[_Span]:
-    """Map stretches of the new text to the original (``-1`` for replaced stretches)."""
-    spans: list[_Span] = []
-    for i, (start, old) in enumerate(kept):
-        end = kept[i + 1][0] if i + 1 < len(kept) else length
-        if end <= start:
-            continue
-        if old < 0:
-            spans.append((start, end, -1))
-        elif previous is None:
-            spans.append((start, end, old))
-        else:
-            # Unchanged stretch of the previous text [old, old + end - start): split it
-            # along the previous mapping.
-            lo, hi = old, old + end - start
-            for p_start, p_end, p_orig in previous:
-                a, b = max(lo, p_start), min(hi, p_end)
-                if a < b:
-                    orig = -1 if p_orig < 0 else p_orig + a - p_start
-                    spans.append((start + a - lo, start + b - lo, orig))
-    return spans
-
-
-def _origin(spans: list[_Span], start: int, end: int) -> int | None:
-    """Where ``[start, end)`` of the current text begins in the original, if copied whole."""
-    for s_start, s_end, orig in spans:
-        if s_start <= start and end <= s_end:
-            return None if orig < 0 else orig + start - s_start
-    return None
-
-
-def describe(hit: Hit) -> str:
-    """A short label for reports that never shows the whole identifier."""
-    if hit.kind == "cpr":
-        digits = re.sub(r"\D", "", hit.text)
-        return f"CPR number {digits[:6]}-****"
-    if hit.kind == "phone":
-        positions = [i for i, ch in enumerate(hit.text) if ch.isdigit()]
-        hidden = set(positions[-8:-2])
-        masked = "".join("*" if i in hidden else ch for i, ch in enumerate(hit.text))
-        return f"phone number {masked}"
-    if hit.kind == "email":
-        local, _, domain = hit.text.rpartition("@")
-        return f"e-mail {local[:1]}***@{domain}"
-    if hit.kind == "name":
-        return f"name → {hit.replacement}"
-    return hit.kind

@@ -1,0 +1,161 @@
+"""Finding personal data (CPR, phone, e-mail, listed names) in text, and masked labels."""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodebog.privacy.names import NameList
+
+CPR_PLACEHOLDER = "[CPR-nummer]"
+PHONE_PLACEHOLDER = "[telefonnummer]"
+EMAIL_PLACEHOLDER = "[e-mail]"
+PLACEHOLDERS = {"cpr": CPR_PLACEHOLDER, "phone": PHONE_PLACEHOLDER, "email": EMAIL_PLACEHOLDER}
+"""What ``pseudonymise`` puts in place of each kind of identifier."""
+
+_PRIORITY = {"cpr": 0, "email": 1, "phone": 2, "name": 3}
+"""Which kind wins between overlapping hits of equal length (lower wins)."""
+
+_HYPHENS = "\\-\u2010\u2011\u2013"  # hyphen-minus, hyphen, non-breaking hyphen, en dash
+_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
+_SEP = f"[{_SPACES}{_HYPHENS}]"
+# A number glued to another by ".", "," or a hyphen is part of a longer figure (amounts,
+# ranges, account numbers), for CPR and phone numbers alike.
+_NOT_AFTER_NUMBER = rf"(?<!\d)(?<!\d[.,{_HYPHENS}])"
+_NOT_BEFORE_NUMBER = rf"(?!\d)(?![.,{_HYPHENS}]\d)"
+
+_CPR = re.compile(
+    _NOT_AFTER_NUMBER
+    + rf"(?P<dd>\d\d)(?P<mm>\d\d)(?P<yy>\d\d)[{_SPACES}{_HYPHENS}]?(?P<seq>\d{{4}})"
+    + _NOT_BEFORE_NUMBER
+)
+
+_PHONE_BODY = rf"[1-9]\d(?:{_SEP}?\d\d){{3}}"  # 12345678, 12 34 56 78, 1234 5678, 12-34-56-78
+_PHONE_PREFIX = rf"(?:(?:\+|00)45{_SEP}?|\((?:\+|00)?45\)[{_SPACES}]?)"
+_NOT_DATE_OR_YEARS = (
+    rf"(?![0-3]\d(?P<d>[{_SPACES}{_HYPHENS}./])[01]\d(?P=d)(?:19|20)\d\d(?!\d))"  # 12-03-2021
+    rf"(?!(?:19|20)\d\d(?P<i>[{_SPACES}{_HYPHENS}./])[01]\d(?P=i)[0-3]\d(?!\d))"  # 2021-03-12
+    rf"(?!(?:19|20)\d\d{_SEP}(?:19|20)\d\d(?!\d))"  # 2019 2020, 1999-2000
+)
+_NOT_AMOUNT_BEFORE = r"(?<!(?i:kr)\. )(?<!(?i:kr)\.)(?<!(?i:kr) )(?<!(?i:dkk) )"
+_NOT_AMOUNT_AFTER = r"(?!\s?(?i:kr\b|dkk\b)|,-)"  # 12345678 kr, 12345678,-
+# "2020 1234 5678": not "2020 1234" but the pair of 4-digit groups that follows.
+_NOT_HALF_OF_GROUPS = rf"(?!(?<={_SEP}\d{{4}}){_SEP}\d{{4}}(?!\d))"
+_PHONE = re.compile(
+    r"(?<!\+)"
+    + _NOT_AFTER_NUMBER
+    + rf"(?:{_PHONE_PREFIX}{_PHONE_BODY}"
+    + rf"|{_NOT_AMOUNT_BEFORE}{_NOT_DATE_OR_YEARS}{_PHONE_BODY}{_NOT_AMOUNT_AFTER})"
+    + _NOT_BEFORE_NUMBER
+    + _NOT_HALF_OF_GROUPS
+)
+
+_LOCAL = r"[\w+\-]+(?:\.[\w+\-]+)*"
+_LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
+_EMAIL = re.compile(rf"(?<![\w+\-.]){_LOCAL}@(?:{_LABEL}\.)+[^\W\d_]{{2,63}}")
+
+# Every CPR or phone number lies in a run of 8+ digits and separators starting with a
+# digit. This plain pattern is fast to search; the exact patterns only run around its runs.
+_NUMBER_RUN = re.compile(rf"\d[\d{_SPACES}{_HYPHENS}]{{7,}}")
+_BEFORE_RUN = 10  # "(+45) " and the look-behinds before it
+_AFTER_RUN = 6  # the look-aheads after a number (" kr", ",-", ".5" ...)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One piece of personal data: ``text == source[start:end]`` (Python string indices)."""
+
+    kind: str  # "cpr" | "phone" | "email" | "name"
+    start: int
+    end: int
+    text: str
+    replacement: str | None
+
+
+def _valid_cpr(match: re.Match[str]) -> bool:
+    """Whether DDMMYY, with the century from the 7th digit, is a real date.
+
+    Substitute CPR numbers (day + 60) count as valid.
+    """
+    day, month, year = int(match["dd"]), int(match["mm"]), int(match["yy"])
+    seventh = int(match["seq"][0])
+    if day > 60:
+        day -= 60
+    if seventh <= 3:
+        year += 1900
+    elif seventh in (4, 9):
+        year += 2000 if year <= 36 else 1900
+    else:
+        year += 2000 if year <= 57 else 1800
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _candidates(text: str, names: NameList | None) -> Iterator[Hit]:
+    seen: set[tuple[str, int]] = set()  # windows of nearby runs overlap: report once
+    for run in _NUMBER_RUN.finditer(text):
+        lo, hi = max(0, run.start() - _BEFORE_RUN), run.end() + _AFTER_RUN
+        for m in _CPR.finditer(text, lo, hi):
+            if ("cpr", m.start()) not in seen and _valid_cpr(m):
+                seen.add(("cpr", m.start()))
+                yield Hit("cpr", m.start(), m.end(), m.group(), CPR_PLACEHOLDER)
+        for m in _PHONE.finditer(text, lo, hi):
+            if ("phone", m.start()) not in seen:
+                seen.add(("phone", m.start()))
+                yield Hit("phone", m.start(), m.end(), m.group(), PHONE_PLACEHOLDER)
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            yield Hit("email", m.start(), m.end(), m.group(), EMAIL_PLACEHOLDER)
+    if names is not None:
+        for m in names.finditer(text):
+            yield Hit("name", m.start(), m.end(), m.group(), names.replacement(m))
+
+
+def find_personal_data(text: str, names: NameList | None = None) -> list[Hit]:
+    """All personal data in ``text``, sorted by start, not overlapping.
+
+    Of overlapping candidates the longest wins; at equal length CPR beats e-mail beats
+    phone beats name.
+    """
+    candidates = list(_candidates(text, names))
+    if len(candidates) <= 1:
+        return candidates
+    candidates.sort(key=lambda h: (h.start - h.end, _PRIORITY[h.kind], h.start))
+    starts: list[int] = []
+    chosen: list[Hit] = []
+    for hit in candidates:
+        i = bisect.bisect_right(starts, hit.start)
+        if i > 0 and chosen[i - 1].end > hit.start:
+            continue
+        if i < len(chosen) and chosen[i].start < hit.end:
+            continue
+        starts.insert(i, hit.start)
+        chosen.insert(i, hit)
+    return chosen
+
+
+def contains_personal_data(text: str, names: NameList | None = None) -> bool:
+    """Whether ``text`` holds any personal data that ``find_personal_data`` would report."""
+    return next(_candidates(text, names), None) is not None
+
+
+def describe(hit: Hit) -> str:
+    """A short label for reports that never shows the whole identifier."""
+    if hit.kind == "cpr":
+        digits = re.sub(r"\D", "", hit.text)
+        return f"CPR number {digits[:6]}-****"
+    if hit.kind == "phone":
+        positions = [i for i, ch in enumerate(hit.text) if ch.isdigit()]
+        hidden = set(positions[-8:-2])
+        masked = "".join("*" if i in hidden else ch for i, ch in enumerate(hit.text))
+        return f"phone number {masked}"
+    if hit.kind == "email":
+        local, _, domain = hit.text.rpartition("@")
+        return f"e-mail {local[:1]}***@{domain}"
+    if hit.kind == "name":
+        return f"name → {hit.replacement}"
+    return hit.kind

@@ -345,10 +345,22 @@ def test_uppercase_hotkey_suggests_lowercase() -> None:
     assert found == "5:8: hotkey 'R' must be lowercase; write 'r'"
 
 
-@pytest.mark.parametrize("key", ["æ", "!", "Q"])
-def test_hotkey_outside_a_z_and_digits(key: str) -> None:
+@pytest.mark.parametrize("key", ["é", "!", "Q"])
+def test_hotkey_outside_danish_letters_and_digits(key: str) -> None:
     found = only_problem(codes(f"- id: a\n  label: A\n  key: '{key}'\n"))
-    assert found == f"5:8: hotkey '{key}' must be a lowercase letter a-z or a digit 0-9"
+    assert found == f"5:8: hotkey '{key}' must be a lowercase letter (a-z, æ, ø, å) or a digit 0-9"
+
+
+def test_danish_letters_are_hotkeys() -> None:
+    text = "language: da\ncodes:\n" + "".join(
+        f"  - id: c{n}\n    label: C\n    key: '{key}'\n" for n, key in enumerate("æøå")
+    )
+    assert [code.key for code in parse_codebook(text).walk()] == ["æ", "ø", "å"]
+
+
+def test_uppercase_danish_hotkey_suggests_lowercase() -> None:
+    found = only_problem(codes("- id: a\n  label: A\n  key: Ø\n"))
+    assert found == "5:8: hotkey 'Ø' must be lowercase; write 'ø'"
 
 
 @pytest.mark.parametrize("color", ["blue", "'#12345'", "'1f77b4'", "'#ggg'"])

@@ -47,7 +47,8 @@ TEXT_LIST_FIELDS = ("include", "exclude", "examples", "keywords", "exclude_keywo
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _LANGUAGE = re.compile(r"[a-z]{2}")
 _COLOR = re.compile(r"#(?:[0-9a-f]{3}){1,2}")
-_KEY = re.compile(r"[a-z0-9]")
+_KEY = re.compile(r"[a-z0-9æøå]")
+"""A hotkey: a lowercase letter of a Danish keyboard (a-z, æ, ø, å) or a digit."""
 # What the YAML reader refuses: control characters, surrogates, U+FFFE/U+FFFF.
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -768,7 +769,22 @@ def _bad_key(value: str) -> str | None:
         return None
     if _KEY.fullmatch(value.lower()) and value.lower() not in RESERVED_KEYS:
         return f"hotkey '{value}' must be lowercase; write '{value.lower()}'"
-    return f"hotkey '{value}' must be a lowercase letter a-z or a digit 0-9"
+    return f"hotkey '{value}' must be a lowercase letter (a-z, æ, ø, å) or a digit 0-9"
+
+
+def key_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a hotkey (one message), or None when it can."""
+    return _bad_key(value)
+
+
+def slug_from_label(label: str) -> str:
+    """An id derived from a label (æ to ae, ø to oe, å to aa), or '' when none can be."""
+    return _slugify(label)
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether ``value`` is a code id: lowercase a-z, digits and _, starting with a letter."""
+    return bool(_SLUG.fullmatch(value))
 
 
 # Dumping

@@ -18,9 +18,14 @@ from kodebog.errors import ProjectError
 from kodebog.store import Store
 from kodebog.store.models import Code, Coder, Coding, Event, Unit, UnitMemo, utcnow
 
+CODEBOOK_ACTIONS = frozenset(
+    {"code.add", "code.rename", "code.edit", "code.move", "code.merge", "code.split",
+     "code.retire"}
+)
+"""Codebook changes (``kodebog.codes``): undone and redone on the same stack as codings."""
 UNDOABLE = frozenset(
     {"coding.apply", "coding.remove", "coding.memo", "coding.key_quote", "unit.memo"}
-)
+) | CODEBOOK_ACTIONS
 ORIGINS = frozenset({"manual", "suggestion", "import", "adjudication"})
 
 _FIELDS = {
@@ -73,7 +78,11 @@ def _unit(session: Session, unit_id: int) -> Unit:
 
 
 def _code(session: Session, code_id: str) -> Code:
+    """The live code an id names, following a merged code's alias to the code it joined."""
     code = session.get(Code, code_id)
+    hops = 0
+    while code is not None and code.merged_into and hops < 50:
+        code, hops = session.get(Code, code.merged_into), hops + 1
     if code is None or code.retired:
         known = ", ".join(session.scalars(select(Code.id).where(Code.retired.is_(False))))
         raise ProjectError(f"unknown code '{code_id}'; the codebook has: {known}")
@@ -151,7 +160,7 @@ def apply_code_in(
         raise ValueError(f"unknown origin {origin!r}")
     coder = coder_id(session, coder_name)
     unit = _unit(session, unit_id)
-    _code(session, code_id)
+    code_id = _code(session, code_id).id
     start, end = _span(unit, span)
     existing = _find(session, unit.id, code_id, coder, (start, end))
     if existing:
@@ -406,7 +415,13 @@ def _step(store: Store, coder_name: str, direction: str) -> Change:
         target = session.get(Event, stack[-1])
         assert target is not None
         before, after = target.before or {}, target.after or {}
-        if direction == "undo":
+        if target.action in CODEBOOK_ACTIONS:
+            from kodebog.codebook_live import step_codebook
+
+            logged_before, logged_after, touched = step_codebook(
+                session, coder_name, target, direction
+            )
+        elif direction == "undo":
             touched = _restore(session, after, before)
             logged_before, logged_after = after, before
         else:

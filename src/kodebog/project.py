@@ -168,6 +168,7 @@ def _sync_codebook(
             "position": position,
             "definition": definition,
             "retired": False,
+            "merged_into": None,
         }
         row = existing.get(entry.id)
         if row is None:
@@ -184,7 +185,7 @@ def _sync_codebook(
         if row is None or row.retired:
             continue
         update.moved[f"{old} -> {new}"] = _move_codings(session, old, new)
-        row.retired, row.key = True, None
+        row.retired, row.key, row.merged_into = True, None, new
         update.retired.append(old)
     for code_id in dropped:
         existing[code_id].retired, existing[code_id].key = True, None

@@ -97,6 +97,8 @@ class CodebookVersion(Base):
     language: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(200))
+    change: Mapped[str | None] = mapped_column(Text)
+    """What this version changed, in one line (None for a version read from a file)."""
 
 
 class Code(Base):
@@ -113,6 +115,8 @@ class Code(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into: Mapped[str | None] = mapped_column(String(100))
+    """For a code merged away: the code it was merged into; its id stays an alias of that."""
 
 
 class Coder(Base):

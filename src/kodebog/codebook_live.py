@@ -1,0 +1,348 @@
+"""The project's living codebook: read it from the code rows, store versions, undo changes.
+
+``kodebog.codes`` changes the codebook; this module holds what those changes share: the
+codebook built from the ``code`` table, snapshots of the rows a change touches, storing a
+new ``CodebookVersion`` (the codebook as YAML, with who, when and what changed), the
+check that refuses a change made on a stale version, and stepping a change back and forth
+for ``coding.undo``/``coding.redo``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kodebog.codebook import TEXT_LIST_FIELDS, Codebook, dump_codebook, parse_codebook
+from kodebog.codebook import Code as Entry
+from kodebog.errors import CodebookError, ConflictError, ProjectError
+from kodebog.store.models import Code, CodebookVersion, Coding, Event, Finding, Suggestion
+
+CODE_FIELDS = (
+    "parent_id",
+    "label",
+    "description",
+    "color",
+    "key",
+    "position",
+    "definition",
+    "retired",
+    "merged_into",
+)
+CODING_FIELDS = (
+    "unit_id",
+    "code_id",
+    "coder_id",
+    "start",
+    "end",
+    "text",
+    "memo",
+    "key_quote",
+    "origin",
+    "created_at",
+)
+MAX_ALIAS_HOPS = 50
+"""Longest chain of merges followed when resolving an old id."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored codebook version, for the history."""
+
+    id: int
+    at: datetime
+    by: str | None
+    change: str
+    filename: str
+
+
+def latest_version(session: Session, *, lock: bool = False) -> CodebookVersion:
+    """The newest codebook version; with ``lock``, held until the transaction ends."""
+    query = select(CodebookVersion).order_by(CodebookVersion.id.desc()).limit(1)
+    if lock:
+        query = query.with_for_update()
+    version = session.scalars(query).first()
+    if version is None:
+        raise ProjectError("the project has no codebook; run `kodebog codebook update`")
+    return version
+
+
+def check_base(session: Session, base_version: int | None, what: str) -> CodebookVersion:
+    """The newest version, locked; ConflictError when it is not ``base_version``."""
+    latest_version(session, lock=True)
+    session.expire_all()
+    latest = latest_version(session)  # a fresh read: sees a version committed while we waited
+    if base_version is not None and latest.id != base_version:
+        raise ConflictError(
+            f"{what}: the codebook is now version {latest.id} (by "
+            f"{latest.created_by or 'someone'}: {describe(latest)}), not version "
+            f"{base_version} that you started from; look at their change and try again"
+        )
+    return latest
+
+
+def describe(version: CodebookVersion) -> str:
+    """What a version changed, in one line."""
+    return version.change or f"read from {version.filename}"
+
+
+def resolve_code(session: Session, code_id: str) -> Code | None:
+    """The code an id names now: itself, or the code it was merged into (its alias)."""
+    code = session.get(Code, code_id)
+    hops = 0
+    while code is not None and code.merged_into and hops < MAX_ALIAS_HOPS:
+        code = session.get(Code, code.merged_into)
+        hops += 1
+    return code
+
+
+def live_codebook(session: Session) -> Codebook:
+    """The codebook as the project holds it now: its codes that are not retired, as a tree."""
+    try:
+        header = parse_codebook(latest_version(session).text)
+        language, title, description = header.language, header.title, header.description
+    except CodebookError:
+        language, title, description = "da", "", ""
+    rows = list(
+        session.scalars(
+            select(Code).where(Code.retired.is_(False)).order_by(Code.position, Code.id)
+        )
+    )
+    ids = {row.id for row in rows}
+    children: dict[str | None, list[Code]] = defaultdict(list)
+    for row in rows:
+        children[row.parent_id if row.parent_id in ids else None].append(row)
+
+    def entry(row: Code, parent: str | None) -> Entry:
+        definition = row.definition or {}
+        lists = {name: tuple(definition.get(name) or ()) for name in TEXT_LIST_FIELDS}
+        return Entry(
+            id=row.id,
+            label=row.label,
+            description=row.description or "",
+            **lists,
+            color=row.color,
+            key=row.key,
+            replaces=tuple(definition.get("replaces") or ()),
+            parent=parent,
+            children=tuple(entry(child, row.id) for child in children[row.id]),
+        )
+
+    codes = tuple(entry(row, None) for row in children[None])
+    return Codebook(language=language, codes=codes, title=title, description=description)
+
+
+def codebook_log(session: Session) -> list[VersionInfo]:
+    """Every stored codebook version, newest first."""
+    rows = session.execute(
+        select(
+            CodebookVersion.id,
+            CodebookVersion.created_at,
+            CodebookVersion.created_by,
+            CodebookVersion.change,
+            CodebookVersion.filename,
+        ).order_by(CodebookVersion.id.desc())
+    ).all()
+    return [
+        VersionInfo(id, at, by, change or f"read from {filename}", filename)
+        for id, at, by, change, filename in rows
+    ]
+
+
+# Snapshots
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready; times as UTC ISO text (SQLite gives them back without a zone)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return value
+
+
+def code_row(code: Code) -> dict[str, Any]:
+    """A code row as plain data for an event."""
+    data: dict[str, Any] = {"id": code.id}
+    data.update((name, _plain(getattr(code, name))) for name in CODE_FIELDS)
+    return data
+
+
+def coding_row(coding: Coding) -> dict[str, Any]:
+    """A coding row as plain data for an event (the same shape ``kodebog.coding`` logs)."""
+    data: dict[str, Any] = {"id": coding.id}
+    data.update((name, _plain(getattr(coding, name))) for name in CODING_FIELDS)
+    return data
+
+
+def finding_row(finding: Finding) -> dict[str, Any]:
+    """Which code a finding belongs to (the only thing a codebook change alters in it)."""
+    return {"id": finding.id, "code_id": finding.code_id}
+
+
+def all_code_rows(session: Session) -> dict[str, dict[str, Any]]:
+    """Every code row, retired ones too, by id."""
+    return {code.id: code_row(code) for code in session.scalars(select(Code))}
+
+
+def renumber(session: Session) -> Codebook:
+    """Give live codes positions in codebook order (parents before children); the codebook."""
+    codebook = live_codebook(session)
+    for position, entry in enumerate(codebook.walk()):
+        row = session.get(Code, entry.id)
+        if row is not None and row.position != position:
+            row.position = position
+    session.flush()
+    return codebook
+
+
+def store_version(
+    session: Session, latest: CodebookVersion, coder_name: str, change: str
+) -> CodebookVersion:
+    """Store the live codebook as a new version; ProjectError if it would not be valid."""
+    codebook = renumber(session)
+    text = dump_codebook(codebook)
+    try:
+        parse_codebook(text, latest.filename)
+    except CodebookError as error:
+        messages = "; ".join(problem.message for problem in error.problems[:5])
+        raise ProjectError(
+            f"the codebook would not be valid after this change: {messages}"
+        ) from None
+    version = CodebookVersion(
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        filename=latest.filename,
+        language=codebook.language,
+        created_by=coder_name.strip(),
+        change=change,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+# Undo and redo
+
+
+def _without_position(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if row is None else {k: v for k, v in row.items() if k != "position"}
+
+
+def _check_current(
+    session: Session, current: dict[str, Any], target: dict[str, Any], what: str
+) -> None:
+    """ConflictError unless the rows still look as ``current`` says (nobody changed them)."""
+    now = latest_version(session)
+    stale = ConflictError(
+        f"cannot {what}: the codebook or its codings changed since (now version {now.id} by "
+        f"{now.created_by or 'someone'}: {describe(now)}); make the change by hand instead"
+    )
+    for kind in ("codes", "codings"):
+        expected = {row["id"]: row for row in current.get(kind, [])}
+        for row in target.get(kind, []):
+            expected.setdefault(row["id"], None)
+        for row_id, row in expected.items():
+            found: dict[str, Any] | None
+            if kind == "codes":
+                code = session.get(Code, row_id)
+                found = None if code is None else code_row(code)
+            else:
+                coding = session.get(Coding, row_id)
+                found = None if coding is None else coding_row(coding)
+            if kind == "codes":
+                found, row = _without_position(found), _without_position(row)
+            if found != row:
+                raise stale
+    gone = {row["id"] for row in current.get("codes", [])} - {
+        row["id"] for row in target.get("codes", [])
+    }
+    leaving = {row["id"] for row in current.get("codings", []) + target.get("codings", [])}
+    for code_id in gone:
+        used = session.scalar(
+            select(func.count()).where(Coding.code_id == code_id, Coding.id.not_in(leaving))
+        )
+        has_finding = session.scalar(select(Finding.id).where(Finding.code_id == code_id))
+        if used or has_finding is not None:
+            raise stale
+
+
+def _values(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        name: datetime.fromisoformat(row[name])
+        if name == "created_at" and isinstance(row[name], str)
+        else row[name]
+        for name in fields
+    }
+
+
+def _apply(session: Session, current: dict[str, Any], target: dict[str, Any]) -> list[int]:
+    """Make the rows named in ``current`` and ``target`` look as ``target`` says."""
+    wanted_codes = {row["id"]: row for row in target.get("codes", [])}
+    wanted_codings = {row["id"]: row for row in target.get("codings", [])}
+    for row in current.get("codings", []):
+        if row["id"] not in wanted_codings:
+            obj = session.get(Coding, row["id"])
+            if obj is not None:
+                session.delete(obj)
+    session.flush()
+    for code_id, row in wanted_codes.items():
+        code = session.get(Code, code_id)
+        values = _values(row, CODE_FIELDS)
+        if code is None:
+            session.add(Code(id=code_id, **values))
+        else:
+            for name, value in values.items():
+                setattr(code, name, value)
+    session.flush()
+    for row in target.get("findings", []):
+        finding = session.get(Finding, row["id"])
+        if finding is not None:
+            finding.code_id = row["code_id"]
+    for coding_id, row in wanted_codings.items():
+        coding = session.get(Coding, coding_id)
+        values = _values(row, CODING_FIELDS)
+        if coding is None:
+            session.add(Coding(id=coding_id, **values))
+        else:
+            for name, value in values.items():
+                setattr(coding, name, value)
+    session.flush()
+    for row in current.get("codes", []):
+        if row["id"] not in wanted_codes:
+            session.execute(delete(Suggestion).where(Suggestion.code_id == row["id"]))
+            code = session.get(Code, row["id"])
+            if code is not None:
+                session.delete(code)
+    session.flush()
+    return list(wanted_codings)
+
+
+def step_codebook(
+    session: Session, coder_name: str, event: Event, direction: str
+) -> tuple[dict[str, Any], dict[str, Any], list[int]]:
+    """Undo or redo a codebook change; (logged before, logged after, coding ids touched).
+
+    A new codebook version is stored. The step is refused (ConflictError naming the
+    newest version and who made it) when the rows it would restore changed since.
+    """
+    before, after = event.before or {}, event.after or {}
+    current, target = (after, before) if direction == "undo" else (before, after)
+    change = after.get("change") or event.action
+    what = f"{direction} '{change}'"
+    latest = check_base(session, None, what)
+    _check_current(session, current, target, what)
+    try:
+        touched = _apply(session, current, target)
+    except IntegrityError:
+        raise ConflictError(
+            f"cannot {what}: a coding it would restore exists again; make the change by hand"
+        ) from None
+    version = store_version(session, latest, coder_name, f"{direction}: {change}")
+    logged_before = {**current, "version": latest.id}
+    logged_after = {**target, "version": version.id, "change": f"{direction}: {change}"}
+    return logged_before, logged_after, touched

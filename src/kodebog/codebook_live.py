@@ -346,3 +346,30 @@ def step_codebook(
     logged_before = {**current, "version": latest.id}
     logged_after = {**target, "version": version.id, "change": f"{direction}: {change}"}
     return logged_before, logged_after, touched
+
+
+@dataclass(frozen=True)
+class CodedQuote:
+    """One coding of a code, as a split shows it."""
+
+    coding_id: int
+    source: str
+    ordinal: int
+    coder: str
+    text: str
+
+
+def codings_of(session: Session, code_id: str, limit: int = 5000) -> list[CodedQuote]:
+    """Every coding of a code (every coder's), in source and unit order, at most ``limit``."""
+    from kodebog.store.models import Coder, Source, Unit
+
+    rows = session.execute(
+        select(Coding.id, Source.name, Unit.ordinal, Coder.name, Coding.text)
+        .join(Unit, Unit.id == Coding.unit_id)
+        .join(Source, Source.id == Unit.source_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coding.code_id == code_id)
+        .order_by(Source.name, Unit.ordinal, Coding.start, Coding.id)
+        .limit(limit)
+    ).all()
+    return [CodedQuote(*row) for row in rows]

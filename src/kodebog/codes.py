@@ -11,7 +11,7 @@ merged into (``codebook_live.resolve_code``).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -301,7 +301,7 @@ def _add(
     key: str | None,
     color: str | None,
     description: str,
-    lists: dict[str, Sequence[str]],
+    lists: Mapping[str, Sequence[str]],
 ) -> Code:
     session = change.session
     label = _label(label)
@@ -335,10 +335,13 @@ def add_code_in_vivo(
     parent: str | None = None,
     key: str | None = None,
     color: str | None = None,
+    description: str = "",
+    lists: dict[str, list[str]] | None = None,
     base_version: int | None = None,
 ) -> CodebookChange:
     """A code from the analyst's own words: the selected text becomes its label (unless
-    given) and first example, and the selection is coded with it at once (one action)."""
+    given) and first example, and the selection is coded with it at once (one action).
+    ``lists`` may give include, exclude, more examples and keywords."""
     with store.write() as session:
         change = _Change(session, coder, base_version, "add code")
         unit = _unit(session, unit_id)
@@ -346,8 +349,10 @@ def add_code_in_vivo(
         words = unit.text[start:end]
         if not words.strip():
             raise ProjectError("the selection is only white space; select some words")
-        name = label if label and label.strip() else _in_vivo_label(words)
-        code = _add(change, name, code_id, parent, key, color, "", {"examples": [words]})
+        name = label if label and label.strip() else in_vivo_label(words)
+        extra = dict(lists or {})
+        extra["examples"] = [words, *extra.get("examples", [])]
+        code = _add(change, name, code_id, parent, key, color, description, extra)
         coding = Coding(
             unit_id=unit.id,
             code_id=code.id,
@@ -365,7 +370,8 @@ def add_code_in_vivo(
         )
 
 
-def _in_vivo_label(words: str, limit: int = 80) -> str:
+def in_vivo_label(words: str, limit: int = 80) -> str:
+    """A label from selected words: on one line, without surrounding punctuation, short."""
     text = " ".join(words.split()).strip(" \"'„“”»«.,;:!?–-")
     if len(text) <= limit:
         return text or " ".join(words.split())

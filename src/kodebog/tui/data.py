@@ -20,6 +20,7 @@ from kodebog.queries import CodingInfo, SourceInfo, list_sources
 from kodebog.store import Store
 from kodebog.store.models import (
     Code,
+    CodebookVersion,
     Coder,
     Coding,
     Event,
@@ -246,6 +247,7 @@ class SourceView:
         self.totals: dict[str, list[int]] = {}  # code -> [yours, everyone's] in the project
         self.last_event = 0  # the newest event when the codings were read (see changes_since)
         self.done = False  # the coder has marked the source done
+        self.codebook_version = 0  # the codebook version shown (changes start from it)
         self._personal: dict[int, list[Hit]] = {}
 
     @property
@@ -437,6 +439,7 @@ def load_source(
         head = SourceHead(source.id, source.name, source.kind, count or 0, ordinals)
         codebook = codebook_view(current_codebook(session))
         view = SourceView(store, head, coder, codebook)
+        view.codebook_version = codebook_version(session)
         view.last_event = newest_event(session)
         view.done = source_id in done_sources(session, coder)
         view.set_codings(_codings(session, source_id), _memos(session, source_id))
@@ -487,6 +490,19 @@ class SourceChanges:
     codings: list[tuple[CodingInfo, int, int]]
     memos: list[tuple[int, str, str]]
     totals: dict[str, list[int]]
+    codebook: tuple[int, CodebookView] | None = None
+    """The codebook (version, view) when a change since touched it, else None."""
+
+
+def codebook_version(session: Session) -> int:
+    """The id of the project's newest codebook version."""
+    return int(session.scalar(select(func.max(CodebookVersion.id))) or 0)
+
+
+def read_codebook(store: Store) -> tuple[int, CodebookView]:
+    """The project's current codebook and its version."""
+    with store.read() as session:
+        return codebook_version(session), codebook_view(current_codebook(session))
 
 
 def changes_since(store: Store, source_id: int, coder: str, since: int) -> SourceChanges | None:
@@ -500,21 +516,27 @@ def changes_since(store: Store, source_id: int, coder: str, since: int) -> Sourc
         if newest <= since:
             return None
         touched: set[int] = set()
+        codebook_changed = False
         for before, after, entity, entity_id in session.execute(
             select(Event.before, Event.after, Event.entity, Event.entity_id)
             .where(Event.id > since, Event.id <= newest)
         ):
             touched |= _event_units(before, after, entity, entity_id)
+            codebook_changed = codebook_changed or entity in ("code", "codebook")
         totals = project_totals(session, coder)
+        codebook = (
+            (codebook_version(session), codebook_view(current_codebook(session)))
+            if codebook_changed else None
+        )
         if len(touched) > WHOLE_SOURCE_AFTER:
             return SourceChanges(newest, None, _codings(session, source_id),
-                                 _memos(session, source_id), totals)
+                                 _memos(session, source_id), totals, codebook)
         here = list(session.scalars(
             select(Unit.id).where(Unit.id.in_(touched), Unit.source_id == source_id)
         )) if touched else []
         found = _codings(session, None, here) if here else []
         memos = _memos(session, None, here) if here else []
-    return SourceChanges(newest, here, found, memos, totals)
+    return SourceChanges(newest, here, found, memos, totals, codebook)
 
 
 def affected_units(store: Store, event_id: int | None) -> list[int]:
@@ -528,8 +550,9 @@ def affected_units(store: Store, event_id: int | None) -> list[int]:
         ids: list[int] = []
         for snapshot in (event.before or {}, event.after or {}):
             for rows in snapshot.values():
-                for row in rows:
-                    if isinstance(row, dict) and row.get("unit_id") not in ids:
+                for row in rows if isinstance(rows, list) else ():
+                    if (isinstance(row, dict) and row.get("unit_id") is not None
+                            and row["unit_id"] not in ids):
                         ids.append(int(row["unit_id"]))
         if event.entity == "unit" and event.entity_id and int(event.entity_id) not in ids:
             ids.append(int(event.entity_id))

@@ -32,7 +32,7 @@ from kodebog.tui.data import (
 from kodebog.tui.dialogs.finding import FindingDialog
 from kodebog.tui.dialogs.jump import JumpDialog
 from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
-from kodebog.tui.screens.suggesting import SuggestingScreen
+from kodebog.tui.screens.codebook_editing import CodebookScreen
 from kodebog.tui.widgets.code_definition import CodeDefinition
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.key_footer import KeyFooter
@@ -57,7 +57,7 @@ _ACTIONS = {
 _NOT_IN_SPAN_MODE = frozenset({"back", "find", "next_uncoded", "previous_uncoded", "jump"})
 
 
-class CodingScreen(SuggestingScreen):
+class CodingScreen(CodebookScreen):
     """Code the units of one source with the keyboard."""
 
     HELP = """\
@@ -70,6 +70,14 @@ finding statement for the highlighted code. **D** marks the source done when you
 read all of it (agreement then counts every unit you left uncoded as "no code"; the status
 line says ✓ done; **D** again takes the mark back). Codings by others (or from the command
 line) appear within two seconds, without moving the list.
+
+The codebook changes here too (every change is undone with **ctrl+z**, like a coding):
+**ctrl+n** a new code; **I** a new code from the selected words (in vivo: they become its
+label and first example and are coded with it); on the highlighted code **E** edits it,
+**V** moves it under another code, **G** merges it into another (its codings follow, its
+id stays an alias), **U** splits chosen codings off to a new code; **H** shows the
+codebook's history. Retiring an unused code is in the command palette. Changes others
+make to the codebook appear within two seconds, new hotkeys included.
 """
 
     AUTO_FOCUS = "UnitList"
@@ -198,7 +206,7 @@ line) appear within two seconds, without moving the list.
         units.loading = False
         units.set_query(self.start_query)
         units.set_view(view, message.start)
-        self._bind_codes()
+        self.bind_codes()
         tree = self.query_one(CodebookTree)
         tree.set_codebook(view.codebook, view.code_counts())
         units.focus()
@@ -206,7 +214,8 @@ line) appear within two seconds, without moving the list.
         self._update_bindings()
         self.start_suggestions()
 
-    def _bind_codes(self) -> None:
+    def bind_codes(self) -> None:
+        """Bind the codebook's hotkeys (ids ``code.ID``)."""
         assert self.view is not None
         for code in self.view.codebook.codes:
             if code.key:
@@ -246,6 +255,8 @@ line) appear within two seconds, without moving the list.
         view.last_event = changes.newest
         view.set_codings(changes.codings, changes.memos, changes.unit_ids)
         view.totals = changes.totals
+        if changes.codebook is not None:
+            self.apply_codebook(*changes.codebook)
         if changes.unit_ids is None:
             indexes = list(range(view.count))
         else:
@@ -403,6 +414,17 @@ line) appear within two seconds, without moving the list.
             self._show_counts()
             self._update_bindings()
 
+    def codebook_shown(self) -> None:
+        """A new codebook: show the definition, the unit and the footer with it."""
+        self._show_definition()
+        self._show_unit()
+        self._binding_state = None
+        self._update_bindings()
+
+    def codings_written(self, unit_ids: list[int], message: str) -> None:
+        """A codebook change moved or made codings: read those units again."""
+        self._after_write(unit_ids, message)
+
     def after_suggestion_write(self, unit_ids: list[int], message: str) -> None:
         """An accepted suggestion became a coding: read the unit again and show it."""
         self._after_write(unit_ids, message)
@@ -553,6 +575,8 @@ line) appear within two seconds, without moving the list.
             self._show_status()
             return
         unit_ids = affected_units(view.store, change.event_id)
+        if " code." in change.message:
+            self.refresh_codebook()
         self.forget_suggestions(unit_ids)
         view.load_totals()
         here = [u for u in unit_ids if view.index_of_unit(u) is not None]
@@ -692,6 +716,7 @@ line) appear within two seconds, without moving the list.
                     else "Source: mark as done (fully coded by you)", "D",
                     self.action_mark_done),
             *self.kodebog.review_commands(),
+            *self.codebook_commands(),
         ]
         if self.view is not None:
             for code in self.view.codebook.codes:

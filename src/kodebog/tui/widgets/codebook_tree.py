@@ -90,6 +90,12 @@ below the tree.
             text.append(f"  {count}", style="dim")
         return text
 
+    def highlight(self, code_id: str) -> None:
+        """Put the cursor on a code (when it is in the tree)."""
+        node = self._code_nodes.get(code_id)
+        if node is not None:
+            self.move_cursor(node)
+
     @property
     def highlighted_code(self) -> str | None:
         """The id of the highlighted code."""

@@ -286,3 +286,21 @@ def test_export_then_init_gives_the_same_codebook(store: Store, tmp_path: Path) 
             assert current_codebook(session) == exported
     finally:
         again.dispose()
+
+
+def test_refi_exports_carry_the_living_codebook(store: Store, tmp_path: Path) -> None:
+    import zipfile
+
+    from kodebog.exchange.refi import export_qdc, export_qdpx
+
+    coding.apply_code(store, "anna", unit_id(store, 2), "contact_center")
+    codes.add_code(store, "bo", "Ærlighed")
+    codes.merge_codes(store, "bo", "contact_center", "rules_and_system")
+    export_qdc(store, tmp_path / "levende.qdc")
+    qdc = (tmp_path / "levende.qdc").read_text(encoding="utf-8")
+    assert 'name="Ærlighed"' in qdc and "Kontakt til jobcentret" not in qdc
+    export_qdpx(store, tmp_path / "levende.qdpx")
+    with zipfile.ZipFile(tmp_path / "levende.qdpx") as archive:
+        project = archive.read("project.qde").decode("utf-8")
+    assert 'name="Ærlighed"' in project and "Kontakt til jobcentret" not in project
+    assert project.count("<Coding ") == 1

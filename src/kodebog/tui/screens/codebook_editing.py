@@ -30,8 +30,10 @@ from kodebog.tui.dialogs.codebook_history import CodebookHistoryDialog
 from kodebog.tui.screens.suggesting import SuggestingScreen
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 
-RETRAIN_AFTER = frozenset({"code.rename", "code.merge", "code.split"})
-"""Changes after which the learned suggestion model is trained again in the background."""
+RETRAIN_AFTER = frozenset({"code.add", "code.edit", "code.rename", "code.merge", "code.split"})
+"""Changes after which the learned suggestion model is trained again in the background (a
+new code's examples, a merged code's codings); the keyword rules follow the new codebook
+version at once."""
 
 
 class CodebookScreen(SuggestingScreen):
@@ -119,6 +121,7 @@ class CodebookScreen(SuggestingScreen):
         tree.set_codebook(codebook, view.code_counts())
         if highlight:
             tree.highlight(highlight)
+        self.forget_suggestions(list(self.suggestions))  # they may name codes now merged
         self.codebook_shown()
 
     def refresh_codebook(self) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, TextArea
 
 from kodebog import codes
@@ -133,3 +135,17 @@ async def test_codebook_changes_elsewhere_appear_with_their_hotkeys(
             newest = session.scalars(
                 select(CodebookVersion).order_by(CodebookVersion.id.desc())).first()
         assert newest is not None and screen.view.codebook_version == newest.id
+
+
+def test_in_vivo_dialog_fits_80x24(snap_compare: Callable[..., bool],
+                                   make_app: AppFactory) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, KodebogApp)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("j", "enter", "right", "shift+right", "shift+right", "I")
+        await settle(app, pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

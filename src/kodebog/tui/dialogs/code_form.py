@@ -81,7 +81,7 @@ class CodeDialog(ModalScreen[CodeForm | None]):
         & TextArea { height: 3; }
         & #description { height: 4; }
         & .pair { height: auto; }
-        & .pair Input { width: 1fr; }
+        & .pair Input { width: 1fr; margin-right: 2; }
         & .buttons { height: auto; align-horizontal: right; }
         & Button { margin-left: 2; }
     }
@@ -102,25 +102,25 @@ class CodeDialog(ModalScreen[CodeForm | None]):
             yield Label(self.title_text, markup=False)
             with VerticalScroll():
                 yield Label("Label", classes="caption")
-                yield Input(form.label, id="label")
+                yield Input(form.label, id="label", compact=True)
                 yield Label("Id (kept forever; empty: made from the label)", classes="caption")
                 yield Input(form.code_id or "", id="code-id",
                             placeholder=slug_from_label(form.label),
-                            disabled=self.editing is not None)
+                            disabled=self.editing is not None, compact=True)
                 if self.editing is None:
                     yield Label("Parent", classes="caption")
                     yield Select(parent_options(self.codebook), value=form.parent or TOP,
-                                 allow_blank=False, id="parent")
+                                 allow_blank=False, id="parent", compact=True)
                 yield Label("Hotkey (a-z, æ, ø, å, 0-9) and colour (#rrggbb)",
                             classes="caption")
                 with Horizontal(classes="pair"):
-                    yield Input(form.key, id="key", max_length=1)
-                    yield Input(form.color, id="color", placeholder="#1f77b4")
+                    yield Input(form.key, id="key", max_length=1, compact=True)
+                    yield Input(form.color, id="color", placeholder="#1f77b4", compact=True)
                 yield Label("Definition", classes="caption")
-                yield TextArea(form.description, id="description")
+                yield TextArea(form.description, id="description", compact=True)
                 for name, caption in LISTS:
                     yield Label(caption, classes="caption")
-                    yield TextArea("\n".join(form.lists.get(name, [])), id=name)
+                    yield TextArea("\n".join(form.lists.get(name, [])), id=name, compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (ctrl+s)", variant="primary", id="save")

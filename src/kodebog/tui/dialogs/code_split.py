@@ -59,8 +59,8 @@ class SplitDialog(ModalScreen[SplitForm | None]):
             yield Label(f"Split {self.code.label} ({self.code.id}): tick the codings "
                         "(space) that go to the new code", markup=False)
             with Horizontal():
-                yield Input(id="label", placeholder="label of the new code")
-                yield Input(id="code-id", placeholder="id (from the label)")
+                yield Input(id="label", placeholder="label of the new code", compact=True)
+                yield Input(id="code-id", placeholder="id (from the label)", compact=True)
             yield SelectionList[int](
                 *[(Text(f"{q.source} {q.ordinal} · {q.coder} · {' '.join(q.text.split())[:70]}"),
                    q.coding_id) for q in self.quotes],

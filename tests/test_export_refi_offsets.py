@@ -67,7 +67,7 @@ def make_qdpx(path: Path, project_qde: str, files: dict[str, bytes]) -> Path:
 def imported(tmp_path: Path, project_qde: str, data: bytes) -> tuple[list[str], RefiReport]:
     """Import a one-source project; the coded texts in order and the report."""
     qdpx = make_qdpx(tmp_path / "in.qdpx", project_qde, {f"{SOURCE}.txt": data})
-    report = import_qdpx(qdpx, tmp_path / "out.kodebog")
+    report = import_qdpx(qdpx, tmp_path / "out.kodebog", partial=True)
     store = open_project(tmp_path / "out.kodebog")
     try:
         with store.read() as session:

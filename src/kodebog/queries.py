@@ -51,6 +51,7 @@ class CodingInfo:
     memo: str | None
     key_quote: bool
     origin: str
+    flag: str | None = None  # why an imported position should be checked (issue 20)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -169,7 +170,8 @@ def list_units(
     for coding, coder_name in session.execute(coding_query).all():
         by_unit.setdefault(coding.unit_id, []).append(
             CodingInfo(coding.id, coding.code_id, coder_name, coding.start, coding.end,
-                       coding.text, coding.memo, coding.key_quote, coding.origin)
+                       coding.text, coding.memo, coding.key_quote, coding.origin,
+                       flag=coding.import_flag)
         )
     memos: dict[int, dict[str, str]] = {}
     for unit_id, coder_name, text in session.execute(

@@ -29,11 +29,16 @@ __all__ = [
 ]
 
 
-def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> RefiReport:
-    """Write the project (or only ``coder``'s codings and memos) as a .qdpx."""
+def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None,
+                offsets: str = "codepoints", line_endings: str = "lf") -> RefiReport:
+    """Write the project (or only ``coder``'s codings and memos) as a .qdpx.
+
+    ``offsets``: ``codepoints`` or ``utf16`` (how the target counts positions);
+    ``line_endings``: ``lf`` or ``crlf`` (MAXQDA) for the sources' text files.
+    """
     from kodebog.exchange.refi_write import export_qdpx as write
 
-    return write(store, path, coder=coder)
+    return write(store, path, coder=coder, offsets=offsets, line_endings=line_endings)
 
 
 def export_qdc(store: Store, path: str | Path) -> RefiReport:
@@ -43,11 +48,16 @@ def export_qdc(store: Store, path: str | Path) -> RefiReport:
     return write(store, path)
 
 
-def import_qdpx(qdpx_path: str | Path, project: str | Path) -> RefiReport:
-    """Create a new project at ``project`` from a .qdpx (or a bare .qde)."""
+def import_qdpx(qdpx_path: str | Path, project: str | Path, *,
+                partial: bool = False) -> RefiReport:
+    """Create a new project at ``project`` from a .qdpx (or a bare .qde).
+
+    When some codings cannot be imported, nothing is created and ``PartialImport`` (a
+    ``KodebogError`` carrying the report) is raised, unless ``partial``.
+    """
     from kodebog.exchange.refi_import import import_project
 
-    return import_project(qdpx_path, project)
+    return import_project(qdpx_path, project, partial=partial)
 
 
 def qdc_to_codebook_yaml(qdc_path: str | Path, yaml_path: str | Path) -> RefiReport:
@@ -65,7 +75,10 @@ def qdpx_exporter(store: Store, output: Path, options: Any) -> str:
     """
     if not getattr(options, "allow_personal_data", False):
         _refuse_personal_data(store)
-    return "\n".join(export_qdpx(store, output, coder=getattr(options, "coder", None)).lines())
+    report = export_qdpx(store, output, coder=getattr(options, "coder", None),
+                         offsets=getattr(options, "offsets", "codepoints"),
+                         line_endings=getattr(options, "line_endings", "lf"))
+    return "\n".join(report.lines())
 
 
 def _refuse_personal_data(store: Store) -> None:
@@ -96,8 +109,15 @@ def _print(report: RefiReport) -> None:
 
 
 def cmd_import_refi(args: argparse.Namespace) -> int:
-    """``kodebog import-refi QDPX PROJECT``."""
-    _print(import_qdpx(args.qdpx, args.project))
+    """``kodebog import-refi QDPX PROJECT [--partial]``: exit 1 when codings would be lost."""
+    from kodebog.exchange.refi_import import PartialImport
+
+    try:
+        _print(import_qdpx(args.qdpx, args.project, partial=args.partial))
+    except PartialImport as refused:
+        for line in refused.report.lines()[1:]:
+            print(line, file=sys.stderr)
+        raise
     return 0
 
 
@@ -121,3 +141,6 @@ def register(command: Callable[[str, Callable[[argparse.Namespace], int], str],
     sub.add_argument("qdpx", metavar="QDPX", help=".qdpx from NVivo, ATLAS.ti, MAXQDA, ...")
     sub.add_argument("project", metavar="PROJECT",
                      help="new project file (SQLite) or database URL; must not exist yet")
+    sub.add_argument("--partial", action="store_true",
+                     help="import what can be imported when some codings cannot (they are "
+                          "listed); without it such a file is refused and nothing is created")

@@ -86,6 +86,7 @@ def _participant(case: RefiCase, name: str, plan: SourcePlan) -> tuple[ParsedPar
         person = ParsedParticipant(key=key, label=label)
         people.append(person)
     person.attributes.update(attributes)
+    plan.case_guids.setdefault(person.key, case.guid)
     if role:
         person.role = role.casefold()
     covered = False

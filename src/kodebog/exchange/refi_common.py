@@ -31,6 +31,7 @@ class RefiReport:
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    lost_codings: int = 0
 
     def add(self, what: str, n: int = 1) -> None:
         """Count ``n`` more of ``what``."""
@@ -39,6 +40,10 @@ class RefiReport:
     def warn(self, message: str) -> None:
         """Record something that was lost or could not be placed."""
         self.warnings.append(message)
+
+    def lose(self, codings: int) -> None:
+        """Count codings of the file that cannot be imported (the exit code says so)."""
+        self.lost_codings += codings
 
     def summary(self) -> str:
         """One line: the path and the non-zero counts."""
@@ -57,7 +62,7 @@ class RefiReport:
 def guid(namespace: uuid.UUID, kind: str, *parts: object) -> str:
     """A GUID derived from a namespace and a key: the same inputs give the same GUID."""
     key = "\x1f".join([kind, *(str(part) for part in parts)])
-    return str(uuid.uuid5(namespace, key)).upper()
+    return str(uuid.uuid5(namespace, key))  # lowercase: some readers accept nothing else
 
 
 def norm_guid(value: str | None) -> str:

@@ -25,7 +25,7 @@ class Container:
         self.path = path
         self.archive: zipfile.ZipFile | None = None
         self.entries: dict[str, zipfile.ZipInfo] = {}
-        self.folder = path.parent / "sources"
+        self.folder = sources_folder(path.parent)
         self.prefix = ""  # the folder holding project.qde inside the ZIP, if not its root
 
     def __enter__(self) -> Container:
@@ -78,10 +78,15 @@ class Container:
             raise SourceError(message) from exc
 
     def read_internal(self, reference: str) -> bytes | None:
-        """The bytes of an ``internal://`` file, or None when it is not in the project."""
+        """The bytes of an ``internal://`` file or a bare relative path (``board.txt``, as
+        qc writes them) in ``sources/``; None when it is not in the project."""
         relative = internal_name(reference, self.path)
         if self.archive is not None:
-            info = self.entries.get(f"{self.prefix}sources/{relative}".lower())
+            names = [f"{self.prefix}sources/{relative}"]
+            if not is_internal(reference):
+                names.append(f"{self.prefix}{relative}")
+            info = next((self.entries[n.lower()] for n in names if n.lower() in self.entries),
+                        None)
             return self._read(info) if info is not None else None
         if self.folder.is_symlink():
             raise SourceError(f"{self.folder}: is a symbolic link; refusing to read through it")
@@ -103,9 +108,12 @@ class Container:
 def internal_name(reference: str, where: Path) -> str:
     """The file name inside ``sources/`` of an ``internal://`` path; traversal is refused."""
     value = reference.strip()
-    if not value.lower().startswith(INTERNAL):
+    if value.lower().startswith(INTERNAL):
+        name = value[len(INTERNAL):].replace("\\", "/").lstrip("/")
+    elif is_bare_relative(value):
+        name = value.replace("\\", "/")
+    else:
         raise ValueError(reference)
-    name = value[len(INTERNAL):].replace("\\", "/").lstrip("/")
     parts = PurePosixPath(name).parts
     if not name or ".." in parts or any(":" in part or "\x00" in part for part in parts):
         raise SourceError(
@@ -118,3 +126,26 @@ def internal_name(reference: str, where: Path) -> str:
 def is_internal(reference: str | None) -> bool:
     """Whether a path names a file inside the project (``internal://``)."""
     return bool(reference) and str(reference).strip().lower().startswith(INTERNAL)
+
+
+def is_bare_relative(reference: str | None) -> bool:
+    """Whether a path is a bare relative file name (no scheme, drive or leading slash)."""
+    value = (reference or "").strip().replace("\\", "/")
+    return bool(value) and ":" not in value and not value.startswith("/")
+
+
+def is_inside(reference: str | None) -> bool:
+    """Whether a source path is read from the project's own files."""
+    return is_internal(reference) or is_bare_relative(reference)
+
+
+def sources_folder(parent: Path) -> Path:
+    """The ``sources`` folder beside a bare .qde; any case (NVivo writes ``Sources``)."""
+    exact = parent / "sources"
+    if exact.exists() or exact.is_symlink():
+        return exact
+    try:
+        found = sorted(p for p in parent.iterdir() if p.name.lower() == "sources")
+    except OSError:
+        return exact
+    return found[0] if found else exact

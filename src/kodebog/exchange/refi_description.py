@@ -68,10 +68,11 @@ def pack(description: str, lists: dict[str, tuple[str, ...] | list[str]],
     return "\n\n".join(blocks)
 
 
-def pack_code(code: Code) -> str:
-    """A kodebog code's definition as one Description."""
+def pack_code(code: Code, *, with_id: bool = True) -> str:
+    """A kodebog code's definition as one Description; the id only ``with_id`` (the writer
+    leaves it out when the importer would make the same id from the code's name)."""
     lists = {name: getattr(code, name) for name, _ in SECTIONS}
-    return pack(code.description, lists, {"id": code.id, "key": code.key})
+    return pack(code.description, lists, {"id": code.id if with_id else None, "key": code.key})
 
 
 def _item(text: str) -> str:
@@ -119,3 +120,48 @@ def unpack(text: str) -> Unpacked:
         for name, items in result.lists.items()
     }
     return result
+
+
+VALENCE_HEADINGS = ("Valens / Valence", "valens", "valence")
+"""How a selection's Description names a coding's valence (first form is written)."""
+
+
+def pack_selection(memo: str | None, key_quote: bool, valence: object | None) -> str:
+    """A selection's Description: the memo, then a last block with the key-quote mark and
+    ``Valens / Valence: VALUE`` (each only when set), separated by a blank line."""
+    from kodebog.exchange.refi_common import KEY_QUOTE_MARK
+
+    marks = ([KEY_QUOTE_MARK] if key_quote else []) + (
+        [f"{VALENCE_HEADINGS[0]}: {valence}"] if valence not in (None, "") else [])
+    blocks = ([memo.strip()] if memo and memo.strip() else []) + (
+        ["\n".join(marks)] if marks else [])
+    return "\n\n".join(blocks)
+
+
+VALENCES = {"positive": "positive", "positiv": "positive", "negative": "negative",
+            "negativ": "negative", "mixed": "mixed", "blandet": "mixed"}
+"""Valence words read from a Description (English or Danish) -> kodebog's valence."""
+
+
+def unpack_selection(description: str) -> tuple[str, bool, str | None]:
+    """A selection's Description taken apart: memo, key quote, valence (see pack_selection).
+
+    Only a last block made entirely of those marks is taken as marks, so a memo that
+    merely mentions a key quote stays a memo.
+    """
+    from kodebog.exchange.refi_common import KEY_QUOTE_MARK
+
+    text = description.replace("\r\n", "\n").strip()
+    head, _, tail = text.rpartition("\n\n")
+    key_quote, valence = False, None
+    marks = [line.strip() for line in tail.split("\n")]
+    for line in marks:
+        name, colon, value = line.partition(":")
+        if line.casefold() == KEY_QUOTE_MARK.casefold():
+            key_quote = True
+        elif (colon and name.strip().casefold() in {h.casefold() for h in VALENCE_HEADINGS}
+              and value.strip().casefold() in VALENCES):
+            valence = VALENCES[value.strip().casefold()]
+        else:
+            return text, False, None
+    return head.strip(), key_quote, valence

@@ -2,35 +2,61 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kodebog.codebook import Codebook, dump_codebook
-from kodebog.coding import apply_code_in, set_unit_memo
-from kodebog.errors import ProjectError, SourceError
+from kodebog.codebook import Code, Codebook, dump_codebook
+from kodebog.coding import apply_code_in, coder_id, set_unit_memo
+from kodebog.errors import KodebogError, ProjectError, SourceError
+from kodebog.exchange import refi_guids
 from kodebog.exchange.refi_cases import apply_cases
-from kodebog.exchange.refi_codebook import build_codebook
-from kodebog.exchange.refi_common import KEY_QUOTE_MARK, RefiReport
-from kodebog.exchange.refi_container import Container, is_internal
-from kodebog.exchange.refi_description import unpack
+from kodebog.exchange.refi_codebook import RefiCode, build_codebook
+from kodebog.exchange.refi_common import RefiReport, norm_guid
+from kodebog.exchange.refi_container import Container, is_inside
+from kodebog.exchange.refi_description import unpack, unpack_selection
+from kodebog.exchange.refi_evidence import file_conventions
+from kodebog.exchange.refi_language import declared, detect
 from kodebog.exchange.refi_model import RefiNote, RefiProject, RefiSelection
 from kodebog.exchange.refi_read import parse_project
-from kodebog.exchange.refi_sources import Placed, SourcePlan, plan_source, read_text, source_name
+from kodebog.exchange.refi_sources import (
+    Placed,
+    Reading,
+    SourcePlan,
+    plan_source,
+    read_source,
+    read_text,
+    source_name,
+)
 from kodebog.importing import import_parsed
 from kodebog.project import init_project
 from kodebog.store import Store
 from kodebog.store.engine import is_url, remove_sqlite_files
-from kodebog.store.models import Source, Unit
+from kodebog.store.models import Coding, Source, Unit
 
 DEFAULT_CODER = "import"
 """The coder of codings whose creator the file does not name."""
 
-_LANGUAGE = re.compile(r"[a-z]{2}")
+PLACEHOLDER_CODE = Code(
+    id="kode", label="Kode",
+    description="The imported file had no codes; kodebog needs one. Replace this codebook.",
+)
+"""The one code of a project imported from a file with sources but no codes."""
+
+
+class PartialImport(KodebogError):
+    """Some codings of the file cannot be imported and ``--partial`` was not given."""
+
+    def __init__(self, report: RefiReport) -> None:
+        self.report = report
+        super().__init__(
+            f"{report.lost_codings} codings of the file cannot be imported (see the warnings); "
+            "nothing was created; pass --partial to import the rest"
+        )
 
 
 class _Importer:
@@ -43,27 +69,22 @@ class _Importer:
         self.code_ids: dict[str, str] = {}
         self.plans: list[SourcePlan] = []
         self.used_notes: set[str] = set()
-        self.unit_memos: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self.unit_memos: dict[tuple[int, str], list[Any]] = defaultdict(
+            lambda: [[], ("", None)])  # texts, (selection GUID, note GUID)
         self.coders: set[str] = set()
+        self.guids: list[tuple[str, str, str]] = []  # (kind, key, GUID) to keep
+        self.folders: set[str] = set()
 
     def read(self, box: Container) -> Codebook:
         refi = self.refi = parse_project(box.project_root(), self.path)
         if refi.losses:
             lost = ", ".join(refi.losses)
             self.report.warn(f"not imported (kodebog has no place for them): {lost}")
-        if not refi.codes:
-            raise SourceError(f"{self.path}: has no codes in its CodeBook; nothing to code with")
-        meta = unpack(refi.description)
-        language = meta.fields.get("language", "da")
-        codebook, self.code_ids = build_codebook(
-            refi.codes, self.report,
-            title=refi.name or self.path.stem,
-            description=meta.description,
-            language=language if _LANGUAGE.fullmatch(language) else "da",
-        )
-        self.report.add("codes", len(codebook.ids))
+        if not refi.codes and not refi.sources:
+            raise SourceError(f"{self.path}: has neither codes nor sources; nothing to import")
         for note in refi.notes.values():
             self._note_text(note, box)
+        readings: list[Reading] = []
         taken: set[str] = set()
         for source in refi.sources:
             read = read_text(source, box, self.report)
@@ -72,15 +93,77 @@ class _Importer:
             name, n = source_name(source), 2
             while name in taken:
                 name, n = f"{source_name(source)} ({n})", n + 1
-            plan = plan_source(source, name, read[0], read[1], self.report)
+            taken.add(name)
+            readings.append(read_source(source, name, read[0], read[1]))
+        codebook = self._codebook(readings)
+        agreed = file_conventions([r.assessment for r in readings])
+        for reading in readings:
+            plan = plan_source(reading, agreed, self.report)
             if plan is not None:
-                taken.add(name)
                 self.plans.append(plan)
         apply_cases(refi.cases, self.plans, self.report)
+        self._count_lost()
         return codebook
 
+    def _codebook(self, readings: list[Reading]) -> Codebook:
+        refi = self.refi
+        meta = unpack(refi.description)
+        language = declared(meta.fields.get("language")) or declared(refi.language)
+        if language is None:
+            language = detect([*(r.text_map.text for r in readings), *_code_texts(refi.codes)])
+            if language is not None:
+                self.report.notes.append(f"codebook language '{language}' told from the text")
+        codes = refi.codes or [RefiCode(guid="", name=PLACEHOLDER_CODE.label)]
+        codebook, self.code_ids = build_codebook(
+            codes, self.report,
+            title=refi.name or self.path.stem,
+            description=meta.description,
+            language=language or "da",
+        )
+        if not refi.codes:
+            self.code_ids = {}
+            codebook = Codebook(language=codebook.language, codes=(PLACEHOLDER_CODE,),
+                                title=codebook.title, description=codebook.description)
+            self.report.warn("the file has no codes; its sources are imported with a "
+                             "placeholder code 'kode' (kodebog needs one code)")
+        self.report.add("codes", len(codebook.ids) if refi.codes else 0)
+        self._keep_codes(refi.codes)
+        return codebook
+
+    def _keep_codes(self, codes: list[RefiCode]) -> None:
+        for code in codes:
+            code_id = self.code_ids.get(norm_guid(code.guid))
+            if code_id is not None:
+                self.guids.append(("code", code_id, code.guid))
+                if not code.codable:
+                    self.folders.add(code_id)
+            self._keep_codes(code.children)
+
+    def _count_lost(self) -> None:
+        """Report and count codings that cover no unit text or name no code of the codebook."""
+        for plan in self.plans:
+            where = f"source '{plan.refi.name}'"
+            for placed in plan.placed.values():
+                selection = placed.selection
+                codings = selection.codings
+                if not placed.pieces and codings:
+                    self.report.warn(
+                        f"{where}: selection '{selection.name or selection.guid}' covers no "
+                        f"unit text (only speaker labels or blank lines); {len(codings)} "
+                        "codings not imported"
+                    )
+                    self.report.lose(len(codings))
+                    continue
+                for coding in codings:
+                    if coding.code not in self.code_ids:
+                        self.report.warn(
+                            f"{where}: a coding names code {coding.code or '(none)'}, which is "
+                            "not in the codebook; skipped"
+                        )
+                        self.report.lose(1)
+
     def _note_text(self, note: RefiNote, box: Container) -> None:
-        if note.path and is_internal(note.path) and not note.text:
+        if note.path and is_inside(note.path) and not note.text:
             data = box.read_internal(note.path)
             note.text = data.decode("utf-8-sig", "replace") if data else ""
 
@@ -92,40 +175,59 @@ class _Importer:
                 return (name or f"user {user[:8]}")[:200]
         return DEFAULT_CODER
 
-    def memo(self, selection: RefiSelection, notes: list[str]) -> tuple[str | None, bool]:
-        """The memo text from notes and the selection's description; the key-quote mark."""
+    def memo(self, selection: RefiSelection,
+             notes: list[str]) -> tuple[str | None, bool, str | None]:
+        """The memo from notes and the selection's description; key quote and valence."""
         texts = []
-        description = selection.description.strip()
-        key_quote = description == KEY_QUOTE_MARK
-        if description and not key_quote:
+        description, key_quote, valence = unpack_selection(selection.description)
+        if description:
             texts.append(description)
         for guid in notes:
             note = self.refi.notes.get(guid)
             if note is not None and note.text.strip():
                 texts.append(note.text.strip())
                 self.used_notes.add(guid)
-        return ("\n\n".join(dict.fromkeys(texts)) or None), key_quote
+        return ("\n\n".join(dict.fromkeys(texts)) or None), key_quote, valence
 
     def write(self, store: Store) -> None:
-        """Store the sources, then every coding and memo in one transaction."""
+        """Store the sources, then every coder, coding, memo and kept GUID in one transaction."""
         unit_ids: dict[str, list[int]] = {}
         for plan in self.plans:
             import_parsed(store, plan.parsed)
             self.report.add("sources")
             self.report.add("units", len(plan.parsed.units))
+            self.guids.append(("source", plan.parsed.name, plan.refi.guid))
+            for key, case_guid in plan.case_guids.items():
+                self.guids.append(("case", f"{plan.parsed.name}:{key}", case_guid))
             with store.read() as session:
-                unit_ids[plan.parsed.name] = list(session.scalars(
-                    select(Unit.id).join(Source, Source.id == Unit.source_id)
+                rows = session.execute(
+                    select(Unit.id, Unit.ordinal).join(Source, Source.id == Unit.source_id)
                     .where(Source.name == plan.parsed.name).order_by(Unit.ordinal)
-                ))
+                ).all()
+            unit_ids[plan.parsed.name] = [row[0] for row in rows]
+            self._case_selections(plan, [row[1] for row in rows])
         with store.write() as session:
+            for user in self.refi.users:
+                name = self.coder(user)
+                coder_id(session, name)  # users without codings are kept as coders
+                self.coders.add(name)
+                self.guids.append(("user", name, user))
+            for variable_guid, name in self.refi.variables.items():
+                self.guids.append(("variable", name, variable_guid))
             for plan in self.plans:
                 for placed in plan.placed.values():
                     self._codings(session, plan, placed, unit_ids[plan.parsed.name])
-        for (unit_id, coder), texts in self.unit_memos.items():
+            kept = refi_guids.save(session, self.guids, self.folders)
+        self.report.add("GUIDs kept", kept)
+        if self.folders:
+            self.report.notes.append(
+                f"{len(self.folders)} codes are folders (not codable) in the file; kodebog "
+                "lets you apply them and writes them back as folders")
+        for (unit_id, coder), (texts, guids) in self.unit_memos.items():
             set_unit_memo(store, coder, unit_id, "\n\n".join(dict.fromkeys(texts)))
             self.report.add("unit memos")
             self.coders.add(coder)
+            self._unit_memo_guids(store, unit_id, coder, guids)
         self.report.add("coders", len(self.coders))
         unused = [n.name or n.guid for g, n in self.refi.notes.items() if g not in self.used_notes]
         if unused:
@@ -133,46 +235,91 @@ class _Importer:
             shown = ", ".join(f"'{name}'" for name in unused[:5]) + more
             self.report.warn(f"{len(unused)} notes are not linked to imported text: {shown}")
 
+    def _case_selections(self, plan: SourcePlan, ordinals: list[int]) -> None:
+        """Keep the GUIDs of selections that gave a case one whole unit (survey answers)."""
+        claimed = {g for case in self.refi.cases for g in case.selections}
+        for key, placed in plan.placed.items():
+            if key in claimed and len(placed.pieces) == 1 and not placed.selection.codings:
+                ordinal = ordinals[placed.pieces[0].unit]
+                self.guids.append(("unit", f"{plan.parsed.name}\x1f{ordinal}",
+                                   placed.selection.guid))
+
+    def _unit_memo_guids(self, store: Store, unit_id: int, coder: str,
+                         guids: tuple[str, str | None]) -> None:
+        with store.write() as session:
+            unit = session.get(Unit, unit_id)
+            source = session.get(Source, unit.source_id) if unit is not None else None
+            if unit is None or source is None:
+                return
+            key = refi_guids.unit_memo_key(source.name, unit.ordinal, coder)
+            refi_guids.save(session, [("unit memo", key, guids[0]),
+                                      ("unit memo note", key, guids[1] or "")])
+
     def _codings(self, session: Session, plan: SourcePlan, placed: Placed,
                  ids: list[int]) -> None:
         """Apply one selection's codings to its unit pieces; keep a coding-less memo."""
         selection = placed.selection
-        where = f"source '{plan.refi.name}'"
         if len(placed.pieces) > 1 and selection.codings:
             self.report.add("selections split at unit boundaries")
-        if not placed.pieces and selection.codings:
-            self.report.warn(
-                f"{where}: selection '{selection.name or selection.guid}' covers no unit text "
-                f"(only speaker labels or blank lines); {len(selection.codings)} codings "
-                "not imported"
-            )
+        units = plan.parsed.units
         for coding in selection.codings:
             code_id = self.code_ids.get(coding.code)
             if code_id is None:
-                self.report.warn(
-                    f"{where}: a coding names code {coding.code or '(none)'}, which is not in "
-                    "the codebook; skipped"
-                )
-                continue
+                continue  # reported by _count_lost
             coder = self.coder(coding.user, selection.user)
-            memo, key_quote = self.memo(selection, selection.notes + coding.notes)
+            notes = selection.notes + coding.notes
+            memo, key_quote, valence = self.memo(selection, notes)
             for piece in placed.pieces:
                 change = apply_code_in(
                     session, coder, ids[piece.unit], code_id, (piece.start, piece.end),
                     memo=memo, key_quote=key_quote or None, origin="import",
                 )
+                self._extras(session, change.coding_ids, placed.flag, valence)
+                start = units[piece.unit].start
+                key = refi_guids.coding_key(plan.parsed.name, start + piece.start,
+                                            start + piece.end, code_id, coder)
+                self.guids += [("selection", key, selection.guid), ("coding", key, coding.guid)]
+                if notes:
+                    self.guids.append(("note", key, notes[0]))
                 if change.action != "none":
                     self.report.add("codings")
                     self.report.add("memos", bool(memo))
                     self.coders.add(coder)
         if not selection.codings:
-            memo, _ = self.memo(selection, selection.notes)
+            memo, _, _ = self.memo(selection, selection.notes)
             for piece in placed.pieces if memo else ():
-                self.unit_memos[(ids[piece.unit], self.coder(selection.user))].append(str(memo))
+                entry = self.unit_memos[(ids[piece.unit], self.coder(selection.user))]
+                entry[0].append(str(memo))
+                if entry[1] == ("", None):
+                    entry[1] = (selection.guid, selection.notes[0] if selection.notes else None)
+
+    def _extras(self, session: Session, coding_ids: tuple[int, ...], flag: str | None,
+                valence: str | None) -> None:
+        """Flag an uncertain position on the codings; keep the valence where codings have one."""
+        if flag is None and (valence is None or not hasattr(Coding, "valence")):
+            return
+        for row in session.scalars(select(Coding).where(Coding.id.in_(coding_ids))):
+            if flag is not None:
+                row.import_flag = flag
+            if valence is not None and hasattr(Coding, "valence"):
+                setattr(row, "valence", valence)  # noqa: B010 (issue 17's column)
+        session.flush()
 
 
-def import_project(path: str | Path, project: str | Path) -> RefiReport:
-    """Create a new project at ``project`` from a .qdpx (or bare .qde); refuse an existing one."""
+def _code_texts(codes: list[RefiCode]) -> list[str]:
+    """The names and descriptions of codes, nested ones too."""
+    out: list[str] = []
+    for code in codes:
+        out += [code.name, code.description, *_code_texts(code.children)]
+    return out
+
+
+def import_project(path: str | Path, project: str | Path, *, partial: bool = False) -> RefiReport:
+    """Create a new project at ``project`` from a .qdpx (or bare .qde); refuse an existing one.
+
+    When codings of the file cannot be imported, nothing is created and PartialImport is
+    raised (its report lists why), unless ``partial``.
+    """
     path = Path(path)
     report = RefiReport(str(project))
     target = str(project)
@@ -181,6 +328,8 @@ def import_project(path: str | Path, project: str | Path) -> RefiReport:
     importer = _Importer(path, report)
     with Container(path) as box:
         codebook = importer.read(box)
+    if report.lost_codings and not partial:
+        raise PartialImport(report)
     with tempfile.TemporaryDirectory(prefix="kodebog-refi-") as folder:
         codebook_file = Path(folder) / f"{path.stem or 'refi'}.yaml"
         codebook_file.write_text(dump_codebook(codebook), encoding="utf-8")

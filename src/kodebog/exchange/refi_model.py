@@ -14,6 +14,7 @@ class RefiCoding:
     code: str
     user: str | None
     notes: list[str] = field(default_factory=list)
+    guid: str = ""
 
 
 @dataclass
@@ -79,3 +80,5 @@ class RefiProject:
     cases: list[RefiCase] = field(default_factory=list)
     notes: dict[str, RefiNote] = field(default_factory=dict)
     losses: list[str] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)  # GUID -> name
+    language: str | None = None  # xml:lang of the root, if any

@@ -74,6 +74,21 @@ class TextMap:
         boms = [False, True] if self.has_bom else [False]
         return [Convention(u, n, b) for b in boms for n in newlines for u in units]
 
+    def canonical(self, convention: Convention) -> Convention:
+        """The convention of :meth:`conventions` that counts this text exactly as ``convention``."""
+        unit = convention.unit
+        if unit == "utf16" and not any(ord(c) > 0xFFFF for c in self.raw):
+            unit = "cp"
+        if unit == "utf8" and self.raw.isascii():
+            unit = "cp"
+        crlf, alone = "\r\n" in self.raw, bool(_BREAKS_ALONE.search(self.raw))
+        newlines = convention.newlines
+        if newlines == "two" and not alone:
+            newlines = "file"
+        if newlines == "file" and not crlf:
+            newlines = "one"
+        return Convention(unit, newlines, convention.bom and self.has_bom)
+
     def mapping(self, convention: Convention) -> Mapping:
         """Positions under ``convention`` to indices in the normalised text."""
         return Mapping(self, convention)

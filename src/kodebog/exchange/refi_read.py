@@ -105,6 +105,7 @@ class _Reader:
             name=root.get("name", ""),
             description=child_text(root, "Description"),
             creator=norm_guid(root.get("creatingUserGUID")) or None,
+            language=root.get("{http://www.w3.org/XML/1998/namespace}lang"),
             users={
                 norm_guid(u.get("guid")): u.get("name") or ""
                 for u in (children(users, "User") if users is not None else ())
@@ -131,6 +132,7 @@ class _Reader:
         if codebook is not None:
             self.code_notes(child(codebook, "Codes"))
         project.losses = [f"{what}: {n}" for what, n in self.lost.items() if n]
+        project.variables = dict(self.variables)
         return project
 
     def code_notes(self, parent: Element | None) -> None:
@@ -212,6 +214,7 @@ class _Reader:
             code=norm_guid(ref.get("targetGUID") if ref is not None else ""),
             user=norm_guid(element.get("creatingUser")) or None,
             notes=_refs(element, "NoteRef"),
+            guid=norm_guid(element.get("guid")),
         )
 
     def note(self, element: Element) -> RefiNote:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from kodebog.errors import SourceError
 from kodebog.exchange.refi_common import RefiReport
-from kodebog.exchange.refi_container import Container, is_internal
+from kodebog.exchange.refi_container import Container, is_inside
+from kodebog.exchange.refi_evidence import Assessment, assess, decide
 from kodebog.exchange.refi_model import RefiSelection, RefiSource
-from kodebog.exchange.refi_offsets import Convention, Hint, Placement, TextMap, choose, place
+from kodebog.exchange.refi_offsets import Convention, Hint, Placement, TextMap, place
 from kodebog.sources.encoding import decode_bytes, normalize_text
 from kodebog.sources.model import KINDS, ParsedSource, ParsedUnit
 from kodebog.sources.transcript import segment_transcript
@@ -37,6 +38,7 @@ class Placed:
     selection: RefiSelection
     placement: Placement
     pieces: list[Piece] = field(default_factory=list)
+    flag: str | None = None  # why its position should be checked, if it should
 
 
 @dataclass
@@ -46,6 +48,7 @@ class SourcePlan:
     refi: RefiSource
     parsed: ParsedSource
     placed: dict[str, Placed] = field(default_factory=dict)
+    case_guids: dict[str, str] = field(default_factory=dict)  # participant key -> case GUID
 
     def cut(self) -> None:
         """Split every placed selection at the unit boundaries (after units are final)."""
@@ -69,32 +72,59 @@ def read_text(refi: RefiSource, box: Container, report: RefiReport) -> tuple[str
     label = f"source '{refi.name}'"
     lost = sum(len(s.codings) for s in refi.selections)
     loss = f"; its {lost} codings are not imported" if lost else ""
-    data = box.read_internal(refi.path) if refi.path and is_internal(refi.path) else None
+    data = box.read_internal(refi.path) if refi.path and is_inside(refi.path) else None
     if data is None and refi.content is not None:
         return refi.content, False
-    if not refi.path or not is_internal(refi.path):
+    if not refi.path or not is_inside(refi.path):
         report.warn(f"{label}: its text is outside the project ({refi.path or 'no path'}){loss}")
+        report.lose(lost)
         return None
     if data is None:
         where = "the .qde has no sources folder beside it" if box.is_bare else "not in the file"
         report.warn(f"{label}: text file {refi.path} is missing ({where}){loss}")
+        report.lose(lost)
         return None
     try:
         text, _codec = decode_bytes(data, f"{box.path}: {refi.path}")
     except SourceError as error:
         report.warn(f"{label}: {error}{loss}")
+        report.lose(lost)
         return None
     return text, data.startswith(_BOMS)
 
 
-def plan_source(refi: RefiSource, name: str, raw: str, has_bom: bool,
+@dataclass
+class Reading:
+    """A source's text with its offset evidence, before the file-wide decision."""
+
+    refi: RefiSource
+    name: str
+    text_map: TextMap
+    hints: list[Hint | None]
+    numbered: list[tuple[int, int, Hint | None]]
+    assessment: Assessment
+
+
+def read_source(refi: RefiSource, name: str, raw: str, has_bom: bool) -> Reading:
+    """The source's text and how well each offset convention fits its selections."""
+    text_map = TextMap(raw, has_bom)
+    hints = [Hint.of(s.name) for s in refi.selections]
+    numbered = [
+        (s.start, s.end, hint) for s, hint in zip(refi.selections, hints, strict=True)
+        if s.end is not None
+    ]
+    return Reading(refi, name, text_map, hints, numbered, assess(text_map, numbered))
+
+
+def plan_source(reading: Reading, agreed: set[Convention] | None,
                 report: RefiReport) -> SourcePlan | None:
     """Cut the text into units (kodebog's transcript rules) and place every selection."""
-    text_map = TextMap(raw, has_bom)
-    text = text_map.text if text_map.exact else normalize_text(raw)
+    refi, name, text_map = reading.refi, reading.name, reading.text_map
+    text = text_map.text if text_map.exact else normalize_text(text_map.raw)
     found = segment_transcript(text)
     if not found.units:
         report.warn(f"source '{refi.name}': has no text to code; not imported")
+        report.lose(sum(len(s.codings) for s in refi.selections))
         return None
     kind = _KIND.search(refi.description)
     parsed = ParsedSource(
@@ -109,16 +139,19 @@ def plan_source(refi: RefiSource, name: str, raw: str, has_bom: bool,
         notes=list(found.notes),
     )
     plan = SourcePlan(refi, parsed)
-    hints = [Hint.of(s.name) for s in refi.selections]
-    numbered = [
-        (s.start, s.end, hint) for s, hint in zip(refi.selections, hints, strict=True)
-        if s.end is not None
-    ]
-    mapping = choose(text_map, numbered)
-    if mapping is not None and numbered and mapping.convention != Convention():
-        report.notes.append(f"{name}: positions read as {mapping.convention.describe()}")
+    decision = decide(reading.assessment, agreed, reading.numbered)
+    mapping = decision.mapping
+    if mapping is not None and reading.numbered:
+        if decision.how == "file":
+            report.notes.append(f"{name}: too few selections to tell how positions are "
+                                f"counted; read as the rest of the file "
+                                f"({mapping.convention.describe()})")
+        elif mapping.convention != Convention():
+            report.notes.append(f"{name}: positions read as {mapping.convention.describe()}")
+    numbers = iter(range(len(reading.numbered)))
     moved = 0
-    for selection, hint in zip(refi.selections, hints, strict=True):
+    for selection, hint in zip(refi.selections, reading.hints, strict=True):
+        index = next(numbers) if selection.end is not None else None
         placement = place(text, mapping, selection.start, selection.end, hint)
         if placement is None:
             report.warn(
@@ -126,12 +159,22 @@ def plan_source(refi: RefiSource, name: str, raw: str, has_bom: bool,
                 f"({selection.start}-{selection.end}) cannot be placed in the text; "
                 f"{len(selection.codings)} codings not imported"
             )
+            report.lose(len(selection.codings))
             continue
         moved += placement.how == "text"
+        doubt = decision.doubtful.get(index) if index is not None else None
+        flag = doubt if doubt and placement.how == "position" else None
+        if flag:
+            report.warn(
+                f"source '{refi.name}': selection '{selection.name or selection.guid}' "
+                f"({selection.start}-{selection.end}): {flag}; its codings are kept and "
+                "flagged for review"
+            )
+            report.add("codings flagged for review", len(selection.codings))
         key = selection.guid
         while key in plan.placed:  # a GUID used twice must not hide a selection
             key += "#"
-        plan.placed[key] = Placed(selection, placement)
+        plan.placed[key] = Placed(selection, placement, flag=flag)
     if moved:
         report.notes.append(f"{name}: {moved} selections re-anchored on their text")
     return plan

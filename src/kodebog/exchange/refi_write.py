@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,23 +14,23 @@ from sqlalchemy.orm import Session
 from kodebog import __version__
 from kodebog.codebook import Code, Codebook
 from kodebog.errors import ProjectError
+from kodebog.exchange import refi_guids
+from kodebog.exchange.refi_codebook import slugify
 from kodebog.exchange.refi_common import (
     CODEBOOK_NS,
-    KEY_QUOTE_MARK,
-    KODEBOG_NAMESPACE,
     PROJECT_NS,
     RefiReport,
-    guid,
     selection_name,
     xml_datetime,
     xml_text,
 )
-from kodebog.exchange.refi_description import pack, pack_code
+from kodebog.exchange.refi_description import pack, pack_code, pack_selection
 from kodebog.exchange.refi_files import element, new_element, write_atomic, write_zip, xml_bytes
+from kodebog.exchange.refi_guids import Ids, load_ids
+from kodebog.exchange.refi_positions import Positions
 from kodebog.project import current_codebook
 from kodebog.store import Store
 from kodebog.store.models import (
-    CodebookVersion,
     Coder,
     Coding,
     Participant,
@@ -46,30 +45,31 @@ KIND_FIELD = "Type / Kind"
 ROLE_VARIABLE = "role"
 
 
-def project_namespace(session: Session) -> uuid.UUID:
-    """The project's GUID namespace, from its first codebook version (never changes)."""
-    first = session.scalars(
-        select(CodebookVersion).order_by(CodebookVersion.id).limit(1)
-    ).first()
-    seed = f"{first.sha256}|{xml_datetime(first.created_at)}" if first else "kodebog"
-    return uuid.uuid5(KODEBOG_NAMESPACE, seed)
+def text_field(what: str, value: str) -> str:
+    """Every text that goes into the XML passes here (names, descriptions, notes, values).
+
+    ``what`` says which field it is (``code name``, ``note``, ...): the one place where a
+    check of what leaves the project can look at every text of a .qdpx or .qdc.
+    """
+    del what
+    return xml_text(value)
 
 
-def add_codes(parent: ET.Element, codes: tuple[Code, ...], ns: uuid.UUID) -> int:
+def add_codes(parent: ET.Element, codes: tuple[Code, ...], ids: Ids) -> int:
     """Append Code elements (children nested) with packed definitions; return the count."""
     count = 0
     for code in codes:
         attrs = {
-            "guid": guid(ns, "code", code.id),
-            "name": xml_text(code.label),
-            "isCodable": "true",
+            "guid": ids("code", code.id),
+            "name": text_field("code name", code.label),
+            "isCodable": "false" if code.id in ids.folders else "true",
             "color": code.color.upper() if code.color else None,
         }
         node = element(parent, "Code", attrs)
-        description = pack_code(code)
+        description = pack_code(code, with_id=code.id != slugify(code.label))
         if description:
-            element(node, "Description", text=xml_text(description))
-        count += 1 + add_codes(node, code.children, ns)
+            element(node, "Description", text=text_field("code description", description))
+        count += 1 + add_codes(node, code.children, ids)
     return count
 
 
@@ -79,9 +79,9 @@ def export_qdc(store: Store, path: str | Path) -> RefiReport:
     report = RefiReport(str(path))
     with store.read() as session:
         codebook = current_codebook(session)
-        ns = project_namespace(session)
+        ids = load_ids(session)
     root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
-    report.add("codes", add_codes(element(root, "Codes"), codebook.codes, ns))
+    report.add("codes", add_codes(element(root, "Codes"), codebook.codes, ids))
     _codebook_losses(codebook, report)
     if codebook.title or codebook.description:
         report.warn("the codebook's title and description have no place in a .qdc file")
@@ -100,7 +100,7 @@ class _Data:
     """Everything one export reads from the project."""
 
     codebook: Codebook
-    ns: uuid.UUID
+    ids: Ids
     coders: dict[int, str]
     sources: list[Source]
     units: dict[int, list[Unit]]
@@ -120,7 +120,7 @@ def _load(session: Session, coder: str | None) -> _Data:
         units[unit.source_id].append(unit)
     data = _Data(
         codebook=current_codebook(session),
-        ns=project_namespace(session),
+        ids=load_ids(session),
         coders=coders,
         sources=list(session.scalars(select(Source).order_by(Source.id))),
         units=units,
@@ -138,16 +138,25 @@ def _load(session: Session, coder: str | None) -> _Data:
     return data
 
 
-def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> RefiReport:
-    """Write the project (or one coder's work) as a REFI-QDA project (Project.xsd)."""
+def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None,
+                offsets: str = "codepoints", line_endings: str = "lf") -> RefiReport:
+    """Write the project (or one coder's work) as a REFI-QDA project (Project.xsd).
+
+    ``offsets`` and ``line_endings`` say how the target tool counts positions and breaks
+    lines (see :mod:`kodebog.exchange.refi_positions`).
+    """
     path = Path(path)
     report = RefiReport(str(path))
+    Positions("", offsets, line_endings)  # refuse a bad choice before reading anything
     with store.read() as session:
         data = _load(session, coder)
-    writer = _ProjectWriter(data, report)
+    writer = _ProjectWriter(data, report, offsets, line_endings)
     root = writer.project(coder)
     entries = [("project.qde", xml_bytes(root))]
     entries += [(f"sources/{name}", text.encode("utf-8")) for name, text in writer.files]
+    if offsets != "codepoints" or line_endings != "lf":
+        units = "UTF-16 code units" if offsets == "utf16" else "code points"
+        report.notes.append(f"positions in {units}, line breaks {line_endings.upper()}")
     write_zip(path, entries)
     return report
 
@@ -155,37 +164,58 @@ def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
 class _ProjectWriter:
     """Builds project.qde and the list of internal source files."""
 
-    def __init__(self, data: _Data, report: RefiReport) -> None:
+    def __init__(self, data: _Data, report: RefiReport, offsets: str = "codepoints",
+                 line_endings: str = "lf") -> None:
         self.data = data
         self.report = report
-        self.ns = data.ns
+        self.ids = data.ids
+        self.offsets, self.line_endings = offsets, line_endings
         self.files: list[tuple[str, str]] = []
-        self.code_guids = {c.id: guid(self.ns, "code", c.id) for c in data.codebook.walk()}
+        self.code_guids: dict[str, str] = {}
         self.labels = {c.id: c.label for c in data.codebook.walk()}
+        self.source_guids: dict[str, str] = {}
+        self.positions = Positions("")
+        self.selections: dict[str, tuple[int, int, ET.Element]] = {}
         self.order = {code_id: i for i, code_id in enumerate(data.codebook.ids)}
         self.notes: list[ET.Element] = []
+        self.user_guids: dict[str, str] = {}
+        self.variable_guids: dict[str, str] = {}
         self.case_selections: dict[int, list[str]] = defaultdict(list)
         self.case_sources: dict[int, list[str]] = defaultdict(list)
 
     def user(self, coder_id: int) -> str:
-        return guid(self.ns, "user", self.data.coders[coder_id])
+        return self.user_guid(self.data.coders[coder_id])
+
+    def user_guid(self, name: str) -> str:
+        found = self.user_guids.get(name)
+        if found is None:
+            found = self.user_guids[name] = self.ids("user", name)
+        return found
+
+    def source_guid(self, name: str) -> str:
+        found = self.source_guids.get(name)
+        if found is None:
+            found = self.source_guids[name] = self.ids("source", name)
+        return found
 
     def project(self, coder: str | None) -> ET.Element:
         data = self.data
         attrs: dict[str, str | None] = {
             "xmlns": PROJECT_NS,
-            "name": xml_text(data.codebook.title or "kodebog"),
+            "name": text_field("project name", data.codebook.title or "kodebog"),
             "origin": ORIGIN,
-            "creatingUserGUID": guid(self.ns, "user", coder) if coder else None,
+            "creatingUserGUID": self.user_guid(coder) if coder else None,
         }
         root = new_element("Project", attrs)
         if data.coders:
             users = element(root, "Users")
             for coder_id, name in data.coders.items():
-                element(users, "User", {"guid": self.user(coder_id), "name": xml_text(name)})
+                element(users, "User", {"guid": self.user(coder_id),
+                                        "name": text_field("user name", name)})
                 self.report.add("users")
         self.report.add("codes", add_codes(
-            element(element(root, "CodeBook"), "Codes"), data.codebook.codes, self.ns))
+            element(element(root, "CodeBook"), "Codes"), data.codebook.codes, self.ids))
+        self.code_guids = {c.id: self.ids("code", c.id) for c in data.codebook.walk()}
         _codebook_losses(data.codebook, self.report)
         sources = ET.Element("Sources")
         for source in data.sources:
@@ -197,15 +227,17 @@ class _ProjectWriter:
             notes = element(root, "Notes")
             notes.extend(self.notes)
         description = pack(data.codebook.description, {}, {"language": data.codebook.language})
-        element(root, "Description", text=xml_text(description))
+        element(root, "Description", text=text_field("project description", description))
         return root
 
     def source(self, parent: ET.Element, source: Source) -> None:
-        source_guid = guid(self.ns, "source", source.name)
-        self.files.append((f"{source_guid}.txt", source.text))
+        source_guid = self.source_guid(source.name)
+        self.positions = Positions(source.text, self.offsets, self.line_endings)
+        self.files.append((f"{source_guid}.txt",
+                           text_field("source text", self.positions.file_text())))
         node = element(parent, "TextSource", {
             "guid": source_guid,
-            "name": xml_text(source.name),
+            "name": text_field("source name", source.name),
             "plainTextPath": f"internal://{source_guid}.txt",
         })
         element(node, "Description", text=f"{KIND_FIELD}: {source.kind}")
@@ -220,11 +252,12 @@ class _ProjectWriter:
         out: list[_Keyed] = []
         if unit.participant_id is not None and unit.participant_id in self.data.participants:
             sources = self.case_sources[unit.participant_id]
-            source_guid = guid(self.ns, "source", source.name)
+            source_guid = self.source_guid(source.name)
             if source_guid not in sources:
                 sources.append(source_guid)
             if unit.speaker is None:
-                selection_guid = guid(self.ns, "unit", source.name, unit.ordinal)
+                selection_guid = self.ids("unit", f"{source.name}\x1f{unit.ordinal}",
+                                          source.name, unit.ordinal)
                 self.case_selections[unit.participant_id].append(selection_guid)
                 node = self.selection(selection_guid, unit.text, unit.start, unit.end)
                 out.append(((unit.start, unit.end, 0, selection_guid), node))
@@ -240,9 +273,9 @@ class _ProjectWriter:
                   user: str | None = None, created: str | None = None) -> ET.Element:
         return new_element("PlainTextSelection", {
             "guid": selection_guid,
-            "name": xml_text(selection_name(text)),
-            "startPosition": str(start),
-            "endPosition": str(end),
+            "name": text_field("selection name", selection_name(text)),
+            "startPosition": str(self.positions(start)),
+            "endPosition": str(self.positions(end)),
             "creatingUser": user,
             "creationDateTime": created,
         })
@@ -259,23 +292,43 @@ class _ProjectWriter:
             return None
         start, end = unit.start + coding.start, unit.start + coding.end
         key = (source.name, unit.ordinal, coding.code_id, coder, coding.start, coding.end)
+        kept = refi_guids.coding_key(source.name, start, end, coding.code_id, coder)
         user, created = self.user(coding.coder_id), xml_datetime(coding.created_at)
-        node = self.selection(guid(self.ns, "selection", *key), coding.text, start, end,
-                              user, created)
-        if coding.key_quote:
-            element(node, "Description", text=KEY_QUOTE_MARK)
-            self.report.add("key quotes")
+        selection_guid = self.data.ids.known.get(("selection", kept))
+        shared = self.selections.get(selection_guid or "")
+        fresh = shared is None or shared[:2] != (start, end)
+        if fresh:
+            selection_guid = self.ids("selection", kept, *key)
+            node = self.selection(selection_guid, coding.text, start, end, user, created)
+            self.selections[selection_guid] = (start, end, node)
+        else:  # another code on the same selection of the original file: one selection again
+            assert shared is not None
+            node = shared[2]
+        valence = getattr(coding, "valence", None)
+        description = pack_selection(coding.memo, coding.key_quote, valence)
+        if description:
+            old = node.find("Description")
+            if old is None:
+                element(node, "Description", text=text_field("selection description",
+                                                            description))
+            elif description not in (old.text or ""):
+                old.text = f"{old.text}\n\n{text_field('selection description', description)}"
+        self.report.add("key quotes", bool(coding.key_quote))
+        self.report.add("valences", valence not in (None, ""))
         tag = element(node, "Coding", {
-            "guid": guid(self.ns, "coding", *key), "creatingUser": user,
+            "guid": self.ids("coding", kept, *key), "creatingUser": user,
             "creationDateTime": created,
         })
         element(tag, "CodeRef", {"targetGUID": code_guid})
         if coding.memo:
-            note_guid = guid(self.ns, "memo", *key)
+            note_guid = self.ids("note", kept, "memo", *key)
             label = self.labels.get(coding.code_id, coding.code_id)
             self.note(note_guid, f"Memo: {label}", coding.memo, user, created)
-            element(node, "NoteRef", {"targetGUID": note_guid})
+            if not any(ref.get("targetGUID") == note_guid for ref in node.iter("NoteRef")):
+                element(node, "NoteRef", {"targetGUID": note_guid})
         self.report.add("codings")
+        if not fresh:
+            return None
         return (start, end, 1, self.order[coding.code_id], coder), node
 
     def unit_memo(self, source: Source, unit: Unit,
@@ -283,9 +336,10 @@ class _ProjectWriter:
         coder = self.data.coders[memo.coder_id]
         user, changed = self.user(memo.coder_id), xml_datetime(memo.updated_at)
         key = (source.name, unit.ordinal, coder)
-        node = self.selection(guid(self.ns, "unit memo", *key), unit.text, unit.start,
+        kept = refi_guids.unit_memo_key(*key)
+        node = self.selection(self.ids("unit memo", kept, *key), unit.text, unit.start,
                               unit.end, user, changed)
-        note_guid = guid(self.ns, "unit memo note", *key)
+        note_guid = self.ids("unit memo note", kept, *key)
         self.note(note_guid, f"Memo: {source.name} {unit.ordinal}", memo.text, user, changed)
         element(node, "NoteRef", {"targetGUID": note_guid})
         return (unit.start, unit.end, 2, coder), node
@@ -293,11 +347,17 @@ class _ProjectWriter:
     def note(self, note_guid: str, name: str, text: str, user: str | None,
              created: str | None) -> None:
         node = new_element("Note", {
-            "guid": note_guid, "name": xml_text(name), "creatingUser": user,
+            "guid": note_guid, "name": text_field("note name", name), "creatingUser": user,
             "creationDateTime": created})
-        element(node, "PlainTextContent", text=xml_text(text))
+        element(node, "PlainTextContent", text=text_field("note", text))
         self.notes.append(node)
         self.report.add("notes")
+
+    def variable_guid(self, name: str) -> str:
+        found = self.variable_guids.get(name)
+        if found is None:
+            found = self.variable_guids[name] = self.ids("variable", name)
+        return found
 
     def cases(self, root: ET.Element) -> None:
         people = [self.data.participants[i] for i in sorted(self.case_sources)]
@@ -310,19 +370,19 @@ class _ProjectWriter:
             variables = element(root, "Variables")
             for name in names:
                 element(variables, "Variable", {
-                    "guid": guid(self.ns, "variable", name), "name": xml_text(name),
+                    "guid": self.variable_guid(name), "name": text_field("variable name", name),
                     "typeOfVariable": "Text"})
             self.report.add("variables", len(names))
         cases = element(root, "Cases")
         for person in people:
             node = element(cases, "Case", {
-                "guid": guid(self.ns, "case", person.key), "name": xml_text(person.key)})
+                "guid": self.ids("case", person.key), "name": text_field("case name", person.key)})
             if person.label != person.key:
-                element(node, "Description", text=xml_text(person.label))
+                element(node, "Description", text=text_field("case description", person.label))
             for name, value in _attributes(person).items():
                 holder = element(node, "VariableValue")
-                element(holder, "VariableRef", {"targetGUID": guid(self.ns, "variable", name)})
-                element(holder, "TextValue", text=xml_text(value))
+                element(holder, "VariableRef", {"targetGUID": self.variable_guid(name)})
+                element(holder, "TextValue", text=text_field("variable value", value))
             for source_guid in self.case_sources[person.id]:
                 element(node, "SourceRef", {"targetGUID": source_guid})
             for selection_guid in self.case_selections[person.id]:

@@ -32,6 +32,8 @@ class ExportOptions:
     where: Mapping[str, str] = field(default_factory=dict)
     quotes: int = 5
     allow_personal_data: bool = False
+    offsets: str = "codepoints"  # .qdpx: how the target counts positions (or "utf16")
+    line_endings: str = "lf"  # .qdpx: line breaks of the sources' text files (or "crlf")
 
     @property
     def filters(self) -> Filters:

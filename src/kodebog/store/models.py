@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -150,6 +151,7 @@ class Coding(Base):
     key_quote: Mapped[bool] = mapped_column(Boolean, default=False)
     origin: Mapped[str] = mapped_column(String(20), default="manual")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    import_flag: Mapped[str | None] = mapped_column(Text)  # issue 20: position to check
 
     unit: Mapped[Unit] = relationship()
     code: Mapped[Code] = relationship()
@@ -249,3 +251,21 @@ class SourceStatus(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
     coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"))
     done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RefiGuid(Base):
+    """The GUID another tool gave a thing kodebog imported, written back on export.
+
+    ``kind`` is code, source, user, case, variable, selection, coding, note, ...; ``key`` is
+    kodebog's name for it (code id, source name, coder name, ...). ``folder``: a code the file
+    had as not codable (``isCodable="false"``).
+    """
+
+    __tablename__ = "refi_guid"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(1000))
+    guid: Mapped[str] = mapped_column(String(36))
+    folder: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

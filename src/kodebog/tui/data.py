@@ -202,7 +202,7 @@ def _codings(
     return [
         (
             CodingInfo(c.id, c.code_id, name, c.start, c.end, c.text, c.memo, c.key_quote,
-                       c.origin),
+                       c.origin, flag=c.import_flag),
             c.unit_id,
             ordinal,
         )

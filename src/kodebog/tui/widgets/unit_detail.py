@@ -27,7 +27,8 @@ Your codings of the current unit, the selected one marked with ›: **C** select
 **\\*** marks it as a key quote, **M** writes a memo on the unit (or, chosen in the dialog,
 on one of your codings).
 **O** shows other coders' codings as well. Personal data found in the unit's text is
-listed first, masked.
+listed first, masked. ⚑ marks an imported coding whose position the REFI-QDA file left
+uncertain (see the import's warnings): check that it covers the right words.
 
 When the unit has more than fits, the panel scrolls to keep the selected coding in view,
 and the bottom border says how many lines are hidden above and below (`↑ 2 more · ↓ 5 more`).
@@ -102,6 +103,8 @@ and the bottom border says how many lines are hidden above and below (`↑ 2 mor
             text.append("\n")
             if coding.memo:
                 text.append(f"      ✎ {_quote(coding.memo, 70)}\n", style="italic")
+            if coding.flag:
+                text.append(f"      ⚑ check position: {_quote(coding.flag, 60)}\n", style="yellow")
             if first is not None:
                 # the first coding brings the lines above it into view, the last those below
                 lead = 0 if index == 0 else first

@@ -1,0 +1,84 @@
+"""Small reads the suggestion service shares: coders, codes, the codebook version, rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kodebog.errors import ProjectError
+from kodebog.store.models import Code, CodebookVersion, Coder
+from kodebog.store.models import Suggestion as SuggestionRow
+from kodebog.suggest.types import Evidence
+from kodebog.suggest.values import SuggestionInfo
+
+CHUNK = 500  # ids per IN (...) clause
+
+
+def find_coder(session: Session, name: str) -> int:
+    """The id of an existing coder; ProjectError naming the project's coders if none."""
+    found = session.scalar(select(Coder.id).where(Coder.name == name))
+    if found is None:
+        names = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name)))
+        raise ProjectError(
+            f"no coder named '{name}' in the project (its coders: {names or 'none yet'}); "
+            "pass --coder NAME"
+        )
+    return found
+
+
+def coder_or_none(session: Session, name: str) -> int | None:
+    return session.scalar(select(Coder.id).where(Coder.name == name))
+
+
+def codebook_version(session: Session) -> int | None:
+    return session.scalar(select(func.max(CodebookVersion.id)))
+
+
+def codebook_sha(session: Session) -> str:
+    sha = session.scalar(
+        select(CodebookVersion.sha256).order_by(CodebookVersion.id.desc()).limit(1)
+    )
+    return sha or ""
+
+
+def pipeline_name(model_name: str | None) -> str | None:
+    """The spaCy pipeline to use: the one given, else the one named in the settings."""
+    if model_name is not None:
+        return model_name or None
+    from kodebog.settings import load_settings
+
+    return load_settings().spacy_model or None
+
+
+def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def check_code(session: Session, code: str) -> None:
+    """ProjectError unless ``code`` is in the project's current codebook (not retired)."""
+    found = session.get(Code, code)
+    if found is None or found.retired:
+        ids = session.scalars(
+            select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)
+        )
+        raise ProjectError(f"unknown code '{code}'; the codebook has: {', '.join(ids)}")
+
+
+def to_info(row: SuggestionRow, source: str, ordinal: int, status: str = "open") -> SuggestionInfo:
+    evidence = tuple(
+        Evidence(
+            int(e["start"]),
+            int(e["end"]),
+            str(e["text"]),
+            e.get("kind", "exact"),
+            e.get("keyword"),
+            float(e.get("weight", 0.0)),
+        )
+        for e in row.evidence or []
+    )
+    return SuggestionInfo(
+        row.id, row.unit_id, source, ordinal, row.code_id, row.score, row.tier, evidence, status
+    )

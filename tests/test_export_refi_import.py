@@ -34,7 +34,12 @@ ATLAS = SHARED / "refi" / "atlasti-8.4-reference-project.qde"
 
 
 def test_atlas_reference_project_reports_what_is_missing(tmp_path: Path) -> None:
-    report = import_qdpx(ATLAS, tmp_path / "atlas.kodebog")
+    from kodebog.exchange.refi_import import PartialImport
+
+    with pytest.raises(PartialImport, match="--partial"):  # its sources are missing
+        import_qdpx(ATLAS, tmp_path / "atlas.kodebog")
+    assert not (tmp_path / "atlas.kodebog").exists()
+    report = import_qdpx(ATLAS, tmp_path / "atlas.kodebog", partial=True)
     missing = [w for w in report.warnings if "is missing" in w]
     assert len(missing) == 8  # six text sources and two PDF text representations
     assert any("Mabel.txt" in w and "3 codings are not imported" in w for w in missing)

@@ -16,7 +16,7 @@ from kodebog.project import current_codebook, init_project
 from kodebog.store import Store, open_project
 from kodebog.store.models import Coder, Coding, RefiGuid
 
-from .test_export_refi import coded, snapshot
+from .test_export_refi import REFI, coded, snapshot
 
 __all__ = ["coded"]  # the fixture, shared with the export tests
 
@@ -520,3 +520,54 @@ def test_codebook_language_from_the_file_or_the_text(tmp_path: Path) -> None:
     assert language_of(tmp_path, declared, english) == "de"
     packed = plain.replace("<Users>", "<Description>Sprog / Language: sv</Description><Users>")
     assert language_of(tmp_path, packed, english) == "sv"
+
+
+# What we write still follows the schema
+
+
+def test_written_back_projects_validate(tmp_path: Path) -> None:
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(REFI / "Project.xsd"))
+    qdpx = foreign_qdpx(tmp_path / "nvivo.qdpx")
+    with zipfile.ZipFile(qdpx) as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+    # two codes on one selection, with a description (memo) and a note
+    qde = qde.replace(
+        "</Coding>\n      </PlainTextSelection>",
+        '</Coding>\n        <Coding guid="DDDDDDDD-0000-0000-0000-0000000000C2" '
+        'creatingUser="AAAAAAAA-0000-0000-0000-000000000001"><CodeRef '
+        'targetGUID="BBBBBBBB-0000-0000-0000-000000000001"/></Coding>\n'
+        '        <NoteRef targetGUID="99999999-0000-0000-0000-000000000001"/>\n'
+        "      </PlainTextSelection>")
+    qde = qde.replace('creatingUser="AAAAAAAA-0000-0000-0000-000000000001">\n        <Coding',
+                      'creatingUser="AAAAAAAA-0000-0000-0000-000000000001">\n'
+                      "        <Description>Husleje!\n\nNøglecitat / key quote</Description>"
+                      "\n        <Coding", 1)
+    qde = qde.replace("</Sources>", '</Sources><Notes><Note guid="99999999-0000-0000-0000-'
+                      '000000000001" name="n"><PlainTextContent>En note.</PlainTextContent>'
+                      "</Note></Notes>")
+    with zipfile.ZipFile(tmp_path / "memo.qdpx", "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/interview.txt", INTERVIEW.encode("utf-8"))
+    schema.validate(qde)  # the input itself is valid
+    import_qdpx(tmp_path / "memo.qdpx", tmp_path / "p.kodebog")
+    store = open_project(tmp_path / "p.kodebog")
+    try:
+        with store.read() as session:
+            rows = list(session.scalars(select(Coding)))
+        assert [r.memo for r in rows] == ["Husleje!\n\nEn note."] * 2
+        assert all(r.key_quote for r in rows)
+        for offsets, endings in (("codepoints", "lf"), ("utf16", "crlf")):
+            out = tmp_path / f"{offsets}.qdpx"
+            export_qdpx(store, out, offsets=offsets, line_endings=endings)
+            with zipfile.ZipFile(out) as archive:
+                schema.validate(archive.read("project.qde").decode("utf-8"))
+    finally:
+        store.dispose()
+    root, _ = read_qdpx(tmp_path / "codepoints.qdpx")
+    selection = next(root.iter(f"{{{NS}}}PlainTextSelection"))
+    assert [child.tag.rpartition("}")[2] for child in selection] == [
+        "Description", "Coding", "Coding", "NoteRef"]
+    assert selection.find("q:NoteRef", Q).get("targetGUID") == (
+        "99999999-0000-0000-0000-000000000001")

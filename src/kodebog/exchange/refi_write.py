@@ -176,6 +176,7 @@ class _ProjectWriter:
         self.source_guids: dict[str, str] = {}
         self.positions = Positions("")
         self.selections: dict[str, tuple[int, int, ET.Element]] = {}
+        self.noted: dict[int, set[str]] = {}  # id of a selection element -> its memos
         self.order = {code_id: i for i, code_id in enumerate(data.codebook.ids)}
         self.notes: list[ET.Element] = []
         self.user_guids: dict[str, str] = {}
@@ -308,24 +309,28 @@ class _ProjectWriter:
         description = pack_selection(coding.memo, coding.key_quote, valence)
         if description:
             old = node.find("Description")
-            if old is None:
-                element(node, "Description", text=text_field("selection description",
-                                                            description))
+            text = text_field("selection description", description)
+            if old is None:  # the schema wants Description first, then Coding, then NoteRef
+                node.insert(0, new_element("Description", {}))
+                node[0].text = text
             elif description not in (old.text or ""):
-                old.text = f"{old.text}\n\n{text_field('selection description', description)}"
+                old.text = f"{old.text}\n\n{text}"
         self.report.add("key quotes", bool(coding.key_quote))
         self.report.add("valences", valence not in (None, ""))
-        tag = element(node, "Coding", {
+        tag = new_element("Coding", {
             "guid": self.ids("coding", kept, *key), "creatingUser": user,
             "creationDateTime": created,
         })
+        notes_at = next((i for i, child in enumerate(node) if child.tag == "NoteRef"), len(node))
+        node.insert(notes_at, tag)
         element(tag, "CodeRef", {"targetGUID": code_guid})
-        if coding.memo:
+        noted = self.noted.setdefault(id(node), set())
+        if coding.memo and coding.memo not in noted:  # one note per memo of a selection
+            noted.add(coding.memo)
             note_guid = self.ids("note", kept, "memo", *key)
             label = self.labels.get(coding.code_id, coding.code_id)
             self.note(note_guid, f"Memo: {label}", coding.memo, user, created)
-            if not any(ref.get("targetGUID") == note_guid for ref in node.iter("NoteRef")):
-                element(node, "NoteRef", {"targetGUID": note_guid})
+            element(node, "NoteRef", {"targetGUID": note_guid})
         self.report.add("codings")
         if not fresh:
             return None

@@ -149,3 +149,29 @@ def test_in_vivo_dialog_fits_80x24(snap_compare: Callable[..., bool],
         await settle(app, pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_change_on_a_stale_codebook_is_refused_with_who_made_the_newer_one(
+        make_app: AppFactory, store: Store, project_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CodingScreen, "POLL_SECONDS", 3600)  # this screen has not seen it yet
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_source(app, pilot)
+        elsewhere = open_project(project_path)
+        try:
+            newer = codes.rename_code(elsewhere, "bo", "contact_center", "Kontakten")
+        finally:
+            elsewhere.dispose()
+        await pilot.press("ctrl+n")
+        await pilot.press(*"Ventetid", "ctrl+s")
+        await settle(app, pilot)
+        assert code_row(store, "ventetid") is None
+        shown = [n.message for n in app._notifications]
+        assert any(f"version {newer.version_id} (by bo: renamed 'contact_center'" in m
+                   for m in shown)
+        assert screen.view is not None and screen.view.codebook_version == newer.version_id
+        await pilot.press("ctrl+n")  # the screen now shows the newer codebook: accepted
+        await pilot.press(*"Ventetid", "ctrl+s")
+        await settle(app, pilot)
+        assert code_row(store, "ventetid") is not None

@@ -46,6 +46,7 @@ CODING_FIELDS = (
     "key_quote",
     "origin",
     "created_at",
+    "import_flag",
 )
 MAX_ALIAS_HOPS = 50
 """Longest chain of merges followed when resolving an old id."""
@@ -274,8 +275,8 @@ def _check_current(
 def _values(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {
         name: datetime.fromisoformat(row[name])
-        if name == "created_at" and isinstance(row[name], str)
-        else row[name]
+        if name == "created_at" and isinstance(row.get(name), str)
+        else row.get(name)
         for name in fields
     }
 

@@ -22,9 +22,9 @@ import pytest
 from docx import Document
 from sqlalchemy import text
 
+from kodebog.cli.report import register
 from kodebog.coding import apply_code
 from kodebog.export import EXPORTERS, ExportOptions, export
-from kodebog.export.commands import register
 from kodebog.export.markdown import render
 from kodebog.findings import PersonalDataError, QuoteError
 from kodebog.project import init_project
@@ -501,7 +501,7 @@ def test_cli_exports_every_format(project: Store, cli: Any, tmp_path: Path, fmt:
 
 def test_exporters_are_a_registry_and_importing_it_is_light() -> None:
     assert set(FORMATS) <= set(EXPORTERS)
-    probe = ("import sys, kodebog.export.commands\n"
+    probe = ("import sys, kodebog.cli.report\n"
              "print([m for m in ('sqlalchemy', 'docx', 'openpyxl') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)

@@ -13,16 +13,16 @@ import pytest
 from sqlalchemy import select
 
 from kodebog import cli
+from kodebog.cli import suggest as commands
 from kodebog.store import open_project
 from kodebog.store.models import Coding
-from kodebog.suggest import commands
 
 from .test_suggest_service import N_CODED, NEW, make_store
 
 
 @pytest.fixture(autouse=True)
 def _registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``kodebog suggest`` on the CLI's parser, whether or not cli.py registers it yet."""
+    """``kodebog suggest`` on the CLI's parser, whether or not the cli package registers it yet."""
     original: Callable[[], argparse.ArgumentParser] = cli.build_parser
 
     def build() -> argparse.ArgumentParser:
@@ -166,7 +166,7 @@ def test_evaluate_without_codings_says_so(
 def test_registering_the_command_imports_nothing_heavy() -> None:
     probe = (
         "import sys, argparse\n"
-        "from kodebog.suggest import commands\n"
+        "from kodebog.cli import suggest as commands\n"
         "parser = argparse.ArgumentParser()\n"
         "sub = parser.add_subparsers()\n"
         "commands.register(lambda name, handler, text: sub.add_parser(name, help=text))\n"

@@ -1,7 +1,7 @@
 """Code suggestions: keyword rules (tier 1), a learned classifier (tier 2), ranking, evaluation.
 
 Importing this package imports nothing heavy: most names below load their module on first use
-(the CLI registers ``kodebog.suggest.commands`` at start-up), and spaCy loads on first use of
+(the CLI registers ``kodebog.cli.suggest`` at start-up), and spaCy loads on first use of
 the pipeline.
 """
 

@@ -1,22 +1,38 @@
-"""The ``kodebog finding`` and ``kodebog export`` commands, registered on the CLI's parser."""
+"""What the project says: ``stats``, ``finding`` (the analyst's statement) and ``export``."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from kodebog.cli.common import Command, add_project, print_json, project
 from kodebog.errors import ProjectError
 from kodebog.export import EXPORTERS
 
-Handler = Callable[[argparse.Namespace], int]
-Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kodebog.queries import project_stats
 
-def _add_project(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("project", metavar="PROJECT",
-                        help="project file (SQLite) or database URL (postgresql+psycopg://...)")
+    with project(args) as store, store.read() as session:
+        stats = project_stats(session)
+    if args.json:
+        print_json(stats.to_dict())
+        return 0
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(stats.by_kind.items()))
+    print(f"sources      {stats.sources}" + (f" ({kinds})" if kinds else ""))
+    print(f"participants {stats.participants}")
+    print(f"units        {stats.units}")
+    print(f"words        {stats.words}")
+    print(f"codes        {stats.codes}")
+    print(f"coders       {', '.join(stats.coders) or '-'}")
+    print(f"codings      {stats.codings} on {stats.coded_units} units")
+    if stats.codings:
+        width = max(len(row["code"]) for row in stats.by_code)
+        for row in stats.by_code:
+            coders = ", ".join(f"{c} {n}" for c, n in sorted(row["by_coder"].items()))
+            print(f"  {row['code']:<{width}} {row['units']:>5} units  {coders}")
+    return 0
 
 
 def parse_where(values: Sequence[str]) -> dict[str, str]:
@@ -76,11 +92,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(command: Command | Callable[..., Any]) -> None:
-    """Add ``finding`` and ``export`` with the CLI's ``command(name, handler, help)``."""
-    sub: argparse.ArgumentParser = command(
+def register(command: Command) -> None:
+    """Add ``stats``, ``finding`` and ``export``."""
+    sub = command("stats", cmd_stats, "counts of sources, units and codings")
+    add_project(sub)
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command(
         "finding", cmd_finding, "write (or rewrite) the finding for a theme")
-    _add_project(sub)
+    add_project(sub)
     sub.add_argument("code", metavar="CODE", help="code id")
     sub.add_argument("--text", required=True, help="the finding, in the report's words")
     sub.add_argument("--quote", type=int, action="append", metavar="CODING_ID",
@@ -93,7 +113,7 @@ def register(command: Command | Callable[..., Any]) -> None:
     sub = command("export", cmd_export,
                   "export findings (md, docx, html, json), codings (xlsx, csv) or the "
                   "project for other QDA tools (qdpx, qdc)")
-    _add_project(sub)
+    add_project(sub)
     sub.add_argument("--format", choices=sorted(EXPORTERS),
                      help="output format (default: from the --output suffix)")
     sub.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")

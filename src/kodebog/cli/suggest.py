@@ -1,27 +1,19 @@
-"""The ``kodebog suggest`` command, registered on the CLI's parser."""
+"""``kodebog suggest``: suggestions, training, evaluation, accepting and rejecting."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from kodebog.cli.common import Command, add_project, print_json
 from kodebog.errors import ProjectError
 
 if TYPE_CHECKING:
     from kodebog.suggest.service import Decision, ModelInfo, SuggestionInfo
 
-Handler = Callable[[argparse.Namespace], int]
-Command = Callable[[str, Handler, str], argparse.ArgumentParser]
-
 EVIDENCE_WIDTH = 60  # characters of evidence words shown per row
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -73,7 +65,7 @@ def _suggest(store: Any, coder: str, args: argparse.Namespace) -> int:
     wanted = set(args.code or ())
     rows = [s for u in unit_ids for s in found.get(u, []) if not wanted or s.code in wanted]
     if args.json:
-        _print_json([s.to_dict() for s in rows])
+        print_json([s.to_dict() for s in rows])
         return 0
     print(format_suggestions(rows))
     print(
@@ -110,7 +102,7 @@ def _evaluate(store: Any, coder: str, args: argparse.Namespace) -> int:
     print(f"cross-validating on {coder}'s codings ({args.folds} folds) ...", file=sys.stderr)
     report = service.evaluate(store, coder, folds=args.folds)
     if args.json:
-        _print_json({"coder": coder, **report.to_dict()})
+        print_json({"coder": coder, **report.to_dict()})
     else:
         print(f"coder {coder}")
         print(report.format_table())
@@ -122,7 +114,7 @@ def _train(store: Any, coder: str, args: argparse.Namespace) -> int:
 
     info = service.train_and_store(store, coder)
     if args.json:
-        _print_json(info.to_dict())
+        print_json(info.to_dict())
     else:
         print(format_model(info))
     return 0
@@ -154,7 +146,7 @@ def _decide(store: Any, coder: str, args: argparse.Namespace) -> int:
     else:
         decision = service.reject(store, coder, args.reject)
     if args.json:
-        _print_json(decision.to_dict())
+        print_json(decision.to_dict())
         return 0
     verb = "accept" if args.accept is not None else "reject"
     if decision.event_id is None:
@@ -173,23 +165,15 @@ def _decide(store: Any, coder: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_project(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "project",
-        metavar="PROJECT",
-        help="project file (SQLite) or database URL (postgresql+psycopg://...)",
-    )
-
-
-def register(command: Command | Callable[..., Any]) -> None:
-    """Add ``suggest`` with the CLI's ``command(name, handler, help)``."""
-    sub: argparse.ArgumentParser = command(
+def register(command: Command) -> None:
+    """Add ``suggest``."""
+    sub = command(
         "suggest",
         cmd_suggest,
         "suggest codes for units from the codebook's keywords and a model of your codings "
         "(never applies them); or --train, --evaluate, --accept, --reject",
     )
-    _add_project(sub)
+    add_project(sub)
     sub.add_argument(
         "--source",
         action="append",

@@ -1,0 +1,76 @@
+"""The ``kodebog`` command: parses arguments, calls the core, prints the result.
+
+One module per command family; each has ``register(command)``, which adds its subcommands
+with ``command(name, handler, help)`` (see ``common.Command``). To add a family, write a
+module with a ``register`` function and append it to ``FAMILIES``: the order of the list is
+the order of ``kodebog --help``. Handlers import the core lazily, so building the parser
+(and ``--help``) stays fast and imports neither SQLAlchemy nor spaCy nor Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kodebog import __version__
+from kodebog.cli import coding, listing, project, report, review, suggest, transfer
+from kodebog.cli.common import Command, Handler
+from kodebog.errors import KodebogError
+from kodebog.exchange import refi
+
+__all__ = ["FAMILIES", "Command", "Handler", "build_parser", "main"]
+
+FAMILIES: list[Callable[[Command], None]] = [
+    project.register,    # open, demo, init, import, import-codings, codebook
+    listing.register,    # sources, units
+    coding.register,     # tag, untag, memo, done, undo, redo
+    review.register,     # agree, disagreements, audit, privacy, log
+    transfer.register,   # copy, backup
+    report.register,     # stats, finding, export
+    refi.register,       # import-refi
+    suggest.register,    # suggest
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kodebog",
+        description="Code Danish interviews, focus groups and survey comments against a "
+        "YAML codebook.",
+    )
+    parser.add_argument("--version", action="version", version=f"kodebog {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str,
+                parent: Any = commands) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(name, help=help_text,
+                                                         description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    for register in FAMILIES:
+        register(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; user errors print one line and return 1."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except KodebogError as error:
+        print(f"kodebog: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kodebog: interrupted; the action in progress was not saved", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,222 @@
+"""Starting and filling a project: ``open``, ``demo``, ``init``, ``import``, ``import-codings``,
+``codebook``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kodebog.cli.common import Command, add_project, coder, lazy_handler, project, usage
+from kodebog.errors import ProjectError
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from kodebog.project import init_project
+
+    store = init_project(args.project, args.codebook, coder=coder(args))
+    store.dispose()
+    print(f"created {args.project} with codebook {args.codebook}")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from kodebog.tui import run
+
+    run(args.project, args.coder)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kodebog.demo import build_demo, demo_path
+
+    path = demo_path()
+    if not path.exists():
+        print(f"building the demo project at {path} ...", file=sys.stderr)
+    build_demo(path)
+    if args.no_open:
+        print(path)
+        return 0
+    from kodebog.tui import run
+
+    run(str(path), args.coder)
+    return 0
+
+
+def cmd_codebook_validate(args: argparse.Namespace) -> int:
+    from kodebog.codebook import validate_codebook_file
+
+    problems = validate_codebook_file(args.file)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{args.file}: valid")
+    return 0
+
+
+def cmd_codebook_update(args: argparse.Namespace) -> int:
+    from kodebog.project import update_codebook
+
+    with project(args) as store:
+        update = update_codebook(store, args.file, coder=coder(args),
+                                 base_version=args.base_version)
+    if update.unchanged:
+        print("codebook unchanged")
+        return 0
+    print(f"codebook version {update.version_id} stored")
+    for label, items in (("added", update.added), ("changed", update.changed),
+                         ("retired", update.retired)):
+        if items:
+            print(f"  {label}: {', '.join(items)}")
+    for move, count in update.moved.items():
+        print(f"  moved {count} codings: {move}")
+    return 0
+
+
+def cmd_codebook_show(args: argparse.Namespace) -> int:
+    from kodebog.codebook import dump_codebook
+    from kodebog.project import current_codebook
+
+    with project(args) as store, store.read() as session:
+        sys.stdout.write(dump_codebook(current_codebook(session)))
+    return 0
+
+
+def _parse_roles(values: Sequence[str]) -> dict[str, str]:
+    roles = {}
+    for value in values:
+        label, sep, role = value.partition("=")
+        if not sep or not label.strip() or not role.strip():
+            raise ProjectError(f"--role {value}: write it as LABEL=ROLE, e.g. 'Borger 2=borger'")
+        roles[label.strip()] = role.strip()
+    return roles
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kodebog.importing import paused_gc
+
+    if args.name and len(args.files) > 1:
+        raise ProjectError("--name works with one file at a time")
+    roles = _parse_roles(args.role or [])
+    names = None
+    if args.pseudonymise:
+        from kodebog.privacy import load_names
+
+        names = load_names(args.pseudonymise)
+    with paused_gc():
+        return _import_files(args, roles, names)
+
+
+def _import_files(args: argparse.Namespace, roles: dict[str, str], names: Any) -> int:
+    """Read every file first (so a bad one stops before anything is stored), then store."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from kodebog.importing import import_parsed
+    from kodebog.sources import read_source
+
+    parsed_all = []
+    for file in args.files:
+        parsed = read_source(
+            Path(file), kind=args.kind, name=args.name, id_column=args.id_column,
+            text_columns=args.text_column or None, attribute_columns=args.attribute or None,
+            roles=roles or None,
+        )
+        if args.pseudonymise:
+            from kodebog.privacy import pseudonymise_source
+
+            parsed = pseudonymise_source(parsed, names)
+        parsed_all.append(parsed)
+    with project(args) as store:
+        for parsed in parsed_all:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                          transient=True, disable=not sys.stderr.isatty()) as bar:
+                task = bar.add_task(f"importing {parsed.name}", total=len(parsed.units))
+
+                def advance(done: int, _total: int, task_id: Any = task) -> None:
+                    bar.update(task_id, completed=done)
+
+                result = import_parsed(
+                    store, parsed, replace=args.replace, coder=coder(args), progress=advance
+                )
+            for line in result.report(parsed.filename):
+                print(line)
+    return 0
+
+
+def cmd_import_codings(args: argparse.Namespace) -> int:
+    from kodebog.exchange.codings_csv import apply_codings, read_codings_csv
+
+    path = Path(args.file)
+    rows = read_codings_csv(path)
+    with project(args) as store:
+        applied = apply_codings(store, coder(args), rows, path)
+    print(f"{path}: {applied} codings applied ({len(rows) - applied} already there)")
+    return 0
+
+
+def register(command: Command) -> None:
+    """Add ``open``, ``demo``, ``init``, ``import``, ``import-codings`` and ``codebook``."""
+    sub = command("open", cmd_open, "open the coding workspace (the TUI) on a project")
+    add_project(sub)
+    sub.add_argument("--coder", help="your name as coder (asked once and remembered if left out)")
+
+    sub = command("demo", cmd_demo, "build the example project once and open it")
+    sub.add_argument("--coder", help="your name as coder (asked once and remembered if left out)")
+    sub.add_argument("--no-open", action="store_true",
+                     help="only build the demo project and print its path")
+
+    sub = command("init", cmd_init, "create a project with a codebook")
+    add_project(sub)
+    sub.add_argument("--codebook", required=True, metavar="FILE", help="codebook YAML")
+    sub.add_argument("--coder", help="your name as coder")
+
+    sub = command("import", cmd_import, "import transcripts or survey exports")
+    add_project(sub)
+    sub.add_argument("files", nargs="+", metavar="FILE",
+                     help=".txt .docx .vtt .srt .csv .tsv .xlsx")
+    sub.add_argument("--kind", choices=["focus_group", "interview", "survey", "document"])
+    sub.add_argument("--name", help="source name (default: the file name without extension)")
+    sub.add_argument("--id-column", metavar="C", help="survey: respondent id column")
+    sub.add_argument("--text-column", metavar="C", action="append",
+                     help="survey: a text column (repeat for several)")
+    sub.add_argument("--attribute", metavar="C", action="append",
+                     help="survey: an attribute column (repeat; default: all other columns)")
+    sub.add_argument("--role", metavar="LABEL=ROLE", action="append",
+                     help="override a speaker's inferred role, e.g. 'Deltager 3=medarbejder'")
+    sub.add_argument("--replace", action="store_true",
+                     help="replace a changed source of the same name, keeping its codings")
+    sub.add_argument("--pseudonymise", metavar="NAMES.yaml",
+                     help="replace listed names and personal numbers before storing")
+    sub.add_argument("--coder", help="your name as coder (for the log)")
+
+    sub = command("import-codings", cmd_import_codings,
+                  "apply codings from a CSV (source,unit,code,start,end,key_quote,memo)")
+    add_project(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--coder", help="the coder the codings belong to")
+
+    codebook = command("codebook", lambda _a: usage(codebook), "validate, update or show "
+                       "a codebook")
+    codebook_commands = codebook.add_subparsers(dest="codebook_command", metavar="ACTION")
+    sub = command("validate", cmd_codebook_validate, "check a codebook file, listing every "
+                  "problem as FILE:LINE:COL", codebook_commands)
+    sub.add_argument("file", metavar="FILE")
+    sub = command("update", cmd_codebook_update, "store a new codebook version in a project",
+                  codebook_commands)
+    add_project(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--base-version", type=int, metavar="N",
+                     help="refuse if the project's codebook is no longer version N")
+    sub.add_argument("--coder", help="your name as coder (for the log)")
+    sub = command("show", cmd_codebook_show, "print the project's current codebook",
+                  codebook_commands)
+    add_project(sub)
+    sub = command("from-qdc", lazy_handler("kodebog.exchange.refi", "cmd_codebook_from_qdc"),
+                  "convert a REFI-QDA codebook (.qdc) to a kodebog codebook YAML",
+                  codebook_commands)
+    from kodebog.exchange.refi import configure_codebook_from_qdc
+
+    configure_codebook_from_qdc(sub)

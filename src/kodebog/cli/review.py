@@ -1,0 +1,172 @@
+"""Checking the work: ``agree``, ``disagreements``, ``audit``, ``privacy scan`` and ``log``."""
+
+from __future__ import annotations
+
+import argparse
+
+from kodebog.cli.common import Command, add_project, names, print_json, project, usage
+from kodebog.errors import ProjectError
+
+
+def _number(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.1f}%" if percent else f"{value:.3f}"
+
+
+def cmd_agree(args: argparse.Namespace) -> int:
+    from kodebog.comparison import compare_coders
+
+    coders = names(args.coders)
+    with project(args) as store, store.read() as session:
+        result = compare_coders(session, coders, sources=args.source or None,
+                                codes=args.code or None, by=args.by)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    print(f"coders: {', '.join(coders)}; sources compared: "
+          f"{', '.join(result.sources) or 'none'}")
+    print(f"rule: {result.rule}")
+    if not result.sources:
+        print("no source has been coded by all of these coders yet")
+        return 0
+    if args.by == "character":
+        print(f"{'code':<24} {'source':<30} {'coders':<16} {'agree':>8} {'kappa':>7}")
+        for char_row in result.characters:
+            print(f"{char_row.code:<24} {char_row.source:<30} {'|'.join(char_row.coders):<16} "
+                  f"{char_row.percent:>7.2f}% {char_row.kappa:>7.3f}")
+        return 0
+    pairs = list(result.codes[0].kappa) if result.codes else []
+    header = f"{'code':<24} {'units':>6} " + " ".join(f"{c:>8}" for c in coders)
+    header += f" {'agree':>7} " + " ".join(f"{'κ ' + p:>12}" for p in pairs) + f" {'α':>7}"
+    print(header)
+    rows = [*result.codes, *([result.overall] if result.overall else [])]
+    for row in rows:
+        name = "overall" if row.code == "*" else row.code
+        line = f"{name:<24} {row.units:>6} " + " ".join(f"{row.counts[c]:>8}" for c in coders)
+        line += f" {_number(row.percent * 100 if row.percent is not None else None, True):>7} "
+        line += " ".join(f"{_number(row.kappa[p]):>12}" for p in pairs)
+        line += f" {_number(row.alpha):>7}"
+        print(line)
+    return 0
+
+
+def cmd_disagreements(args: argparse.Namespace) -> int:
+    from kodebog.comparison import disagreements
+
+    coders = names(args.coders)
+    with project(args) as store, store.read() as session:
+        found = disagreements(session, coders, codes=args.code or None,
+                              sources=args.source or None)
+    if args.json:
+        print_json([d.to_dict() for d in found])
+        return 0
+    if not found:
+        print("no disagreements")
+        return 0
+    for item in found:
+        who = ", ".join(f"{c}: {'yes' if item.has_code[c] else 'no'}" for c in coders)
+        print(f"{item.code}  {item.source} unit {item.unit}  ({who})")
+        speaker = f"{item.speaker}: " if item.speaker else ""
+        print(f"    {speaker}{item.text[:200]}{'…' if len(item.text) > 200 else ''}")
+    print(f"{len(found)} disagreements")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from kodebog.audit import AuditSettings, run_audit
+
+    if not 0 < args.similarity <= 100:
+        raise ProjectError(f"--similarity {args.similarity}: give a percentage from 1 to 100")
+    with project(args) as store, store.read() as session:
+        findings = run_audit(session, AuditSettings(similarity=args.similarity))
+    if args.json:
+        print_json([f.to_dict() for f in findings])
+        return 0
+    if not findings:
+        print("no inconsistencies found")
+        return 0
+    for finding in findings:
+        print(f"[{finding.kind}] {finding.message}")
+        if finding.units and finding.kind not in ("near_duplicate", "exclude_keyword"):
+            print(f"    units: {', '.join(map(str, finding.units))}")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(
+        {f.kind: sum(g.kind == f.kind for g in findings) for f in findings}.items()))
+    print(f"{len(findings)} findings ({kinds})")
+    return 0
+
+
+def cmd_privacy_scan(args: argparse.Namespace) -> int:
+    from kodebog.privacy import describe, load_names
+    from kodebog.queries import personal_data_in_units
+
+    listed = load_names(args.names) if args.names else None
+    with project(args) as store, store.read() as session:
+        found = [{"source": source, "unit": ordinal, "kind": hit.kind, "start": hit.start,
+                  "end": hit.end, "description": describe(hit)}
+                 for source, ordinal, hit in personal_data_in_units(session, listed)]
+    if args.json:
+        print_json(found)
+    else:
+        for item in found:
+            print(f"{item['source']}#{item['unit']} [{item['start']}:{item['end']}] "
+                  f"{item['description']}")
+        print(f"{len(found)} possible personal data found" if found else
+              "no personal data found")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from kodebog.queries import list_events
+
+    with project(args) as store, store.read() as session:
+        events = list_events(session, coder=args.coder, since=args.since, limit=args.limit)
+    if args.json:
+        print_json([e.to_dict() for e in events])
+        return 0
+    for event in events:
+        what = f"{event.entity} {event.entity_id}" if event.entity_id else event.entity
+        print(f"{event.at[:19]}  {event.coder or '-':<12} {event.action:<18} {what}")
+    return 0
+
+
+def register(command: Command) -> None:
+    """Add ``agree``, ``disagreements``, ``audit``, ``privacy`` and ``log``."""
+    sub = command("agree", cmd_agree, "inter-coder agreement per code: percent, Cohen's "
+                  "kappa per pair, Krippendorff's alpha")
+    add_project(sub)
+    sub.add_argument("--coders", required=True, metavar="A,B[,C...]")
+    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+    sub.add_argument("--code", action="append", metavar="C", help="only this code (repeat)")
+    sub.add_argument("--by", choices=["unit", "character"], default="unit",
+                     help="compare units (default) or characters, as NVivo does")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("disagreements", cmd_disagreements, "units where the coders differ")
+    add_project(sub)
+    sub.add_argument("--coders", required=True, metavar="A,B[,C...]")
+    sub.add_argument("--code", action="append", metavar="C", help="only this code (repeat)")
+    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("audit", cmd_audit, "consistency audit: near-duplicates coded differently, "
+                  "single-coder codes, excluded words, drift, unused codes")
+    add_project(sub)
+    sub.add_argument("--similarity", type=float, default=90.0, metavar="PERCENT",
+                     help="near-duplicate threshold (rapidfuzz token_set_ratio, default 90)")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    privacy = command("privacy", lambda _a: usage(privacy), "personal data in a project")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command", metavar="ACTION")
+    sub = command("scan", cmd_privacy_scan, "list CPR numbers, phone numbers, e-mails and "
+                  "listed names still in the project's text", privacy_commands)
+    add_project(sub)
+    sub.add_argument("--names", metavar="NAMES.yaml", help="real names to look for")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("log", cmd_log, "the audit trail: who changed what, when")
+    add_project(sub)
+    sub.add_argument("--coder", help="only this coder's actions")
+    sub.add_argument("--since", metavar="DATE", help="from this date or date-time (UTC)")
+    sub.add_argument("--limit", type=int, metavar="N", help="only the last N events")
+    sub.add_argument("--json", action="store_true", help="print JSON with before and after")

@@ -6,23 +6,27 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.sources.cast_notes import cast_notes
 from kodebog.sources.docx import read_docx
+from kodebog.sources.layouts import LAYOUTS, SpeakerOptions
 from kodebog.sources.model import KINDS, ParsedParticipant, ParsedSource, ParsedUnit
-from kodebog.sources.roles import ROLES
-from kodebog.sources.speakers import fold
+from kodebog.sources.relabel import apply_renames, apply_roles
+from kodebog.sources.speakers import default_kind
 from kodebog.sources.subtitles import read_subtitles
 from kodebog.sources.survey import read_survey
 from kodebog.sources.transcript import read_transcript
 
 __all__ = [
     "EXTENSIONS",
+    "LAYOUTS",
     "ParsedParticipant",
     "ParsedSource",
     "ParsedUnit",
+    "SpeakerOptions",
     "read_source",
 ]
 
-_TEXT_READERS: dict[str, Callable[[Path], ParsedSource]] = {
+_TEXT_READERS: dict[str, Callable[[Path, SpeakerOptions], ParsedSource]] = {
     ".txt": read_transcript,
     ".md": read_transcript,
     ".docx": read_docx,
@@ -43,11 +47,18 @@ def read_source(
     attribute_columns: Sequence[str] | None = None,
     roles: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    layout: str | None = None,
+    speakers: Sequence[str] | None = None,
+    no_speakers: bool = False,
+    renames: Mapping[str, str] | None = None,
 ) -> ParsedSource:
     """Read one file by its extension; ``roles`` maps speaker labels to roles, overriding.
 
     Survey options (``id_column``, ``text_columns``, ``attribute_columns``, ``sheet``) apply
-    to ``.csv``/``.tsv``/``.xlsx`` only. Every problem with the file is a ``SourceError``.
+    to ``.csv``/``.tsv``/``.xlsx`` only; speaker options (``layout`` from ``LAYOUTS``,
+    ``speakers`` to trust, ``no_speakers``) to transcripts and subtitles. ``renames`` gives
+    speakers new labels (``SPEAKER_01`` -> ``Borger 1``) before ``roles`` apply. Every
+    problem with the file is a ``SourceError``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -62,13 +73,24 @@ def read_source(
             attribute_columns=attribute_columns,
             sheet=sheet,
         )
+        if layout is not None or speakers or no_speakers:
+            raise SourceError(
+                f"{path}: layout and speaker options apply only to transcripts and subtitles"
+            )
     elif suffix in _TEXT_READERS:
         given = (id_column, text_columns, attribute_columns, sheet)
         if any(option is not None for option in given):
             raise SourceError(
                 f"{path}: column and sheet options apply only to .csv, .tsv and .xlsx files"
             )
-        source = _TEXT_READERS[suffix](path)
+        if layout is not None and layout not in LAYOUTS:
+            raise SourceError(
+                f"{path}: unknown layout {layout!r}; layouts are: {', '.join(LAYOUTS)}"
+            )
+        if no_speakers and speakers:
+            raise SourceError(f"{path}: give either --speakers or --no-speakers, not both")
+        options = SpeakerOptions(layout, tuple(speakers or ()), not no_speakers)
+        source = _TEXT_READERS[suffix](path, options)
     else:
         raise SourceError(
             f"{path}: unknown file type {suffix or '(no extension)'!r}; "
@@ -80,25 +102,12 @@ def read_source(
         source.name = name.strip()
     if kind is not None:
         source.kind = kind
+    if renames:
+        apply_renames(path, source, renames)
     if roles:
-        _apply_roles(path, source, roles)
+        apply_roles(path, source, roles, renames or {})
+    if kind is None and source.kind in ("interview", "focus_group"):
+        source.kind = default_kind(source.participants)
+    if suffix in _TEXT_READERS:
+        source.notes += cast_notes(source, renamed=renames or {}, roles=roles or {})
     return source
-
-
-def _apply_roles(path: Path, source: ParsedSource, roles: Mapping[str, str]) -> None:
-    """Override inferred roles by label or key (case and spacing ignored)."""
-    by_label = {fold(p.key): p for p in source.participants}
-    by_label.update({fold(p.label): p for p in source.participants})
-    unused = []
-    for label, role in roles.items():
-        if role not in ROLES:
-            raise SourceError(
-                f"{path}: unknown role {role!r} for {label!r}; roles are: {', '.join(ROLES)}"
-            )
-        participant = by_label.get(fold(label))
-        if participant is None:
-            unused.append(label)
-        else:
-            participant.role = role
-    if unused:
-        source.notes.append(f"no speaker called {', '.join(map(repr, unused))} in this file")

@@ -13,6 +13,7 @@ from docx.text.paragraph import Paragraph
 from kodebog.errors import SourceError
 from kodebog.privacy.safety import check_zip, short_reason
 from kodebog.sources.encoding import normalize_text
+from kodebog.sources.layouts import TEXT_LAYOUTS, SpeakerOptions
 from kodebog.sources.model import ParsedSource
 from kodebog.sources.transcript import segment_transcript
 
@@ -22,8 +23,10 @@ _CLOCK = re.compile(r"\[?\(?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\)?\]?")
 _SHORT_LABEL = re.compile(r"[^\W\d_][^:\n]{0,39}")
 
 
-def read_docx(path: Path) -> ParsedSource:
+def read_docx(path: Path, options: SpeakerOptions | None = None) -> ParsedSource:
     """Read a ``.docx`` transcript; speakers are found exactly as in a text transcript."""
+    options = options or SpeakerOptions()
+    options.check(path.name, TEXT_LAYOUTS)
     check_zip(path)
     try:
         document = docx.Document(str(path))
@@ -35,7 +38,7 @@ def read_docx(path: Path) -> ParsedSource:
     text = normalize_text("\n\n".join(blocks))
     if not text.strip():
         raise SourceError(f"{path}: has no text")
-    found = segment_transcript(text)
+    found = segment_transcript(text, options)
     if not found.units:
         raise SourceError(f"{path}: has speaker labels but no spoken text")
     notes = found.notes + ([f"read {rows} table rows as paragraphs"] if rows else [])

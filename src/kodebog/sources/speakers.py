@@ -7,15 +7,27 @@ from dataclasses import dataclass
 
 from kodebog.sources.model import ParsedParticipant
 from kodebog.sources.roles import infer_role, strip_brackets
+from kodebog.sources.timestamps import BRACKETED, CLOCK, hhmmss
 
-_TS = r"[\[(](?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?[\])]"
+_TS = rf"{BRACKETED}|{CLOCK}(?=[ \t])"
 _LINE = re.compile(
     rf"[ \t]*(?:(?P<ts>{_TS})[ \t]*)?(?:\*\*|__)?"
-    r"(?P<label>[^\W\d_][^:\n]{0,39}?)(?:\*\*|__)?[ \t]*"
-    rf"(?:(?P<ts2>{_TS})[ \t]*)?(?:\*\*|__)?:(?:\*\*|__)?"
+    r"(?:\[(?P<bracketed>[^\W\d_][^:\[\]\n]{0,39})\]|(?P<label>[^\W\d_][^:\n]{0,39}?))"
+    r"(?:\*\*|__)?[ \t]*"
+    rf"(?:(?P<ts2>{BRACKETED})[ \t]*)?(?:\*\*|__)?:(?:\*\*|__)?"
+    rf"(?:[ \t]*(?P<ts3>{BRACKETED})(?=\s|$))?"
 )
+"""``[ts] Label [ts]: [ts] text``; the label may be in brackets (``[SPEAKER_00]:``)."""
 _NOT_IN_LABEL = frozenset("?!,;\"„“”»«<>{}|/\\*=#@$%^~`+\t")
 _NUMBERED = re.compile(r"\d")
+_MACHINE = re.compile(
+    r"(?:speaker|taler|person|guest|gæst)[ _-]?(?:\d{1,3}|[a-z])|s\d{1,3}"
+    r"|unknown[ _-]speaker|ukendt[ _-]taler",
+    re.IGNORECASE,
+)
+"""Anonymous labels written by transcription tools: ``SPEAKER_00``, ``S01``, ``Speaker 2``."""
+_CLOCK_LABEL = re.compile(r"(?:kl|klokken)\.?(?:[ \t]+.*)?|.*\d[.:]\d\d", re.IGNORECASE)
+"""Labels that are times of day (``Kl. 10.30``), not people."""
 MAX_WORDS = 5
 
 
@@ -33,18 +45,25 @@ def match_label(line: str) -> LabelMatch | None:
     m = _LINE.match(line)
     if m is None:
         return None
-    label = " ".join(m.group("label").split())
-    if (
-        not label
-        or any(char in _NOT_IN_LABEL for char in strip_brackets(label))
-        or len(label.split()) > MAX_WORDS
-    ):
+    label = " ".join((m.group("bracketed") or m.group("label")).split())
+    if " " not in label:
+        label = label.rstrip(".") or label  # an abbreviation: "Int." is "Int"
+    if not valid_label(label):
         return None  # prose ("Hun sagde, at ..."); brackets may hold "(kvinde, 45)"
     after = line[m.end() : m.end() + 1]
     if after.isdigit() or after == "/":
         return None  # a clock time (kl. 10:30) or a URL, not a speaker
-    ts = m.group("ts") or m.group("ts2")
+    ts = m.group("ts") or m.group("ts2") or m.group("ts3")
     return LabelMatch(label, m.end(), hhmmss(ts) if ts else None)
+
+
+def valid_label(label: str) -> bool:
+    """Whether ``label`` is short and free of the punctuation of prose."""
+    return (
+        bool(label)
+        and not any(char in _NOT_IN_LABEL for char in strip_brackets(label))
+        and len(label.split()) <= MAX_WORDS
+    )
 
 
 def looks_like_label(label: str, occurrences: int) -> bool:
@@ -68,13 +87,14 @@ def fold(label: str) -> str:
     return " ".join(label.casefold().split())
 
 
-def hhmmss(stamp: str) -> str:
-    """``[12:03]`` or ``(1:02:03.5)`` as ``00:12:03`` / ``01:02:03``."""
-    numbers = [int(n) for n in re.split(r"[.,]", stamp.strip("[]() "))[0].split(":")]
-    while len(numbers) < 3:
-        numbers.insert(0, 0)
-    hours, minutes, seconds = numbers[-3:]
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+def is_machine_label(label: str) -> bool:
+    """Whether ``label`` is an anonymous label a tool gave (``SPEAKER_00``, ``S01``)."""
+    return _MACHINE.fullmatch(strip_brackets(label).strip()) is not None
+
+
+def is_clock_label(label: str) -> bool:
+    """Whether ``label`` is a time of day (``Kl. 10.30``) rather than a speaker."""
+    return _CLOCK_LABEL.fullmatch(label) is not None
 
 
 class Cast:
@@ -100,7 +120,12 @@ class Cast:
 
     def default_kind(self) -> str:
         """focus_group with three or more non-interviewers, interview with any speaker."""
-        speakers = [p for p in self._by_fold.values() if p.role != "interviewer"]
-        if len(speakers) >= 3:
-            return "focus_group"
-        return "interview" if self._by_fold else "document"
+        return default_kind(list(self._by_fold.values()))
+
+
+def default_kind(participants: list[ParsedParticipant]) -> str:
+    """focus_group with three or more non-interviewers, interview with any speaker."""
+    speakers = [p for p in participants if p.role != "interviewer"]
+    if len(speakers) >= 3:
+        return "focus_group"
+    return "interview" if participants else "document"

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from kodebog.errors import SourceError
 from kodebog.sources.encoding import encoding_note, read_text_file
+from kodebog.sources.labels import judge_labels
+from kodebog.sources.layouts import LAYOUTS, SUBTITLE_LAYOUTS, SpeakerOptions
 from kodebog.sources.model import ParsedSource, ParsedUnit
 from kodebog.sources.spans import TextBuilder
-from kodebog.sources.speakers import (
-    Cast,
-    LabelMatch,
-    fold,
-    hhmmss,
-    looks_like_label,
-    match_label,
-)
+from kodebog.sources.speakers import Cast, LabelMatch, fold, match_label
 
 _TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"[ \t]*({_TIME})[ \t]*-->[ \t]*({_TIME})(?:[ \t].*)?")
@@ -54,16 +48,24 @@ class _Turn:
     pieces: list[str]
 
 
-def read_subtitles(path: Path) -> ParsedSource:
-    """Read a ``.vtt`` or ``.srt`` file; consecutive cues of one speaker become one turn."""
+def read_subtitles(path: Path, options: SpeakerOptions | None = None) -> ParsedSource:
+    """Read a ``.vtt`` or ``.srt`` file; consecutive cues of one speaker become one turn.
+
+    Speakers come from ``<v Name>`` voice spans or from ``Name:`` at the start of cue text
+    (judged over the whole file, as in text transcripts).
+    """
+    options = options or SpeakerOptions()
+    options.check(path.name, SUBTITLE_LAYOUTS)
+    detect = options.detect and options.layout != "paragraphs"
     text, codec = read_text_file(path)
-    lines, cues = _cue_lines(text)
+    lines, cues = _cue_lines(text, voices=detect)
     if not cues:
         raise SourceError(
             f"{path}: no subtitle cues found (lines like '00:00:01.000 --> 00:00:04.000'); "
             "is it really a subtitle file?"
         )
-    turns = _turns(_resolve_speakers(lines))
+    resolved, speaker_notes = _resolve_speakers(lines, options) if detect else (lines, [])
+    turns = _turns(resolved)
     cast = Cast()
     builder = TextBuilder()
     units: list[ParsedUnit] = []
@@ -81,7 +83,16 @@ def read_subtitles(path: Path) -> ParsedSource:
     if not units:
         raise SourceError(f"{path}: all {cues} subtitle cues are empty")
     notes = [note] if (note := encoding_note(codec)) else []
+    if cast.participants:
+        notes.append(
+            f"layout cues ({LAYOUTS['cues']}): {sum(u.participant_key is not None for u in units)}"
+            f" turns by {len(cast.participants)} speakers"
+        )
+    else:
+        notes.append("layout paragraphs (no speakers): cues joined, broken at pauses")
     notes.append(f"merged {cues} cues into {len(units)} turns")
+    notes += [] if detect else ["speaker detection is off"]
+    notes += speaker_notes
     return ParsedSource(
         name=path.stem,
         kind=cast.default_kind(),
@@ -95,8 +106,8 @@ def read_subtitles(path: Path) -> ParsedSource:
     )
 
 
-def _cue_lines(text: str) -> tuple[list[_Line], int]:
-    """Cue text lines with timings and voices, and the number of cues.
+def _cue_lines(text: str, *, voices: bool = True) -> tuple[list[_Line], int]:
+    """Cue text lines with timings and voices (if ``voices``), and the number of cues.
 
     Blocks are separated by blank lines; header, NOTE, STYLE and REGION blocks are skipped,
     and a block without timing continues the previous cue (a blank line inside cue text).
@@ -118,7 +129,7 @@ def _cue_lines(text: str) -> tuple[list[_Line], int]:
                 continue
         voice: str | None = None
         for row in rows:
-            tagged = _VOICE.match(row)
+            tagged = _VOICE.match(row) if voices else None
             if tagged:
                 voice = " ".join(tagged.group(1).split()) or None
             clean = " ".join(html.unescape(_TAG.sub("", row)).split())
@@ -127,25 +138,32 @@ def _cue_lines(text: str) -> tuple[list[_Line], int]:
     return lines, cues
 
 
-def _resolve_speakers(lines: list[_Line]) -> list[_Line]:
-    """Take ``Name:`` prefixes as speakers when they pass the label guard; inherit otherwise."""
+def _resolve_speakers(
+    lines: list[_Line], options: SpeakerOptions
+) -> tuple[list[_Line], list[str]]:
+    """Take ``Name:`` prefixes as speakers when the file's labels pass; inherit otherwise."""
     found: dict[int, LabelMatch] = {}
     for i, line in enumerate(lines):
         if line.speaker is None and (match := match_label(line.text)) is not None:
             found[i] = match
-    counts = Counter(fold(m.label) for m in found.values())
+    verdict = judge_labels(
+        [m.label for m in found.values()],
+        [False] * len(found),
+        trusted=options.speakers,
+        forced=options.layout is not None,
+    )
     current: str | None = None
     resolved: list[_Line] = []
     for i, line in enumerate(lines):
         speaker, text = line.speaker, line.text
         match = found.get(i)
-        if match is not None and looks_like_label(match.label, counts[fold(match.label)]):
+        if match is not None and fold(match.label) in verdict.speakers:
             speaker, text = match.label, text[match.content :].strip()
         if speaker is not None:
             current = speaker
         if text:
             resolved.append(_Line(line.start, line.end, current, text))
-    return resolved
+    return resolved, verdict.notes if found else []
 
 
 def _turns(lines: list[_Line]) -> list[_Turn]:
@@ -182,4 +200,4 @@ def _seconds(stamp: str) -> float:
 def _clock(seconds: float) -> str:
     """Seconds as ``hh:mm:ss``."""
     whole = int(seconds)
-    return hhmmss(f"{whole // 3600}:{whole % 3600 // 60}:{whole % 60}")
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

@@ -1,16 +1,20 @@
-"""Plain-text transcripts: speaker turns (``Borger 2: ...``) or, without speakers, paragraphs."""
+"""Plain-text transcripts: speaker turns in their layout or, without speakers, paragraphs."""
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kodebog.errors import SourceError
 from kodebog.sources.encoding import encoding_note, read_text_file
+from kodebog.sources.layouts import LAYOUTS, TEXT_LAYOUTS, SpeakerOptions, find_turns
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 from kodebog.sources.spans import trim
-from kodebog.sources.speakers import Cast, LabelMatch, fold, looks_like_label, match_label
+from kodebog.sources.speakers import Cast, LabelMatch
+from kodebog.sources.timestamps import trailing_stamp
+
+_BLANK_LINES = re.compile(r"\n(?:[ \t\f\v]*\n)+")
 
 
 @dataclass
@@ -21,12 +25,15 @@ class Segmentation:
     participants: list[ParsedParticipant]
     kind: str
     notes: list[str] = field(default_factory=list)
+    layout: str = "paragraphs"
 
 
-def read_transcript(path: Path) -> ParsedSource:
+def read_transcript(path: Path, options: SpeakerOptions | None = None) -> ParsedSource:
     """Read a ``.txt``/``.md`` transcript into turns (or paragraphs when it has no speakers)."""
+    options = options or SpeakerOptions()
+    options.check(path.name, TEXT_LAYOUTS)
     text, codec = read_text_file(path)
-    found = segment_transcript(text)
+    found = segment_transcript(text, options)
     if not found.units:
         raise SourceError(f"{path}: has speaker labels but no spoken text")
     note = encoding_note(codec)
@@ -42,66 +49,74 @@ def read_transcript(path: Path) -> ParsedSource:
     )
 
 
-def segment_transcript(text: str) -> Segmentation:
-    """Cut normalised text into speaker turns; text before the first speaker into paragraphs.
+def segment_transcript(text: str, options: SpeakerOptions | None = None) -> Segmentation:
+    """Cut normalised text into speaker turns; text outside turns into paragraphs.
 
-    A turn runs from its label to the next speaker line; its unit is the spoken text only,
-    without label or timestamp. Lines that merely look like ``Word: ...`` are kept as text
-    unless the label passes :func:`looks_like_label`.
+    The layout (``lines``, ``headers`` or ``paragraphs``) is detected from the whole
+    document unless ``options`` gives it. A turn runs from its label to the next turn; its
+    unit is the spoken text only, without label or timestamps (one at the end of the turn,
+    ``[00:01:02]``, is its time when the label line has none).
     """
     lines = text.split("\n")
-    candidates: dict[int, LabelMatch] = {}
-    for i, line in enumerate(lines):
-        if ":" in line:
-            found = match_label(line)
-            if found is not None:
-                candidates[i] = found
-    counts = Counter(fold(m.label) for m in candidates.values())
-    speakers = {
-        i: m for i, m in candidates.items() if looks_like_label(m.label, counts[fold(m.label)])
-    }
-    prose = [m.label for i, m in candidates.items() if i not in speakers and m.label[0].isupper()]
-
+    found = find_turns(lines, options or SpeakerOptions())
+    line_starts = []
+    pos = 0
+    for line in lines:
+        line_starts.append(pos)
+        pos += len(line) + 1
     cast = Cast()
     units: list[ParsedUnit] = []
     empty_turns = 0
+    free = 0  # where text outside turns starts
     turn: tuple[LabelMatch, int] | None = None
-    paragraph: tuple[int, int] | None = None
-    pos = 0
-    for i, line in enumerate(lines):
-        start, pos = pos, pos + len(line) + 1
-        match = speakers.get(i)
+    for i in sorted(found.starts.keys() | found.breaks):
+        here = line_starts[i]
+        if turn is not None:
+            empty_turns += not _add_turn(units, cast, text, turn, here)
+        else:
+            units += [ParsedUnit(s, e) for s, e in paragraph_spans(text, free, here)]
+        match = found.starts.get(i)
         if match is not None:
-            if turn is not None:
-                empty_turns += not _add_turn(units, cast, text, turn, start)
-            elif paragraph is not None:
-                _add_paragraph(units, text, paragraph)
-                paragraph = None
-            turn = (match, start + match.content)
-        elif turn is None:
-            if line and not line.isspace():
-                paragraph = (paragraph[0] if paragraph else start, start + len(line))
-            elif paragraph is not None:
-                _add_paragraph(units, text, paragraph)
-                paragraph = None
+            turn = (match, here + match.content)
+        else:  # a line such as "Jane Doe started transcription" ends the turn
+            turn, free = None, here + len(lines[i]) + 1
     if turn is not None:
         empty_turns += not _add_turn(units, cast, text, turn, len(text))
-    elif paragraph is not None:
-        _add_paragraph(units, text, paragraph)
+    else:
+        units += [ParsedUnit(s, e) for s, e in paragraph_spans(text, free, len(text))]
 
-    notes = []
     turns = sum(1 for u in units if u.participant_key is not None)
     if turns:
-        notes.append(f"{turns} turns by {len(cast.participants)} speakers")
+        notes = [
+            f"layout {found.layout} ({LAYOUTS[found.layout]}): "
+            f"{turns} turns by {len(cast.participants)} speakers"
+        ]
     else:
-        notes.append(f"no speaker labels found; cut into {len(units)} paragraphs")
+        notes = [f"layout paragraphs (no speakers): cut into {len(units)} paragraphs"]
+    notes += found.notes
     if empty_turns:
         notes.append(f"turns without text skipped: {empty_turns}")
-    if prose:
-        notes.append(
-            f"read as text, not as speakers: {len(prose)} line(s) such as '{prose[0]}: …'"
-        )
-    return Segmentation(units, cast.participants, cast.default_kind(), notes)
+    layout = found.layout if turns else "paragraphs"
+    return Segmentation(units, cast.participants, cast.default_kind(), notes, layout)
+
+
+def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The paragraphs of ``text[start:end]``: runs of non-blank lines, trimmed, in order.
+
+    This is the one place plain text is cut into paragraphs (text without speakers, and
+    text before the first turn).
+    """
+    end = len(text) if end is None else end
+    spans = []
+    for gap in _BLANK_LINES.finditer(text, start, end):
+        span = trim(text, start, gap.start())
+        if span is not None:
+            spans.append(span)
+        start = gap.end()
+    span = trim(text, start, end)
+    if span is not None:
+        spans.append(span)
+    return spans
 
 
 def _add_turn(
@@ -109,6 +124,7 @@ def _add_turn(
 ) -> bool:
     """Append the unit of a turn ending at ``end``; False when the turn has no text."""
     match, start = turn
+    end, stamp = trailing_stamp(text, start, end)
     span = trim(text, start, end)
     if span is None:
         return False
@@ -118,14 +134,7 @@ def _add_turn(
             end=span[1],
             participant_key=cast.key_for(match.label),
             speaker=match.label,
-            timestamp=match.timestamp,
+            timestamp=match.timestamp or stamp,
         )
     )
     return True
-
-
-def _add_paragraph(units: list[ParsedUnit], text: str, paragraph: tuple[int, int]) -> None:
-    """Append a paragraph unit without speaker."""
-    span = trim(text, *paragraph)
-    if span is not None:
-        units.append(ParsedUnit(start=span[0], end=span[1]))

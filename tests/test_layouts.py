@@ -333,3 +333,16 @@ def test_renaming_to_an_existing_label_merges_and_roles_follow_the_new_name() ->
     assert "no speaker called 'SPEAKER_09' to rename" in source.notes
     with pytest.raises(SourceError, match="the new name for 'SPEAKER_00' must not be empty"):
         read_source(DATA / "pyannote_brackets.txt", renames={"SPEAKER_00": " "})
+
+
+def test_names_in_labels_are_offered_for_pseudonymisation_and_then_gone() -> None:
+    from kodebog.privacy import NameList
+    from kodebog.privacy import pseudonymise_source
+
+    source = read_source(DATA / "zoom.txt")
+    assert any(note.startswith("speaker labels that look like real names: 'Lise Holm', "
+                               "'Peter Dahl'; to pseudonymise them") for note in source.notes)
+    hidden = pseudonymise_source(source, NameList.from_names(["Lise Holm", "Peter Dahl"]))
+    assert [p.label for p in hidden.participants] == ["[navn 1]", "[navn 2]"]
+    assert not any("Holm" in note or "Dahl" in note for note in hidden.notes)
+    assert not any("look like real names" in note for note in hidden.notes)

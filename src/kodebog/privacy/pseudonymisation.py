@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from kodebog.privacy.detect import Hit, find_personal_data
 from kodebog.privacy.names import NameList
+from kodebog.sources.cast_notes import NAMES_NOTE, names_notes
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 
 
@@ -125,7 +126,10 @@ def pseudonymise_source(parsed: ParsedSource, names: NameList | None) -> ParsedS
         )
         for p in parsed.participants
     ]
-    notes = [*parsed.notes, f"pseudonymised: {replaced} names or personal numbers replaced"]
+    notes = [_clean(note, names) or note for note in parsed.notes
+             if not note.startswith(NAMES_NOTE)]
+    notes += names_notes(participants)  # labels that still look like names
+    notes.append(f"pseudonymised: {replaced} names or personal numbers replaced")
     return replace(parsed, text="".join(pieces), units=units, participants=participants,
                    notes=notes)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from kodebog.sources.model import ParsedSource
+from kodebog.sources.model import ParsedParticipant, ParsedSource
 from kodebog.sources.roles import infer_role, strip_brackets
 from kodebog.sources.speakers import fold, is_machine_label
 
 _FIRST_WORDS = 8
+NAMES_NOTE = "speaker labels that look like real names"
 _NAME_WORD = re.compile(r"[A-ZÆØÅÉÜÖÄ][a-zæøåéüöäß'-]+")
 
 
@@ -35,14 +36,21 @@ def cast_notes(
             opening = " ".join(words[:_FIRST_WORDS]) + (" …" if len(words) > _FIRST_WORDS else "")
             count = f"{len(turns)} turn" + ("s" if len(turns) != 1 else "")
             notes.append(f"  {participant.label} ({count}): “{opening}”")
-    names = [p.label for p in source.participants if looks_like_name(p.label)]
-    if names:
-        shown = ", ".join(f"'{name}'" for name in names[:5])
-        notes.append(
-            f"speaker labels that look like real names: {shown}; to pseudonymise them, list "
-            "them in a names file and import with --pseudonymise NAMES.yaml"
-        )
+    notes += names_notes(source.participants)
     return notes
+
+
+def names_notes(participants: Sequence[ParsedParticipant]) -> list[str]:
+    """The report line offering to pseudonymise labels that look like real names."""
+    names = [p.label for p in participants if looks_like_name(p.label)]
+    if not names:
+        return []
+    shown = ", ".join(f"'{name}'" for name in names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return [
+        f"{NAMES_NOTE}: {shown}{more}; to pseudonymise them, list them in a names file and "
+        "import with --pseudonymise NAMES.yaml"
+    ]
 
 
 def looks_like_name(label: str) -> bool:

@@ -112,7 +112,7 @@ def _whole_document(
     names = [key for key in first if key in others]
     lines = sum(counts[key] for key in others)
     untimed = others - with_time
-    if not vocabulary and len(others) == 1 and untimed:
+    if not vocabulary and len(others) == 1 and (untimed or counts[names[0]] < 2):
         label = first[names[0]]
         return set(), [
             f"no speakers taken: '{label}' is the only label ({counts[names[0]]} lines) and "

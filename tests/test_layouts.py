@@ -336,8 +336,7 @@ def test_renaming_to_an_existing_label_merges_and_roles_follow_the_new_name() ->
 
 
 def test_names_in_labels_are_offered_for_pseudonymisation_and_then_gone() -> None:
-    from kodebog.privacy import NameList
-    from kodebog.privacy import pseudonymise_source
+    from kodebog.privacy import NameList, pseudonymise_source
 
     source = read_source(DATA / "zoom.txt")
     assert any(note.startswith("speaker labels that look like real names: 'Lise Holm', "

@@ -12,7 +12,7 @@ import pytest
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 SMALL_CODEBOOK = """\
@@ -79,12 +79,25 @@ def pg_unavailable() -> str | None:
     return _PG_REASON[0]
 
 
+def skip_or_fail_without_pg() -> None:
+    """Skip a PostgreSQL test when no server answers; fail instead under KODEBOG_REQUIRE_PG=1.
+
+    A developer without a server sees the skip and its reason; CI (``.ci/run``) sets
+    ``KODEBOG_REQUIRE_PG=1`` so that a server that did not start fails the run instead of
+    skipping every PostgreSQL test in silence.
+    """
+    reason = pg_unavailable()
+    if reason is None:
+        return
+    if os.environ.get("KODEBOG_REQUIRE_PG") == "1":
+        pytest.fail(f"KODEBOG_REQUIRE_PG=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A URL to a fresh, empty PostgreSQL schema, dropped afterwards."""
-    reason = pg_unavailable()
-    if reason:
-        pytest.skip(reason)
+    skip_or_fail_without_pg()
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 

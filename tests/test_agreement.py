@@ -24,7 +24,7 @@ from kodebog.agreement import (
     percent_agreement,
 )
 
-CASES_FILE = Path(__file__).parents[1] / ".." / "shared" / "reference" / "agreement-cases.json"
+CASES_FILE = Path(__file__).parent / "data" / "reference" / "agreement-cases.json"
 CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 KAPPA_WEIGHTS: dict[str, Any] = {
     "unweighted": None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-import time
 import unicodedata
 from pathlib import Path
 from textwrap import dedent
@@ -458,10 +457,8 @@ def test_alias_is_refused_at_its_own_position() -> None:
     assert found == "6:10: alias '*l' is not allowed; write the value out"
 
 
-def test_billion_laughs_is_refused_quickly() -> None:
-    start = time.perf_counter()
+def test_billion_laughs_is_refused_at_the_first_alias() -> None:
     found = validate_codebook_file(FIXTURES / "billion_laughs.yaml")
-    assert time.perf_counter() - start < 0.5
     assert "12:8: alias '*lol9' is not allowed; write the value out" in [
         f"{p.line}:{p.col}: {p.message}" for p in found
     ]
@@ -616,7 +613,6 @@ def test_valid_file_has_no_problems() -> None:
     assert validate_codebook_file(str(FIXTURES / "small.yaml")) == []
 
 
-@pytest.mark.skipif(not JOBCENTER.exists(), reason="codebooks/jobcenter.yaml not written yet")
 def test_bundled_jobcenter_codebook_is_valid_with_the_twelve_themes() -> None:
     assert validate_codebook_file(JOBCENTER) == []
     book = load_codebook(JOBCENTER)

@@ -20,9 +20,9 @@ from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 from kodebog.store import Store, open_project
 from kodebog.store.models import Coder, Coding, Participant, Source, Unit, UnitMemo
 
-from .conftest import SHARED, make_parsed
+from .conftest import DATA, make_parsed
 
-REFI = SHARED / "refi"
+REFI = DATA / "refi"
 
 
 @pytest.fixture(scope="module")

@@ -27,10 +27,10 @@ from kodebog.project import current_codebook, init_project
 from kodebog.store import open_project
 from kodebog.store.models import Coding, Participant, Unit, UnitMemo
 
-from .conftest import SHARED, make_parsed
+from .conftest import DATA, make_parsed
 from .test_export_refi_offsets import LINES, SOURCE, USER, make_qdpx, qde, selection
 
-ATLAS = SHARED / "refi" / "atlasti-8.4-reference-project.qde"
+ATLAS = DATA / "refi" / "atlasti-8.4-reference-project.qde"
 
 
 def test_atlas_reference_project_reports_what_is_missing(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -152,21 +151,18 @@ def test_a_directory_is_not_a_text_file(tmp_path: Path) -> None:
         read_source(folder)
 
 
-def test_a_50_mb_single_line_gives_a_clean_result_quickly(tmp_path: Path) -> None:
+def test_a_50_mb_single_line_gives_a_clean_result(tmp_path: Path) -> None:
+    """Its parsing time is measured in ``bench/parsing.py``."""
     path = tmp_path / "en_linje.txt"
     path.write_bytes(b"Borger 1: " + b"hej med dig " * (50 * 1024 * 1024 // 12))
-    started = time.perf_counter()
     source = read_source(path)
-    elapsed = time.perf_counter() - started
     assert len(source.units) == 1
     assert source.units[0].end == len(source.text.rstrip())
-    assert elapsed < 10, elapsed
 
 
-def test_a_50_mb_single_line_csv_gives_a_clear_error_quickly(tmp_path: Path) -> None:
+def test_a_50_mb_single_line_csv_gives_a_clear_error(tmp_path: Path) -> None:
+    """Its parsing time is measured in ``bench/parsing.py``."""
     path = tmp_path / "en_linje.csv"
     path.write_bytes(b"id,kommentar\n1," + b"x" * (50 * 1024 * 1024))
-    started = time.perf_counter()
     with pytest.raises(SourceError, match="line 2"):
         read_source(path)
-    assert time.perf_counter() - started < 10

@@ -6,7 +6,6 @@ import codecs
 import csv
 import io
 import re
-import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -633,29 +632,17 @@ def test_xlsx_survey(tmp_path: Path) -> None:
         read_source(path)
 
 
-def _machine_slowness() -> float:
-    """How much slower this machine runs plain Python than a 2024 laptop (at least 1)."""
-    started = time.perf_counter()
-    total = 0
-    for n in range(2_000_000):
-        total += n
-    return max(1.0, (time.perf_counter() - started) / 0.1)
-
-
-def test_100k_survey_answers_parse_in_a_few_seconds(tmp_path: Path) -> None:
+def test_many_survey_answers_parse_in_order(tmp_path: Path) -> None:
+    """Parsing time for 100,000 answers is measured in ``bench/parsing.py``."""
     rows = [["id", "ydelsesgruppe", "kommune", "kommentar"]]
-    for n in range(100_000):
+    for n in range(5_000):
         rows.append(
             [f"R{n:06d}", "Dagpenge", "Randers", f"Svar nummer {n}: ventetiden var „lang“ 😞"]
         )
     path = write(tmp_path, "stor.csv", csv_text(rows, ";"))
-    slowness = _machine_slowness()
-    started = time.perf_counter()
     source = read_source(path)
-    elapsed = time.perf_counter() - started
-    assert len(source.units) == 100_000
-    assert source.text[source.units[-1].start :].startswith("Svar nummer 99999:")
-    assert elapsed < 3.0 * slowness, (elapsed, slowness)
+    assert len(source.units) == 5_000
+    assert source.text[source.units[-1].start :].startswith("Svar nummer 4999:")
 
 
 # --- fuzzing: bytes in, a ParsedSource or a SourceError out ----------------------------------

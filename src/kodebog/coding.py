@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -46,14 +47,32 @@ _FIELDS = {
 _MODELS: dict[str, type[Coding] | type[UnitMemo]] = {"codings": Coding, "unit_memos": UnitMemo}
 
 
+class Outcome(StrEnum):
+    """What an action did, for callers that branch on it (never parse ``Change.message``)."""
+
+    APPLIED = "applied"  # a new coding
+    UPDATED = "updated"  # an existing coding's memo or key-quote flag changed
+    REMOVED = "removed"  # codings removed
+    CHANGED = "changed"  # a memo, a key quote, a unit memo or a done mark set or cleared
+    UNDONE = "undone"
+    REDONE = "redone"
+    NOTHING = "nothing"  # already so: nothing written, no event
+
+
 @dataclass(frozen=True)
 class Change:
-    """What one action did: the event it logged and the codings it touched."""
+    """What one action did: the event it logged and the codings it touched.
+
+    ``outcome`` says what happened; ``undid`` names the action an undo or redo reversed
+    (``"coding.apply"`` ...); ``message`` is a short human text for the CLI.
+    """
 
     event_id: int | None
     action: str
     coding_ids: tuple[int, ...] = ()
     message: str = ""
+    outcome: Outcome = Outcome.CHANGED
+    undid: str | None = None
 
 
 def coder_id(session: Session, name: str) -> int:
@@ -77,14 +96,16 @@ def _unit(session: Session, unit_id: int) -> Unit:
     return unit
 
 
-def _code(session: Session, code_id: str) -> Code:
-    """The live code an id names, following a merged code's alias to the code it joined."""
+def require_code(session: Session, code_id: str) -> Code:
+    """The live code an id names (following a merged code's alias to the code it joined),
+    or a ProjectError that lists the codes the codebook has."""
     code = session.get(Code, code_id)
     hops = 0
     while code is not None and code.merged_into and hops < 50:
         code, hops = session.get(Code, code.merged_into), hops + 1
     if code is None or code.retired:
-        known = ", ".join(session.scalars(select(Code.id).where(Code.retired.is_(False))))
+        known = ", ".join(session.scalars(
+            select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)))
         raise ProjectError(f"unknown code '{code_id}'; the codebook has: {known}")
     return code
 
@@ -109,9 +130,9 @@ def _snapshot(row: Coding | UnitMemo, kind: str) -> dict[str, Any]:
     return data
 
 
-def _log(
+def log_event(
     session: Session,
-    coder: int,
+    coder: int | None,
     action: str,
     entity: str,
     entity_id: object,
@@ -119,6 +140,11 @@ def _log(
     after: dict[str, Any] | None,
     ref: int | None = None,
 ) -> int:
+    """Append one Event (who did what to which row, before and after) and return its id.
+
+    Every user action logs exactly one, inside its own transaction; undo, redo and the
+    audit trail read them.
+    """
     event = Event(
         coder_id=coder,
         action=action,
@@ -160,7 +186,7 @@ def apply_code_in(
         raise ValueError(f"unknown origin {origin!r}")
     coder = coder_id(session, coder_name)
     unit = _unit(session, unit_id)
-    code_id = _code(session, code_id).id
+    code_id = require_code(session, code_id).id
     start, end = _span(unit, span)
     existing = _find(session, unit.id, code_id, coder, (start, end))
     if existing:
@@ -172,9 +198,9 @@ def apply_code_in(
         if key_quote is not None and key_quote != coding.key_quote:
             coding.key_quote, changed = key_quote, True
         if not changed:
-            return Change(None, "none", (coding.id,), "already coded")
+            return Change(None, "none", (coding.id,), "already coded", Outcome.NOTHING)
         session.flush()
-        event = _log(
+        event = log_event(
             session,
             coder,
             "coding.apply",
@@ -183,7 +209,7 @@ def apply_code_in(
             before,
             {"codings": [_snapshot(coding, "codings")]},
         )
-        return Change(event, "coding.apply", (coding.id,), "updated")
+        return Change(event, "coding.apply", (coding.id,), "updated", Outcome.UPDATED)
     coding = Coding(
         unit_id=unit.id,
         code_id=code_id,
@@ -197,7 +223,7 @@ def apply_code_in(
     )
     session.add(coding)
     session.flush()
-    event = _log(
+    event = log_event(
         session,
         coder,
         "coding.apply",
@@ -206,7 +232,7 @@ def apply_code_in(
         {"codings": []},
         {"codings": [_snapshot(coding, "codings")]},
     )
-    return Change(event, "coding.apply", (coding.id,), "applied")
+    return Change(event, "coding.apply", (coding.id,), "applied", Outcome.APPLIED)
 
 
 def apply_code(
@@ -246,14 +272,14 @@ def remove_code_in(
     unit = _unit(session, unit_id)
     found = _find(session, unit.id, code_id, coder, span)
     if not found:
-        return Change(None, "none", (), "not coded")
+        return Change(None, "none", (), "not coded", Outcome.NOTHING)
     before = {"codings": [_snapshot(c, "codings") for c in found]}
     ids = tuple(c.id for c in found)
     for coding in found:
         session.delete(coding)
     session.flush()
-    event = _log(session, coder, "coding.remove", "coding", ids[0], before, {"codings": []})
-    return Change(event, "coding.remove", ids, f"removed {len(ids)}")
+    event = log_event(session, coder, "coding.remove", "coding", ids[0], before, {"codings": []})
+    return Change(event, "coding.remove", ids, f"removed {len(ids)}", Outcome.REMOVED)
 
 
 def remove_code(
@@ -294,7 +320,7 @@ def set_memo(store: Store, coder_name: str, coding_id: int, memo: str | None) ->
         before = {"codings": [_snapshot(coding, "codings")]}
         coding.memo = memo or None
         session.flush()
-        event = _log(
+        event = log_event(
             session,
             coder,
             "coding.memo",
@@ -314,7 +340,7 @@ def set_key_quote(store: Store, coder_name: str, coding_id: int, flag: bool) -> 
         before = {"codings": [_snapshot(coding, "codings")]}
         coding.key_quote = flag
         session.flush()
-        event = _log(
+        event = log_event(
             session,
             coder,
             "coding.key_quote",
@@ -348,8 +374,8 @@ def set_unit_memo(store: Store, coder_name: str, unit_id: int, text: str | None)
             session.flush()
             after = {"unit_memos": []}
         else:
-            return Change(None, "none")
-        event = _log(session, coder, "unit.memo", "unit", unit_id, before, after)
+            return Change(None, "none", (), "no memo", Outcome.NOTHING)
+        event = log_event(session, coder, "unit.memo", "unit", unit_id, before, after)
         return Change(event, "unit.memo")
 
 
@@ -411,7 +437,7 @@ def _step(store: Store, coder_name: str, direction: str) -> Change:
         undo, redo = _stacks(session, coder)
         stack = undo if direction == "undo" else redo
         if not stack:
-            return Change(None, "none", (), f"nothing to {direction}")
+            return Change(None, "none", (), f"nothing to {direction}", Outcome.NOTHING)
         target = session.get(Event, stack[-1])
         assert target is not None
         before, after = target.before or {}, target.after or {}
@@ -427,7 +453,7 @@ def _step(store: Store, coder_name: str, direction: str) -> Change:
         else:
             touched = _restore(session, before, after)
             logged_before, logged_after = before, after
-        event = _log(
+        event = log_event(
             session,
             coder,
             direction,
@@ -437,7 +463,9 @@ def _step(store: Store, coder_name: str, direction: str) -> Change:
             logged_after,
             ref=target.id,
         )
-        return Change(event, direction, tuple(touched), f"{direction} {target.action}")
+        outcome = Outcome.UNDONE if direction == "undo" else Outcome.REDONE
+        return Change(event, direction, tuple(touched), f"{direction} {target.action}",
+                      outcome, target.action)
 
 
 def undo(store: Store, coder_name: str) -> Change:
@@ -459,12 +487,19 @@ def mark_source_done(store: Store, coder_name: str, source_id: int, done: bool =
         status = session.scalar(select(SourceStatus).where(
             SourceStatus.source_id == source_id, SourceStatus.coder_id == coder))
         if (status is not None) == done:
-            return Change(None, "none", (), "already marked" if done else "not marked")
+            return Change(None, "none", (), "already marked" if done else "not marked",
+                          Outcome.NOTHING)
         if done:
             session.add(SourceStatus(source_id=source_id, coder_id=coder))
         else:
             session.delete(status)
         session.flush()
-        event = _log(session, coder, "source.done" if done else "source.undone", "source",
+        event = log_event(session, coder, "source.done" if done else "source.undone", "source",
                      source_id, {"done": not done}, {"done": done})
         return Change(event, "source.done" if done else "source.undone")
+
+
+# Old private names, kept only until the modules that import them (suggest/service.py,
+# finding_edit.py) move to ``log_event`` and ``require_code``.
+_log = log_event
+_code = require_code

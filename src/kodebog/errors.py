@@ -46,3 +46,11 @@ class ProjectError(KodebogError):
 
 class ConflictError(KodebogError):
     """A shared object was changed by someone else since it was read."""
+
+
+class DatabaseBusyError(ProjectError):
+    """Another program holds the project's write lock; trying again later can succeed."""
+
+
+class DatabaseUnavailableError(ProjectError):
+    """The database server did not answer or the connection broke; nothing was saved."""

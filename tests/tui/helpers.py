@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -18,13 +19,15 @@ Row = tuple[str, int, str, int, int, str]
 
 
 async def settle(app: KodebogApp, pilot: object) -> None:
-    """Wait until workers are done and their messages handled."""
+    """Wait until workers and queued writes are done and their messages handled."""
     from textual.pilot import Pilot
 
     assert isinstance(pilot, Pilot)
     for _ in range(2):
         await pilot.pause()
         await app.workers.wait_for_complete()
+        assert await asyncio.to_thread(app.writer.wait_idle, 60), "writes still queued"
+        await pilot.pause()
     await pilot.pause()
 
 

@@ -37,11 +37,13 @@ async def test_hotkey_toggles_code_on_current_unit(make_app: AppFactory, store: 
         await open_source(app, pilot)
         await pilot.press("j", "1", "3")
         text = FG1[1][1]
+        await settle(app, pilot)
         assert codings(store) == [
             ("fg1", 2, "caseworker_relation", 0, len(text), text),
             ("fg1", 2, "contact_center", 0, len(text), text),
         ]
         await pilot.press("1")
+        await settle(app, pilot)
         assert codings(store) == [("fg1", 2, "contact_center", 0, len(text), text)]
         detail = app.screen.query_one(UnitDetail).text.plain
         assert "Kontakt til jobcentret" in detail and "Mødet" not in detail
@@ -52,6 +54,7 @@ async def test_letter_hotkey_and_arrow_keys(make_app: AppFactory, store: Store) 
     async with app.run_test(size=SIZE) as pilot:
         await open_source(app, pilot)
         await pilot.press("down", "down", "up", "r")
+        await settle(app, pilot)
         assert [(o, c) for _s, o, c, *_ in codings(store)] == [(2, "rules_and_system")]
 
 
@@ -61,11 +64,13 @@ async def test_span_mode_codes_exactly_the_selected_words(
     async with app.run_test(size=SIZE) as pilot:
         await open_source(app, pilot)
         await pilot.press("j", "enter", "right", "shift+right", "shift+right", "1")
+        await settle(app, pilot)
         assert codings(store) == [
             ("fg1", 2, "caseworker_relation", 4, 30, "sagsbehandler lyttede ikke")
         ]
         # the same selection and key again removes exactly that coding
         await pilot.press("1")
+        await settle(app, pilot)
         assert codings(store) == []
         await pilot.press("escape", "j")
         assert app.screen.query_one(UnitList).span is None
@@ -88,6 +93,7 @@ async def test_mouse_drag_selects_exact_characters(make_app: AppFactory, store: 
         await pilot.pause()
         assert units.selection == (4, 17)
         await pilot.press("2")
+        await settle(app, pilot)
         assert codings(store) == [("fg1", 2, "caseworker_change", 4, 17, "sagsbehandler")]
 
 
@@ -126,11 +132,13 @@ async def test_key_quote_toggles_on_selected_coding(make_app: AppFactory, store:
     async with app.run_test(size=SIZE) as pilot:
         await open_source(app, pilot)
         await pilot.press("j", "1", "3", "C", "asterisk")
+        await settle(app, pilot)
         assert coding_flags(store) == [
             (2, "caseworker_relation", None, True),
             (2, "contact_center", None, False),
         ]
         await pilot.press("asterisk")
+        await settle(app, pilot)
         assert all(not flag for *_rest, flag in coding_flags(store))
 
 
@@ -139,13 +147,17 @@ async def test_undo_and_redo(make_app: AppFactory, store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_source(app, pilot)
         await pilot.press("j", "1", "j", "3")
+        await settle(app, pilot)
         assert len(codings(store)) == 2
         await pilot.press("ctrl+z")
+        await settle(app, pilot)
         assert [o for _s, o, *_ in codings(store)] == [2]
         await pilot.press("ctrl+z")
+        await settle(app, pilot)
         assert codings(store) == []
         assert current_ordinal(app) == 2  # undo shows the unit it changed
         await pilot.press("ctrl+y")
+        await settle(app, pilot)
         assert [(o, c) for _s, o, c, *_ in codings(store)] == [(2, "caseworker_relation")]
 
 
@@ -176,6 +188,7 @@ async def test_jump_to_unit_number(make_app: AppFactory, store: Store) -> None:
         await pilot.pause()
         assert current_ordinal(app) == 6
         await pilot.press("2")
+        await settle(app, pilot)
         assert [(o, c) for _s, o, c, *_ in codings(store)] == [(6, "caseworker_change")]
 
 
@@ -199,6 +212,7 @@ async def test_codebook_tree_enter_applies_highlighted_code(
         await open_source(app, pilot)
         await pilot.press("tab")
         await pilot.press("down", "down", "enter")
+        await settle(app, pilot)
         assert [(o, c) for _s, o, c, *_ in codings(store)] == [(1, "contact_center")]
         await pilot.press("escape")
         assert app.screen.focused is app.screen.query_one(UnitList)

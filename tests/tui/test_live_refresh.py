@@ -14,7 +14,15 @@ from kodebog.tui.screens.coding import CodingScreen
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.unit_detail import UnitDetail
 
-from .helpers import codings, current_ordinal, open_source, screen_text, unit_id, wait_until
+from .helpers import (
+    codings,
+    current_ordinal,
+    open_source,
+    screen_text,
+    settle,
+    unit_id,
+    wait_until,
+)
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
@@ -54,6 +62,7 @@ async def test_others_changes_appear_while_the_cursor_and_span_stay(
 
         await pilot.press("3")  # span mode still on: codes the selected word
         start, end = selection
+        await settle(app, pilot)
         assert ("fg1", 5, "contact_center", start, end) in [c[:5] for c in codings(store)]
 
 

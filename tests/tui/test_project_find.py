@@ -32,6 +32,7 @@ async def test_enter_opens_the_highlighted_source(make_app: AppFactory, store: S
         screen = await open_source(app, pilot, row=1)
         assert screen.view is not None and screen.view.head.name == "int1"
         await pilot.press("3")
+        await settle(app, pilot)
         assert [(s, o, c) for s, o, c, *_ in codings(store)] == [("int1", 1, "contact_center")]
         await pilot.press("escape")
         await settle(app, pilot)
@@ -119,6 +120,7 @@ async def test_find_from_coding_screen_jumps_within_the_source(
         assert isinstance(app.screen, CodingScreen)
         assert current_ordinal(app) == 4
         await pilot.press("3")
+        await settle(app, pilot)
         assert [(s, o) for s, o, *_ in codings(store)] == [("fg1", 4)]
 
 
@@ -133,6 +135,7 @@ async def test_coder_is_asked_once_and_remembered(make_app: AppFactory, store: S
         assert load_settings().coder == "bo"
         await open_source(app, pilot)
         await pilot.press("1")
+        await settle(app, pilot)
         assert len(codings(store, "bo")) == 1
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kodebog.codebook import Code, Codebook, dump_codebook
-from kodebog.coding import apply_code_in, coder_id, set_unit_memo
+from kodebog.coding import Outcome, apply_code_in, coder_id, set_unit_memo
 from kodebog.errors import KodebogError, ProjectError, SourceError
 from kodebog.exchange import refi_guids
 from kodebog.exchange.refi_cases import apply_cases
@@ -281,7 +281,7 @@ class _Importer:
                 self.guids += [("selection", key, selection.guid), ("coding", key, coding.guid)]
                 if notes:
                     self.guids.append(("note", key, notes[0]))
-                if change.action != "none":
+                if change.outcome is not Outcome.NOTHING:
                     self.report.add("codings")
                     self.report.add("memos", bool(memo))
                     self.coders.add(coder)

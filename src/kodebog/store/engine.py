@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kodebog.errors import ProjectError
+from kodebog.errors import DatabaseBusyError, DatabaseUnavailableError, ProjectError
 
 #: The newest migration; a test checks it equals Alembic's head.
 SCHEMA_HEAD = "0009"
@@ -44,17 +44,47 @@ def project_url(project: str | Path) -> URL:
     return URL.create("sqlite+pysqlite", database=str(Path(project).expanduser().resolve()))
 
 
+#: How long a SQLite writer waits for another program's write lock before giving up (ms).
+WRITE_WAIT_MS = 10_000
+
+
+def driver_error(error: DBAPIError, project: str) -> ProjectError:
+    """A database driver's error as one line a user can act on (never with a password).
+
+    A held lock becomes ``DatabaseBusyError`` (trying again can succeed), a lost or refused
+    connection ``DatabaseUnavailableError``; anything else names the project and the
+    driver's first line.
+    """
+    first = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = first[0] if first else type(error).__name__
+    lowered = detail.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseBusyError(
+            f"the project is busy: another program is writing to {project}")
+    if "disk is full" in lowered or "no space" in lowered:
+        return ProjectError(f"{project}: the disk is full; free some space and try again")
+    if isinstance(error, IntegrityError):
+        return ProjectError(f"{project} refused the change ({detail}); "
+                            "reload and try again")
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        return DatabaseUnavailableError(
+            f"the database server did not answer ({detail}); check the connection to "
+            f"{project}")
+    return ProjectError(f"{project}: the database refused the change ({detail})")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def _make_engine(url: URL, *, immediate: bool) -> Engine:
+def _make_engine(url: URL, *, immediate: bool,
+                 wait_ms: Callable[[], int] | None = None) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -62,6 +92,8 @@ def _make_engine(url: URL, *, immediate: bool) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
+            if wait_ms is not None:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms())}")
             conn.exec_driver_sql(begin_sql)
 
         return engine
@@ -79,7 +111,11 @@ class Store:
     def __init__(self, url: URL) -> None:
         self.url = url
         self.is_sqlite = url.get_backend_name() == "sqlite"
-        self.write_engine = _make_engine(url, immediate=True)
+        #: How long a write waits for another program's lock (SQLite) before it fails with
+        #: ``DatabaseBusyError``; the TUI shortens it and retries with a visible message.
+        self.write_wait_ms = WRITE_WAIT_MS
+        self.write_engine = _make_engine(url, immediate=True,
+                                         wait_ms=lambda: self.write_wait_ms)
         self.read_engine = (
             _make_engine(url, immediate=False) if self.is_sqlite else self.write_engine
         )
@@ -97,9 +133,16 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on error."""
-        with self._write_sessions() as session, session.begin():
-            yield session
+        """One transaction: committed when the block ends, rolled back on error.
+
+        Driver errors (a held lock, a lost server, a full disk) come out as one-line
+        ``KodebogError``s (see ``driver_error``), never as driver exceptions.
+        """
+        try:
+            with self._write_sessions() as session, session.begin():
+                yield session
+        except DBAPIError as error:
+            raise driver_error(error, self.display_name) from error
 
     @contextmanager
     def read(self) -> Iterator[Session]:

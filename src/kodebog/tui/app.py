@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import ClassVar
 
@@ -25,6 +26,11 @@ from kodebog.tui.screens.help import HelpScreen, KeyRow
 from kodebog.tui.screens.project import ProjectScreen
 from kodebog.tui.screens.review import ReviewScreen
 from kodebog.tui.screens.suggesting import SuggestionQueue
+from kodebog.tui.writer import WriteQueue
+
+#: How long one write waits for another program's lock before the TUI says "busy" and
+#: retries (the CLI waits 10 s in silence).
+TUI_WRITE_WAIT_MS = 1000
 
 DARK, LIGHT = "textual-dark", "textual-light"
 _LEAVES_SCREEN = frozenset({"find", "review", "audit"})
@@ -70,6 +76,9 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         self.overview: Overview | None = None
         self.suggester_ready = False  # the language model has been loaded (in a worker)
         self.suggestion_queue: SuggestionQueue | None = None
+        #: Every database write of the app, in order, off the UI thread.
+        self.writer = WriteQueue()
+        store.write_wait_ms = TUI_WRITE_WAIT_MS
 
     def on_mount(self) -> None:
         """Theme and keymap from the settings; ask who is coding if nobody said."""
@@ -92,10 +101,22 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
                                      model_name=self.settings.spacy_model or "")
 
     def on_unmount(self) -> None:
-        """Quitting never waits for the suggestions helper to finish a computation."""
+        """Quitting never waits for the suggestions helper to finish a computation.
+
+        Writes still queued are finished first (a few seconds at most), so a key pressed
+        just before quitting is not lost.
+        """
         from kodebog.suggest import process
 
         process.shared().interrupt()
+        self.writer.stop()
+
+    async def action_quit(self) -> None:
+        """Quit, after saving what is still queued (said on screen while it lasts)."""
+        if self.writer.pending:
+            self.notify(f"saving {self.writer.pending} change(s) before quitting…", timeout=3)
+            await asyncio.to_thread(self.writer.wait_idle, 15.0)
+        self.exit()
 
     def _coder_chosen(self, name: str | None) -> None:
         if not name:
@@ -214,7 +235,7 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         commands += [
             Command("View: switch light/dark theme", "ctrl+t", self.action_toggle_theme),
             Command("Help: keys and help for where you are", "F1", self.action_help),
-            Command("App: quit", "q", self.exit),
+            Command("App: quit", "q", lambda: self.call_later(self.action_quit)),
         ]
         return commands
 

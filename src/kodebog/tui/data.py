@@ -381,10 +381,11 @@ class SourceView:
 
     def reload_units(self, unit_ids: list[int]) -> None:
         """Read the codings and memos of these units again (after a write)."""
-        with self.store.read() as session:
-            found = _codings(session, None, unit_ids)
-            memos = _memos(session, None, unit_ids)
-        self.set_codings(found, memos, unit_ids)
+        self.put_units(read_units(self.store, unit_ids))
+
+    def put_units(self, read: UnitsRead) -> None:
+        """Show the codings and memos of units read by ``read_units`` (UI thread)."""
+        self.set_codings(read.codings, read.memos, read.unit_ids)
 
     def my_codings(self, unit_id: int) -> list[CodingInfo]:
         """This coder's codings on a unit."""
@@ -410,6 +411,36 @@ class SourceView:
             if self.ordinal(candidate) not in self.mine:
                 return candidate
         return None
+
+
+@dataclass(frozen=True)
+class UnitsRead:
+    """The codings and memos of some units, read after a write (by ``read_units``)."""
+
+    unit_ids: list[int]
+    codings: list[tuple[CodingInfo, int, int]]
+    memos: list[tuple[int, str, str]]
+
+    def only(self, unit_ids: set[int]) -> UnitsRead:
+        """The part of this read that concerns ``unit_ids``."""
+        return UnitsRead([u for u in self.unit_ids if u in unit_ids],
+                         [c for c in self.codings if c[1] in unit_ids],
+                         [m for m in self.memos if m[0] in unit_ids])
+
+
+def read_units(store: Store, unit_ids: list[int]) -> UnitsRead:
+    """Read the codings and memos of some units (no state changed: safe in any thread)."""
+    if not unit_ids:
+        return UnitsRead([], [], [])
+    with store.read() as session:
+        return UnitsRead(list(unit_ids), _codings(session, None, unit_ids),
+                         _memos(session, None, unit_ids))
+
+
+def read_totals(store: Store, coder: str) -> dict[str, list[int]]:
+    """Codings per code in the whole project, [this coder's, everyone's] (any thread)."""
+    with store.read() as session:
+        return project_totals(session, coder)
 
 
 def load_source(

@@ -20,7 +20,7 @@ from textual.message import Message
 from kodebog import codes
 from kodebog.codebook_live import CodedQuote, VersionInfo, codebook_log, codings_of
 from kodebog.codes import CodebookChange, CodeEdit
-from kodebog.errors import KodebogError
+from kodebog.errors import DatabaseBusyError, KodebogError
 from kodebog.tui.commands import Command
 from kodebog.tui.data import CodebookView, CodeView, affected_units, read_codebook
 from kodebog.tui.dialogs.code_choice import CodeChoice, CodeChoiceDialog
@@ -29,6 +29,7 @@ from kodebog.tui.dialogs.code_split import SplitDialog, SplitForm
 from kodebog.tui.dialogs.codebook_history import CodebookHistoryDialog
 from kodebog.tui.screens.suggesting import SuggestingScreen
 from kodebog.tui.widgets.codebook_tree import CodebookTree
+from kodebog.tui.writer import WriteJob
 
 RETRAIN_AFTER = frozenset({"code.add", "code.edit", "code.rename", "code.merge", "code.split"})
 """Changes after which the learned suggestion model is trained again in the background (a
@@ -146,17 +147,24 @@ class CodebookScreen(SuggestingScreen):
             return
         self.write_codebook(do, view.codebook_version)
 
-    @work(thread=True, group="codebook-write", exit_on_error=False)
     def write_codebook(self, do: Callable[[int], CodebookChange], base: int) -> None:
-        """Store one codebook change, then read the codebook back (a worker thread)."""
+        """Store one codebook change, then read the codebook back, in the app's write
+        worker (in order with the codings; a busy project is retried there)."""
         store = self.kodebog.store
-        try:
-            change = do(base)
-        except KodebogError as error:
-            self.post_message(self.CodebookWritten(None, str(error), read_codebook(store), []))
-            return
-        units = affected_units(store, change.event_id) if change.coding_ids else []
-        self.post_message(self.CodebookWritten(change, None, read_codebook(store), units))
+
+        def run() -> None:
+            try:
+                change = do(base)
+            except DatabaseBusyError:
+                raise  # the write worker says so and tries again
+            except KodebogError as error:
+                self.post_message(self.CodebookWritten(None, str(error), read_codebook(store),
+                                                       []))
+                return
+            units = affected_units(store, change.event_id) if change.coding_ids else []
+            self.post_message(self.CodebookWritten(change, None, read_codebook(store), units))
+
+        self.kodebog.writer.submit(WriteJob("the codebook change", run, self))
 
     def on_codebook_screen_codebook_written(self, message: CodebookWritten) -> None:
         """Show the stored change (or why it was refused) and the codebook as it is now."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from kodebog import coding
 from kodebog.coding import Change
-from kodebog.errors import KodebogError
+from kodebog.errors import KodebogError, ProjectError
 from kodebog.findings import FindingEdit, read_finding
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
@@ -25,9 +28,12 @@ from kodebog.tui.data import (
     SourceChanges,
     SourceView,
     UnitRow,
+    UnitsRead,
     affected_units,
     changes_since,
     load_source,
+    read_totals,
+    read_units,
 )
 from kodebog.tui.dialogs.finding import FindingDialog
 from kodebog.tui.dialogs.jump import JumpDialog
@@ -41,6 +47,7 @@ from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.tui.widgets.suggestions import SuggestionsPanel
 from kodebog.tui.widgets.unit_detail import UnitDetail
 from kodebog.tui.widgets.unit_list import UnitList
+from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
 
 _NEEDS_CODINGS = frozenset({"key_quote", "next_coding"})
 _NEEDS_SUGGESTION = frozenset({"accept_suggestion", "reject_suggestion", "next_suggestion"})
@@ -54,6 +61,27 @@ _ACTIONS = {
     "coding.key_quote": "a key quote",
     "unit.memo": "a unit memo",
 }
+BUSY = "the project is busy"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a write job of the coding screen brings back from the write worker."""
+
+    result: Any  # the write's result: a Change, a suggestion decision ...
+    unit_ids: list[int]  # the units read after it
+    fresh: UnitsRead  # their codings and memos as stored
+    totals: dict[str, list[int]]  # the project's totals per code after it
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the screen keeps with a queued write."""
+
+    unit_ids: list[int]
+    on_saved: Callable[[Saved], None] | None
+
+
 _NOT_IN_SPAN_MODE = frozenset({"back", "find", "next_uncoded", "previous_uncoded", "jump"})
 
 
@@ -152,6 +180,9 @@ make to the codebook appear within two seconds, new hotkeys included.
         self._binding_state: tuple[bool, bool, bool, bool] | None = None
         self._later: Timer | None = None
         self._writes = 0  # this screen's own writes, so a poll that raced one is dropped
+        self._pending: Counter[int] = Counter()  # unit id -> writes in flight
+        self._provisional = itertools.count(-1, -1)  # ids of codings shown before saved
+        self._real_ids: dict[int, int] = {}  # provisional id -> stored id (write worker)
         self._polling = False
 
     @property
@@ -249,8 +280,8 @@ make to the codebook appear within two seconds, new hotkeys included.
         view = self.view
         if view is None:
             return
-        if message.writes != self._writes:
-            return  # read before a write of ours: the next look reads both
+        if message.writes != self._writes or self._pending:
+            return  # read before (or during) a write of ours: the next look reads both
         changes = message.changes
         view.last_event = changes.newest
         view.set_codings(changes.codings, changes.memos, changes.unit_ids)
@@ -369,34 +400,111 @@ make to the codebook appear within two seconds, new hotkeys included.
         yours, everyone = view.totals.get(code.id, (0, 0))
         self.query_one(CodeDefinition).show(code, view.code_counts()[code.id], (yours, everyone))
 
-    # writing
+    # writing: every write goes to the app's write queue; the screen answers at once
 
-    def _write(self, do: Callable[[], Change], unit_ids: list[int], message: str,
-               local: Callable[[Change], bool] | None = None) -> Change | None:
-        """Run one write of coding.py and show its effect.
+    def save(self, label: str, write: Callable[[], Any], unit_ids: list[int], *,
+             undo_units: bool = False, on_saved: Callable[[Saved], None] | None = None
+             ) -> None:
+        """Queue one user action for the write worker and read back what it changed.
 
-        ``local`` updates the view from the Change without reading the units back; when it
-        is missing or says it could not, the units are read again.
+        ``write`` runs in the write worker (never on the UI thread), followed by a read of
+        the codings of ``unit_ids`` (or, with ``undo_units``, of the units the logged event
+        touched) and of the project's totals; ``on_saved`` gets the write's result on the
+        UI thread (with what was read after). While a unit has writes in flight, its
+        optimistic look is kept.
         """
-        try:
-            change = do()
-        except KodebogError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return None
-        done = local is not None and local(change)
-        self._after_write(unit_ids, message, reload=not done)
-        return change
-
-    def _after_write(self, unit_ids: list[int], message: str, *, reload: bool = True) -> None:
         view = self.view
         if view is None:
             return
+        store, coder = view.store, view.coder
+
+        def run() -> Saved:
+            result = write()
+            ids = list(unit_ids)
+            if undo_units and isinstance(result, Change):
+                ids = affected_units(store, result.event_id)
+            return Saved(result, ids, read_units(store, ids), read_totals(store, coder))
+
+        for unit_id in unit_ids:
+            self._pending[unit_id] += 1
         self._writes += 1
-        if reload:
-            view.reload_units(unit_ids)
-        indexes = [i for i in (view.index_of_unit(u) for u in unit_ids) if i is not None]
+        self.kodebog.writer.submit(WriteJob(label, run, self, _Context(unit_ids, on_saved)))
+
+    def _settle_pending(self, context: _Context) -> set[int]:
+        """Count a job's units as finished; the units with nothing more in flight."""
+        self._writes += 1
+        quiet = set()
+        for unit_id in context.unit_ids:
+            self._pending[unit_id] -= 1
+            if self._pending[unit_id] <= 0:
+                del self._pending[unit_id]
+                quiet.add(unit_id)
+        return quiet
+
+    def on_written(self, message: Written) -> None:
+        """A write was saved: show the stored state of units with nothing else in flight."""
+        context, saved = message.job.context, message.result
+        if not isinstance(context, _Context) or not isinstance(saved, Saved):
+            return
+        view = self.view
+        self._settle_pending(context)
+        if view is None:
+            return
+        if isinstance(saved.result, Change) and saved.result.coding_ids:
+            real = self._real_ids.get(self.selected_coding or 0)
+            if real is not None:
+                self.selected_coding = real
+        quiet = {u for u in saved.unit_ids if u not in self._pending}
+        view.put_units(saved.fresh.only(quiet))
+        if not self._pending:
+            view.totals = saved.totals
+        if context.on_saved is not None:
+            context.on_saved(saved)
+        self._after_write(sorted(quiet), None)
+        if self.kodebog.writer.pending == 0 and self.message.startswith(BUSY):
+            self.message = "saved"
+            self._show_status()
+
+    def on_write_waiting(self, message: WriteWaiting) -> None:
+        """The project is busy (another program writes): say so; the worker retries."""
+        self.message = f"{BUSY}: retrying · {message.reason}"
+        self.notify(f"{message.reason}: retrying until it is free", severity="warning",
+                    timeout=4)
+        self._show_status()
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """A write was not saved: say so and show the units as they are stored."""
+        context = message.job.context
+        self.message = message.reason
+        self.notify(message.reason, severity="error", timeout=8)
+        if isinstance(context, _Context):
+            self._settle_pending(context)
+            self._reread(context.unit_ids)
+        self._show_status()
+
+    def _reread(self, unit_ids: list[int]) -> None:
+        """Queue a read of units behind the pending writes, to undo optimistic updates."""
+        view = self.view
+        if view is None or not unit_ids:
+            return
+        store = view.store
+
+        def run() -> Saved:
+            return Saved(None, list(unit_ids), read_units(store, unit_ids),
+                         read_totals(store, view.coder))
+
+        self.kodebog.writer.submit(WriteJob("reading back", run, self, _Context([], None)))
+
+    def _after_write(self, unit_ids: list[int], message: str | None) -> None:
+        """Repaint the units a write touched; counts and footer follow a moment later."""
+        view = self.view
+        if view is None:
+            return
+        indexes = [i for i in (view.index_of_unit(u) for u in unit_ids
+                               if u in view.ordinal_of) if i is not None]
         self.units.refresh_units(indexes)
-        self.message = message
+        if message is not None:
+            self.message = message
         mine = self.units.codings_at_cursor()
         if self.selected_coding not in {c.id for c in mine}:
             self.selected_coding = mine[-1].id if mine else None
@@ -422,35 +530,30 @@ make to the codebook appear within two seconds, new hotkeys included.
         self._update_bindings()
 
     def codings_written(self, unit_ids: list[int], message: str) -> None:
-        """A codebook change moved or made codings: read those units again."""
-        self._after_write(unit_ids, message)
+        """A codebook change moved or made codings: read those units again (behind the
+        write queue, never on the UI thread)."""
+        self._said(message)
+        self._reread(unit_ids)
 
     def after_suggestion_write(self, unit_ids: list[int], message: str) -> None:
-        """An accepted suggestion became a coding: read the unit again and show it."""
+        """An accepted suggestion was queued: say so (the unit is read back once saved)."""
         self._after_write(unit_ids, message)
 
-    def _local_toggle(self, row: UnitRow, code_id: str, span: tuple[int, int] | None
-                      ) -> Callable[[Change], bool]:
-        """How to show a toggle's Change without reading the unit back."""
-        view = self.view
-        assert view is not None
-
-        def update(change: Change) -> bool:
-            if change.action == "coding.remove":
-                view.drop_codings(row.id, change.coding_ids)
-                return True
-            if change.action == "coding.apply" and change.message == "applied":
-                start, end = span or (0, len(row.text))
-                view.add_coding(row.id, CodingInfo(
-                    change.coding_ids[0], code_id, view.coder, start, end,
-                    row.text[start:end], None, False, "manual"))
-                return True
-            return change.action == "none"
-
-        return update
+    def _resolve(self, coding_id: int) -> int:
+        """The stored id of a coding shown before its write was saved (write worker)."""
+        if coding_id >= 0:
+            return coding_id
+        real = self._real_ids.get(coding_id)
+        if real is None:
+            raise ProjectError("that coding was not saved; code the unit again")
+        return real
 
     def action_toggle_code(self, code_id: str) -> None:
-        """Toggle a code on the current unit, or on the selected characters in span mode."""
+        """Toggle a code on the current unit, or on the selected characters in span mode.
+
+        The unit shows the change at once; the write worker saves it and the stored state
+        replaces the shown one when nothing else is in flight for the unit.
+        """
         view = self.view
         row = self.units.current_row
         if view is None or row is None:
@@ -459,28 +562,31 @@ make to the codebook appear within two seconds, new hotkeys included.
         label = code.label if code else code_id
         store, coder = view.store, view.coder
         span = self.units.selection
-        if span is not None:
-            exists = any(c.code == code_id and (c.start, c.end) == span
-                         for c in view.my_codings(row.id))
-            if exists:
-                self._write(lambda: coding.remove_code(store, coder, row.id, code_id, span),
-                            [row.id], f"removed {label} from {span[0]}–{span[1]}",
-                            self._local_toggle(row, code_id, span))
-                return
-            change = self._write(
-                lambda: coding.apply_code(store, coder, row.id, code_id, span), [row.id],
-                f"coded {span[0]}–{span[1]} {label}", self._local_toggle(row, code_id, span))
-            if change is not None and change.coding_ids:
-                self.selected_coding = change.coding_ids[0]
-                self._show_unit()
+        whole = (0, len(row.text))
+        mine = [c for c in view.my_codings(row.id) if c.code == code_id
+                and (span is None or (c.start, c.end) == span)]
+        where = f" {span[0]}–{span[1]}" if span is not None else ""
+        if mine:
+            view.drop_codings(row.id, tuple(c.id for c in mine))
+            self.save(f"the removal of {label}{where}",
+                      lambda: coding.remove_code(store, coder, row.id, code_id, span),
+                      [row.id])
+            self._after_write([row.id], f"removed {label}{where}")
             return
-        had = any(c.code == code_id for c in view.my_codings(row.id))
-        change = self._write(lambda: coding.toggle_code(store, coder, row.id, code_id),
-                             [row.id], f"{'removed' if had else 'coded'} {label}",
-                             self._local_toggle(row, code_id, None))
-        if change is not None and not had and change.coding_ids:
-            self.selected_coding = change.coding_ids[0]
-            self._show_unit()
+        provisional = next(self._provisional)
+        start, end = span or whole
+        view.add_coding(row.id, CodingInfo(provisional, code_id, coder, start, end,
+                                           row.text[start:end], None, False, "manual"))
+        self.selected_coding = provisional
+
+        def apply() -> Change:
+            change = coding.apply_code(store, coder, row.id, code_id, span)
+            if change.coding_ids:
+                self._real_ids[provisional] = change.coding_ids[0]
+            return change
+
+        self.save(f"the coding {label}{where}", apply, [row.id])
+        self._after_write([row.id], f"coded{where} {label}")
 
     def _selected(self) -> CodingInfo | None:
         mine = self.units.codings_at_cursor()
@@ -491,9 +597,11 @@ make to the codebook appear within two seconds, new hotkeys included.
         view, row, selected = self.view, self.units.current_row, self._selected()
         if view is None or row is None or selected is None:
             return
-        flag = not selected.key_quote
-        self._write(lambda: coding.set_key_quote(view.store, view.coder, selected.id, flag),
-                    [row.id], "marked key quote" if flag else "unmarked key quote")
+        flag, shown = not selected.key_quote, selected.id
+        self.save("the key quote",
+                  lambda: coding.set_key_quote(view.store, view.coder, self._resolve(shown),
+                                               flag), [row.id])
+        self._after_write([], "marking key quote…" if flag else "unmarking key quote…")
 
     def action_next_coding(self) -> None:
         """Select the next of your codings on the current unit."""
@@ -553,38 +661,48 @@ make to the codebook appear within two seconds, new hotkeys included.
             return
         text = result.text or None
         if result.target == UNIT:
-            self._write(lambda: coding.set_unit_memo(view.store, view.coder, unit_id, text),
-                        [unit_id], "saved unit memo" if text else "removed unit memo")
+            self.save("the unit memo",
+                      lambda: coding.set_unit_memo(view.store, view.coder, unit_id, text),
+                      [unit_id], on_saved=lambda _: self._said(
+                          "saved unit memo" if text else "removed unit memo"))
         else:
-            coding_id = int(result.target)
-            self._write(lambda: coding.set_memo(view.store, view.coder, coding_id, text),
-                        [unit_id], "saved coding memo" if text else "removed coding memo")
+            shown = int(result.target)
+            self.save("the coding memo",
+                      lambda: coding.set_memo(view.store, view.coder, self._resolve(shown),
+                                              text),
+                      [unit_id], on_saved=lambda _: self._said(
+                          "saved coding memo" if text else "removed coding memo"))
+
+    def _said(self, message: str) -> None:
+        self.message = message
+        self._show_status()
 
     def _step(self, direction: str) -> None:
         view = self.view
         if view is None:
             return
         step = coding.undo if direction == "undo" else coding.redo
-        try:
-            change = step(view.store, view.coder)
-        except KodebogError as error:
-            self.notify(str(error), severity="error")
+        self.save(f"the {direction}", lambda: step(view.store, view.coder), [],
+                  undo_units=True, on_saved=partial(self._stepped, direction))
+        self._said(f"{direction}…")
+
+    def _stepped(self, direction: str, saved: Saved) -> None:
+        """An undo or redo was saved: go to the unit it changed and say what it was."""
+        view, change = self.view, saved.result
+        if view is None or not isinstance(change, Change):
             return
         if change.event_id is None:
-            self.message = change.message
-            self._show_status()
+            self._said(change.message)
             return
-        unit_ids = affected_units(view.store, change.event_id)
-        if " code." in change.message:
+        unit_ids = saved.unit_ids
+        if (change.undid or "").startswith("code."):
             self.refresh_codebook()
         self.forget_suggestions(unit_ids)
-        view.load_totals()
-        here = [u for u in unit_ids if view.index_of_unit(u) is not None]
-        undone = change.message.split(" ", 1)[-1]
+        undone = change.undid or ""
         what = f"{'undid' if direction == 'undo' else 'redid'} {_ACTIONS.get(undone, undone)}"
+        here = [u for u in unit_ids if u in view.ordinal_of]
         if not here:
-            self.message = f"{what} (in another source)"
-            self._after_write([], self.message)
+            self._said(f"{what} (in another source)")
             return
         index = view.index_of_unit(here[0])
         if index is not None and index != self.units.cursor:
@@ -684,16 +802,14 @@ make to the codebook appear within two seconds, new hotkeys included.
         view = self.view
         if view is None:
             return
-        try:
-            coding.mark_source_done(self.kodebog.store, view.coder, view.head.id,
-                                    done=not view.done)
-        except KodebogError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return
-        view.done = not view.done
+        done = not view.done
+        view.done = done
+        self.save("the done mark",
+                  lambda: coding.mark_source_done(view.store, view.coder, view.head.id,
+                                                  done=done), [],
+                  on_saved=lambda _: self.notify(self.message, timeout=4))
         self.message = (f"{view.head.name} marked done: agreement reads all of it as coded "
-                        "by you" if view.done else f"{view.head.name} is no longer marked done")
-        self.notify(self.message, timeout=4)
+                        "by you" if done else f"{view.head.name} is no longer marked done")
         self._show_status()
 
     def palette_commands(self) -> list[Command]:

@@ -9,8 +9,9 @@ like the coding writes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -119,6 +120,12 @@ class SuggestingScreen(KodebogScreen[None]):
 
     def after_suggestion_write(self, unit_ids: list[int], message: str) -> None:
         """Show a coding made by accepting a suggestion (the coding screen's)."""
+        raise NotImplementedError
+
+    def save(self, label: str, write: Callable[[], Any], unit_ids: list[int], *,
+             undo_units: bool = False, on_saved: Callable[[Any], None] | None = None
+             ) -> None:
+        """Queue a write for the app's write worker (the coding screen's)."""
         raise NotImplementedError
 
     @property
@@ -289,11 +296,9 @@ class SuggestingScreen(KodebogScreen[None]):
         if chosen is None or row is None:
             return
         app = self.kodebog
-        try:
-            service.accept(app.store, app.coder or "", chosen.id)
-        except KodebogError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return
+        store, coder = app.store, app.coder or ""
+        self.save(f"accepting {self._label(chosen.code)}",
+                  lambda: service.accept(store, coder, chosen.id), [row.id])
         self._decided(row, chosen)
         self.after_suggestion_write([row.id], f"accepted {self._label(chosen.code)}")
         self._queue_on(chosen)
@@ -306,11 +311,9 @@ class SuggestingScreen(KodebogScreen[None]):
         if chosen is None or row is None:
             return
         app = self.kodebog
-        try:
-            service.reject(app.store, app.coder or "", chosen.id)
-        except KodebogError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return
+        store, coder = app.store, app.coder or ""
+        self.save(f"rejecting {self._label(chosen.code)}",
+                  lambda: service.reject(store, coder, chosen.id), [row.id])
         self._decided(row, chosen)
         self.message = f"rejected {self._label(chosen.code)}: not suggested again"
         self.show_suggestions()

@@ -7,17 +7,23 @@ undo restores the "before" state and redo the "after" state, whatever the action
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from kodebog import coding_pg
 from kodebog.errors import ProjectError
 from kodebog.store import Store
+from kodebog.store.engine import driver_error
 from kodebog.store.models import Code, Coder, Coding, Event, Unit, UnitMemo, utcnow
+
+T = TypeVar("T")
 
 CODEBOOK_ACTIONS = frozenset(
     {"code.add", "code.rename", "code.edit", "code.move", "code.merge", "code.split",
@@ -247,6 +253,12 @@ def apply_code(
     origin: str = "manual",
 ) -> Change:
     """Apply a code to a whole unit, or to ``span`` (unit-relative offsets) of it."""
+    if memo is None and key_quote is None and origin == "manual":
+        fast = _fast(store, coder_name, lambda coder: coding_pg.apply(
+            store, coder, unit_id, code_id, span, _FIELDS["codings"]))
+        if fast is not None:
+            coding_id, event = fast
+            return Change(event, "coding.apply", (coding_id,), "applied", Outcome.APPLIED)
     with store.write() as session:
         return apply_code_in(
             session,
@@ -290,12 +302,36 @@ def remove_code(
     span: tuple[int, int] | None = None,
 ) -> Change:
     """Remove this coder's codings of a code on a unit (only the one at ``span`` if given)."""
+    fast = _fast(store, coder_name, lambda coder: coding_pg.remove(
+        store, coder, unit_id, code_id, span, _FIELDS["codings"]))
+    if fast is not None:
+        ids, event = fast
+        return Change(event, "coding.remove", ids, f"removed {len(ids)}", Outcome.REMOVED)
     with store.write() as session:
         return remove_code_in(session, coder_name, unit_id, code_id, span)
 
 
+def _fast(store: Store, coder_name: str, write: Callable[[int], T | None]) -> T | None:
+    """Run a PostgreSQL single-statement write (``coding_pg``) when it applies.
+
+    None when it does not apply (SQLite, a coder not seen yet) or wrote nothing; the caller
+    then takes the ORM path, which explains refusals.
+    """
+    if not coding_pg.usable(store):
+        return None
+    try:
+        coder = coding_pg.coder_of(store, coder_name)
+        return None if coder is None else write(coder)
+    except DBAPIError as error:
+        raise driver_error(error, store.display_name) from error
+
+
 def toggle_code(store: Store, coder_name: str, unit_id: int, code_id: str) -> Change:
     """Apply the code to the whole unit, or remove it if this coder has it there already."""
+    if coding_pg.usable(store) and coding_pg.coder_of(store, coder_name) is not None:
+        removed = remove_code(store, coder_name, unit_id, code_id)
+        return removed if removed.outcome is Outcome.REMOVED else apply_code(
+            store, coder_name, unit_id, code_id)
     with store.write() as session:
         coder = coder_id(session, coder_name)
         if _find(session, unit_id, code_id, coder, None):

@@ -120,6 +120,8 @@ class Store:
             _make_engine(url, immediate=False) if self.is_sqlite else self.write_engine
         )
         self.upgraded_from: str | None = None
+        #: Called by ``dispose`` (engines that others keep beside this store's).
+        self.on_dispose: list[Callable[[], None]] = []
         self.backup_path: Path | None = None
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -156,6 +158,9 @@ class Store:
 
     def dispose(self) -> None:
         """Close every pooled connection."""
+        for close in self.on_dispose:
+            close()
+        self.on_dispose.clear()
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()

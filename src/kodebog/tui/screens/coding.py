@@ -181,6 +181,7 @@ make to the codebook appear within two seconds, new hotkeys included.
         self._later: Timer | None = None
         self._writes = 0  # this screen's own writes, so a poll that raced one is dropped
         self._pending: Counter[int] = Counter()  # unit id -> writes in flight
+        self._in_flight = 0  # this screen's writes not saved yet
         self._provisional = itertools.count(-1, -1)  # ids of codings shown before saved
         self._real_ids: dict[int, int] = {}  # provisional id -> stored id (write worker)
         self._polling = False
@@ -428,11 +429,13 @@ make to the codebook appear within two seconds, new hotkeys included.
         for unit_id in unit_ids:
             self._pending[unit_id] += 1
         self._writes += 1
+        self._in_flight += 1
         self.kodebog.writer.submit(WriteJob(label, run, self, _Context(unit_ids, on_saved)))
 
     def _settle_pending(self, context: _Context) -> set[int]:
         """Count a job's units as finished; the units with nothing more in flight."""
         self._writes += 1
+        self._in_flight -= 1
         quiet = set()
         for unit_id in context.unit_ids:
             self._pending[unit_id] -= 1
@@ -461,7 +464,7 @@ make to the codebook appear within two seconds, new hotkeys included.
         if context.on_saved is not None:
             context.on_saved(saved)
         self._after_write(sorted(quiet), None)
-        if self.kodebog.writer.pending == 0 and self.message.startswith(BUSY):
+        if self._in_flight == 0 and self.message.startswith(BUSY):
             self.message = "saved"
             self._show_status()
 
@@ -493,6 +496,8 @@ make to the codebook appear within two seconds, new hotkeys included.
             return Saved(None, list(unit_ids), read_units(store, unit_ids),
                          read_totals(store, view.coder))
 
+        self._in_flight += 1
+        self._writes += 1
         self.kodebog.writer.submit(WriteJob("reading back", run, self, _Context([], None)))
 
     def _after_write(self, unit_ids: list[int], message: str | None) -> None:

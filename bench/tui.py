@@ -1,4 +1,13 @@
-"""TUI benchmark: open a 100,000-unit source, then time "next unit" and "toggle code" repaints."""
+"""TUI benchmark: open a 100,000-unit source, then time "next unit" and "toggle code" repaints.
+
+    python bench/tui.py                                  # SQLite
+    python bench/tui.py --pg URL --pg-delay 5            # PostgreSQL, 5 ms added each way
+
+With ``--pg`` the project is built in a fresh schema of that server and the app talks to it
+through ``tests/delay_proxy.py`` (a loopback proxy that holds every chunk ``--pg-delay`` ms in
+each direction: a round trip costs twice that). "write" is the time of the write itself
+(``coding.apply_code`` / ``remove_code`` in the write worker, until stored).
+"""
 
 from __future__ import annotations
 
@@ -40,9 +49,10 @@ WORDS = _VOCABULARY.split()
 SPEAKERS = [("Interviewer", "interviewer"), *((f"Borger {i}", "borger") for i in range(1, 9))]
 
 
-def make_big_project(path: Path, units: int = 100_000, seed: int = 7) -> Store:
-    """A fresh SQLite project with one focus group of ``units`` units, inserted in bulk."""
-    codebook = path.with_suffix(".yaml")
+def make_big_project(path: Path | str, units: int = 100_000, seed: int = 7) -> Store:
+    """A fresh project (SQLite file or database URL) with one focus group of ``units`` units,
+    inserted in bulk."""
+    codebook = Path(tempfile.mkdtemp(prefix="kodebog-bench-")) / "codebook.yaml"
     codebook.write_text(CODEBOOK, encoding="utf-8")
     store = init_project(path, codebook, coder="bench")
     rng = random.Random(seed)
@@ -88,7 +98,24 @@ def _stats(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-async def measure(path: Path, presses: int = 200) -> dict[str, float]:
+def _timed_writes(samples: list[float]) -> None:
+    """Record how long each coding write takes until it is stored (in the write worker)."""
+    from kodebog import coding
+
+    for name in ("apply_code", "remove_code"):
+        original = getattr(coding, name)
+
+        def timed(*args: object, __original: object = original, **kwargs: object) -> object:
+            began = time.perf_counter()
+            try:
+                return __original(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                samples.append(time.perf_counter() - began)
+
+        setattr(coding, name, timed)
+
+
+async def measure(path: Path | str, presses: int = 200) -> dict[str, float]:
     """Open the big source in the app and time key presses; seconds."""
     from textual import events
 
@@ -98,8 +125,10 @@ async def measure(path: Path, presses: int = 200) -> dict[str, float]:
     from kodebog.tui.screens.coding import CodingScreen
     from kodebog.tui.widgets.unit_list import UnitList
 
-    store = open_project(path)
+    store = open_project(str(path))
     app = KodebogApp(store, "bench", Settings())
+    writes: list[float] = []
+    _timed_writes(writes)
     results: dict[str, float] = {}
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -151,7 +180,9 @@ async def measure(path: Path, presses: int = 200) -> dict[str, float]:
                 results[f"{name}_median"], results[f"{name}_p95"] = _stats(samples)
                 results[f"{name}_cpu"] = statistics.median(cpu)
             results["units"] = float(screen.view.count)
-            await asyncio.wait_for(watcher, 60)
+            assert await asyncio.to_thread(app.writer.wait_idle, 120)
+            results["write_median"], results["write_p95"] = _stats(writes)
+            await asyncio.wait_for(watcher, 120)
     finally:
         store.dispose()
     return results
@@ -163,14 +194,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--project", type=Path, help="reuse (or create) this project file")
+    parser.add_argument("--pg", metavar="URL",
+                        help="build the project in a new schema of this PostgreSQL server")
+    parser.add_argument("--pg-delay", type=float, default=0.0, metavar="MS",
+                        help="milliseconds added in each direction between app and server")
     args = parser.parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="kodebog-bench-"))
-    path = args.project or folder / "big.kodebog"
-    if not path.exists():
-        began = time.perf_counter()
-        make_big_project(path, args.units).dispose()
-        print(f"built {args.units} units in {time.perf_counter() - began:.1f} s", file=sys.stderr)
-    results = asyncio.run(measure(path, args.presses))
+    if args.pg:
+        results = _measure_pg(args.pg, args.pg_delay / 1000, args.units, args.presses)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="kodebog-bench-"))
+        path = args.project or folder / "big.kodebog"
+        if not path.exists():
+            began = time.perf_counter()
+            make_big_project(path, args.units).dispose()
+            print(f"built {args.units} units in {time.perf_counter() - began:.1f} s",
+                  file=sys.stderr)
+        results = asyncio.run(measure(path, args.presses))
     ms = {k: v * 1000 for k, v in results.items() if k != "units"}
     print(f"TUI benchmark, {int(results['units'])} units in one source, "
           f"{args.presses} presses each, {date.today()}, {platform.python_version()}")
@@ -183,10 +222,40 @@ def main(argv: list[str] | None = None) -> int:
           f"{ms['toggle_p95']:.1f} ms | < 30 / < 80 ms |")
     print(f"| first suggestions shown (spaCy loaded in the helper process) | "
           f"{ms['suggestions']:.0f} ms | |")
+    print(f"| write itself, until stored: median / p95 | {ms['write_median']:.1f} / "
+          f"{ms['write_p95']:.1f} ms | < 40 ms median (PostgreSQL, 5 ms each way) |")
     print(f"| CPU time of the app per press (median): next / toggle | "
           f"{ms['next_cpu']:.1f} / {ms['toggle_cpu']:.1f} ms | |")
     print(f"| load average while measuring | {os.getloadavg()[0]:.1f} | |")
     return 0
+
+
+def _measure_pg(server: str, delay: float, units: int, presses: int) -> dict[str, float]:
+    """Build the project in a fresh schema, measure through the delaying proxy, drop it."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.delay_proxy import DelayProxy
+
+    schema = f"kodebog_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        began = time.perf_counter()
+        make_big_project(url.render_as_string(hide_password=False), units).dispose()
+        print(f"built {units} units in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+        with DelayProxy((url.host or "127.0.0.1", url.port or 5432), delay) as proxy:
+            slow = url.set(port=proxy.port).render_as_string(hide_password=False)
+            return asyncio.run(measure(slow, presses))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from kodebog import coding
-from kodebog.errors import ProjectError
+from kodebog.errors import KodebogError, ProjectError
 from kodebog.importing import import_parsed
 from kodebog.project import init_project, update_codebook
 from kodebog.queries import find_source, find_unit, list_sources, list_units, project_stats
@@ -232,9 +232,9 @@ def test_a_coder_cannot_change_another_coders_coding(store: Store) -> None:
 
 def test_event_log_is_append_only(store: Store) -> None:
     coding.apply_code(store, "anna", unit_id(store, 2), "contact_center")
-    with pytest.raises(ProjectError, match="append-only"), store.write() as session:
+    with pytest.raises(KodebogError, match="append-only"), store.write() as session:
         session.execute(text("UPDATE event SET action = 'x'"))
-    with pytest.raises(ProjectError, match="append-only"), store.write() as session:
+    with pytest.raises(KodebogError, match="append-only"), store.write() as session:
         session.execute(text("DELETE FROM event"))
 
 

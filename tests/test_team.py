@@ -231,7 +231,7 @@ def _crash_runs(project: str, kills: int, seed: int) -> None:
         assert ready.strip() == "ready", child.stderr.read() if child.stderr else ""
         # Kill right after a random "begin" line: that action is in flight, the ones before
         # it were reported done. No sleeping: the worker's own output says where it is.
-        begins = rng.randint(1, 8)
+        begins = rng.randint(1, 5)
         while begins:
             line = child.stdout.readline()
             assert line, child.stderr.read() if child.stderr else ""

@@ -534,8 +534,3 @@ def mark_source_done(store: Store, coder_name: str, source_id: int, done: bool =
                      source_id, {"done": not done}, {"done": done})
         return Change(event, "source.done" if done else "source.undone")
 
-
-# Old private names, kept only until the modules that import them (suggest/service.py,
-# finding_edit.py) move to ``log_event`` and ``require_code``.
-_log = log_event
-_code = require_code

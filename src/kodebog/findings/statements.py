@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kodebog.coding import require_code
 from kodebog.errors import ConflictError, ProjectError
 from kodebog.store import Store
-from kodebog.store.models import Code, Coding, Event, Finding, utcnow
+from kodebog.store.models import Coding, Event, Finding, utcnow
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,9 @@ class FindingState:
     updated_at: datetime | None
 
 
-def _known_code(session: Session, code_id: str) -> Code:
-    code = session.get(Code, code_id)
-    if code is None or code.retired:
-        known = ", ".join(session.scalars(
-            select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)))
-        raise ProjectError(f"unknown code '{code_id}'; the codebook has: {known}")
-    return code
-
-
 def read_finding(session: Session, code_id: str) -> FindingState:
     """The stored finding of a code (an empty one, version 0, when none is written)."""
-    _known_code(session, code_id)
+    require_code(session, code_id)
     finding = session.scalar(select(Finding).where(Finding.code_id == code_id))
     if finding is None:
         return FindingState(code_id, "", 0, None, None)
@@ -72,7 +64,7 @@ def set_finding(
     try:
         with store.write() as session:
             return _write_finding(session, code_id, statement, coder, quotes, base_version)
-    except IntegrityError:
+    except (IntegrityError, ConflictError):
         if base_version is None:
             raise
         # Another writer created the first finding for this code at the same moment.
@@ -96,7 +88,7 @@ def _write_finding(
 ) -> FindingChange:
     from kodebog.coding import coder_id
 
-    _known_code(session, code_id)
+    require_code(session, code_id)
     if quotes:
         found = set(session.scalars(
             select(Coding.id).where(Coding.id.in_(quotes), Coding.code_id == code_id)))

@@ -14,7 +14,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kodebog.errors import DatabaseBusyError, DatabaseUnavailableError, ProjectError
+from kodebog.errors import (
+    ConflictError,
+    DatabaseBusyError,
+    DatabaseUnavailableError,
+    ProjectError,
+)
 
 #: The newest migration; a test checks it equals Alembic's head.
 SCHEMA_HEAD = "0009"
@@ -48,6 +53,10 @@ def project_url(project: str | Path) -> URL:
 WRITE_WAIT_MS = 10_000
 
 
+class RefusedChangeError(ProjectError, ConflictError):
+    """The database refused a write (a constraint, a trigger): often a concurrent change."""
+
+
 def driver_error(error: DBAPIError, project: str) -> ProjectError:
     """A database driver's error as one line a user can act on (never with a password).
 
@@ -64,8 +73,8 @@ def driver_error(error: DBAPIError, project: str) -> ProjectError:
     if "disk is full" in lowered or "no space" in lowered:
         return ProjectError(f"{project}: the disk is full; free some space and try again")
     if isinstance(error, IntegrityError):
-        return ProjectError(f"{project} refused the change ({detail}); "
-                            "reload and try again")
+        return RefusedChangeError(f"{project} refused the change ({detail}); someone else "
+                                  "may have changed the same thing: reload and try again")
     if isinstance(error, OperationalError) or error.connection_invalidated:
         return DatabaseUnavailableError(
             f"the database server did not answer ({detail}); check the connection to "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from kodebog.coding import _log, apply_code_in
+from kodebog.coding import apply_code_in, log_event
 from kodebog.errors import ProjectError
 from kodebog.store import Store
 from kodebog.store.models import Coder, Coding, Source, Unit
@@ -84,7 +84,7 @@ def accept(store: Store, coder: str, suggestion_id: int) -> Decision:
             "tier": row.tier,
             "coding_ids": list(change.coding_ids),
         }
-        event = _log(
+        event = log_event(
             session,
             cid,
             "suggestion.accept",
@@ -114,7 +114,7 @@ def reject(store: Store, coder: str, suggestion_id: int) -> Decision:
         row.status = "rejected"
         session.flush()
         after = {"status": "rejected", "unit_id": row.unit_id, "code_id": row.code_id}
-        event = _log(session, cid, "suggestion.reject", "suggestion", row.id, before, after)
+        event = log_event(session, cid, "suggestion.reject", "suggestion", row.id, before, after)
         return _decision(session, row, event, (), "rejected")
 
 
@@ -127,7 +127,7 @@ def reopen(store: Store, coder: str, suggestion_id: int) -> Decision:
         row.status = "open"
         session.flush()
         after = {"status": "open", "unit_id": row.unit_id, "code_id": row.code_id}
-        event = _log(
+        event = log_event(
             session, cid, "suggestion.reopen", "suggestion", row.id, {"status": "rejected"}, after
         )
         return _decision(session, row, event, (), "reopened")

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kodebog.coding import require_code
 from kodebog.errors import ProjectError
-from kodebog.store.models import Code, CodebookVersion, Coder
+from kodebog.store.models import CodebookVersion, Coder
 from kodebog.store.models import Suggestion as SuggestionRow
 from kodebog.suggest.types import Evidence
 from kodebog.suggest.values import SuggestionInfo
@@ -59,12 +60,7 @@ def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 def check_code(session: Session, code: str) -> None:
     """ProjectError unless ``code`` is in the project's current codebook (not retired)."""
-    found = session.get(Code, code)
-    if found is None or found.retired:
-        ids = session.scalars(
-            select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)
-        )
-        raise ProjectError(f"unknown code '{code}'; the codebook has: {', '.join(ids)}")
+    require_code(session, code)
 
 
 def to_info(row: SuggestionRow, source: str, ordinal: int, status: str = "open") -> SuggestionInfo:

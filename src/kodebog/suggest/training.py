@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kodebog.coding import _log
 from kodebog.coding import coder_id as ensure_coder
+from kodebog.coding import log_event
 from kodebog.errors import ProjectError
 from kodebog.project import current_codebook
 from kodebog.store import Store
@@ -120,7 +120,7 @@ def train_and_store(store: Store, coder: str, *, model_name: str | None = None) 
         if older:
             session.execute(delete(SuggestModel).where(SuggestModel.id.in_(older)))
         logged = {k: v for k, v in meta.items() if k not in ("positives", "skipped")}
-        _log(session, cid, "suggest.train", "suggest_model", row.id, None, logged)
+        log_event(session, cid, "suggest.train", "suggest_model", row.id, None, logged)
         model_id = row.id
     remember((store_key(store), sha, model_stamp(model_id, meta), name), suggester)
     return model_info(model_id, meta, trained_at)

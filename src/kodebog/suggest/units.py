@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id as ensure_coder
-from kodebog.errors import ProjectError
+from kodebog.errors import ConflictError, ProjectError
 from kodebog.store import Store
 from kodebog.store.models import Coding, Participant, Source, Unit, utcnow
 from kodebog.store.models import Suggestion as SuggestionRow
@@ -95,7 +95,7 @@ def suggest_for_units(
         try:
             with store.write() as session:
                 return _store_suggestions(session, coder, new, units)
-        except IntegrityError:  # another process stored the same suggestion meanwhile
+        except (IntegrityError, ConflictError):  # another process stored the same ones
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kodebog import __version__
-from kodebog.cli import coding, listing, project, report, review, suggest, transfer
+from kodebog.cli import codes, coding, listing, project, report, review, suggest, transfer
 from kodebog.cli.common import Command, Handler
 from kodebog.errors import KodebogError
 from kodebog.exchange import refi
@@ -26,6 +26,7 @@ FAMILIES: list[Callable[[Command], None]] = [
     project.register,    # open, demo, init, import, import-codings, codebook
     listing.register,    # sources, units
     coding.register,     # tag, untag, memo, done, undo, redo
+    codes.register,      # code add|rename|edit|move|merge|split|retire
     review.register,     # agree, disagreements, audit, privacy, log
     transfer.register,   # copy, backup
     report.register,     # stats, finding, export

@@ -198,8 +198,8 @@ def register(command: Command) -> None:
     sub.add_argument("file", metavar="FILE")
     sub.add_argument("--coder", help="the coder the codings belong to")
 
-    codebook = command("codebook", lambda _a: usage(codebook), "validate, update or show "
-                       "a codebook")
+    codebook = command("codebook", lambda _a: usage(codebook), "validate, update, show, "
+                       "export or log a codebook")
     codebook_commands = codebook.add_subparsers(dest="codebook_command", metavar="ACTION")
     sub = command("validate", cmd_codebook_validate, "check a codebook file, listing every "
                   "problem as FILE:LINE:COL", codebook_commands)
@@ -220,3 +220,6 @@ def register(command: Command) -> None:
     from kodebog.exchange.refi import configure_codebook_from_qdc
 
     configure_codebook_from_qdc(sub)
+    from kodebog.cli.codes import register_codebook
+
+    register_codebook(command, codebook_commands)

@@ -304,3 +304,12 @@ def test_refi_exports_carry_the_living_codebook(store: Store, tmp_path: Path) ->
         project = archive.read("project.qde").decode("utf-8")
     assert 'name="Ærlighed"' in project and "Kontakt til jobcentret" not in project
     assert project.count("<Coding ") == 1
+
+
+def test_a_merged_code_lends_its_learned_score_to_the_code_it_joined() -> None:
+    from kodebog.suggest.engine import _follow_merges
+
+    row = {"contact_center": 0.8, "rules_and_system": 0.3, "gone": 0.9}
+    merged = {"contact_center": "rules_and_system"}
+    assert _follow_merges(row, {"rules_and_system", "caseworker_relation"}, merged) == {
+        "rules_and_system": 0.8}

@@ -180,7 +180,7 @@ class Suggester:
         scores = model.predict_docs(docs) if model is not None else [{} for _ in docs]
         ids = set(self.codebook.ids)
         if model is not None and not ids.issuperset(model.codes):  # codes since removed
-            scores = [{c: p for c, p in row.items() if c in ids} for row in scores]
+            scores = [_follow_merges(row, ids, self.codebook.replaced_by()) for row in scores]
         if model is not None:  # learned evidence: weigh every word of the batch at once
             model.word_weights({lemma for doc in docs for lemma in doc.lemma})
         support = model.meta.positives if model is not None else None
@@ -274,3 +274,15 @@ class _Explain:
 
     def __call__(self, code: str) -> list[Evidence]:
         return self.model.explain(self.doc, code)
+
+
+def _follow_merges(row: dict[str, float], ids: set[str], merged: dict[str, str]
+                   ) -> dict[str, float]:
+    """Scores of live codes only; a code merged into another (``replaces``) lends it its
+    score until the model is trained again, so merging keeps what was learned."""
+    out = {c: p for c, p in row.items() if c in ids}
+    for code, score in row.items():
+        target = merged.get(code)
+        if code not in ids and target in ids:
+            out[target] = max(out.get(target, 0.0), score)
+    return out

@@ -571,3 +571,17 @@ def test_written_back_projects_validate(tmp_path: Path) -> None:
         "Description", "Coding", "Coding", "NoteRef"]
     assert selection.find("q:NoteRef", Q).get("targetGUID") == (
         "99999999-0000-0000-0000-000000000001")
+
+
+def test_export_command_offsets_and_line_endings(coded: Store, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    project = str(coded.url) if not coded.is_sqlite else str(coded.url.database)
+    out = tmp_path / "nvivo.qdpx"
+    assert main(["export", project, "-o", str(out), "--offsets", "utf16",
+                 "--line-endings", "crlf", "--allow-personal-data"]) == 0
+    assert "positions in UTF-16 code units, line breaks CRLF" in capsys.readouterr().out
+    for name, text, _ in selected_texts(out, "utf16"):
+        assert " ".join(text.split()) == name
+    assert main(["export", project, "-o", str(tmp_path / "r.md"), "--offsets", "utf16"]) != 0
+    assert "--offsets applies only to a .qdpx export" in capsys.readouterr().err
+    assert not (tmp_path / "r.md").exists()

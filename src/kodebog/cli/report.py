@@ -79,10 +79,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ProjectError(f"--quotes {args.quotes}: give 0 or more")
     output = Path(args.output).expanduser()
     fmt = format_for(output, args.format)
+    given = [f"--{name.replace('_', '-')}" for name in ("offsets", "line_endings")
+             if getattr(args, name) is not None]
+    if given and fmt != "qdpx":
+        verb = "applies" if len(given) == 1 else "apply"
+        raise ProjectError(f"{' and '.join(given)} {verb} only to a .qdpx export, not {fmt}")
     options = ExportOptions(
         coder=args.coder, codes=tuple(args.code or ()), sources=tuple(args.source or ()),
         where=parse_where(args.where or ()), quotes=args.quotes,
         allow_personal_data=args.allow_personal_data,
+        offsets=args.offsets or "codepoints", line_endings=args.line_endings or "lf",
     )
     store = open_project(args.project)
     try:
@@ -129,3 +135,9 @@ def register(command: Command) -> None:
                      help="quotes per theme in reports (default 5)")
     sub.add_argument("--allow-personal-data", action="store_true",
                      help="export even if quotes contain phone numbers, e-mails or CPR numbers")
+    sub.add_argument("--offsets", choices=("codepoints", "utf16"),
+                     help="qdpx: what positions count, as the target tool does (default "
+                          "codepoints; utf16 for NVivo)")
+    sub.add_argument("--line-endings", choices=("lf", "crlf"),
+                     help="qdpx: line breaks of the sources' text files (default lf; crlf "
+                          "for MAXQDA)")

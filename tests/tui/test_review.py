@@ -80,6 +80,7 @@ async def test_settling_disputes_writes_the_consensus_and_updates_the_numbers(
         assert isinstance(disputes, DisputesScreen)
         assert disputes.current is not None and disputes.current.unit == 2
         await pilot.press("a")
+        await settle(app, pilot)
         assert consensus(store) == [(2, CR, 0, len(FG1[1][1]), "afgjort af anna: annas kodning",
                                      "adjudication")]
         assert disputes.current.unit == 3  # the next disputed unit

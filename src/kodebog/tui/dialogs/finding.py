@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Label, Static
 
-from kodebog.errors import ConflictError, KodebogError
+from kodebog.errors import ConflictError
 from kodebog.findings import FindingEdit, FindingState, read_finding, set_finding
 from kodebog.store import Store
 from kodebog.tui.dialogs.text_dialog_base import FramedTextDialog
+from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """Someone saved a newer version while this dialog was open."""
+
+    message: str
+    theirs: FindingState
 
 
 def _stamp(state: FindingState) -> str:
@@ -55,6 +65,7 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
         self.label = label
         self.state = state
         self.base_version = state.version
+        self.saving = False
 
     def compose_above(self) -> ComposeResult:
         """Who saved the version being edited, and when."""
@@ -67,25 +78,47 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
     def action_save(self) -> None:
         """Store the statement if nobody saved a newer version meanwhile."""
         text = self.written()
+        if self.saving:
+            return
         if not text:
             self.notify("The finding is empty: write it, or press esc to leave it as it was.",
                         severity="warning")
             return
-        try:
-            edit = set_finding(self.store, self.code, text, self.coder,
-                               base_version=self.base_version)
-        except ConflictError as error:
-            self._conflict(str(error))
-            return
-        except KodebogError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return
-        self.dismiss(edit)
+        store, code, coder, base = self.store, self.code, self.coder, self.base_version
 
-    def _conflict(self, message: str) -> None:
+        def run() -> FindingEdit | _Conflict:
+            try:
+                return set_finding(store, code, text, coder, base_version=base)
+            except ConflictError as error:
+                with store.read() as session:
+                    return _Conflict(str(error), read_finding(session, code))
+
+        writer = getattr(self.app, "writer", None)
+        if writer is None:  # a dialog outside the kodebog app (tests of the dialog alone)
+            self.on_written(Written(WriteJob("the finding", run), run()))
+            return
+        self.saving = True
+        writer.submit(WriteJob("the finding", run, self))
+
+    def on_written(self, message: Written) -> None:
+        """Saved: close; or someone saved a newer version: show theirs."""
+        self.saving = False
+        if isinstance(message.result, _Conflict):
+            self._conflict(message.result.message, message.result.theirs)
+        else:
+            self.dismiss(message.result)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """Not saved (busy too long, server gone): say so; the text stays to try again."""
+        self.saving = False
+        self.notify(message.reason, severity="error", timeout=8)
+
+    def on_write_waiting(self, message: WriteWaiting) -> None:
+        """The project is busy: say so; the save is retried."""
+        self.notify(f"{message.reason}: retrying", severity="warning", timeout=4)
+
+    def _conflict(self, message: str, theirs: FindingState) -> None:
         """Show what the other person saved; a second save replaces it knowingly."""
-        with self.store.read() as session:
-            theirs = read_finding(session, self.code)
         self.base_version = theirs.version
         self.query_one("#finding-stamp", Label).update(_stamp(theirs))
         notice = self.query_one("#finding-conflict", Static)

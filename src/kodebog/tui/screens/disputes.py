@@ -14,7 +14,6 @@ from textual.message import Message
 
 from kodebog.adjudication import settle
 from kodebog.comparison import Disagreement
-from kodebog.errors import KodebogError
 from kodebog.store.models import CONSENSUS_CODER
 from kodebog.tui.commands import Command
 from kodebog.tui.data import CodebookView
@@ -25,6 +24,7 @@ from kodebog.tui.widgets.dispute_panel import DisputePanel
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.tui.widgets.text_lines import TextLines
+from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
 
 LETTERS = "ABCDEFGH"
 
@@ -248,29 +248,66 @@ decision the next unsettled unit is shown and the numbers above are computed aga
     # deciding
 
     def action_decide(self, decision: str) -> None:
-        """Settle the shown dispute for the consensus coder, then show the next open one."""
+        """Settle the shown dispute for the consensus coder, then show the next open one.
+
+        The decision shows at once; the write worker stores it (in order with every other
+        write of the app) and the numbers are computed again once it is stored.
+        """
         item = self.current
         if item is None:
             return
         reviewer = self.kodebog.coder or ""
-        try:
-            result = settle(self.kodebog.store, reviewer, item.unit_id, self.code, self.pair,
-                            decision, self.memo or None)
-        except KodebogError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return
-        settled = Settled(decision, self.pair, reviewer, self.memo or None, result.spans)
-        self.data.settled[(item.unit_id, self.code)] = settled
+        store, code, pair, memo = self.kodebog.store, self.code, self.pair, self.memo or None
+        key = (item.unit_id, code)
+        before = self.data.settled.get(key)
+        self.data.settled[key] = Settled(decision, pair, reviewer, memo, ())
+
+        def run() -> object:
+            return settle(store, reviewer, item.unit_id, code, pair, decision, memo)
+
+        self.kodebog.writer.submit(WriteJob(
+            f"the decision on {item.source} #{item.unit}", run, self, (key, before)))
         self.memo = ""
-        done = f"{item.source} #{item.unit}: {settled.describe()}"
+        done = f"{item.source} #{item.unit}: {self.data.settled[key].describe()}"
         found = self._next_open(self.index, 1)
         if found is None:
             self.message = f"{done} · every dispute of this code is settled"
         else:
             self.index, self.message = found, done
+        self._show()
+
+    def on_written(self, message: Written) -> None:
+        """A decision is stored: keep its spans and compute the numbers again."""
+        context = message.job.context
+        if not isinstance(context, tuple):
+            return
+        key, _ = context
+        shown = self.data.settled.get(key)
+        if shown is not None:
+            spans = tuple(getattr(message.result, "spans", ()) or ())
+            self.data.settled[key] = Settled(shown.decision, shown.coders, shown.reviewer,
+                                             shown.memo, spans)
         self.computing = True
         self._show()
         self.recompute()
+
+    def on_write_waiting(self, message: WriteWaiting) -> None:
+        """The project is busy: say so; the decision is retried."""
+        self.message = f"{message.reason}: retrying"
+        self._show()
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """A decision was not stored: say so and show the dispute as open again."""
+        context = message.job.context
+        if isinstance(context, tuple):
+            key, before = context
+            if before is None:
+                self.data.settled.pop(key, None)
+            else:
+                self.data.settled[key] = before
+        self.message = message.reason
+        self.notify(message.reason, severity="error", timeout=8)
+        self._show()
 
     @work(thread=True, exclusive=True, group="disputes", exit_on_error=False)
     def recompute(self) -> None:

@@ -20,8 +20,8 @@ from textual.worker import Worker, WorkerState
 
 from kodebog import coding
 from kodebog.coding import Change
-from kodebog.errors import KodebogError, ProjectError
-from kodebog.findings import FindingEdit, read_finding
+from kodebog.errors import ProjectError
+from kodebog.findings import FindingEdit, FindingState, read_finding
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.data import (
@@ -641,13 +641,23 @@ make to the codebook appear within two seconds, new hotkeys included.
         code_id = code_id or self.query_one(CodebookTree).highlighted_code
         if view is None or code_id is None:
             return
-        code = view.codebook.get(code_id)
-        try:
-            with view.store.read() as session:
-                state = read_finding(session, code_id)
-        except KodebogError as error:
-            self.notify(str(error), severity="error", timeout=6)
+        self.read_finding_worker(code_id)
+
+    @work(thread=True, group="finding-read", exit_on_error=False)
+    def read_finding_worker(self, code_id: str) -> None:
+        """Read a code's finding in a worker, then open the dialog with it."""
+        view = self.view
+        if view is None:
             return
+        with view.store.read() as session:
+            state = read_finding(session, code_id)
+        self.app.call_from_thread(self._open_finding, code_id, state)
+
+    def _open_finding(self, code_id: str, state: FindingState) -> None:
+        view = self.view
+        if view is None:
+            return
+        code = view.codebook.get(code_id)
         dialog = FindingDialog(view.store, view.coder, code_id, code.label if code else code_id,
                                state)
         self.app.push_screen(dialog, self._finding_saved)

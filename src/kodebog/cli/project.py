@@ -95,11 +95,25 @@ def _parse_roles(values: Sequence[str]) -> dict[str, str]:
     return roles
 
 
+def _parse_renames(values: Sequence[str]) -> dict[str, str]:
+    renames = {}
+    for value in values:
+        label, sep, new = value.partition("=")
+        if not sep or not label.strip() or not new.strip():
+            raise ProjectError(
+                f"--rename {value}: write it as LABEL=NEW NAME, e.g. 'SPEAKER_01=Borger 1'"
+            )
+        renames[label.strip()] = new.strip()
+    return renames
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from kodebog.importing import paused_gc
 
     if args.name and len(args.files) > 1:
         raise ProjectError("--name works with one file at a time")
+    if args.speakers is not None and not [s for s in args.speakers.split(",") if s.strip()]:
+        raise ProjectError("--speakers: name the labels, e.g. --speakers 'Interviewer,Borger 1'")
     roles = _parse_roles(args.role or [])
     names = None
     if args.pseudonymise:
@@ -122,7 +136,10 @@ def _import_files(args: argparse.Namespace, roles: dict[str, str], names: Any) -
         parsed = read_source(
             Path(file), kind=args.kind, name=args.name, id_column=args.id_column,
             text_columns=args.text_column or None, attribute_columns=args.attribute or None,
-            roles=roles or None,
+            roles=roles or None, layout=args.layout, no_speakers=args.no_speakers,
+            speakers=[s.strip() for s in args.speakers.split(",") if s.strip()]
+            if args.speakers else None,
+            renames=_parse_renames(args.rename or []) or None,
         )
         if args.pseudonymise:
             from kodebog.privacy import pseudonymise_source
@@ -185,7 +202,17 @@ def register(command: Command) -> None:
     sub.add_argument("--attribute", metavar="C", action="append",
                      help="survey: an attribute column (repeat; default: all other columns)")
     sub.add_argument("--role", metavar="LABEL=ROLE", action="append",
-                     help="override a speaker's inferred role, e.g. 'Deltager 3=medarbejder'")
+                     help="override a speaker's inferred role, e.g. 'Deltager 3=medarbejder' "
+                          "or 'SPEAKER_00=interviewer'")
+    sub.add_argument("--rename", metavar="LABEL=NAME", action="append",
+                     help="give a speaker a new label, e.g. 'SPEAKER_01=Borger 1' (repeat)")
+    sub.add_argument("--layout", choices=["lines", "headers", "cues", "paragraphs"],
+                     help="transcripts: how speakers are marked (default: detected; see "
+                          "docs/transcripts.md)")
+    sub.add_argument("--speakers", metavar="LABELS",
+                     help="transcripts: the speaker labels to trust, e.g. 'Interviewer,Borger 1'")
+    sub.add_argument("--no-speakers", action="store_true",
+                     help="transcripts: no speakers, keep every label in the text")
     sub.add_argument("--replace", action="store_true",
                      help="replace a changed source of the same name, keeping its codings")
     sub.add_argument("--pseudonymise", metavar="NAMES.yaml",

@@ -32,6 +32,16 @@ class ImportRequest:
     names: Path | None = None  # a YAML name list: pseudonymise while importing
     text_columns: tuple[str, ...] = ()  # surveys: the answer columns (empty: detected)
     id_column: str | None = None  # surveys: the respondent id column (None: detected)
+    layout: str | None = None  # transcripts: a layout from LAYOUTS (None: detected)
+    speakers: tuple[str, ...] = ()  # transcripts: the speaker labels to trust (empty: judged)
+
+
+LAYOUT_CHOICES = [
+    ("Speakers: 'Name: text' lines", "lines"),
+    ("Speakers: 'Name 0:03' above", "headers"),
+    ("Speakers: subtitle cues", "cues"),
+    ("No speakers: paragraphs", "paragraphs"),
+]
 
 
 def _expand(value: str, base: Path) -> Path:
@@ -90,8 +100,11 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
 
 Type a path (→ completes it) or pick a file in the tree (enter). kodebog reads .txt and .md
 transcripts, .docx, WebVTT and SRT subtitles, and survey exports as .csv, .tsv or .xlsx.
-The kind and speakers' roles are detected; choose a kind to override it. For a survey, the
-answer columns and the respondent id column are detected too; name them when they are not.
+The kind, the layout (how speakers are marked: 'Name: text' lines, a 'Name 0:03' line
+above each turn, subtitle cues, or none) and speakers' roles are detected; choose a kind or
+a layout to override them, or name the speaker labels to trust (comma-separated). For a
+survey, the answer columns and the respondent id column are detected too; name them when
+they are not.
 **Replace** imports a changed version of a source that is already there and keeps every
 coding whose text is still found (or changes nothing). **Names to pseudonymise**: a YAML
 list of real names; they, CPR and phone numbers and e-mail addresses are replaced before
@@ -108,8 +121,10 @@ anything is stored.
         align: center middle;
         & > Vertical {
             width: 90;
+            max-width: 100%;
             height: auto;
             max-height: 95%;
+            overflow-y: auto;
             border: thick $accent;
             background: $panel;
             padding: 0 2;
@@ -144,6 +159,11 @@ anything is stored.
                                   prompt="Kind: as detected", id="import-kind")
                 yield Input(placeholder="source name (default: from the file name)",
                             id="import-name")
+            with Horizontal(classes="row"):
+                yield Select[str](LAYOUT_CHOICES, prompt="Layout: as detected",
+                                  id="import-layout")
+                yield Input(placeholder="speaker labels to trust: A,B",
+                            id="import-speakers")
             with Horizontal(classes="row"):
                 yield Input(placeholder="survey: answer column(s), comma-separated",
                             id="import-text-columns")
@@ -202,9 +222,13 @@ anything is stored.
                         self.query_one("#import-text-columns", Input).value.split(",")
                         if c.strip())
         id_column = self.query_one("#import-id-column", Input).value.strip()
+        layout = self.query_one("#import-layout", Select).value
+        speakers = tuple(s.strip() for s in
+                         self.query_one("#import-speakers", Input).value.split(",") if s.strip())
         return ImportRequest(path, kind if isinstance(kind, str) else None, name or None,
                              self.query_one("#import-replace", Checkbox).value, names,
-                             columns, id_column or None)
+                             columns, id_column or None,
+                             layout if isinstance(layout, str) else None, speakers)
 
     def action_submit(self) -> None:
         """Close with the request, or say in the dialog what is wrong."""

@@ -242,7 +242,8 @@ to reach the filters.
             with paused_gc():
                 parsed = read_source(request.path, kind=request.kind, name=request.name,
                                      text_columns=request.text_columns or None,
-                                     id_column=request.id_column)
+                                     id_column=request.id_column, layout=request.layout,
+                                     speakers=request.speakers or None)
                 if request.names is not None:
                     from kodebog.privacy import load_names, pseudonymise_source
 

@@ -345,3 +345,22 @@ def test_names_in_labels_are_offered_for_pseudonymisation_and_then_gone() -> Non
     assert [p.label for p in hidden.participants] == ["[navn 1]", "[navn 2]"]
     assert not any("Holm" in note or "Dahl" in note for note in hidden.notes)
     assert not any("look like real names" in note for note in hidden.notes)
+
+
+def test_teams_word_name_and_speech_in_one_paragraph(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for name, time, speech in [("Mette Hansen", "0:03", "Hej med dig."),
+                               ("Jonas Berg", "0:09", "Hej."),
+                               ("Mette Hansen", "1:02:05", "Farvel.")]:
+        paragraph = document.add_paragraph(f"{name}   {time}")
+        paragraph.add_run().add_break()
+        paragraph.add_run(speech)
+    document.save(str(tmp_path / "teams.docx"))
+    source = read_source(tmp_path / "teams.docx")
+    assert [(u.speaker, u.timestamp, source.text[u.start : u.end]) for u in source.units] == [
+        ("Mette Hansen", "00:00:03", "Hej med dig."),
+        ("Jonas Berg", "00:00:09", "Hej."),
+        ("Mette Hansen", "01:02:05", "Farvel."),
+    ]

@@ -3,10 +3,9 @@
 Over a network every statement is a round trip; the ORM path of ``coding.apply_code`` takes
 about ten (coder, unit, code, existing coding, insert, event, begin, commit). Here the
 checks, the insert and the event are one ``WITH ... INSERT ... RETURNING`` statement run in
-autocommit mode, which PostgreSQL executes as one transaction: one round trip, two with the
-pool's liveness ping. When the statement writes nothing (an unknown unit or code, a span
-outside the unit, a coding that exists already), the caller falls back to the ORM path,
-which says exactly why.
+autocommit mode, which PostgreSQL executes as one transaction: one round trip. When the
+statement writes nothing (an unknown unit or code, a span outside the unit, a coding that
+exists already), the caller falls back to the ORM path, which says exactly why.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement
 
 from kodebog.store import Store
@@ -48,8 +48,10 @@ def _engine(store: Store) -> Engine:
     """An autocommit engine beside the store's, for single-statement transactions."""
     engine = _ENGINES.get(store)
     if engine is None:
-        engine = create_engine(store.url, isolation_level="AUTOCOMMIT", pool_pre_ping=True,
-                               pool_size=1, max_overflow=2)
+        # No liveness ping: it would double the round trips. A connection the server
+        # dropped fails once with ``connection_invalidated`` and ``run`` tries again.
+        engine = create_engine(store.url, isolation_level="AUTOCOMMIT", pool_size=1,
+                               max_overflow=2)
         _ENGINES[store] = engine
         store.on_dispose.append(partial(dispose, store))
     return engine
@@ -116,8 +118,7 @@ def apply(store: Store, coder: int, unit_id: int, code_id: str,
     )
     statement = select(inserted.c.id, logged.c.id).select_from(inserted).join(logged,
                                                                                literal(True))
-    with _engine(store).connect() as connection:
-        row = connection.execute(statement).first()
+    row = _run(store, statement)
     return None if row is None else (int(row[0]), int(row[1]))
 
 
@@ -149,11 +150,27 @@ def remove(store: Store, coder: int, unit_id: int, code_id: str,
         .cte("ev")
     )
     statement = select(func.array_agg(removed.c.id), select(logged.c.id).scalar_subquery())
-    with _engine(store).connect() as connection:
-        row = connection.execute(statement.select_from(removed)).first()
+    row = _run(store, statement.select_from(removed))
     if row is None or row[0] is None or row[1] is None:
         return None
     return tuple(sorted(int(i) for i in row[0])), int(row[1])
+
+
+def _run(store: Store, statement: Any) -> Any:
+    """Execute one statement as its own transaction: one round trip to the server.
+
+    A pooled connection that the server closed meanwhile is retried once on a fresh
+    connection. That is safe even if the first attempt did land: the apply finds its coding
+    and the removal finds nothing, so neither writes twice.
+    """
+    for attempt in (1, 2):
+        try:
+            with _engine(store).connect() as connection:
+                return connection.execute(statement).first()
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    return None
 
 
 def dispose(store: Store) -> None:

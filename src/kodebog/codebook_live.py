@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,8 @@ CODING_FIELDS = (
     "created_at",
     "import_flag",
 )
+CHUNK = 1000
+"""Ids per IN (...) list."""
 MAX_ALIAS_HOPS = 50
 """Longest chain of merges followed when resolving an old id."""
 
@@ -185,6 +187,31 @@ def finding_row(finding: Finding) -> dict[str, Any]:
     return {"id": finding.id, "code_id": finding.code_id}
 
 
+def codings_by_id(session: Session, ids: list[int]) -> dict[int, Coding]:
+    """The codings with these ids that exist, read fresh, in chunks."""
+    found: dict[int, Coding] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        query = select(Coding).where(Coding.id.in_(chunk)).execution_options(
+            populate_existing=True
+        )
+        found.update((coding.id, coding) for coding in session.scalars(query))
+    return found
+
+
+def delete_codings(session: Session, ids: list[int]) -> None:
+    """Delete codings by id, in chunks, with one statement per chunk."""
+    session.flush()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        session.execute(
+            delete(Coding).where(Coding.id.in_(chunk)).execution_options(
+                synchronize_session=False
+            )
+        )
+    session.expire_all()
+
+
 def all_code_rows(session: Session) -> dict[str, dict[str, Any]]:
     """Every code row, retired ones too, by id."""
     return {code.id: code_row(code) for code in session.scalars(select(Code))}
@@ -247,13 +274,14 @@ def _check_current(
         expected = {row["id"]: row for row in current.get(kind, [])}
         for row in target.get(kind, []):
             expected.setdefault(row["id"], None)
+        existing = codings_by_id(session, list(expected)) if kind == "codings" else {}
         for row_id, row in expected.items():
             found: dict[str, Any] | None
             if kind == "codes":
                 code = session.get(Code, row_id)
                 found = None if code is None else code_row(code)
             else:
-                coding = session.get(Coding, row_id)
+                coding = existing.get(row_id)
                 found = None if coding is None else coding_row(coding)
             if kind == "codes":
                 found, row = _without_position(found), _without_position(row)
@@ -285,12 +313,8 @@ def _apply(session: Session, current: dict[str, Any], target: dict[str, Any]) ->
     """Make the rows named in ``current`` and ``target`` look as ``target`` says."""
     wanted_codes = {row["id"]: row for row in target.get("codes", [])}
     wanted_codings = {row["id"]: row for row in target.get("codings", [])}
-    for row in current.get("codings", []):
-        if row["id"] not in wanted_codings:
-            obj = session.get(Coding, row["id"])
-            if obj is not None:
-                session.delete(obj)
-    session.flush()
+    delete_codings(session, [r["id"] for r in current.get("codings", [])
+                             if r["id"] not in wanted_codings])
     for code_id, row in wanted_codes.items():
         code = session.get(Code, code_id)
         values = _values(row, CODE_FIELDS)
@@ -304,15 +328,16 @@ def _apply(session: Session, current: dict[str, Any], target: dict[str, Any]) ->
         finding = session.get(Finding, row["id"])
         if finding is not None:
             finding.code_id = row["code_id"]
-    for coding_id, row in wanted_codings.items():
-        coding = session.get(Coding, coding_id)
-        values = _values(row, CODING_FIELDS)
-        if coding is None:
-            session.add(Coding(id=coding_id, **values))
-        else:
-            for name, value in values.items():
-                setattr(coding, name, value)
     session.flush()
+    there = codings_by_id(session, list(wanted_codings))
+    rows = [{"id": i, **_values(row, CODING_FIELDS)} for i, row in wanted_codings.items()]
+    updates = [row for row in rows if row["id"] in there]
+    inserts = [row for row in rows if row["id"] not in there]
+    for start in range(0, len(updates), CHUNK):
+        session.execute(update(Coding), updates[start : start + CHUNK])
+    for start in range(0, len(inserts), CHUNK):
+        session.execute(insert(Coding), inserts[start : start + CHUNK])
+    session.expire_all()
     for row in current.get("codes", []):
         if row["id"] not in wanted_codes:
             session.execute(delete(Suggestion).where(Suggestion.code_id == row["id"]))

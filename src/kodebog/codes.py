@@ -15,15 +15,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kodebog.codebook import is_valid_id, key_problem, slug_from_label
 from kodebog.codebook_live import (
+    CHUNK,
     all_code_rows,
     check_base,
     code_row,
     coding_row,
+    codings_by_id,
+    delete_codings,
     finding_row,
     store_version,
 )
@@ -109,11 +112,10 @@ class _Change:
             for code_id in sorted(set(self.codes_before) | set(codes_after))
             if self.codes_before.get(code_id) != codes_after.get(code_id)
         ]
-        codings_after = [
-            coding_row(row)
-            for row in (session.get(Coding, i) for i in self.codings_before)
-            if row is not None
-        ] + [coding_row(row) for row in self.codings_new]
+        still = codings_by_id(session, list(self.codings_before))
+        codings_after = [coding_row(still[i]) for i in self.codings_before if i in still] + [
+            coding_row(row) for row in self.codings_new
+        ]
         before = {
             "version": self.latest.id,
             "codes": [self.codes_before[i] for i in changed if i in self.codes_before],
@@ -510,18 +512,21 @@ def _move_codings(change: _Change, old: str, new: str) -> tuple[int, int]:
     }
     codings = list(session.scalars(select(Coding).where(Coding.code_id == old).order_by(Coding.id)))
     change.touch(codings)
-    moved = collapsed = 0
+    moving: list[int] = []
+    collapsing: list[int] = []
     for coding in codings:
         slot = (coding.unit_id, coding.coder_id, coding.start, coding.end)
-        if slot in taken:
-            session.delete(coding)
-            collapsed += 1
-        else:
-            coding.code_id = new
-            taken.add(slot)
-            moved += 1
+        (collapsing if slot in taken else moving).append(coding.id)
+        taken.add(slot)
     session.flush()
-    return moved, collapsed
+    delete_codings(session, collapsing)
+    for start in range(0, len(moving), CHUNK):
+        session.execute(
+            update(Coding).where(Coding.id.in_(moving[start : start + CHUNK]))
+            .values(code_id=new).execution_options(synchronize_session=False)
+        )
+    session.expire_all()
+    return len(moving), len(collapsing)
 
 
 def split_code(

@@ -48,6 +48,8 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("KODEBOG_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("KODEBOG_DATA_DIR", str(home / "data"))
     monkeypatch.delenv("KODEBOG_CODER", raising=False)
+    # the semantic tier is off unless a test turns it on (tests/test_semantic*.py)
+    monkeypatch.setenv("KODEBOG_SEMANTIC", "0")
 
 
 def pg_base_url() -> str:

@@ -152,5 +152,6 @@ def test_report_formats_a_table_and_json() -> None:
     tiers = {t: tally.scores() for t in ("rules", "learned", "combined")}
     report = EvaluationReport(1, 2, 0, 0.5, 3, tiers, [])
     table = report.format_table()
-    assert "micro" in table and "top-3 hit rate" in table and "a " in table
+    assert "top-1" in table and "top-3" in table and "precision" in table and "a " in table
+    assert "semantic tier: off" in table
     assert json.loads(json.dumps(report.to_dict()))["tiers"]["rules"]["micro"]["f1"] == 1.0

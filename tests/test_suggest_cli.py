@@ -70,7 +70,8 @@ def test_json_lists_suggestions_with_their_evidence(
     first = [r for r in rows if r["unit"] == 2 + N_CODED]
     assert first[0]["code"] == "contact_center" and first[0]["source"] == "fg1"
     for row in rows:
-        assert row["tier"] in ("rules", "learned", "both") and 0.1 <= row["score"] <= 1.0
+        assert row["tier"] in ("rules", "learned", "both") and 0.05 <= row["score"] <= 1.0
+        assert row["low"] == (row["score"] < 0.5) and row["similar"] == ""  # semantic off
         for e in row["evidence"]:
             assert {"start", "end", "text", "kind", "keyword"} <= set(e)
     assert 1 not in {r["unit"] for r in rows}  # the interviewer's turn is skipped
@@ -101,13 +102,15 @@ def test_train_evaluate_accept_and_reject(
     assert code == 0, err
     report = json.loads(out)
     assert report["coder"] == "anna" and report["n_units"] == N_CODED and report["k"] == 2
-    for tier in ("rules", "learned", "combined"):
-        scores = report["tiers"][tier]
-        assert {"precision", "recall", "f1"} <= set(scores["micro"])
-        assert 0.0 <= scores["top_hit_rate"] <= 1.0
+    for tier in ("rules", "learned", "combined", "fused"):
+        for part in ("tiers", "codebook_only"):
+            scores = report[part][tier]
+            assert {"precision", "recall", "f1"} <= set(scores["micro"])
+            assert 0.0 <= scores["top1_rate"] <= scores["top_hit_rate"] <= 1.0
     assert report["curve"] and {"n_train", "micro_f1"} <= set(report["curve"][-1])
+    assert 0.0 <= report["quiet"]["fused"]["rate"] <= 1.0
     code, out, _ = run(capsys, project, "--coder", "anna", "--evaluate", "--folds", "2")
-    assert code == 0 and "micro" in out and "Learning curve" in out
+    assert code == 0 and "top-1" in out and "Learning curve" in out
 
     code, out, _ = run(capsys, project, "--coder", "anna", "--json")
     rows = json.loads(out)

@@ -426,18 +426,22 @@ def test_evaluation_report(analyzer: Analyzer) -> None:
     suggester = Suggester(CODEBOOK)
     report = suggester.evaluate(TRAIN * 2, k=2, seed=0, curve=(10,))
     assert report.n_units == 36 and report.k == 2 and report.threshold == 0.5
-    assert set(report.tiers) == {"rules", "learned", "combined"}
+    assert set(report.tiers) == {"rules", "learned", "combined", "fused"}  # no semantic tier
+    assert report.tiers["fused"] == report.tiers["combined"]
     for tier in report.tiers.values():
         assert set(tier.per_code) <= set(CODEBOOK.ids)
         assert 0.0 <= tier.micro.f1 <= 1.0 and 0.0 <= tier.top_hit_rate <= 1.0
+        assert 0.0 <= tier.top1_rate <= tier.top_hit_rate
         assert tier.micro.support == 36
+    assert set(report.codebook_only) == set(report.tiers)
     assert [p.n_train for p in report.curve] == [10, 18]
-    assert report.curve[-1].micro_f1 == report.tiers["combined"].micro.f1
+    assert report.curve[-1].micro_f1 == report.tiers["fused"].micro.f1
     assert report.tiers["combined"].top_hit_rate >= 0.85
     data = json.loads(json.dumps(report.to_dict()))
     assert data["tiers"]["combined"]["per_code"]["contact_center"]["support"] == 12
     table = report.format_table()
     assert "contact_center" in table and "Learning curve" in table
+    assert "with the codebook only" in table
 
 
 def test_evaluation_needs_two_units(analyzer: Analyzer) -> None:

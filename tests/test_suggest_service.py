@@ -225,7 +225,9 @@ def test_a_coder_never_gets_suggestions_from_another_coders_model(store: Store) 
 def test_evaluation_cross_validates_on_the_coders_codings(store: Store) -> None:
     report = service.evaluate(store, "anna", folds=2, curve=(6,))
     assert report.n_units == N_CODED and report.k == 2
-    assert set(report.tiers) == {"rules", "learned", "combined"}
+    assert set(report.tiers) == {"rules", "learned", "combined", "fused"}  # semantic off
+    assert report.semantic.startswith("semantic tier off")
+    assert report.tiers["fused"].uncoded == 0  # the new units come after the last coded one
     assert set(report.tiers["combined"].per_code) <= {
         "caseworker_change", "contact_center", "letters_information"}
     assert report.tiers["combined"].micro.support == N_CODED

@@ -43,6 +43,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key
     spacy_model: str | None = None
     suggestions: bool = True  # False: no suggestions panel work, no spaCy helper process
+    semantic: bool = True  # False: no semantic tier even with kodebog[semantic] installed
 
     @property
     def path(self) -> Path:
@@ -70,6 +71,8 @@ def load_settings() -> Settings:
         raise KodebogError(f"{path}: 'keys' must map action ids to keys")
     if not isinstance(settings.suggestions, bool):
         raise KodebogError(f"{path}: 'suggestions' must be true or false")
+    if not isinstance(settings.semantic, bool):
+        raise KodebogError(f"{path}: 'semantic' must be true or false")
     return settings
 
 

@@ -61,6 +61,7 @@ def _suggest(store: Any, coder: str, args: argparse.Namespace) -> int:
         for code in args.code or ():
             service.check_code(session, code)
         unit_ids = service.units_to_suggest(session, args.source)
+    _semantic_note(store, unit_ids)
     found = service.suggest_for_units(store, coder, unit_ids, args.top, args.min_score)
     wanted = set(args.code or ())
     rows = [s for u in unit_ids for s in found.get(u, []) if not wanted or s.code in wanted]
@@ -72,26 +73,56 @@ def _suggest(store: Any, coder: str, args: argparse.Namespace) -> int:
         f"\n{len(rows)} suggestions for {len({s.unit_id for s in rows})} of {len(unit_ids)} "
         f"units (coder {coder}). Accept one with `kodebog suggest PROJECT --accept ID`."
     )
+    if any(s.low for s in rows):
+        print("? after a score: low confidence (shown so that a right code is not hidden)")
     return 0
 
 
+def _semantic_note(store: Any, unit_ids: Sequence[int]) -> None:
+    """Say on stderr that the semantic tier is off and how to turn it on, or how many units
+    it embeds before suggesting."""
+    from kodebog.suggest.embeddings import embedding_state, model_name
+    from kodebog.suggest.semantic_state import state_line
+
+    off = state_line()
+    if off:
+        print(off, file=sys.stderr)
+        return
+    name = model_name()
+    if name is None:
+        return
+    with store.read() as session:
+        state = embedding_state(session, name)
+    missing = state.total - state.done
+    if missing > 50:
+        print(f"semantic tier: embedding up to {missing} units first (once; about "
+              f"{missing // 20 + 1} s) ...", file=sys.stderr)
+
+
 def format_suggestions(rows: Sequence[SuggestionInfo]) -> str:
-    """A plain-text table: id, source, unit, code, score, tier and the evidence words."""
+    """A plain-text table: id, source, unit, code, score, tier and the evidence (the words
+    that matched, or the nearest example or coded passage: ``ligner: «…»``)."""
+    from kodebog.suggest.semantic_state import quote
+
     if not rows:
         return "no suggestions"
     source_w = max(6, *(len(s.source) for s in rows))
     code_w = max(4, *(len(s.code) for s in rows))
+    tier_w = max(7, *(len(s.tier) for s in rows))
     lines = [
-        f"{'id':>6}  {'source':<{source_w}} {'unit':>5}  {'code':<{code_w}} {'score':>5}  "
-        f"{'tier':<7}  evidence"
+        f"{'id':>6}  {'source':<{source_w}} {'unit':>5}  {'code':<{code_w}} {'score':>6}  "
+        f"{'tier':<{tier_w}}  evidence"
     ]
     for s in rows:
         words = ", ".join(f"«{w}»" for w in s.words)
+        if not words and s.similar:
+            words = quote(s.similar, EVIDENCE_WIDTH - 10)
         if len(words) > EVIDENCE_WIDTH:
             words = words[: EVIDENCE_WIDTH - 1] + "…"
+        score = f"{s.score:.2f}{'?' if s.low else ' '}"
         lines.append(
             f"{s.id:>6}  {s.source:<{source_w}} {s.unit:>5}  {s.code:<{code_w}} "
-            f"{s.score:>5.2f}  {s.tier:<7}  {words}"
+            f"{score:>6}  {s.tier:<{tier_w}}  {words}"
         )
     return "\n".join(lines)
 
@@ -100,7 +131,13 @@ def _evaluate(store: Any, coder: str, args: argparse.Namespace) -> int:
     from kodebog.suggest import service
 
     print(f"cross-validating on {coder}'s codings ({args.folds} folds) ...", file=sys.stderr)
-    report = service.evaluate(store, coder, folds=args.folds)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rsemantic tier: embedded {done}/{total} units", end="", file=sys.stderr)
+        if done >= total:
+            print(file=sys.stderr)
+
+    report = service.evaluate(store, coder, folds=args.folds, progress=progress)
     if args.json:
         print_json({"coder": coder, **report.to_dict()})
     else:

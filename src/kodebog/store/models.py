@@ -269,3 +269,25 @@ class RefiGuid(Base):
     key: Mapped[str] = mapped_column(String(1000))
     guid: Mapped[str] = mapped_column(String(36))
     folder: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class UnitEmbedding(Base):
+    """A unit's text as a vector of the semantic tier's model (float16, computed once)."""
+
+    __tablename__ = "unit_embedding"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(100))  # name and version; another recomputes
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TextEmbedding(Base):
+    """A codebook text (label, definition, example) as a vector, keyed by model and text."""
+
+    __tablename__ = "text_embedding"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model: Mapped[str] = mapped_column(String(100))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from kodebog.codebook import Codebook
 from kodebog.errors import KodebogError
-from kodebog.suggest.evaluate import EvaluationReport, cross_validate
+from kodebog.suggest.evaluate import EvaluationReport, TierScores, _Tallies, cross_validate
 from kodebog.suggest.learned import (
     MIN_EXAMPLES,
     LearnedModel,
@@ -19,6 +21,9 @@ from kodebog.suggest.nlp import Analyzer, DocTokens, get_analyzer
 from kodebog.suggest.rank import rank
 from kodebog.suggest.rules import RuleMatcher
 from kodebog.suggest.types import Evidence, Suggestion
+
+if TYPE_CHECKING:
+    from kodebog.suggest.semantic import CodeSpace, SemanticHit, Vectors
 
 BOOTSTRAP_MIN_EXAMPLES = 2  # a codebook lists few examples per code
 MIN_QUOTE_WORDS = 4  # shortest part of a codebook example that counts as a quote
@@ -157,15 +162,19 @@ class Suggester:
         top_k: int = 3,
         min_score: float = 0.0,
         exclude: Sequence[set[str]] | None = None,
+        *,
+        vectors: Vectors | None = None,
+        space: CodeSpace | None = None,
     ) -> list[list[Suggestion]]:
         """Up to ``top_k`` suggestions per unit, best first.
 
         ``exclude[i]`` holds codes the analyst applied to or rejected for unit ``i``.
+        With ``space`` and the units' ``vectors`` (one row each), the semantic tier counts.
         """
         if exclude is not None and len(exclude) != len(units):
             raise ValueError("exclude must have one set per unit")
         docs = self.analyzer.analyze(units)
-        return self.suggest_docs(docs, top_k, min_score, exclude)
+        return self.suggest_docs(docs, top_k, min_score, exclude, vectors=vectors, space=space)
 
     def suggest_docs(
         self,
@@ -173,8 +182,14 @@ class Suggester:
         top_k: int = 3,
         min_score: float = 0.0,
         exclude: Sequence[set[str]] | None = None,
+        *,
+        vectors: Vectors | None = None,
+        space: CodeSpace | None = None,
     ) -> list[list[Suggestion]]:
         """``suggest`` for units already analysed."""
+        near: list[list[SemanticHit]] | None = None
+        if space is not None and vectors is not None:
+            near = space.score(vectors, [d.text for d in docs])
         model = self._ensure_model()
         hits = self.rules.match_many(docs)
         scores = model.predict_docs(docs) if model is not None else [{} for _ in docs]
@@ -196,6 +211,7 @@ class Suggester:
                     support=support,
                     explain=_explainer(model, doc),
                     min_score=min_score,
+                    semantic=near[i] if near is not None else None,
                 )
             )
         return out
@@ -208,14 +224,23 @@ class Suggester:
         *,
         threshold: float = 0.5,
         curve: Sequence[int] = (0, 25, 50, 100, 200),
+        vectors: Vectors | None = None,
+        passages: Mapping[str, Vectors] | None = None,
+        semantic_label: str = "",
     ) -> EvaluationReport:
-        """k-fold cross-validation of tier 1, tier 2 and both on the project's own codings.
+        """k-fold cross-validation of every tier and their fusion on the project's codings,
+        the same units ranked with the codebook only, and the codebook's examples held out
+        by fold. A unit with no codes (read and left uncoded) is a negative: it counts
+        against precision and in how often uncoded units get a confident suggestion.
 
         Codebook examples often quote the project's own units. An example that quotes a
-        held-out unit is left out of that fold's training, so no fold learns from its test
-        units. See ``kodebog.suggest.evaluate.cross_validate`` for what is counted.
+        held-out unit is left out of that fold's training and of its semantic passages, so
+        no fold learns from its test units. ``vectors`` (one row per coded unit) and the
+        codebook's ``passages`` turn the semantic tier on. See
+        ``kodebog.suggest.evaluate.cross_validate`` for what is counted.
         """
-        docs = self.analyzer.analyze(t for t, _ in coded_units)
+        texts = [t for t, _ in coded_units]
+        docs = self.analyzer.analyze(texts)
         gold = [set(c) for _, c in coded_units]
         quotes = quoted_units([d.text for d, _ in self._bootstrap_docs()], [d.text for d in docs])
 
@@ -225,7 +250,10 @@ class Suggester:
             leave_out = {e for i in held_out for e in quotes.get(i, ())}
             return self._train_or_bootstrap(train, leave_out=leave_out)
 
-        return cross_validate(
+        semantic = None
+        if vectors is not None and passages is not None:
+            semantic = _semantic_folds(self.codebook, passages, vectors, texts, gold)
+        report = cross_validate(
             docs,
             gold,
             self.rules.match_many(docs),
@@ -234,7 +262,89 @@ class Suggester:
             seed=seed,
             threshold=threshold,
             curve=curve,
+            semantic=semantic,
         )
+        examples, n_examples = self._evaluate_examples(k, seed, threshold, passages)
+        return replace(report, examples=examples, n_examples=n_examples, semantic=semantic_label)
+
+    def _evaluate_examples(
+        self,
+        k: int,
+        seed: int,
+        threshold: float,
+        passages: Mapping[str, Vectors] | None,
+    ) -> tuple[dict[str, TierScores], int]:
+        """k folds over the codebook's examples: each fold ranked by the rest of the codebook."""
+        import random
+
+        from kodebog.suggest.semantic import CodeSpace
+
+        boot = self._bootstrap_docs()
+        examples = {t.strip() for c in self.codebook.walk() for t in c.examples}
+        tests = [i for i, (doc, _) in enumerate(boot) if doc.text in examples]
+        if len(tests) < 2:
+            return {}, len(tests)
+        random.Random(seed).shuffle(tests)
+        folds = [tests[i::k] for i in range(min(k, len(tests)))]
+        tallies = _Tallies(passages is not None)
+        docs = [boot[i][0] for i in tests]
+        hits = dict(zip(tests, self.rules.match_many(docs), strict=True))
+        for fold in folds:
+            model = self._train([], min_examples=BOOTSTRAP_MIN_EXAMPLES, leave_out=set(fold))
+            learned = model.predict_docs([boot[i][0] for i in fold]) if model else None
+            support = model.meta.positives if model is not None else None
+            near: list[list[SemanticHit]] | None = None
+            if passages is not None:
+                held = {boot[i][0].text for i in fold}
+                space = CodeSpace.build(
+                    self.codebook, {t: v for t, v in passages.items() if t not in held}
+                )
+                near = space.score(_rows([passages[boot[i][0].text] for i in fold]))
+            for j, i in enumerate(fold):
+                doc, codes = boot[i]
+                tallies.add(
+                    codes,
+                    doc,
+                    hits[i],
+                    learned[j] if learned is not None else {},
+                    support,
+                    near[j] if near is not None else None,
+                    threshold,
+                    3,
+                )
+        return tallies.scores(), len(tests)
+
+
+def _rows(vectors: Sequence[Vectors]) -> Vectors:
+    import numpy as np
+
+    return np.vstack(vectors).astype(np.float32)
+
+
+def _semantic_folds(
+    codebook: Codebook,
+    passages: Mapping[str, Vectors],
+    vectors: Vectors,
+    texts: Sequence[str],
+    gold: Sequence[set[str]],
+) -> Callable[[Sequence[int], Sequence[int]], list[list[SemanticHit]]]:
+    """The semantic tier per fold: codebook passages that quote a held-out unit left out,
+    the training units as coded passages."""
+    from kodebog.suggest.semantic import CodeSpace
+
+    names = list(passages)
+    quotes = quoted_units(names, texts)
+
+    def near(train: Sequence[int], test: Sequence[int]) -> list[list[SemanticHit]]:
+        held = {names[j] for i in test for j in quotes.get(i, ())}
+        space = CodeSpace.build(
+            codebook,
+            {t: v for t, v in passages.items() if t not in held},
+            [(vectors[i], texts[i], gold[i]) for i in train],
+        )
+        return space.score(vectors[list(test)], [texts[i] for i in test])
+
+    return near
 
 
 def quoted_units(examples: Sequence[str], units: Sequence[str]) -> dict[int, set[int]]:

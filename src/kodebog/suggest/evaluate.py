@@ -1,21 +1,30 @@
-"""Cross-validation of the suggestion tiers on a project's own codings."""
+"""Cross-validation of the suggestion tiers on a project's own codings and codebook."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kodebog.errors import KodebogError
+from kodebog.suggest.fuse import FUSION
 from kodebog.suggest.learned import LearnedModel
 from kodebog.suggest.nlp import DocTokens
 from kodebog.suggest.rank import rank
 from kodebog.suggest.types import RuleHit, Suggestion
 
-TIERS = ("rules", "learned", "combined")
+if TYPE_CHECKING:
+    from kodebog.suggest.semantic import SemanticHit
+
+OTHER_FUSION = "rank" if FUSION == "calibrated" else "calibrated"
+# rules and learned alone, the two fused as before the semantic tier (combined), the
+# semantic tier alone, all three fused (fused), and the fusion not chosen, for comparison
+TIERS = ("rules", "learned", "combined", "semantic", "fused", f"fused_{OTHER_FUSION}")
 # trains on (unit, codes) pairs; the second argument holds the indices of the held-out units
 Trainer = Callable[[Sequence[tuple[DocTokens, set[str]]], Sequence[int]], LearnedModel | None]
+# the semantic hits of the held-out units (second argument), knowing the training units
+Semantic = Callable[[Sequence[int], Sequence[int]], list[list["SemanticHit"]]]
 
 
 @dataclass(frozen=True)
@@ -39,11 +48,14 @@ class Scores:
 
 @dataclass(frozen=True)
 class TierScores:
-    """How well one tier (or both combined) predicted the held-out codings."""
+    """How well one tier (or a fusion of tiers) predicted the held-out codings."""
 
     per_code: dict[str, Scores]
     micro: Scores
     top_hit_rate: float  # share of coded units with a correct code among the top k
+    top1_rate: float = 0.0  # share of coded units whose first suggestion is correct
+    uncoded: int = 0  # units read and left uncoded among those ranked
+    loud: int = 0  # of them, units that got a confident suggestion (not marked low)
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,10 @@ class EvaluationReport:
 
     A code counts as predicted for a unit when it is among the top ``top_k`` suggestions with a
     score of at least ``threshold``; the top-k hit rate counts any suggestion in the top k.
+    ``codebook_only`` ranks the same units with nothing learned from the codings (only the
+    codebook); ``examples`` ranks the codebook's own examples, each fold held out. Units the
+    coder read and left uncoded are ranked too: they count against precision, and each
+    tier's ``loud`` says how many got a confident suggestion.
     """
 
     n_units: int
@@ -72,39 +88,57 @@ class EvaluationReport:
     top_k: int
     tiers: dict[str, TierScores]
     curve: list[CurvePoint] = field(default_factory=list)
+    codebook_only: dict[str, TierScores] = field(default_factory=dict)
+    examples: dict[str, TierScores] = field(default_factory=dict)
+    n_examples: int = 0
+    semantic: str = ""  # the semantic model, or why the tier is off
+    fusion: str = FUSION
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return asdict(self)
+        data = asdict(self)
+        data["quiet"] = {
+            name: {"uncoded": s.uncoded, "confident": s.loud,
+                   "rate": round(s.loud / s.uncoded, 4) if s.uncoded else 0.0}
+            for name, s in self.tiers.items()
+        }
+        return data
 
     def format_table(self) -> str:
         """A plain-text table for the terminal."""
         head = (
             f"Cross-validation: {self.n_units} units, {self.k} folds; predicted = top "
-            f"{self.top_k} with score >= {self.threshold:.2f}"
+            f"{self.top_k} with score >= {self.threshold:.2f}; fusion: {self.fusion}"
         )
+        lines = [head, f"semantic tier: {self.semantic or 'off'}", ""]
+        sections = [("on your codings (cross-validated)", self.tiers)]
+        if self.codebook_only:
+            sections.append(("with the codebook only (nothing learned from codings)",
+                             self.codebook_only))
+        if self.examples:
+            sections.append((f"on the codebook's {self.n_examples} examples (held out by fold)",
+                             self.examples))
+        for title, tiers in sections:
+            lines += [*_summary(title, tiers, self.top_k), ""]
         codes = sorted({c for t in self.tiers.values() for c in t.per_code})
-        width = max([len("top-3 hit rate"), *(len(c) for c in codes)]) + 2
-        cols = "".join(f"{name + ' P/R/F1':>20}" for name in TIERS)
-        lines = [head, "", f"{'code':<{width}}{cols}{'units':>8}"]
-
-        def row(label: str, scores: list[Scores | None], support: int) -> str:
-            cells = "".join(
-                f"{s.precision:>8.2f}{s.recall:>6.2f}{s.f1:>6.2f}" if s else f"{'-':>20}"
-                for s in scores
-            )
-            return f"{label:<{width}}{cells}{support:>8}"
-
+        shown = [t for t in TIERS if t in self.tiers]
+        width = max([len("code"), *(len(c) for c in codes)]) + 2
+        lines.append("F1 per code (on your codings)")
+        lines.append(f"{'code':<{width}}" + "".join(f"{t:>{_col(t)}}" for t in shown)
+                     + f"{'units':>8}")
         for code in codes:
-            scores = [self.tiers[t].per_code.get(code) for t in TIERS]
+            scores = [self.tiers[t].per_code.get(code) for t in shown]
             support = max((s.support for s in scores if s), default=0)
-            lines.append(row(code, scores, support))
-        micro = [self.tiers[t].micro for t in TIERS]
-        lines.append(row("micro", list(micro), micro[0].support))
-        hits = "".join(f"{self.tiers[t].top_hit_rate:>20.2f}" for t in TIERS)
-        lines.append(f"{f'top-{self.top_k} hit rate':<{width}}{hits}")
+            cells = "".join(f"{s.f1:>{_col(t)}.2f}" if s else f"{'-':>{_col(t)}}"
+                            for t, s in zip(shown, scores, strict=True))
+            lines.append(f"{code:<{width}}{cells}{support:>8}")
+        fused = self.tiers.get("fused")
+        if fused is not None and fused.uncoded:
+            rates = ", ".join(f"{name} {s.loud / s.uncoded:.0%}" for name, s in self.tiers.items())
+            lines += ["", f"units read and left uncoded: {fused.uncoded}; share with a confident "
+                          f"suggestion (lower is quieter): {rates}"]
         if self.curve:
-            lines += ["", "Learning curve (training units: combined / learned)"]
+            lines += ["", "Learning curve (training units: fused / learned)"]
             lines.append(f"{'units':>8}{'micro F1':>20}{f'top-{self.top_k} hit':>20}")
             for p in self.curve:
                 lines.append(
@@ -112,6 +146,22 @@ class EvaluationReport:
                     f"{p.top_hit_rate:>12.2f} / {p.learned_top_hit_rate:.2f}"
                 )
         return "\n".join(lines)
+
+
+def _col(tier: str) -> int:
+    return max(10, len(tier) + 2)
+
+
+def _summary(title: str, tiers: dict[str, TierScores], top_k: int) -> list[str]:
+    lines = [title, f"{'tier':<18}{'top-1':>8}{f'top-{top_k}':>8}{'precision':>11}"
+                    f"{'recall':>8}{'F1':>7}"]
+    for name in TIERS:
+        t = tiers.get(name)
+        if t is None:
+            continue
+        lines.append(f"{name:<18}{t.top1_rate:>8.2f}{t.top_hit_rate:>8.2f}"
+                     f"{t.micro.precision:>11.2f}{t.micro.recall:>8.2f}{t.micro.f1:>7.2f}")
+    return lines
 
 
 class _Tally:
@@ -122,7 +172,10 @@ class _Tally:
         self.fp: dict[str, int] = {}
         self.fn: dict[str, int] = {}
         self.hits = 0
+        self.firsts = 0
         self.coded = 0
+        self.uncoded = 0
+        self.loud = 0
 
     def add(self, gold: set[str], suggestions: list[Suggestion], threshold: float) -> None:
         predicted = {s.code for s in suggestions if s.score >= threshold}
@@ -135,6 +188,10 @@ class _Tally:
         if gold:
             self.coded += 1
             self.hits += any(s.code in gold for s in suggestions)
+            self.firsts += bool(suggestions) and suggestions[0].code in gold
+        else:
+            self.uncoded += 1
+            self.loud += any(not s.low for s in suggestions)
 
     def scores(self) -> TierScores:
         codes = sorted(self.tp.keys() | self.fp.keys() | self.fn.keys())
@@ -142,7 +199,52 @@ class _Tally:
             c: Scores.of(self.tp.get(c, 0), self.fp.get(c, 0), self.fn.get(c, 0)) for c in codes
         }
         micro = Scores.of(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values()))
-        return TierScores(per_code, micro, self.hits / self.coded if self.coded else 0.0)
+        coded = self.coded or 1
+        return TierScores(
+            per_code, micro, self.hits / coded, self.firsts / coded, self.uncoded, self.loud
+        )
+
+
+class _Tallies:
+    """One tally per tier; ranks a held-out unit every way and counts."""
+
+    def __init__(self, semantic: bool) -> None:
+        self.semantic = semantic
+        self.by_tier = {t: _Tally() for t in TIERS if semantic or "semantic" not in t}
+        if not semantic:  # without the semantic tier, fused is combined
+            self.by_tier.pop(f"fused_{OTHER_FUSION}", None)
+
+    def add(
+        self,
+        gold: set[str],
+        doc: DocTokens,
+        hits: list[RuleHit],
+        learned: dict[str, float],
+        support: dict[str, int] | None,
+        near: list[SemanticHit] | None,
+        threshold: float,
+        top_k: int,
+    ) -> None:
+        text = doc.text
+        ways: dict[str, list[Suggestion]] = {
+            "rules": rank(text, hits, None, top_k),
+            "learned": rank(text, [], learned, top_k, support=support),
+            "combined": rank(text, hits, learned, top_k, support=support),
+        }
+        if self.semantic:
+            ways["semantic"] = rank(text, [], None, top_k, semantic=near)
+            ways["fused"] = rank(text, hits, learned, top_k, support=support, semantic=near)
+            ways[f"fused_{OTHER_FUSION}"] = rank(
+                text, hits, learned, top_k, support=support, semantic=near,
+                fusion=OTHER_FUSION,  # type: ignore[arg-type]
+            )
+        else:
+            ways["fused"] = ways["combined"]
+        for name, ranked in ways.items():
+            self.by_tier[name].add(gold, ranked, threshold)
+
+    def scores(self) -> dict[str, TierScores]:
+        return {t: tally.scores() for t, tally in self.by_tier.items()}
 
 
 def cross_validate(
@@ -156,15 +258,17 @@ def cross_validate(
     threshold: float = 0.5,
     top_k: int = 3,
     curve: Sequence[int] = (0, 25, 50, 100, 200),
+    semantic: Semantic | None = None,
 ) -> EvaluationReport:
     """k-fold cross-validation: train on k-1 folds, rank the held-out fold, count.
 
     ``trainer(train_pairs, held_out_indices)`` is told which units are held out, so it can
-    keep anything derived from them out of training.
+    keep anything derived from them out of training; ``semantic(train, held_out)`` likewise.
 
     Units are shuffled with ``seed``. The learning curve trains on the first n units of each
     fold's shuffled training part for each n in ``curve`` below the training size, and ends
-    with the full training part (the main result).
+    with the full training part (the main result). ``codebook_only`` is the curve's 0 point
+    with every tier counted.
     """
     n = len(docs)
     if n < 2:
@@ -173,51 +277,49 @@ def cross_validate(
     order = list(range(n))
     random.Random(seed).shuffle(order)
     folds = [order[i::k] for i in range(k)]
-    tallies = {t: _Tally() for t in TIERS}
-    curve_tallies: dict[int, tuple[_Tally, _Tally]] = {}
+    tallies = _Tallies(semantic is not None)
+    alone = _Tallies(semantic is not None)
+    curve_tallies: dict[int, _Tallies] = {}
     train_sizes = []
     for f, test in enumerate(folds):
         train = [i for g, fold in enumerate(folds) if g != f for i in fold]
         train_sizes.append(len(train))
-        pairs = [(docs[i], gold[i]) for i in train]
-        model = trainer(pairs, test)
-        scores = _predict(model, docs, test)
-        support = model.meta.positives if model is not None else None
-        for i, learned in zip(test, scores, strict=True):
-            text, hits = docs[i].text, rule_hits[i]
-            tallies["rules"].add(gold[i], rank(text, hits, None, top_k), threshold)
-            tallies["learned"].add(
-                gold[i], rank(text, [], learned, top_k, support=support), threshold
-            )
-            tallies["combined"].add(
-                gold[i], rank(text, hits, learned, top_k, support=support), threshold
-            )
+        _fold(docs, gold, rule_hits, trainer, semantic, train, test, tallies, threshold, top_k)
+        _fold(docs, gold, rule_hits, trainer, semantic, [], test, alone, threshold, top_k)
         for size in curve:
-            if size >= len(train):
-                continue
-            small = trainer(pairs[:size], test)
-            small_scores = _predict(small, docs, test)
-            small_support = small.meta.positives if small is not None else None
-            both, alone = curve_tallies.setdefault(size, (_Tally(), _Tally()))
-            for i, learned in zip(test, small_scores, strict=True):
-                text, hits = docs[i].text, rule_hits[i]
-                both.add(
-                    gold[i], rank(text, hits, learned, top_k, support=small_support), threshold
-                )
-                alone.add(gold[i], rank(text, [], learned, top_k, support=small_support), threshold)
-    tiers = {t: tally.scores() for t, tally in tallies.items()}
-    points = [_point(size, both, alone) for size, (both, alone) in sorted(curve_tallies.items())]
-    full = round(sum(train_sizes) / len(train_sizes))
-    points.append(
-        CurvePoint(
-            full,
-            tiers["combined"].micro.f1,
-            tiers["combined"].top_hit_rate,
-            tiers["learned"].micro.f1,
-            tiers["learned"].top_hit_rate,
-        )
-    )
-    return EvaluationReport(n, k, seed, threshold, top_k, tiers, points)
+            if 0 < size < len(train):
+                part = train[:size]
+                tally = curve_tallies.setdefault(size, _Tallies(semantic is not None))
+                _fold(docs, gold, rule_hits, trainer, semantic, part, test, tally, threshold,
+                      top_k)
+    tiers = tallies.scores()
+    codebook = alone.scores()
+    points = []
+    if 0 in curve:
+        points.append(_point(0, codebook))
+    points += [_point(size, t.scores()) for size, t in sorted(curve_tallies.items())]
+    points.append(_point(round(sum(train_sizes) / len(train_sizes)), tiers))
+    return EvaluationReport(n, k, seed, threshold, top_k, tiers, points, codebook)
+
+
+def _fold(
+    docs: Sequence[DocTokens],
+    gold: Sequence[set[str]],
+    rule_hits: Sequence[list[RuleHit]],
+    trainer: Trainer,
+    semantic: Semantic | None,
+    train: list[int],
+    test: list[int],
+    tallies: _Tallies,
+    threshold: float,
+    top_k: int,
+) -> None:
+    model = trainer([(docs[i], gold[i]) for i in train], test)
+    scores = _predict(model, docs, test)
+    support = model.meta.positives if model is not None else None
+    near = semantic(train, test) if semantic is not None else [None] * len(test)
+    for i, learned, hits in zip(test, scores, near, strict=True):
+        tallies.add(gold[i], docs[i], rule_hits[i], learned, support, hits, threshold, top_k)
 
 
 def _predict(
@@ -228,6 +330,8 @@ def _predict(
     return model.predict_docs([docs[i] for i in idx])
 
 
-def _point(size: int, both: _Tally, alone: _Tally) -> CurvePoint:
-    b, a = both.scores(), alone.scores()
-    return CurvePoint(size, b.micro.f1, b.top_hit_rate, a.micro.f1, a.top_hit_rate)
+def _point(size: int, tiers: dict[str, TierScores]) -> CurvePoint:
+    fused, learned = tiers["fused"], tiers["learned"]
+    return CurvePoint(
+        size, fused.micro.f1, fused.top_hit_rate, learned.micro.f1, learned.top_hit_rate
+    )

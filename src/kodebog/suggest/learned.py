@@ -347,7 +347,7 @@ def _targets(
         for code in learned:
             if code in text_pos:
                 cats[code] = 1.0
-            elif text_pos or code in text_rej:
+            elif text in pos or code in text_rej:  # a unit read and left uncoded: all 0
                 cats[code] = 0.0
         if cats:
             cats_by_text[text] = cats

@@ -12,7 +12,7 @@ from kodebog.errors import ProjectError
 from kodebog.store.models import CodebookVersion, Coder
 from kodebog.store.models import Suggestion as SuggestionRow
 from kodebog.suggest.types import Evidence
-from kodebog.suggest.values import SuggestionInfo
+from kodebog.suggest.values import SIMILAR, SuggestionInfo
 
 CHUNK = 500  # ids per IN (...) clause
 
@@ -64,6 +64,8 @@ def check_code(session: Session, code: str) -> None:
 
 
 def to_info(row: SuggestionRow, source: str, ordinal: int, status: str = "open") -> SuggestionInfo:
+    stored = list(row.evidence or [])
+    similar = next((str(e["text"]) for e in stored if e.get("kind") == SIMILAR), "")
     evidence = tuple(
         Evidence(
             int(e["start"]),
@@ -73,8 +75,18 @@ def to_info(row: SuggestionRow, source: str, ordinal: int, status: str = "open")
             e.get("keyword"),
             float(e.get("weight", 0.0)),
         )
-        for e in row.evidence or []
+        for e in stored
+        if e.get("kind") != SIMILAR
     )
     return SuggestionInfo(
-        row.id, row.unit_id, source, ordinal, row.code_id, row.score, row.tier, evidence, status
+        row.id,
+        row.unit_id,
+        source,
+        ordinal,
+        row.code_id,
+        row.score,
+        row.tier,
+        evidence,
+        status,
+        similar,
     )

@@ -32,6 +32,7 @@ from kodebog.errors import KodebogError, ProjectError
 
 if TYPE_CHECKING:
     from kodebog.store import Store
+    from kodebog.suggest.embeddings import EmbeddingState
     from kodebog.suggest.service import ModelInfo, SuggestionInfo
 
 OPEN_STORES = 4
@@ -65,17 +66,22 @@ class SpacyProcess:
 
     def suggest(
         self, store: Store, coder: str, unit_ids: Iterable[int], *, top_k: int = 3,
-        model_name: str | None = None,
+        model_name: str | None = None, semantic: bool | None = None,
     ) -> dict[int, list[SuggestionInfo]]:
         """``service.suggest_for_units``, computed and stored by the helper."""
         found: dict[int, list[SuggestionInfo]] = self._call(
-            "suggest", _url(store), coder, list(unit_ids), top_k, model_name)
+            "suggest", _url(store), coder, list(unit_ids), top_k, model_name, semantic)
         return found
 
     def train(self, store: Store, coder: str, *, model_name: str | None = None) -> ModelInfo:
         """``service.train_and_store``, run by the helper."""
         info: ModelInfo = self._call("train", _url(store), coder, model_name)
         return info
+
+    def embed(self, store: Store, limit: int) -> EmbeddingState:
+        """Embed up to ``limit`` more units that have no vector yet; how far it has come."""
+        state: EmbeddingState = self._call("embed", _url(store), limit)
+        return state
 
     def warm_up(self, store: Store, coder: str, *, model_name: str | None = None) -> bool:
         """Have the helper load what suggesting needs now, without waiting for it.
@@ -168,6 +174,7 @@ def _url(store: Store) -> str:
 
 
 _shared: SpacyProcess | None = None
+_embedding: SpacyProcess | None = None
 _shared_lock = threading.Lock()
 
 
@@ -180,16 +187,38 @@ def shared() -> SpacyProcess:
         return _shared
 
 
+def embedding() -> SpacyProcess:
+    """A second helper for the background embedding, so suggestions never wait behind it."""
+    global _embedding
+    with _shared_lock:
+        if _embedding is None:
+            _embedding = SpacyProcess()
+        return _embedding
+
+
+def embed_units(store: Store, limit: int) -> EmbeddingState:
+    """Embed up to ``limit`` units without a vector, in the embedding helper (one thread,
+    so the other core stays free for the interface); here, for an in-memory project."""
+    if can_serve(store):
+        return embedding().embed(store, limit)
+    from kodebog.suggest.embeddings import embed_pending
+    from kodebog.suggest.semantic import get_embedder
+
+    return embed_pending(store, get_embedder(), limit=limit)
+
+
 def suggest_for_units(
     store: Store, coder: str, unit_ids: Iterable[int], *, top_k: int = 3,
-    model_name: str | None = None,
+    model_name: str | None = None, semantic: bool | None = None,
 ) -> dict[int, list[SuggestionInfo]]:
     """``service.suggest_for_units`` in the shared helper (here, for an in-memory project)."""
     if can_serve(store):
-        return shared().suggest(store, coder, unit_ids, top_k=top_k, model_name=model_name)
+        return shared().suggest(store, coder, unit_ids, top_k=top_k, model_name=model_name,
+                                semantic=semantic)
     from kodebog.suggest import service
 
-    return service.suggest_for_units(store, coder, unit_ids, top_k, model_name=model_name)
+    return service.suggest_for_units(store, coder, unit_ids, top_k, model_name=model_name,
+                                     semantic=semantic)
 
 
 def train_and_store(store: Store, coder: str, *, model_name: str | None = None) -> ModelInfo:
@@ -207,7 +236,11 @@ def train_and_store(store: Store, coder: str, *, model_name: str | None = None) 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     """The helper's loop: answer pickled requests until the input ends."""
     stores: OrderedDict[str, Store] = OrderedDict()
-    handlers: dict[str, Callable[..., Any]] = {"suggest": _suggest, "train": _train}
+    handlers: dict[str, Callable[..., Any]] = {
+        "suggest": _suggest,
+        "train": _train,
+        "embed": _embed,
+    }
     while True:
         try:
             name, args = pickle.load(requests)
@@ -256,11 +289,12 @@ def _store(stores: OrderedDict[str, Store], url: str) -> Store:
 
 
 def _suggest(stores: OrderedDict[str, Store], url: str, coder: str, unit_ids: list[int],
-             top_k: int, model_name: str | None) -> dict[int, list[SuggestionInfo]]:
+             top_k: int, model_name: str | None,
+             semantic: bool | None = None) -> dict[int, list[SuggestionInfo]]:
     from kodebog.suggest import service
 
     return service.suggest_for_units(_store(stores, url), coder, unit_ids, top_k,
-                                     model_name=model_name)
+                                     model_name=model_name, semantic=semantic)
 
 
 def _warm(stores: OrderedDict[str, Store], url: str, coder: str,
@@ -277,5 +311,15 @@ def _train(stores: OrderedDict[str, Store], url: str, coder: str,
     return service.train_and_store(_store(stores, url), coder, model_name=model_name)
 
 
+def _embed(stores: OrderedDict[str, Store], url: str, limit: int) -> EmbeddingState:
+    from kodebog.suggest.embeddings import embed_pending
+    from kodebog.suggest.semantic import get_embedder
+
+    return embed_pending(_store(stores, url), get_embedder(), limit=limit)
+
+
 if __name__ == "__main__":
+    from kodebog.suggest import semantic
+
+    semantic.THREADS = 1  # a helper leaves the other core to the interface
     serve(sys.stdin.buffer, _quiet())

@@ -1,44 +1,23 @@
-"""Combining rule hits and learned scores into ranked suggestions for one unit."""
+"""Ranking one unit's codes from the tiers' scores: rules, learned, semantic."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from kodebog.suggest.fuse import FUSION, Fusion, TierScores, combine, fuse, trust
 from kodebog.suggest.types import Evidence, RuleHit, Suggestion, Tier
+from kodebog.suggest.values import CONFIDENT  # below it a suggestion is shown marked low
 
-SHRINK = 5.0  # a code learned from n units trusts the model n / (n + SHRINK)
-VETO = 0.5  # a trusted model that scores a code 0 halves that code's keyword score
+if TYPE_CHECKING:
+    from kodebog.suggest.semantic import SemanticHit
+
 LEARNED_FLOOR = 0.2  # a calibrated learned score below this adds no tier or evidence
-MIN_SCORE = 0.1  # combined scores below this are never suggested
+SEMANTIC_FLOOR = 0.2  # a semantic probability below this adds no tier
+MIN_SCORE = 0.1  # fused scores below this are not suggested (but see ``rank``)
+LOW_FLOOR = 0.05  # the best code is still shown, marked low, from this score
 
 __all__ = ["Suggestion", "combine", "rank", "trust"]
-
-
-def trust(positives: int | None) -> float:
-    """How far the learned model is trusted for a code it learned from ``positives`` units.
-
-    ``n / (n + SHRINK)``: 5 units give 0.5, 45 units 0.9; None (support unknown) gives 1.
-    """
-    if positives is None:
-        return 1.0
-    return positives / (positives + SHRINK)
-
-
-def combine(rule_score: float, probability: float | None, trusted: float = 1.0) -> float:
-    """One score from a keyword score ``r`` and a learned probability ``p`` (None: not learned).
-
-    With trust ``t``: the learned score is ``l = t p`` (a model that saw few units of a code
-    is overconfident about it); the keyword score is lowered when a trusted model disagrees,
-    ``r' = r (1 - VETO t (1 - p))``; the two are joined by a noisy-OR, ``1 - (1 - r')(1 - l)``.
-    So either tier alone gives its own score, agreement raises it (0.6 and 0.6 give 0.84),
-    a confident learned code (p 0.95 from 50 units: 0.86) outranks a weak keyword hit (a
-    compound part, 0.4), and a keyword that a well-trained model rejects drops below 0.5.
-    """
-    if probability is None:
-        return rule_score
-    learned = trusted * probability
-    rule = rule_score * (1.0 - VETO * trusted * (1.0 - probability))
-    return 1.0 - (1.0 - rule) * (1.0 - learned)
 
 
 def rank(
@@ -51,35 +30,72 @@ def rank(
     support: Mapping[str, int] | None = None,
     explain: Callable[[str], list[Evidence]] | None = None,
     min_score: float = 0.0,
+    semantic: Sequence[SemanticHit] | None = None,
+    fusion: Fusion = FUSION,
 ) -> list[Suggestion]:
     """The ``top_k`` codes for one unit, best first.
 
     ``exclude`` holds codes the analyst already applied to the unit or rejected for it.
     ``support`` maps a learned code to its positive training units (for ``trust``);
     ``explain(code)`` gives the learned evidence, asked only for the suggestions returned.
+    ``semantic`` holds the semantic tier's hits (None: the tier is off).
     Evidence whose offsets do not point at its words in ``unit_text`` is dropped.
+
+    Codes scoring under ``MIN_SCORE`` (or ``min_score``, if higher) are left out, except
+    that with the default ``min_score`` the best code is kept when none reaches it (but it
+    reaches ``LOW_FLOOR``), so the right code ranked first is not hidden; a suggestion
+    under ``CONFIDENT`` is ``low``.
     """
     rules = {h.code: h for h in rule_hits if h.code not in exclude}
     learned = {c: p for c, p in (learned_scores or {}).items() if c not in exclude}
+    near = {h.code: h for h in semantic or () if h.code not in exclude}
+    tiers = {
+        code: TierScores(
+            rules[code].score if code in rules else 0.0,
+            learned.get(code),
+            trust(support.get(code) if support is not None else None),
+            near[code].score if code in near else None,
+        )
+        for code in rules.keys() | learned.keys() | near.keys()
+    }
+    fused = fuse(tiers, fusion)
+    ordered = sorted(
+        ((score, code) for code, score in fused.items() if score > 0), key=lambda s: (-s[0], s[1])
+    )
     floor = max(min_score, MIN_SCORE)
-    scored = []
-    for code in rules.keys() | learned.keys():
-        r = rules[code].score if code in rules else 0.0
-        p = learned.get(code)
-        t = trust(support.get(code) if support is not None else None)
-        score = combine(r, p, t)
-        if score >= floor:
-            scored.append((score, code, r, t * p if p is not None else 0.0))
-    scored.sort(key=lambda s: (-s[0], s[1]))
+    chosen = [(s, c) for s, c in ordered if s >= floor][:top_k]
+    if not chosen and min_score <= 0 and ordered and ordered[0][0] >= LOW_FLOOR:
+        chosen = ordered[:1]
     out = []
-    for score, code, r, lv in scored[:top_k]:
-        tier: Tier = "learned" if r == 0 else "both" if lv >= LEARNED_FLOOR else "rules"
+    for score, code in chosen:
+        t = tiers[code]
+        lv = t.trusted * t.learned if t.learned is not None else 0.0
+        sv = t.semantic or 0.0
+        tier = _tier(t.rule > 0, lv >= LEARNED_FLOOR, sv >= SEMANTIC_FLOOR, lv >= sv)
         evidence = rules[code].evidence if code in rules else []
-        if tier != "rules" and explain is not None:
+        if lv >= LEARNED_FLOOR and explain is not None:
             evidence = _merge(evidence, explain(code))
         evidence = [e for e in evidence if unit_text[e.start : e.end] == e.text]
-        out.append(Suggestion(code, score, tier, evidence, r, lv))
+        carried = sv >= SEMANTIC_FLOOR or tier == "semantic"
+        similar = near[code].nearest if code in near and carried else ""
+        out.append(
+            Suggestion(code, score, tier, evidence, t.rule, lv, sv, similar, score < CONFIDENT)
+        )
     return out
+
+
+def _tier(rule: bool, learned: bool, semantic: bool, learned_more: bool = True) -> Tier:
+    """The tiers that carried a suggestion (when none stands out, the stronger of learned
+    and semantic)."""
+    if rule and learned:
+        return "all" if semantic else "both"
+    if rule:
+        return "rules+semantic" if semantic else "rules"
+    if semantic:
+        return "learned+semantic" if learned else "semantic"
+    if learned:
+        return "learned"
+    return "learned" if learned_more else "semantic"
 
 
 def _merge(rule_evidence: list[Evidence], learned: list[Evidence]) -> list[Evidence]:

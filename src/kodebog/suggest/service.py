@@ -13,7 +13,7 @@ from kodebog.suggest.decisions import accept, reject, reopen
 from kodebog.suggest.lookup import check_code, find_coder
 from kodebog.suggest.pending import queue, unit_suggestions
 from kodebog.suggest.stored import MODEL_META_FORMAT, load_latest_model, model_state
-from kodebog.suggest.training import evaluate, train_and_store, training_data
+from kodebog.suggest.training import evaluate, read_uncoded, train_and_store, training_data
 from kodebog.suggest.units import suggest_for_units, units_to_suggest
 from kodebog.suggest.values import Decision, ModelInfo, SuggestionInfo
 
@@ -30,6 +30,7 @@ __all__ = [
     "load_latest_model",
     "model_state",
     "queue",
+    "read_uncoded",
     "reject",
     "reopen",
     "suggest_for_units",

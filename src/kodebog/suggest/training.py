@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id as ensure_coder
@@ -38,7 +38,8 @@ def training_data(
 
     A unit counts with every code the coder applied to it (to the whole unit or a span);
     for a learned code, the coder's other coded units and the rejections are the negatives.
-    Units the coder has not coded are not used; a coder new to the project has none.
+    Units the coder has not coded are not used (see ``read_uncoded``); a coder new to the
+    project has none.
     """
     cid = coder_or_none(session, coder)
     if cid is None:
@@ -61,6 +62,50 @@ def training_data(
     return list(coded.values()), [(text, code) for text, code in rejected]
 
 
+def read_uncoded(session: Session, coder: str) -> list[tuple[int, str]]:
+    """(id, text) of units the coder has read and left uncoded, interviewer turns left out.
+
+    As in coder comparison: a coder has read a source up to the last unit they coded in it,
+    or all of it once they marked it done. These units say "no code here": the learned tier
+    learns them as negatives, so greetings and "Ingen kommentarer" stay quiet.
+    """
+    from kodebog.store.models import Participant, SourceStatus
+
+    cid = coder_or_none(session, coder)
+    if cid is None:
+        return []
+    read: dict[int, int] = dict(
+        session.execute(
+            select(Unit.source_id, func.max(Unit.ordinal))
+            .join(Coding, Coding.unit_id == Unit.id)
+            .where(Coding.coder_id == cid)
+            .group_by(Unit.source_id)
+        ).all()
+    )
+    for (source_id,) in session.execute(
+        select(SourceStatus.source_id).where(SourceStatus.coder_id == cid)
+    ):
+        read[source_id] = 1 << 30
+    coded = select(Coding.unit_id).where(Coding.coder_id == cid)
+    out: list[tuple[int, str]] = []
+    for source_id, last in sorted(read.items()):
+        out += [
+            (unit_id, text)
+            for unit_id, text in session.execute(
+                select(Unit.id, Unit.text)
+                .outerjoin(Participant, Participant.id == Unit.participant_id)
+                .where(
+                    Unit.source_id == source_id,
+                    Unit.ordinal <= last,
+                    Unit.id.not_in(coded),
+                    (Participant.role.is_(None)) | (Participant.role != "interviewer"),
+                )
+                .order_by(Unit.ordinal)
+            )
+        ]
+    return out
+
+
 def train_and_store(store: Store, coder: str, *, model_name: str | None = None) -> ModelInfo:
     """Train tier 2 on the coder's codings and rejections and store it in the project.
 
@@ -78,10 +123,11 @@ def train_and_store(store: Store, coder: str, *, model_name: str | None = None) 
         version = codebook_version(session)
         sha = codebook_sha(session)
         coded, rejected = training_data(session, coder)
+        uncoded = read_uncoded(session, coder)
     suggester = Suggester(codebook, name)
     suggester.analyzer  # noqa: B018  (loads spaCy once; not part of the training time)
     started = time.perf_counter()
-    model = suggester.fit(coded, rejected)
+    model = suggester.fit([*coded, *((text, set()) for _, text in uncoded)], rejected)
     if model is None:
         raise ProjectError(
             f"nothing to learn from: no code has {suggester.min_examples} units coded by "
@@ -97,6 +143,7 @@ def train_and_store(store: Store, coder: str, *, model_name: str | None = None) 
         "skipped": dict(model.meta.skipped),
         "n_units": model.meta.n_units,
         "n_coded": len(coded),
+        "n_uncoded": len(uncoded),
         "n_rejected": len(rejected),
         "n_examples": len(bootstrap_examples(codebook)),
         "codebook_version": version,
@@ -134,18 +181,66 @@ def evaluate(
     seed: int = 0,
     curve: Sequence[int] = (0, 25, 50, 100, 200),
     model_name: str | None = None,
+    semantic: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EvaluationReport:
-    """k-fold cross-validation of the suggestions on the coder's own codings (slow)."""
+    """k-fold cross-validation of the suggestions on the coder's own codings (slow).
+
+    The units the coder read and left uncoded (``read_uncoded``) take part with no codes.
+    With the semantic tier on (``semantic`` None: installed and not switched off), units
+    without a stored vector are embedded first (``progress(done, total)`` after each batch)
+    and the tier is evaluated alone and fused.
+    """
     from kodebog.suggest.engine import Suggester
+    from kodebog.suggest.semantic_state import available, enabled, state_line
 
     with store.read() as session:
         find_coder(session, coder)
         codebook = current_codebook(session)
         coded, _ = training_data(session, coder)
+        coded_ids = _coded_ids(session, coder)
+        uncoded = read_uncoded(session, coder)
     if len(coded) < 2:
         raise ProjectError(
             f"coder '{coder}' has {'no codings' if not coded else 'coded only one unit'} in "
             "this project; cross-validation needs coded units (code some, or pass --coder)"
         )
+    units = [*coded, *((text, set[str]()) for _, text in uncoded)]
+    ids = [*coded_ids, *(u for u, _ in uncoded)]
     suggester = Suggester(codebook, pipeline_name(model_name))
-    return suggester.evaluate(coded, k=folds, seed=seed, curve=curve)
+    on = enabled() if semantic is None else semantic and available()
+    if not on:
+        return suggester.evaluate(
+            units, k=folds, seed=seed, curve=curve, semantic_label=state_line(semantic)
+        )
+    import numpy as np
+
+    from kodebog.suggest.embeddings import codebook_vectors, ensure_unit_vectors
+    from kodebog.suggest.semantic import get_embedder
+
+    embedder = get_embedder()
+    texts = dict(zip(ids, (t for t, _ in units), strict=True))
+    found = ensure_unit_vectors(store, embedder, ids, texts, progress=progress)
+    return suggester.evaluate(
+        units,
+        k=folds,
+        seed=seed,
+        curve=curve,
+        vectors=np.vstack([found[u] for u in ids]),
+        passages=codebook_vectors(store, embedder, codebook),
+        semantic_label=embedder.name,
+    )
+
+
+def _coded_ids(session: Session, coder: str) -> list[int]:
+    """Ids of the coder's coded units, in ``training_data`` order."""
+    cid = coder_or_none(session, coder)
+    return list(
+        session.scalars(
+            select(Unit.id)
+            .join(Coding, Coding.unit_id == Unit.id)
+            .where(Coding.coder_id == cid)
+            .group_by(Unit.id)
+            .order_by(Unit.id)
+        )
+    )

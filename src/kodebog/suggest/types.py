@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Tier = Literal["rules", "learned", "both"]
+# which tiers carried a suggestion: "both" is rules and learned; "all" is all three
+Tier = Literal[
+    "rules", "learned", "both", "semantic", "rules+semantic", "learned+semantic", "all"
+]
 # how a word supports a code: exact lemma, exact phrase, compound part, fuzzy variant, or
 # (tier 2) a word the classifier weighs towards the code
 EvidenceKind = Literal["exact", "phrase", "compound", "fuzzy", "learned"]
@@ -89,6 +92,9 @@ class Suggestion:
     evidence: list[Evidence] = field(default_factory=list)
     rule_score: float = 0.0
     learned_score: float = 0.0
+    semantic_score: float = 0.0
+    similar: str = ""  # the nearest codebook example or coded passage (semantic tier)
+    low: bool = False  # below the confidence line: shown marked, not hidden
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the shape stored with a Suggestion row)."""
@@ -98,5 +104,8 @@ class Suggestion:
             "tier": self.tier,
             "rule_score": round(self.rule_score, 4),
             "learned_score": round(self.learned_score, 4),
+            "semantic_score": round(self.semantic_score, 4),
+            "similar": self.similar,
+            "low": self.low,
             "evidence": [e.to_dict() for e in self.evidence],
         }

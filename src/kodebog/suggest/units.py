@@ -16,8 +16,9 @@ from kodebog.store.models import Coding, Participant, Source, Unit, utcnow
 from kodebog.store.models import Suggestion as SuggestionRow
 from kodebog.suggest.cache import suggester_for
 from kodebog.suggest.lookup import chunks, coder_or_none, pipeline_name, to_info
+from kodebog.suggest.spaces import semantic_inputs
 from kodebog.suggest.types import Suggestion as Ranked
-from kodebog.suggest.values import SuggestionInfo
+from kodebog.suggest.values import SIMILAR, SuggestionInfo
 
 
 @dataclass
@@ -71,10 +72,13 @@ def suggest_for_units(
     min_score: float = 0.0,
     *,
     model_name: str | None = None,
+    semantic: bool | None = None,
 ) -> dict[int, list[SuggestionInfo]]:
     """Up to ``top_k`` codes per unit for ``coder``, best first, stored as open suggestions.
 
     Codes the coder applied to a unit and codes they rejected for it are never suggested.
+    ``semantic`` switches the semantic tier (None: on when installed and not switched off);
+    units without a stored vector are embedded first.
     The stored open suggestions of these units are replaced by the new ones (a decided
     suggestion keeps its status). Never applies a code. Slow on first use (spaCy, the model):
     call from a worker thread.
@@ -89,7 +93,10 @@ def suggest_for_units(
         suggester = suggester_for(store, session, coder, name)
         units = _load_units(session, ids, coder_or_none(session, coder))
     exclude = [units.applied.get(u, set()) | units.rejected.get(u, set()) for u in ids]
-    ranked = suggester.suggest([units.text[u] for u in ids], top_k, min_score, exclude)
+    space, vectors = semantic_inputs(store, coder, ids, units.text, semantic)
+    ranked = suggester.suggest(
+        [units.text[u] for u in ids], top_k, min_score, exclude, vectors=vectors, space=space
+    )
     new = dict(zip(ids, ranked, strict=True))
     for attempt in (1, 2):
         try:
@@ -130,6 +137,8 @@ def _store_suggestions(
             for s in new[unit_id]:
                 key = (unit_id, s.code)
                 evidence = [e.to_dict() for e in s.evidence]
+                if s.similar:  # the semantic tier's nearest passage, not a span of the unit
+                    evidence.append({"kind": SIMILAR, "text": s.similar, "start": 0, "end": 0})
                 row = existing.pop(key, None)
                 if row is None:
                     row = SuggestionRow(

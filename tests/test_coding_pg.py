@@ -87,3 +87,17 @@ def test_a_connection_the_server_dropped_is_retried(pg_store: Store) -> None:
     assert change.outcome is coding.Outcome.APPLIED
     with pg_store.read() as session:
         assert session.scalar(select(Coding.id).where(Coding.id == change.coding_ids[0]))
+
+
+def test_undo_of_a_removal_keeps_the_import_flag(pg_store: Store) -> None:
+    from sqlalchemy import update
+
+    change = coding.apply_code(pg_store, "anna", 2, "rules_and_system")
+    with pg_store.write() as session:
+        session.execute(update(Coding).where(Coding.id == change.coding_ids[0])
+                        .values(import_flag="check position"))
+    coding.remove_code(pg_store, "anna", 2, "rules_and_system")
+    coding.undo(pg_store, "anna")
+    with pg_store.read() as session:
+        restored = session.get(Coding, change.coding_ids[0])
+        assert restored is not None and restored.import_flag == "check position"

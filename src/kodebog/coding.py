@@ -47,6 +47,7 @@ _FIELDS = {
         "key_quote",
         "origin",
         "created_at",
+        "import_flag",
     ),
     "unit_memos": ("unit_id", "coder_id", "text", "updated_at"),
 }
@@ -427,10 +428,10 @@ def _restore(session: Session, current: dict[str, Any], target: dict[str, Any]) 
                     session.delete(obj)
         session.flush()
         for row_id, row in wanted.items():
-            values = {
+            values = {  # .get: events written before a field existed lack it
                 field: datetime.fromisoformat(row[field])
-                if field in ("created_at", "updated_at") and row[field]
-                else row[field]
+                if field in ("created_at", "updated_at") and row.get(field)
+                else row.get(field)
                 for field in _FIELDS[kind]
             }
             obj = session.get(model, row_id)

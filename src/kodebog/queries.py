@@ -309,16 +309,3 @@ def list_events(session: Session, coder: str | None = None, since: str | None = 
                   event.entity_id, event.before, event.after)
         for event, name in rows
     ]
-
-
-def personal_data_in_units(session: Session, names: Any = None) -> list[tuple[str, int, Any]]:
-    """(source name, unit ordinal, privacy Hit) for every hit in the project's unit texts."""
-    from kodebog.privacy import find_personal_data
-
-    rows = session.execute(
-        select(Source.name, Unit.ordinal, Unit.text)
-        .join(Source, Source.id == Unit.source_id)
-        .order_by(Source.name, Unit.ordinal)
-    )
-    return [(name, ordinal, hit) for name, ordinal, text in rows
-            for hit in find_personal_data(text, names)]

@@ -97,19 +97,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_privacy_scan(args: argparse.Namespace) -> int:
-    from kodebog.privacy import describe, load_names
-    from kodebog.queries import personal_data_in_units
+    from kodebog.privacy import load_names
+    from kodebog.privacy.outbound import scan
+    from kodebog.privacy.project import project_items
 
     listed = load_names(args.names) if args.names else None
     with project(args) as store, store.read() as session:
-        found = [{"source": source, "unit": ordinal, "kind": hit.kind, "start": hit.start,
-                  "end": hit.end, "description": describe(hit)}
-                 for source, ordinal, hit in personal_data_in_units(session, listed)]
+        found = scan(project_items(session), listed)
     if args.json:
         print_json(found)
     else:
         for item in found:
-            print(f"{item['source']}#{item['unit']} [{item['start']}:{item['end']}] "
+            print(f"{item['where']}: {item['field']} [{item['start']}:{item['end']}] "
                   f"{item['description']}")
         print(f"{len(found)} possible personal data found" if found else
               "no personal data found")
@@ -159,7 +158,8 @@ def register(command: Command) -> None:
     privacy = command("privacy", lambda _a: usage(privacy), "personal data in a project")
     privacy_commands = privacy.add_subparsers(dest="privacy_command", metavar="ACTION")
     sub = command("scan", cmd_privacy_scan, "list CPR numbers, phone numbers, e-mails and "
-                  "listed names still in the project's text", privacy_commands)
+                  "listed names in every field an export can carry, and where each is",
+                  privacy_commands)
     add_project(sub)
     sub.add_argument("--names", metavar="NAMES.yaml", help="real names to look for")
     sub.add_argument("--json", action="store_true", help="print JSON")

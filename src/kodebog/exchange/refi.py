@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kodebog.errors import KodebogError
 from kodebog.exchange.refi_common import RefiReport
 
 if TYPE_CHECKING:
@@ -70,36 +69,33 @@ def qdc_to_codebook_yaml(qdc_path: str | Path, yaml_path: str | Path) -> RefiRep
 def qdpx_exporter(store: Store, output: Path, options: Any) -> str:
     """``EXPORTERS`` adapter: the report's lines (summary, then warnings) as one text.
 
-    A .qdpx carries whole source texts, so every unit is checked for personal data first;
-    any hit stops the export unless ``allow_personal_data``.
+    A .qdpx carries whole source texts, names, memos and the codebook, so every outbound
+    field is checked for personal data first (unless ``allow_personal_data``).
     """
-    if not getattr(options, "allow_personal_data", False):
-        _refuse_personal_data(store)
-    report = export_qdpx(store, output, coder=getattr(options, "coder", None),
+    coder = getattr(options, "coder", None)
+    _guard(store, "qdpx", options, coder)
+    report = export_qdpx(store, output, coder=coder,
                          offsets=getattr(options, "offsets", "codepoints"),
                          line_endings=getattr(options, "line_endings", "lf"))
     return "\n".join(report.lines())
 
 
-def _refuse_personal_data(store: Store) -> None:
-    """Raise naming the first units whose text still holds personal data."""
-    from kodebog.privacy import describe
-    from kodebog.queries import personal_data_in_units
+def qdc_exporter(store: Store, output: Path, options: Any) -> str:
+    """``EXPORTERS`` adapter for the .qdc codebook (its labels and definitions are checked)."""
+    _guard(store, "qdc", options)
+    return "\n".join(export_qdc(store, output).lines())
+
+
+def _guard(store: Store, fmt: str, options: Any, coder: str | None = None) -> None:
+    """Refuse naming the first outbound field that holds personal data."""
+    allow = bool(getattr(options, "allow_personal_data", False))
+    if allow:
+        return
+    from kodebog.privacy.outbound import guard
+    from kodebog.privacy.project import project_items
 
     with store.read() as session:
-        found = [f"{name} unit {ordinal}: {describe(hit)}"
-                 for name, ordinal, hit in personal_data_in_units(session)]
-    if found:
-        shown = "; ".join(found[:3]) + (f" (and {len(found) - 3} more)" if len(found) > 3 else "")
-        raise KodebogError(
-            f"the project's texts contain personal data ({shown}); pseudonymise them, or pass "
-            "--allow-personal-data to export anyway"
-        )
-
-
-def qdc_exporter(store: Store, output: Path, options: Any) -> str:
-    """``EXPORTERS`` adapter for the .qdc codebook."""
-    return "\n".join(export_qdc(store, output).lines())
+        guard(project_items(session, coder), fmt, allow=allow)
 
 
 def _print(report: RefiReport) -> None:

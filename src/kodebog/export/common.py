@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kodebog.errors import ProjectError
 from kodebog.export import ExportOptions
+from kodebog.export.outbound import material_items
 from kodebog.findings import (
     ROLE,
     Findings,
@@ -17,11 +18,10 @@ from kodebog.findings import (
     Material,
     Scope,
     Theme,
-    finding_texts,
     load_material,
     summarise,
 )
-from kodebog.privacy import check_personal_data
+from kodebog.privacy.outbound import guard
 from kodebog.store import Store
 
 NO_STATEMENT = "Ingen konklusion skrevet endnu"
@@ -43,27 +43,20 @@ _KINDS = {
 # --- input -----------------------------------------------------------------------------------
 
 
-def report_findings(store: Store, options: ExportOptions) -> Findings:
-    """Findings for a report export, verified and checked for personal data."""
+def report_findings(store: Store, options: ExportOptions, fmt: str) -> Findings:
+    """Findings for a report export in ``fmt``, verified and checked for personal data."""
     with store.read() as session:
-        findings = summarise(load_material(session, options.filters), quotes=options.quotes)
-    if not options.allow_personal_data:
-        check_personal_data(finding_texts(findings))
+        material = load_material(session, options.filters)
+    findings = summarise(material, quotes=options.quotes)
+    guard(material_items(material, findings), fmt, allow=options.allow_personal_data)
     return findings
 
 
-def table_material(store: Store, options: ExportOptions) -> Material:
-    """The material of a table export, checked for personal data."""
+def table_material(store: Store, options: ExportOptions, fmt: str) -> Material:
+    """The material of a table export in ``fmt``, checked for personal data."""
     with store.read() as session:
         material = load_material(session, options.filters)
-    if not options.allow_personal_data:
-        items: list[tuple[str, str]] = []
-        for coding in material.reported_codings:
-            where = f"coding {coding.id} at {coding.unit.citation} ({coding.code})"
-            items.append((f"the quote of {where}", coding.text))
-            if coding.memo:
-                items.append((f"the memo of {where}", coding.memo))
-        check_personal_data(items)
+    guard(material_items(material), fmt, allow=options.allow_personal_data)
     return material
 
 

@@ -25,6 +25,6 @@ def render(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> str:
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the codings (the columns of the xlsx sheet "Kodninger"); nothing on failure."""
-    material = table_material(store, options)
+    material = table_material(store, options, "csv")
     write_text(output, render(coding_header(material), coding_rows(material)), bom=True)
     return f"wrote {output} (csv): {plural(len(material.reported_codings), 'coding', 'codings')}"

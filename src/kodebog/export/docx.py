@@ -215,7 +215,7 @@ def build(findings: Findings) -> Any:
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the Word report; nothing is written if a check fails."""
-    findings = report_findings(store, options)
+    findings = report_findings(store, options, "docx")
     document = build(findings)
     write_with(output, lambda path: document.save(str(path)))
     return summary("docx", output, findings)

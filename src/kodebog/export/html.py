@@ -183,6 +183,6 @@ def render(findings: Findings) -> str:
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the HTML report; nothing is written if a check fails."""
-    findings = report_findings(store, options)
+    findings = report_findings(store, options, "html")
     write_text(output, render(findings))
     return summary("html", output, findings)

@@ -18,6 +18,6 @@ def render(findings: Findings) -> str:
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the findings as JSON; nothing is written if a check fails."""
-    findings = report_findings(store, options)
+    findings = report_findings(store, options, "json")
     write_text(output, render(findings))
     return summary("json", output, findings)

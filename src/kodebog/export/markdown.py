@@ -120,6 +120,6 @@ def render(findings: Findings) -> str:
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the Markdown report; nothing is written if a check fails."""
-    findings = report_findings(store, options)
+    findings = report_findings(store, options, "md")
     write_text(output, render(findings))
     return summary("md", output, findings)

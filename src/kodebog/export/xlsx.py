@@ -138,7 +138,7 @@ def _cooccurrence_sheet(material: Material, present: dict[int, set[str]]) -> She
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the workbook; nothing is written if a check fails."""
-    material = table_material(store, options)
+    material = table_material(store, options, "xlsx")
     findings = summarise(material, quotes=0)
     present = codes_by_unit(material.codings)
     sheets = [_codings_sheet(material), _matrix_sheet(material, present),

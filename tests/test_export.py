@@ -260,11 +260,12 @@ def test_csv_is_utf8_with_bom_comma_separated_and_quoted(project: Store, tmp_pat
     output = tmp_path / "kodninger.csv"
     assert export(project, output, ExportOptions()).endswith(f"{len(CODINGS)} codings")
     raw = output.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfKodning,Kilde,Henvisning,")
+    assert raw.startswith(b'\xef\xbb\xbf"Kodning","Kilde","Henvisning",')
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert len(rows) == len(CODINGS)
     multi = next(r for r in rows if r["Henvisning"] == "SP-kommentarer:83")
     assert multi["Tekst"].startswith("Det her er min oplevelse:\n- 9 sagsbehandlere")
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
     assert multi["ydelsesgruppe"] and multi["Kode"] == "activities_and_offers"
 
 

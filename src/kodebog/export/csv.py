@@ -1,4 +1,4 @@
-"""Codings as CSV: UTF-8 with a BOM, comma-separated, RFC 4180 quoting."""
+"""Codings as CSV: UTF-8 with a BOM, comma-separated, RFC 4180 quoting, no formula injection."""
 
 from __future__ import annotations
 
@@ -13,13 +13,28 @@ from kodebog.export.sheets import Value
 from kodebog.export.xlsx import coding_header, coding_rows
 from kodebog.store import Store
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is read as a formula by spreadsheets (OWASP)."""
+
+
+def neutralise(value: Value) -> Value:
+    """A text cell that a spreadsheet would run as a formula, with ``'`` put before it.
+
+    The OWASP rule for CSV injection: text starting with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return gets a leading single quote. Numbers stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def render(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> str:
-    """CSV text: every field quoted when it holds a comma, quote or line break; CRLF rows."""
+    """CSV text: text fields quoted (so ``;`` cannot start a cell), formulas neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer = csv.writer(buffer, delimiter=",", quoting=csv.QUOTE_NONNUMERIC,
+                        lineterminator="\r\n")
+    writer.writerow([neutralise(name) for name in header])
+    writer.writerows([neutralise(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 

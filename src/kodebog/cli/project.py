@@ -139,7 +139,7 @@ def _import_files(args: argparse.Namespace, roles: dict[str, str], names: Any) -
             roles=roles or None, layout=args.layout, no_speakers=args.no_speakers,
             speakers=[s.strip() for s in args.speakers.split(",") if s.strip()]
             if args.speakers else None,
-            renames=_parse_renames(args.rename or []) or None,
+            renames=_parse_renames(args.rename or []) or None, names=names,
         )
         if args.pseudonymise:
             from kodebog.privacy import pseudonymise_source
@@ -200,7 +200,8 @@ def register(command: Command) -> None:
     sub.add_argument("--text-column", metavar="C", action="append",
                      help="survey: a text column (repeat for several)")
     sub.add_argument("--attribute", metavar="C", action="append",
-                     help="survey: an attribute column (repeat; default: all other columns)")
+                     help="survey: an attribute column (repeat; default: all other columns "
+                     "except those that look like identifiers or contact data)")
     sub.add_argument("--role", metavar="LABEL=ROLE", action="append",
                      help="override a speaker's inferred role, e.g. 'Deltager 3=medarbejder' "
                           "or 'SPEAKER_00=interviewer'")

@@ -94,11 +94,17 @@ def _origin(spans: list[_Span], start: int, end: int) -> int | None:
 
 
 def pseudonymise_source(parsed: ParsedSource, names: NameList | None) -> ParsedSource:
-    """The source with names, CPR and phone numbers and e-mails replaced.
+    """The source with names, CPR and phone numbers and e-mails replaced everywhere.
+
+    Text, speaker labels, participant keys and labels, attributes, survey questions, the
+    source and file name, the metadata and the notes (what reaches the event log and the
+    import report).
 
     The text is rebuilt piece by piece (the gaps between units and the units themselves), so
     every unit's new offsets are exact even though replacements change lengths.
     """
+    keys = _unique_keys([*(p.key for p in parsed.participants),
+                         *(u.participant_key for u in parsed.units if u.participant_key)], names)
     pieces: list[str] = []
     position = 0
     length = 0
@@ -113,25 +119,51 @@ def pseudonymise_source(parsed: ParsedSource, names: NameList | None) -> ParsedS
         replaced += len(gap_hits) + len(body_hits)
         units.append(replace(unit, start=start, end=length,
                              speaker=_clean(unit.speaker, names),
-                             participant_key=_clean(unit.participant_key, names)))
+                             participant_key=keys.get(unit.participant_key or "",
+                                                      unit.participant_key),
+                             question=_clean(unit.question, names)))
         position = unit.end
     tail, tail_hits = pseudonymise(parsed.text[position:], names)
     pieces.append(tail)
     replaced += len(tail_hits)
     participants = [
         ParsedParticipant(
-            key=_clean(p.key, names) or p.key, label=_clean(p.label, names) or p.label,
+            key=keys[p.key],
+            label=_clean(p.label.replace(p.key, keys[p.key]), names) or p.label,
             role=p.role,
-            attributes={k: _clean(v, names) or v for k, v in p.attributes.items()},
+            attributes={_clean(k, names) or k: _clean(v, names) or v
+                        for k, v in p.attributes.items()},
         )
         for p in parsed.participants
     ]
+    # The file name becomes the source name (cited in every export) and goes to the event
+    # log with the metadata; the notes are shown in the import report.
+    name, filename = _clean(parsed.name, names) or parsed.name, _clean(parsed.filename, names)
+    renamed = name != parsed.name or filename != parsed.filename
+    metadata = {k: _clean(v, names) or v for k, v in parsed.metadata.items()}
     notes = [_clean(note, names) or note for note in parsed.notes
              if not note.startswith(NAMES_NOTE)]
     notes += names_notes(participants)  # labels that still look like names
-    notes.append(f"pseudonymised: {replaced} names or personal numbers replaced")
-    return replace(parsed, text="".join(pieces), units=units, participants=participants,
-                   notes=notes)
+    notes.append(f"pseudonymised: {replaced} names or personal numbers replaced"
+                 + ("; the file name too" if renamed else ""))
+    return replace(parsed, name=name, filename=filename or parsed.filename,
+                   text="".join(pieces), units=units, participants=participants,
+                   metadata=metadata, notes=notes)
+
+
+def _unique_keys(keys: list[str], names: NameList | None) -> dict[str, str]:
+    """Each participant key pseudonymised; keys that would become equal are numbered."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for key in dict.fromkeys(keys):
+        clean = base = pseudonymise(key, names)[0]
+        n = 1
+        while clean in used:
+            n += 1
+            clean = f"{base} {n}"
+        used.add(clean)
+        out[key] = clean
+    return out
 
 
 def _clean(value: str | None, names: NameList | None) -> str | None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.privacy.names import NameList
 from kodebog.sources.cast_notes import cast_notes
 from kodebog.sources.docx import read_docx
 from kodebog.sources.layouts import LAYOUTS, SpeakerOptions
@@ -51,8 +52,11 @@ def read_source(
     speakers: Sequence[str] | None = None,
     no_speakers: bool = False,
     renames: Mapping[str, str] | None = None,
+    names: NameList | None = None,
 ) -> ParsedSource:
     """Read one file by its extension; ``roles`` maps speaker labels to roles, overriding.
+
+    ``names`` (a name list) lets a survey leave out columns holding those names.
 
     Survey options (``id_column``, ``text_columns``, ``attribute_columns``, ``sheet``) apply
     to ``.csv``/``.tsv``/``.xlsx`` only; speaker options (``layout`` from ``LAYOUTS``,
@@ -72,6 +76,7 @@ def read_source(
             text_columns=columns,
             attribute_columns=attribute_columns,
             sheet=sheet,
+            names=names,
         )
         if layout is not None or speakers or no_speakers:
             raise SourceError(

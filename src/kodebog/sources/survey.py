@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.privacy.columns import personal_column
+from kodebog.privacy.names import NameList
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 from kodebog.sources.spans import TextBuilder
 from kodebog.sources.tables import Table, read_csv, read_xlsx
@@ -29,8 +31,12 @@ def read_survey(
     text_columns: Sequence[str] | None = None,
     attribute_columns: Sequence[str] | None = None,
     sheet: str | None = None,
+    names: NameList | None = None,
 ) -> ParsedSource:
-    """Read a ``.csv``, ``.tsv`` or ``.xlsx`` survey export into answers and respondents."""
+    """Read a ``.csv``, ``.tsv`` or ``.xlsx`` survey export into answers and respondents.
+
+    ``names`` (a name list) also marks columns holding those names as personal.
+    """
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         table = read_xlsx(path, sheet=sheet)
@@ -42,6 +48,7 @@ def read_survey(
         id_column=id_column,
         text_columns=text_columns,
         attribute_columns=attribute_columns,
+        names=names,
     )
 
 
@@ -52,8 +59,13 @@ def survey_source(
     id_column: str | None = None,
     text_columns: Sequence[str] | None = None,
     attribute_columns: Sequence[str] | None = None,
+    names: NameList | None = None,
 ) -> ParsedSource:
-    """Turn a table into a survey source; columns not named are detected from the data."""
+    """Turn a table into a survey source; columns not named are detected from the data.
+
+    Without ``attribute_columns`` every other column becomes an attribute, except those that
+    look like identifiers or contact data (by name or content); the notes say which and why.
+    """
     header, notes = table.header, list(table.notes)
     if id_column is not None:
         id_index: int | None = _find(path, header, id_column)
@@ -70,14 +82,12 @@ def survey_source(
             raise SourceError(f"{path}: no text column named; name at least one")
     else:
         text_indexes = _guess_text(path, table, exclude={id_index})
-        names = ", ".join(repr(header[i]) for i in text_indexes)
-        notes.append(f"free-text column(s) {names} chosen by answer length; name others to change")
+        chosen = ", ".join(repr(header[i]) for i in text_indexes)
+        notes.append(f"free-text column(s) {chosen} chosen by answer length; name others to change")
     if attribute_columns is not None:
         attribute_indexes = [_find(path, header, name) for name in attribute_columns]
     else:
-        attribute_indexes = [
-            i for i in range(len(header)) if i != id_index and i not in text_indexes
-        ]
+        attribute_indexes = _safe_attributes(table, {id_index, *text_indexes}, names, notes)
 
     width = len(header)
     questions = [(header[i], i) for i in text_indexes]
@@ -138,6 +148,23 @@ def survey_source(
         metadata=metadata,
         notes=notes,
     )
+
+
+def _safe_attributes(table: Table, taken: set[int | None], names: NameList | None,
+                     notes: list[str]) -> list[int]:
+    """The other columns, leaving out (and noting) those that look like personal data."""
+    chosen: list[int] = []
+    for i, name in enumerate(table.header):
+        if i in taken:
+            continue
+        values = (cells[i].strip() for _, cells in table.rows if i < len(cells))
+        reason = personal_column(name, values, names)
+        if reason is None:
+            chosen.append(i)
+        else:
+            notes.append(f"left out column {name!r} ({reason}); it looks like personal data. "
+                         "Name it with --attribute to import it anyway")
+    return chosen
 
 
 def _fit(path: Path, table: Table, line: int, cells: list[str], width: int) -> list[str]:

@@ -240,14 +240,15 @@ to reach the filters.
         app = self.kodebog
         try:
             with paused_gc():
+                from kodebog.privacy import load_names, pseudonymise_source
+
+                names = load_names(request.names) if request.names is not None else None
                 parsed = read_source(request.path, kind=request.kind, name=request.name,
                                      text_columns=request.text_columns or None,
                                      id_column=request.id_column, layout=request.layout,
-                                     speakers=request.speakers or None)
-                if request.names is not None:
-                    from kodebog.privacy import load_names, pseudonymise_source
-
-                    parsed = pseudonymise_source(parsed, load_names(request.names))
+                                     speakers=request.speakers or None, names=names)
+                if names is not None:
+                    parsed = pseudonymise_source(parsed, names)
                 what = f"importing {parsed.name}"
                 total = len(parsed.units)
                 self.post_message(self.ImportProgress(what, 0, total))

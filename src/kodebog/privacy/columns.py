@@ -1,0 +1,38 @@
+"""Whether a table column holds identifiers or contact data, by its name and by its content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kodebog.privacy.detect import find_personal_data
+from kodebog.privacy.names import NameList
+
+_NAME = re.compile(
+    r"e-?mail|\bmail|telefon|\btlf|phone|mobil|\bcpr|personn(?:umme)?r|fødselsdato|"
+    r"birth|adresse|address|\bnavn\b|\bname\b|fornavn|efternavn|surname|\bip\b",
+    re.IGNORECASE,
+)
+"""Column names of contact data and identifiers (``E-mail``, ``Telefon nr.``, ``CPR``,
+``Fornavn``, ``Navn`` ...); ``Kommunenavn`` is not one of them."""
+
+_KINDS = {"cpr": "CPR numbers", "phone": "phone numbers", "email": "e-mail addresses",
+          "name": "listed names"}
+
+
+def personal_column(name: str, values: Iterable[str], names: NameList | None = None) -> str | None:
+    """Why the column looks like identifiers or contact data, or None.
+
+    By name (``e-mail``, ``telefon``, ``cpr``, ``navn`` ...), else by content: any value
+    holding a CPR or phone number, an e-mail address or a name from ``names``.
+    """
+    match = _NAME.search(name)
+    if match:
+        return f"its name says {match.group().strip().lower()}"
+    distinct = dict.fromkeys(v for v in values if v)
+    # One scan over the distinct values, a blank line between them (never joins numbers).
+    hits = find_personal_data("\n\n".join(distinct), names)
+    if not hits:
+        return None
+    kinds = [_KINDS[k] for k in dict.fromkeys(h.kind for h in hits)]
+    return "it holds " + " and ".join(kinds)

@@ -299,7 +299,9 @@ INTERNAL_COLUMNS = {
     "coding.code_id", "coding.origin", "suggestion.code_id", "suggestion.tier",
     "suggestion.evidence", "suggestion.status", "suggest_model.meta", "finding.code_id",
     "finding.quotes", "event.action", "event.entity", "event.entity_id", "event.before",
-    "event.after", "setting.key", "setting.value",
+    "event.after", "setting.key", "setting.value", "codebook_version.change",
+    "code.merged_into", "coding.import_flag", "refi_guid.kind", "refi_guid.guid",
+    "refi_guid.key",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,13 +30,19 @@ _SEP = f"[{_SPACES}{_HYPHENS}]"
 _NOT_AFTER_NUMBER = rf"(?<!\d)(?<!\d[.,{_HYPHENS}])"
 _NOT_BEFORE_NUMBER = rf"(?!\d)(?![.,{_HYPHENS}]\d)"
 
+# Between groups of digits people write one or more spaces, a hyphen or dash (with spaces
+# around it or not), or in a CPR number a slash: "010203 - 1234", "12  34 56 78".
+_GAP = rf"(?:[{_SPACES}]{{1,3}}|[{_SPACES}]{{0,2}}[{_HYPHENS}][{_SPACES}]{{0,2}})"
 _CPR = re.compile(
     _NOT_AFTER_NUMBER
-    + rf"(?P<dd>\d\d)(?P<mm>\d\d)(?P<yy>\d\d)[{_SPACES}{_HYPHENS}]?(?P<seq>\d{{4}})"
+    + r"(?P<dd>\d\d)(?P<ds>[.\-]?)(?P<mm>\d\d)(?P=ds)(?P<yy>\d\d)"
+    + rf"(?:{_GAP}|[{_SPACES}]{{0,2}}/[{_SPACES}]{{0,2}})?(?P<seq>\d{{4}})"
     + _NOT_BEFORE_NUMBER
 )
 
-_PHONE_BODY = rf"[1-9]\d(?:{_SEP}?\d\d){{3}}"  # 12345678, 12 34 56 78, 1234 5678, 12-34-56-78
+# 12345678, 12 34 56 78, 1234 5678, 12-34-56-78, 12.34.56.78, 123 45 678
+_PHONE_BODY = (rf"(?:[1-9]\d(?:{_GAP}?\d\d){{3}}|[1-9]\d\.\d\d\.\d\d\.\d\d"
+               rf"|[1-9]\d\d{_GAP}\d\d{_GAP}\d\d\d)")
 _PHONE_PREFIX = rf"(?:(?:\+|00)45{_SEP}?|\((?:\+|00)?45\)[{_SPACES}]?)"
 _NOT_DATE_OR_YEARS = (
     rf"(?![0-3]\d(?P<d>[{_SPACES}{_HYPHENS}./])[01]\d(?P=d)(?:19|20)\d\d(?!\d))"  # 12-03-2021
@@ -57,12 +64,16 @@ _PHONE = re.compile(
 
 _LOCAL = r"[\w+\-]+(?:\.[\w+\-]+)*"
 _LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
-_EMAIL = re.compile(rf"(?<![\w+\-.]){_LOCAL}@(?:{_LABEL}\.)+[^\W\d_]{{2,63}}")
+_AT = r"(?:[ ]?@[ ]?|[ ]?[(\[{](?i:at)[)\]}][ ]?)"  # "@", " @ ", "(at)", "[at]"
+_DOT = r"(?:\.|[ ]?[(\[{](?i:dot|punktum)[)\]}][ ]?)"  # ".", "(dot)", "[punktum]"
+_AT_WORD = re.compile(r"[(\[{](?i:at)[)\]}]")
+_EMAIL = re.compile(
+    rf"(?<![\w+\-.]){_LOCAL}{_AT}(?:{_LABEL}{_DOT})+[^\W\d_]{{2,63}}(?![\w@])")
 
 # Every CPR or phone number lies in a run of 8+ digits and separators starting with a
 # digit. This plain pattern is fast to search; the exact patterns only run around its runs.
-_NUMBER_RUN = re.compile(rf"\d[\d{_SPACES}{_HYPHENS}]{{7,}}")
-_BEFORE_RUN = 10  # "(+45) " and the look-behinds before it
+_NUMBER_RUN = re.compile(rf"\d[\d{_SPACES}{_HYPHENS}./]{{7,}}")
+_BEFORE_RUN = 12  # "(+45) " and the look-behinds before it
 _AFTER_RUN = 6  # the look-aheads after a number (" kr", ",-", ".5" ...)
 
 
@@ -95,7 +106,65 @@ def _valid_cpr(match: re.Match[str]) -> bool:
     return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
 
 
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
+                       "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff"
+                       "\uffa0\ufff9-\ufffb]")
+"""Invisible formatting characters: zero-width, joiners, bidi controls, soft hyphen, BOM."""
+
+_FOLD_CLASS = (INVISIBLE.pattern[1:-1] + "\u2000-\u200a\u2012\u2014\u2015\u2212\u2024"
+               "\ufe50-\ufe6f\uff00-\uffef")
+_FOLDABLE = re.compile(f"[{_FOLD_CLASS}]")
+"""What ``_fold`` changes besides digits: invisible characters, unusual spaces and dashes,
+full-width and small forms."""
+_OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
+"""A digit of another script (Arabic-Indic, full-width, mathematical ...)."""
+
+
+_DASHES = "\u2012\u2014\u2015\u2212"
+
+
+def _fold(text: str) -> tuple[str, list[int]] | None:
+    """``text`` as the patterns expect it, with each character's index in ``text``.
+
+    Invisible characters are dropped; digits of any script become ASCII digits; unusual
+    spaces become spaces, dashes hyphens, full-width and small forms their ASCII letter.
+    None when nothing needs folding (the common case, checked with one search).
+    """
+    if text.isascii() or not (_FOLDABLE.search(text) or _OTHER_DIGIT.search(text)):
+        return None
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if INVISIBLE.match(ch):
+            continue
+        if ch.isdecimal() and not "0" <= ch <= "9":
+            ch = str(unicodedata.decimal(ch))
+        elif ch in _DASHES:
+            ch = "-"
+        elif "\u2000" <= ch <= "\u200a":
+            ch = " "
+        elif ord(ch) > 0x7F:
+            folded = unicodedata.normalize("NFKC", ch)
+            if len(folded) == 1 and folded.isascii():
+                ch = folded
+        out.append(ch)
+        where.append(i)
+    where.append(len(text))
+    return "".join(out), where
+
+
 def _candidates(text: str, names: NameList | None) -> Iterator[Hit]:
+    folded = _fold(text)
+    if folded is None:
+        yield from _plain_candidates(text, names)
+        return
+    view, where = folded
+    for hit in _plain_candidates(view, names):
+        start, end = where[hit.start], where[hit.end - 1] + 1
+        yield Hit(hit.kind, start, end, text[start:end], hit.replacement)
+
+
+def _plain_candidates(text: str, names: NameList | None) -> Iterator[Hit]:
     seen: set[tuple[str, int]] = set()  # windows of nearby runs overlap: report once
     for run in _NUMBER_RUN.finditer(text):
         lo, hi = max(0, run.start() - _BEFORE_RUN), run.end() + _AFTER_RUN
@@ -107,7 +176,7 @@ def _candidates(text: str, names: NameList | None) -> Iterator[Hit]:
             if ("phone", m.start()) not in seen:
                 seen.add(("phone", m.start()))
                 yield Hit("phone", m.start(), m.end(), m.group(), PHONE_PLACEHOLDER)
-    if "@" in text:
+    if "@" in text or _AT_WORD.search(text):
         for m in _EMAIL.finditer(text):
             yield Hit("email", m.start(), m.end(), m.group(), EMAIL_PLACEHOLDER)
     if names is not None:

@@ -9,6 +9,7 @@ from kodebog.errors import SourceError
 from kodebog.privacy.names import NameList
 from kodebog.sources.cast_notes import cast_notes
 from kodebog.sources.docx import read_docx
+from kodebog.sources.invisible import strip_invisible
 from kodebog.sources.layouts import LAYOUTS, SpeakerOptions
 from kodebog.sources.model import KINDS, ParsedParticipant, ParsedSource, ParsedUnit
 from kodebog.sources.relabel import apply_renames, apply_roles
@@ -101,6 +102,7 @@ def read_source(
             f"{path}: unknown file type {suffix or '(no extension)'!r}; "
             f"kodebog reads {', '.join(EXTENSIONS)}"
         )
+    source = strip_invisible(source)
     if name is not None:
         if not name.strip():
             raise SourceError(f"{path}: the source name must not be empty")

@@ -176,6 +176,10 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> Codebook:
 
 def _read_text(path: Path, name: str) -> str:
     """The file's text, or CodebookError with one problem at 1:1."""
+    from kodebog.privacy.safety import special_file
+
+    if special_file(path):
+        raise _file_error(name, "is not a regular file; give the codebook's YAML file")
     try:
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)

@@ -14,7 +14,7 @@ from kodebog.codebook import Codebook, load_codebook, parse_codebook
 from kodebog.coding import coder_id
 from kodebog.errors import ConflictError, ProjectError
 from kodebog.store import Store, open_project
-from kodebog.store.engine import remove_sqlite_files
+from kodebog.store.engine import discard_created
 from kodebog.store.models import (
     Code,
     CodebookVersion,
@@ -53,8 +53,7 @@ def init_project(project: str | Path, codebook_path: str | Path, coder: str | No
             _sync_codebook(session, codebook, text, codebook_file.name, coder)
     except BaseException:
         store.dispose()
-        if store.is_sqlite:
-            remove_sqlite_files(Path(str(store.url.database)))
+        discard_created(store)
         raise
     return store
 

@@ -96,10 +96,11 @@ def find_source(session: Session, name_or_id: str) -> Source:
 
 
 def find_unit(session: Session, source: Source, ordinal: int) -> Unit:
-    """The unit with this 1-based ordinal in the source."""
+    """The unit with this 1-based ordinal in the source (ProjectError naming the range)."""
+    in_range = 1 <= ordinal < 2**31  # an absurd number is no unit (and no SQL overflow)
     unit = session.scalar(
         select(Unit).where(Unit.source_id == source.id, Unit.ordinal == ordinal)
-    )
+    ) if in_range else None
     if unit is None:
         count = session.scalar(select(func.count()).where(Unit.source_id == source.id))
         raise ProjectError(

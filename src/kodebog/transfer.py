@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from sqlalchemy import Table, func, insert, select, text
 
 from kodebog.errors import ProjectError
 from kodebog.store import Store, open_project
-from kodebog.store.engine import is_url
+from kodebog.store.engine import discard_created, is_url
 from kodebog.store.fulltext import index_units
 from kodebog.store.models import Base
+from kodebog.tempfiles import publish, temp_beside
 
 _BATCH = 5000
 Progress = Callable[[str, int], None]
@@ -78,8 +80,47 @@ def copy_project(source: str | Path, target: str | Path,
     """Copy every row of a project into a new project (SQLite file or database URL).
 
     The target must not hold a project yet. The copy is verified: row counts and the content
-    hash of both sides must agree, else the copy is removed (SQLite) and an error raised.
+    hash of both sides must agree, else the copy is removed and an error raised. A SQLite
+    copy is written under a temporary name and renamed at the end, so a killed copy leaves
+    no file that looks like a project (and the next run removes the temporary file).
     """
+    if is_url(str(target)):
+        return _copy(source, target, progress)
+    final = _new_target(Path(target))
+    temporary = temp_beside(final)
+    result = _copy(source, temporary, progress)
+    _publish(temporary, final)
+    return CopyResult(str(final), result.counts, result.sha256)
+
+
+def _new_target(target: Path) -> Path:
+    """A SQLite target path that is free; refuse anything else (one line)."""
+    if os.path.lexists(target):
+        if target.is_symlink() or not target.is_file():
+            raise ProjectError(f"{target}: is not a regular file; give the path of a new file")
+        raise ProjectError(f"{target}: already exists; choose a new file")
+    if not target.parent.is_dir():
+        raise ProjectError(f"{target}: folder {target.parent} does not exist")
+    return target
+
+
+def _publish(temporary: Path, final: Path) -> None:
+    try:
+        publish(temporary, final)
+    except FileExistsError:
+        _remove_temporary(temporary)
+        raise ProjectError(f"{final}: appeared while copying; the copy was not kept") from None
+    except OSError as error:
+        _remove_temporary(temporary)
+        raise ProjectError(f"{final}: cannot write ({error.strerror or error})") from None
+
+
+def _remove_temporary(temporary: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def _copy(source: str | Path, target: str | Path, progress: Progress | None) -> CopyResult:
     origin = open_project(source)
     try:
         destination = open_project(target, create=True)
@@ -112,7 +153,7 @@ def copy_project(source: str | Path, target: str | Path,
             )
     except BaseException:
         destination.dispose()
-        _discard(target, destination)
+        discard_created(destination)
         raise
     finally:
         origin.dispose()
@@ -132,12 +173,21 @@ def _reset_sequences(session: Any) -> None:
                     {"top": top})
 
 
-def _discard(target: str | Path, store: Store) -> None:
-    """Remove a failed copy when it is a file we created."""
-    if store.is_sqlite and not is_url(str(target)):
-        from kodebog.store.engine import remove_sqlite_files
-
-        remove_sqlite_files(Path(str(store.url.database)))
+def _sqlite_backup(store: Store, temporary: Path) -> None:
+    """SQLite's online backup of ``store`` into the new file ``temporary`` (mode 0600)."""
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    raw = store.write_engine.raw_connection()
+    try:
+        sqlite_source = raw.driver_connection
+        assert isinstance(sqlite_source, sqlite3.Connection)
+        with sqlite3.connect(temporary) as copy:
+            sqlite_source.backup(copy)
+        copy.close()
+    except sqlite3.Error as error:
+        raise ProjectError(f"{temporary}: the backup failed ({error})") from None
+    finally:
+        raw.close()
 
 
 def backup_project(project: str | Path, destination: str | Path) -> CopyResult:
@@ -150,22 +200,17 @@ def backup_project(project: str | Path, destination: str | Path) -> CopyResult:
     store = open_project(project)
     try:
         if store.is_sqlite and not is_url(str(destination)):
-            target = Path(destination)
-            if target.exists():
-                raise ProjectError(f"{target}: already exists; choose a new backup file")
-            raw = store.write_engine.raw_connection()
+            target = _new_target(Path(destination))
+            temporary = temp_beside(target)
             try:
-                sqlite_source = raw.driver_connection
-                assert isinstance(sqlite_source, sqlite3.Connection)
-                with sqlite3.connect(target) as copy:
-                    sqlite_source.backup(copy)
-                copy.close()
-                target.chmod(0o600)
-            finally:
-                raw.close()
-            backup = open_project(target)
-            digest, counts = content_hash(backup)
-            backup.dispose()
+                _sqlite_backup(store, temporary)
+                backup = open_project(temporary)
+                digest, counts = content_hash(backup)
+                backup.dispose()
+            except BaseException:
+                _remove_temporary(temporary)
+                raise
+            _publish(temporary, target)
             return CopyResult(str(target), counts, digest)
     finally:
         store.dispose()

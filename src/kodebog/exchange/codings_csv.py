@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kodebog.coding import apply_code_in
 from kodebog.errors import KodebogError, SourceError
+from kodebog.privacy.safety import check_text_size
 from kodebog.queries import find_source, find_unit
 from kodebog.store import Store
 
@@ -39,6 +40,7 @@ def read_codings_csv(path: Path) -> list[CodingRow]:
 
 
 def _read(path: Path) -> list[CodingRow]:
+    check_text_size(path)  # a regular file of sane size: never /dev/zero or a FIFO
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:

@@ -9,7 +9,13 @@ from types import TracebackType
 from xml.etree.ElementTree import Element
 
 from kodebog.errors import SourceError
-from kodebog.privacy.safety import MAX_TEXT_BYTES, check_text_size, check_zip, parse_xml
+from kodebog.privacy.safety import (
+    MAX_TEXT_BYTES,
+    check_text_size,
+    check_zip,
+    parse_xml,
+    special_file,
+)
 
 INTERNAL = "internal:"
 
@@ -31,6 +37,8 @@ class Container:
     def __enter__(self) -> Container:
         if not self.path.exists():
             raise SourceError(f"{self.path}: no such file")
+        if special_file(self.path):
+            raise SourceError(f"{self.path}: is not a regular file")
         if self.path.suffix.lower() == ".qdpx" or zipfile.is_zipfile(self.path):
             check_zip(self.path)
             try:

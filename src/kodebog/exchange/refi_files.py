@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import IO
 from xml.etree import ElementTree as ET
 
 from kodebog.errors import ProjectError
+from kodebog.tempfiles import temp_beside
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every ZIP entry gets this timestamp, so the same project gives the same bytes."""
@@ -63,8 +63,8 @@ def _replace(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ProjectError(f"{path}: folder {folder} does not exist")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    temp = Path(temp_name)
+    temp = temp_beside(path)  # a killed run's file is removed by the next run
+    fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             fill(handle)

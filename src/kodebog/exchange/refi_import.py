@@ -35,7 +35,7 @@ from kodebog.exchange.refi_sources import (
 from kodebog.importing import import_parsed
 from kodebog.project import init_project
 from kodebog.store import Store
-from kodebog.store.engine import is_url, remove_sqlite_files
+from kodebog.store.engine import discard_created, is_url
 from kodebog.store.models import Coding, Source, Unit
 
 DEFAULT_CODER = "import"
@@ -338,8 +338,7 @@ def import_project(path: str | Path, project: str | Path, *, partial: bool = Fal
         importer.write(store)
     except BaseException:
         store.dispose()
-        if store.is_sqlite:
-            remove_sqlite_files(Path(str(store.url.database)))
+        discard_created(store)
         raise
     store.dispose()
     return report

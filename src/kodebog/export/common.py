@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from kodebog.findings import (
 )
 from kodebog.privacy.outbound import guard
 from kodebog.store import Store
+from kodebog.tempfiles import temp_beside
 
 NO_STATEMENT = "Ingen konklusion skrevet endnu"
 RECOMMENDATION = "Skriv en anbefaling, der følger af fundet."
@@ -193,7 +193,7 @@ def atomic_output(output: Path) -> Iterator[Path]:
         raise ProjectError(f"{output}: is a folder; give a file name with --output")
     if not output.parent.is_dir():
         raise ProjectError(f"{output}: folder {output.parent} does not exist")
-    temporary = output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
+    temporary = temp_beside(output)  # a killed run's file is removed by the next run
     try:
         with temporary.open("xb"):
             pass

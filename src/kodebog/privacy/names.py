@@ -188,6 +188,10 @@ def load_names(path: str | Path) -> NameList:
     """
     path = Path(path)
     shown = str(path)
+    from kodebog.privacy.safety import special_file
+
+    if special_file(path):
+        raise NameListError(f"{shown}: is not a regular file; give the name list's YAML file")
     try:
         if path.stat().st_size > MAX_NAMES_BYTES:
             raise NameListError(f"{shown}: is too large for a name list (over 5 MB)")

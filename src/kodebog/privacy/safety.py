@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import xml.parsers.expat
 import zipfile
@@ -41,6 +42,8 @@ def check_zip(
     """
     path = Path(path)
     what = path.suffix.lower() or "ZIP"
+    if special_file(path):
+        raise SourceError(f"{path}: is not a regular file")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
@@ -140,6 +143,17 @@ def parse_xml(data: bytes, *, source: str = "XML") -> Element:
     except defusedxml.ElementTree.ParseError as exc:
         raise SourceError(f"{source}: is not well-formed XML ({exc})") from exc
     return root
+
+
+def special_file(path: Path | str) -> bool:
+    """Whether ``path`` exists but is not a regular file (a device, FIFO, socket, folder).
+
+    Reading one can block forever (a FIFO) or never end (``/dev/zero``); callers refuse it.
+    """
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def check_text_size(path: Path, *, limit: int | None = None) -> int:

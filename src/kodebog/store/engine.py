@@ -43,9 +43,11 @@ def project_url(project: str | Path) -> URL:
     project = str(project)
     if is_url(project):
         try:
-            return make_url(project)
+            url = make_url(project)
         except ArgumentError:
             raise ProjectError(f"{safe_url(project)}: not a valid database URL") from None
+        _check_supported(url)
+        return url
     return URL.create("sqlite+pysqlite", database=str(Path(project).expanduser().resolve()))
 
 
@@ -80,6 +82,26 @@ def driver_error(error: DBAPIError, project: str) -> ProjectError:
             f"the database server did not answer ({detail}); check the connection to "
             f"{project}")
     return ProjectError(f"{project}: the database refused the change ({detail})")
+
+
+_DRIVERS = {"postgresql": ("psycopg", "psycopg2"), "sqlite": ("pysqlite",)}
+
+
+def _check_supported(url: URL) -> None:
+    """Refuse, in one line, a URL kodebog cannot use (other databases, drivers, memory)."""
+    shown = safe_url(url)
+    backend, _, driver = url.drivername.partition("+")  # no dialect is loaded to ask
+    if backend == "postgres":
+        raise ProjectError(f"{shown}: write postgresql+psycopg:// instead of postgres://")
+    if backend not in _DRIVERS:
+        raise ProjectError(f"{shown}: kodebog works with SQLite files and PostgreSQL "
+                           f"(postgresql+psycopg://...), not {backend}")
+    if "+" in url.drivername and driver not in _DRIVERS[backend]:
+        raise ProjectError(f"{shown}: the driver {driver!r} is not supported; use "
+                           f"{backend}+{_DRIVERS[backend][0]}://")
+    if backend == "sqlite" and url.database in (None, "", ":memory:"):
+        raise ProjectError(f"{shown}: an in-memory database cannot hold a project; give a "
+                           "file path")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -132,6 +154,7 @@ class Store:
         #: Called by ``dispose`` (engines that others keep beside this store's).
         self.on_dispose: list[Callable[[], None]] = []
         self.backup_path: Path | None = None
+        self.created_files: tuple[Path, ...] = ()  # made by open_project(create=True)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -243,14 +266,11 @@ def open_project(project: str | Path, *, create: bool = False) -> Store:
             raise ProjectError(
                 f"{name}: no such project; create one with `kodebog init {name} --codebook FILE`"
             )
-        if create and path.exists() and path.stat().st_size > 0:
-            raise ProjectError(f"{name}: a file already exists there; choose another path")
-        if create:
-            if not path.parent.exists():
-                raise ProjectError(f"{name}: folder {path.parent} does not exist")
-            path.touch(mode=stat.S_IRUSR | stat.S_IWUSR)
-            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+        created = _new_sqlite_file(path, name) if create else ()
+    else:
+        created = ()
     store = Store(url)
+    store.created_files = created
     try:
         revision = _current_revision(store.write_engine)
         if revision is None and _has_tables(store.write_engine):
@@ -270,16 +290,48 @@ def open_project(project: str | Path, *, create: bool = False) -> Store:
             upgrade(store)
     except DBAPIError as error:
         store.dispose()
-        if create and store.is_sqlite:
-            remove_sqlite_files(Path(str(url.database)))
+        discard_created(store)
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise ProjectError(f"{name}: cannot open the database ({reason})") from None
     except BaseException:
         store.dispose()
-        if create and store.is_sqlite:
-            remove_sqlite_files(Path(str(url.database)))
+        discard_created(store)
         raise
     return store
+
+
+_SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def _new_sqlite_file(path: Path, name: str) -> tuple[Path, ...]:
+    """Create an empty project file; return the files this run may remove on failure.
+
+    Only a missing path is used: an existing file (even empty), a device, a FIFO, a folder
+    or a symbolic link is refused, so a failed ``init``/``copy``/``backup`` never deletes
+    anything it did not make.
+    """
+    if os.path.lexists(path):
+        if path.is_symlink() or not path.is_file():
+            raise ProjectError(f"{name}: is not a regular file; give the path of a new file")
+        raise ProjectError(f"{name}: a file already exists there; choose another path")
+    if not path.parent.is_dir():
+        raise ProjectError(f"{name}: folder {path.parent} does not exist")
+    fresh = tuple(Path(f"{path}{s}") for s in _SQLITE_SUFFIXES if not os.path.lexists(f"{path}{s}"))
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR)
+    except FileExistsError:
+        raise ProjectError(f"{name}: a file already exists there; choose another path") from None
+    except OSError as error:
+        raise ProjectError(f"{name}: cannot create the file ({error.strerror or error})") from None
+    os.close(fd)
+    return fresh
+
+
+def discard_created(store: Store) -> None:
+    """Remove the files ``open_project(create=True)`` made for this store, and nothing else."""
+    for path in store.created_files:
+        if not path.is_symlink() and path.is_file():
+            path.unlink(missing_ok=True)
 
 
 def remove_sqlite_files(path: Path) -> None:

@@ -274,3 +274,28 @@ def test_dev_zero_and_proc_files_are_refused_by_import(
         assert code == 1 and _one_line(err).startswith(f"kodebog: {path}: unknown file type")
     code, err = _run(capsys, "import", str(project), "/dev/zero", "--kind", "interview")
     assert code == 1 and "kodebog: /dev/zero:" in _one_line(err)
+
+
+# --- 9: huge units --------------------------------------------------------------------------------
+
+
+def test_a_500_kb_text_with_single_line_breaks_is_cut_into_units(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.sources import read_source
+    from kodebog.sources.segment import MAX_UNIT
+
+    lines = [f"Det her er sætning nummer {n}, og den handler om kommunen og mig." for n in
+             range(8000)]
+    lines[10] = "Et meget langt afsnit uden linjeskift. " * 200  # cut at sentence ends
+    path = tmp_path / "whisper.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert path.stat().st_size > 500_000
+    parsed = read_source(path)
+    assert all(u.end - u.start <= MAX_UNIT for u in parsed.units)
+    assert len(parsed.units) > 8000
+    texts = [parsed.text[u.start:u.end] for u in parsed.units]
+    assert texts[0] == lines[0] and all(t == t.strip() and t for t in texts)
+    assert all(t.endswith(".") for t in texts)  # cut at sentence ends, never mid-word
+    code = main(["import", str(project), str(path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "cut 1 unit(s) longer than 4000 characters" in out

@@ -13,6 +13,7 @@ from kodebog.sources.invisible import strip_invisible
 from kodebog.sources.layouts import LAYOUTS, SpeakerOptions
 from kodebog.sources.model import KINDS, ParsedParticipant, ParsedSource, ParsedUnit
 from kodebog.sources.relabel import apply_renames, apply_roles
+from kodebog.sources.segment import segment_long_units
 from kodebog.sources.speakers import default_kind
 from kodebog.sources.subtitles import read_subtitles
 from kodebog.sources.survey import read_survey
@@ -102,7 +103,7 @@ def read_source(
             f"{path}: unknown file type {suffix or '(no extension)'!r}; "
             f"kodebog reads {', '.join(EXTENSIONS)}"
         )
-    source = strip_invisible(source)
+    source = segment_long_units(strip_invisible(source))
     if name is not None:
         if not name.strip():
             raise SourceError(f"{path}: the source name must not be empty")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -53,6 +54,55 @@ class SpanState:
             return self.chars
         first, last = sorted((self.anchor, self.cursor))
         return self.words[first][0], self.words[last][1]
+
+
+HUGE = 20_000
+"""A unit longer than this (characters) is drawn line by line as it comes into view."""
+
+
+class _Window(Text):
+    """A stretch of a unit's text that takes styles in the unit's offsets (shifted, clipped)."""
+
+    def __init__(self, text: str, offset: int, **kwargs: object) -> None:
+        super().__init__(text, **kwargs)  # type: ignore[arg-type]
+        self.offset = offset
+
+    def stylize(self, style: str | Style, start: int = 0, end: int | None = None) -> None:
+        end = len(self) + self.offset if end is None else end
+        lo, hi = max(start - self.offset, 0), min(end - self.offset, len(self))
+        if lo < hi:
+            super().stylize(style, lo, hi)
+
+
+class _LazyStrips(Sequence[Strip]):
+    """A huge unit's lines, each drawn when it is first shown (never all at once)."""
+
+    def __init__(self, head: list[Strip], lines: list[tuple[int, int]], tail: list[Strip],
+                 draw: Callable[[int, int], Strip]) -> None:
+        self.head, self.lines, self.tail, self.draw = head, lines, tail, draw
+        self.drawn: dict[int, Strip] = {}
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.lines) + len(self.tail)
+
+    @overload
+    def __getitem__(self, index: int) -> Strip: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Strip]: ...
+    def __getitem__(self, index: int | slice) -> Strip | Sequence[Strip]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if index < len(self.head):
+            return self.head[index]
+        line = index - len(self.head)
+        if line >= len(self.lines):
+            return self.tail[line - len(self.lines)]
+        strip = self.drawn.get(line)
+        if strip is None:
+            strip = self.drawn[line] = self.draw(*self.lines[line])
+        return strip
 
 
 class UnitList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -162,7 +212,7 @@ on it.
         self.evidence: tuple[int, list[tuple[int, int]]] | None = None  # unit id, spans
         self.heights = Heights(0, 4)
         self._width = 0
-        self._strips: LRUCache[int, list[Strip]] = LRUCache(512)
+        self._strips: LRUCache[int, Sequence[Strip]] = LRUCache(512)
         self._wraps: LRUCache[int, list[tuple[int, int]]] = LRUCache(4096)
         self._requested: set[int] = set()
         self._style_cache: dict[str, Style] = {}
@@ -521,7 +571,7 @@ on it.
             return strips[offset]
         return Strip.blank(width, base)
 
-    def _unit_strips(self, index: int, width: int) -> list[Strip]:
+    def _unit_strips(self, index: int, width: int) -> Sequence[Strip]:
         strips = self._strips.get(index)
         if strips is not None and (not strips or strips[0].cell_length == width):
             return strips
@@ -550,9 +600,12 @@ on it.
         lines += [Strip.blank(width, base)] * (self.heights.height(index) - 1)
         return lines
 
-    def _text_styles(self, row: UnitRow, base: Style, is_cursor: bool) -> Text:
+    def _text_styles(self, row: UnitRow, base: Style, is_cursor: bool,
+                     window: tuple[int, int] | None = None) -> Text:
+        """The unit's text (or only ``window`` of it, for a huge unit) with its highlights."""
         assert self.view is not None
-        text = Text(display_text(row.text), style=base, no_wrap=True, end="")
+        lo, hi = window if window is not None else (0, len(row.text))
+        text = _Window(display_text(row.text[lo:hi]), lo, style=base, no_wrap=True, end="")
         background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
         whole = (0, len(row.text))
         for coding in self.view.my_codings(row.id):
@@ -580,7 +633,7 @@ on it.
             text.stylize(selection, start, end)
         return text
 
-    def _draw(self, index: int, row: UnitRow, width: int) -> list[Strip]:
+    def _draw(self, index: int, row: UnitRow, width: int) -> Sequence[Strip]:
         assert self.view is not None
         console = self.app.console
         is_cursor = index == self.cursor
@@ -603,18 +656,29 @@ on it.
         header_strip = Strip([*header, Segment(" " * max(1, gap), base), *chips])
         strips = [header_strip.adjust_cell_length(width, base)]
 
-        text = self._text_styles(row, base, is_cursor)
-        for start, end in self._wrap(index, row):
-            line = Segment.apply_style(text[start:end].render(console, end=""), style=base)
-            strips.append(Strip([bar, indent, *line]).adjust_cell_length(width, base))
+        huge = len(row.text) > HUGE
+        text = None if huge else self._text_styles(row, base, is_cursor)
+
+        def draw_line(start: int, end: int) -> Strip:
+            piece = (text[start:end] if text is not None else
+                     self._text_styles(row, base, is_cursor, (start, end)))
+            line = Segment.apply_style(piece.render(console, end=""), style=base)
+            return Strip([bar, indent, *line]).adjust_cell_length(width, base)
+
+        lines = self._wrap(index, row)
+        tail: list[Strip] = []
+        if not huge:
+            strips += [draw_line(start, end) for start, end in lines]
         for line_chips in chip_lines:
             segments = [bar, indent]
             for number, (label, style) in enumerate(line_chips):
                 if number:
                     segments.append(Segment(" ", base))
                 segments.append(Segment(label, style))
-            strips.append(Strip(segments).adjust_cell_length(width, base))
-        strips.append(Strip.blank(width, plain))
+            (tail if huge else strips).append(Strip(segments).adjust_cell_length(width, base))
+        (tail if huge else strips).append(Strip.blank(width, plain))
+        if huge:
+            return _LazyStrips(strips, lines, tail, draw_line)
         return strips
 
     def _base_style(self) -> Style:

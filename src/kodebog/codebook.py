@@ -179,7 +179,8 @@ def _read_text(path: Path, name: str) -> str:
     from kodebog.privacy.safety import special_file
 
     if special_file(path):
-        raise _file_error(name, "is not a regular file; give the codebook's YAML file")
+        raise _file_error(name, "cannot read the file: it is not a regular file (a folder, "
+                                "device or pipe); give the codebook's YAML file")
     try:
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)

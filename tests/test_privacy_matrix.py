@@ -301,7 +301,7 @@ INTERNAL_COLUMNS = {
     "finding.quotes", "event.action", "event.entity", "event.entity_id", "event.before",
     "event.after", "setting.key", "setting.value", "codebook_version.change",
     "code.merged_into", "coding.import_flag", "refi_guid.kind", "refi_guid.guid",
-    "refi_guid.key",
+    "refi_guid.key", "unit_embedding.model", "text_embedding.sha256", "text_embedding.model",
 }
 
 

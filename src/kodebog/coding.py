@@ -21,7 +21,16 @@ from kodebog import coding_pg
 from kodebog.errors import ProjectError
 from kodebog.store import Store
 from kodebog.store.engine import driver_error
-from kodebog.store.models import Code, Coder, Coding, Event, Unit, UnitMemo, utcnow
+from kodebog.store.models import (
+    CONSENSUS_CODER,
+    Code,
+    Coder,
+    Coding,
+    Event,
+    Unit,
+    UnitMemo,
+    utcnow,
+)
 
 T = TypeVar("T")
 
@@ -31,9 +40,14 @@ CODEBOOK_ACTIONS = frozenset(
 )
 """Codebook changes (``kodebog.codes``): undone and redone on the same stack as codings."""
 UNDOABLE = frozenset(
-    {"coding.apply", "coding.remove", "coding.memo", "coding.key_quote", "unit.memo"}
+    {"coding.apply", "coding.remove", "coding.memo", "coding.key_quote", "unit.memo",
+     "coding.valence"}
 ) | CODEBOOK_ACTIONS
+VALENCES = ("positive", "negative", "mixed", "none")
+"""What a coding can say: works well, less well, both; "none" (stored as NULL) says nothing."""
 ORIGINS = frozenset({"manual", "suggestion", "import", "adjudication"})
+_CONSENSUS_ORIGINS = frozenset({"adjudication", "import"})
+"""How the consensus coder's codings may be written: by a decision, or carried in by import."""
 
 _FIELDS = {
     "codings": (
@@ -48,6 +62,7 @@ _FIELDS = {
         "origin",
         "created_at",
         "import_flag",
+        "valence",
     ),
     "unit_memos": ("unit_id", "coder_id", "text", "updated_at"),
 }
@@ -187,10 +202,18 @@ def apply_code_in(
     memo: str | None = None,
     key_quote: bool | None = None,
     origin: str = "manual",
+    valence: str | None = None,
 ) -> Change:
-    """Apply ``code_id`` to a unit (or a span of it) inside an open transaction."""
+    """Apply ``code_id`` to a unit (or a span of it) inside an open transaction.
+
+    ``valence`` (positive / negative / mixed / none) sets the coding's valence when given.
+    """
     if origin not in ORIGINS:
         raise ValueError(f"unknown origin {origin!r}")
+    if coder_name.strip() == CONSENSUS_CODER and origin not in _CONSENSUS_ORIGINS:
+        raise ProjectError(f"'{CONSENSUS_CODER}' is reserved for the reviewer's decisions; "
+                           "code under your own name, and settle disagreements in the review "
+                           "(kodebog settle, or the review screen)")
     coder = coder_id(session, coder_name)
     unit = _unit(session, unit_id)
     code_id = require_code(session, code_id).id
@@ -204,6 +227,8 @@ def apply_code_in(
             coding.memo, changed = memo, True
         if key_quote is not None and key_quote != coding.key_quote:
             coding.key_quote, changed = key_quote, True
+        if valence is not None and valence_value(valence) != coding.valence:
+            coding.valence, changed = valence_value(valence), True
         if not changed:
             return Change(None, "none", (coding.id,), "already coded", Outcome.NOTHING)
         session.flush()
@@ -227,6 +252,7 @@ def apply_code_in(
         memo=memo,
         key_quote=bool(key_quote),
         origin=origin,
+        valence=valence_value(valence),
     )
     session.add(coding)
     session.flush()
@@ -252,6 +278,7 @@ def apply_code(
     memo: str | None = None,
     key_quote: bool | None = None,
     origin: str = "manual",
+    valence: str | None = None,
 ) -> Change:
     """Apply a code to a whole unit, or to ``span`` (unit-relative offsets) of it."""
     if memo is None and key_quote is None and origin == "manual":
@@ -270,6 +297,7 @@ def apply_code(
             memo=memo,
             key_quote=key_quote,
             origin=origin,
+            valence=valence,
         )
 
 
@@ -387,6 +415,31 @@ def set_key_quote(store: Store, coder_name: str, coding_id: int, flag: bool) -> 
             {"codings": [_snapshot(coding, "codings")]},
         )
         return Change(event, "coding.key_quote", (coding.id,))
+
+
+def valence_value(valence: str | None) -> str | None:
+    """The stored form of a valence: None for "none" or None; ProjectError if unknown."""
+    if valence is None or valence == "none":
+        return None
+    if valence not in VALENCES:
+        raise ProjectError(f"valence '{valence}': choose one of {', '.join(VALENCES)}")
+    return valence
+
+
+def set_valence(store: Store, coder_name: str, coding_id: int, valence: str | None) -> Change:
+    """Say whether one of this coder's codings tells what works well, less well or both."""
+    value = valence_value(valence)
+    with store.write() as session:
+        coder = coder_id(session, coder_name)
+        coding = _owned_coding(session, coder, coding_id)
+        if coding.valence == value:
+            return Change(None, "none", (coding.id,), "unchanged", Outcome.NOTHING)
+        before = {"codings": [_snapshot(coding, "codings")]}
+        coding.valence = value
+        session.flush()
+        event = log_event(session, coder, "coding.valence", "coding", coding.id, before,
+                          {"codings": [_snapshot(coding, "codings")]})
+        return Change(event, "coding.valence", (coding.id,))
 
 
 def set_unit_memo(store: Store, coder_name: str, unit_id: int, text: str | None) -> Change:

@@ -5,19 +5,36 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kodebog.cli.common import Command, add_project, print_json, project
 from kodebog.errors import ProjectError
 from kodebog.export import EXPORTERS
 
+if TYPE_CHECKING:
+    from kodebog.store import Store
+
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from kodebog.queries import project_stats
 
+    coders = parse_coders(args.coders)
+    if coders and not args.agreed:
+        raise ProjectError("--coders chooses the coders of the agreed coding; add --agreed")
+    agreed = None
     with project(args) as store, store.read() as session:
-        stats = project_stats(session)
+        if args.agreed:
+            from kodebog.agreed import agreed_stats
+
+            stats, agreed = agreed_stats(session, coders)
+        else:
+            stats = project_stats(session)
     if args.json:
-        print_json(stats.to_dict())
+        data = stats.to_dict()
+        if agreed is not None:
+            data["agreed"] = {"coders": list(agreed.coders), "rule": agreed.rule,
+                              **agreed.counts()}
+        print_json(data)
         return 0
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(stats.by_kind.items()))
     print(f"sources      {stats.sources}" + (f" ({kinds})" if kinds else ""))
@@ -32,6 +49,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for row in stats.by_code:
             coders = ", ".join(f"{c} {n}" for c, n in sorted(row["by_coder"].items()))
             print(f"  {row['code']:<{width}} {row['units']:>5} units  {coders}")
+    if agreed is not None:
+        print(agreed.describe())
+        print(f"rule: {agreed.rule}")
     return 0
 
 
@@ -77,6 +97,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.quotes < 0:
         raise ProjectError(f"--quotes {args.quotes}: give 0 or more")
+    coders = parse_coders(args.coders)
+    if coders and not args.agreed:
+        raise ProjectError("--coders chooses the coders of the agreed coding; add --agreed "
+                           "(or use --coder NAME for one coder's codings)")
     output = Path(args.output).expanduser()
     fmt = format_for(output, args.format)
     given = [f"--{name.replace('_', '-')}" for name in ("offsets", "line_endings")
@@ -89,13 +113,46 @@ def cmd_export(args: argparse.Namespace) -> int:
         where=parse_where(args.where or ()), quotes=args.quotes,
         allow_personal_data=args.allow_personal_data,
         offsets=args.offsets or "codepoints", line_endings=args.line_endings or "lf",
+        agreed=args.agreed, agreed_coders=coders, publish=args.publish,
+        threshold=args.threshold, memos=args.memos,
+        template=Path(args.template).expanduser() if args.template else None,
     )
+    if args.template and fmt != "docx":
+        raise ProjectError(f"--template is for Word reports; {output} is {fmt}")
     store = open_project(args.project)
     try:
         print(export(store, output, options, fmt))
+        if args.agreed:
+            print_agreed(store, coders)
     finally:
         store.dispose()
     return 0
+
+
+def parse_coders(value: str | None) -> tuple[str, ...]:
+    """``--coders anna,bo`` as a tuple of names (empty when not given)."""
+    return tuple(n.strip() for n in (value or "").split(",") if n.strip())
+
+
+def print_agreed(store: Store, coders: Sequence[str]) -> None:
+    """Print what the agreed coding holds and the rule it follows."""
+    from kodebog.agreed import agreed_coding
+
+    with store.read() as session:
+        agreed = agreed_coding(session, coders)
+    print(agreed.describe())
+    print(f"rule: {agreed.rule}")
+
+
+def add_agreed(parser: argparse.ArgumentParser) -> None:
+    """``--agreed`` and ``--coders`` on a command that counts codings."""
+    parser.add_argument("--agreed", action="store_true",
+                        help="count the agreed coding: agreements of the coders, settled "
+                             "disputes (the consensus coder's decisions) and single-coder "
+                             "material; unsettled disputes are left out and flagged")
+    parser.add_argument("--coders", metavar="A,B",
+                        help="with --agreed: the coders to agree (default: every coder but "
+                             "the consensus coder)")
 
 
 def register(command: Command) -> None:
@@ -103,6 +160,7 @@ def register(command: Command) -> None:
     sub = command("stats", cmd_stats, "counts of sources, units and codings")
     add_project(sub)
     sub.add_argument("--json", action="store_true", help="print JSON")
+    add_agreed(sub)
 
     sub = command(
         "finding", cmd_finding, "write (or rewrite) the finding for a theme")
@@ -133,6 +191,18 @@ def register(command: Command) -> None:
                      help="only participants with this attribute value (or role=borger)")
     sub.add_argument("--quotes", type=int, default=5, metavar="N",
                      help="quotes per theme in reports (default 5)")
+    add_agreed(sub)
+    sub.add_argument("--publish", action="store_true",
+                     help="publication: quotes attributed by role only, citation ids in an "
+                          "appendix, groups under --threshold people hidden, personal data "
+                          "always refused")
+    sub.add_argument("--threshold", type=int, default=5, metavar="N",
+                     help="with --publish: hide groups of fewer than N people (default 5)")
+    sub.add_argument("--memos", action="store_true",
+                     help="add the unit and coding memos as an analysts' appendix")
+    sub.add_argument("--template", metavar="FILE",
+                     help="Word template (.dotx or .docx) with the municipality's styles, "
+                          "page and header")
     sub.add_argument("--allow-personal-data", action="store_true",
                      help="export even if quotes contain phone numbers, e-mails or CPR numbers")
     sub.add_argument("--offsets", choices=("codepoints", "utf16"),

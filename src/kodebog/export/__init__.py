@@ -34,6 +34,16 @@ class ExportOptions:
     allow_personal_data: bool = False
     offsets: str = "codepoints"  # .qdpx: how the target counts positions (or "utf16")
     line_endings: str = "lf"  # .qdpx: line breaks of the sources' text files (or "crlf")
+    agreed: bool = False
+    agreed_coders: Sequence[str] = ()
+    publish: bool = False
+    """Publication mode: attribution by role only, small groups hidden, no override."""
+    threshold: int = 5
+    """In publication mode, groups with fewer participants are hidden."""
+    memos: bool = False
+    """Add the analysts' memos as an appendix (not in publication mode)."""
+    template: Path | None = None
+    """A Word template (.dotx or .docx) whose styles, page and header the report uses."""
 
     @property
     def filters(self) -> Filters:
@@ -41,7 +51,8 @@ class ExportOptions:
         from kodebog.findings import Filters
 
         return Filters(coder=self.coder, codes=tuple(self.codes), sources=tuple(self.sources),
-                       where=dict(self.where))
+                       where=dict(self.where), agreed=self.agreed,
+                       coders=tuple(self.agreed_coders))
 
 
 Exporter = Callable[["Store", Path, ExportOptions], str]

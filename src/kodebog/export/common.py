@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kodebog.errors import ProjectError
 from kodebog.export import ExportOptions
@@ -23,6 +24,12 @@ from kodebog.findings import (
 from kodebog.privacy.outbound import guard
 from kodebog.store import Store
 from kodebog.tempfiles import temp_beside
+
+if TYPE_CHECKING:
+    from kodebog.export.blocks import Report
+    from kodebog.export.facts import Facts
+    from kodebog.export.report import ReportOptions
+    from kodebog.privacy.outbound import Outbound
 
 NO_STATEMENT = "Ingen konklusion skrevet endnu"
 RECOMMENDATION = "Skriv en anbefaling, der følger af fundet."
@@ -50,6 +57,54 @@ def report_findings(store: Store, options: ExportOptions, fmt: str) -> Findings:
     findings = summarise(material, quotes=options.quotes)
     guard(material_items(material, findings), fmt, allow=options.allow_personal_data)
     return findings
+
+
+def report_input(store: Store, options: ExportOptions, fmt: str
+                 ) -> tuple[Findings, Facts]:
+    """Findings and facts of a report, verified and checked for personal data.
+
+    Publication mode never exports personal data (``--allow-personal-data`` is refused with
+    it) and has no memos appendix.
+    """
+    from kodebog.export.facts import Memo, load_facts
+
+    if options.publish and options.allow_personal_data:
+        raise ProjectError("--publish never exports personal data, so it cannot be combined "
+                           "with --allow-personal-data; remove the data first "
+                           "(kodebog privacy redact) or leave out --publish")
+    if options.publish and options.memos:
+        raise ProjectError("--memos adds the analysts' working notes; leave it out of a "
+                           "publication (--publish)")
+    if options.threshold < 1:
+        raise ProjectError(f"--threshold {options.threshold}: give 1 or more")
+    with store.read() as session:
+        material = load_material(session, options.filters)
+        findings = summarise(material, quotes=options.quotes)
+        labels = {c.id: c.label for c in material.all_codes.values()}
+        coding_memos = [Memo(c.unit.citation, labels.get(c.code, c.code), c.coder, c.memo)
+                        for c in material.reported_codings if c.memo and c.memo.strip()]
+        facts = load_facts(session, findings, coding_memos, memos=options.memos)
+    guard(report_items(material, findings, facts), fmt, allow=options.allow_personal_data)
+    return findings, facts
+
+
+def report_items(material: Material, findings: Findings, facts: Facts) -> Iterator[Outbound]:
+    """What a report carries out: the material's items, plus the works well / less well
+    quotes, the recommendations and the memos appendix."""
+    from kodebog.privacy.outbound import Field, Outbound
+
+    yield from material_items(material, findings)
+    for theme in findings.themes:
+        for side in theme.sides:
+            for quote in side.quotes:
+                where = f"coding {quote.coding_id} at {quote.citation} ({theme.code.id})"
+                yield Outbound(Field.QUOTE, where, quote.text)
+    for rec in facts.recommendations:
+        yield Outbound(Field.STATEMENT, f"recommendation {rec.number}", rec.title)
+        yield Outbound(Field.STATEMENT, f"recommendation {rec.number}", rec.text)
+    for memo in facts.memos:
+        field = Field.CODING_MEMO if memo.theme else Field.UNIT_MEMO
+        yield Outbound(field, f"the memo at {memo.citation}", memo.text)
 
 
 def table_material(store: Store, options: ExportOptions, fmt: str) -> Material:
@@ -103,7 +158,19 @@ def method_line(findings: Findings) -> str:
     coders = list(scope.coders)
     text += f"; kodet af {join(coders)}." if coders else "; intet er kodet endnu."
     chosen = _filter_text(scope)
-    return text + (f" Udvalg: {chosen}." if chosen else "")
+    return text + (f" Udvalg: {chosen}." if chosen else "") + agreed_text(scope)
+
+
+def agreed_text(scope: Scope) -> str:
+    """`` Analysen bygger på den aftalte kodning ...`` with the open disputes; empty if not."""
+    if scope.agreed is None:
+        return ""
+    from kodebog.agreed import RULE_DA
+
+    open_disputes = len(scope.agreed.unsettled)
+    return (f" {RULE_DA} Kodérne er {join(list(scope.agreed.coders))}"
+            + (f"; {plural(open_disputes, 'uenighed', 'uenigheder')} er endnu ikke afgjort."
+               if open_disputes else "; alle uenigheder er afgjort."))
 
 
 def _filter_text(scope: Scope) -> str:
@@ -217,6 +284,21 @@ def write_with(output: Path, save: Callable[[Path], None]) -> None:
     """Let ``save`` write to a temporary path, then rename it onto ``output``."""
     with atomic_output(output) as temporary:
         save(temporary)
+
+
+def report_options(options: ExportOptions) -> ReportOptions:
+    """The report-shaping part of export options."""
+    from kodebog.export.report import ReportOptions
+
+    return ReportOptions(publish=options.publish, threshold=options.threshold,
+                         memos=options.memos)
+
+
+def report_summary(fmt: str, output: Path, report: Report) -> str:
+    """``wrote report.docx (docx): 12 themes, 48 quotes``."""
+    return (f"wrote {output} ({fmt}): {plural(report.themes, 'theme', 'themes')}, "
+            f"{plural(report.quotes, 'quote', 'quotes')}"
+            + (" (publication)" if report.publish else ""))
 
 
 def summary(fmt: str, output: Path, findings: Findings) -> str:

@@ -1,4 +1,4 @@
-"""Findings as one self-contained HTML page: inline CSS and SVG charts, no external assets."""
+"""The report as one self-contained HTML page: the Word report's blocks, inline CSS and SVG."""
 
 from __future__ import annotations
 
@@ -6,28 +6,25 @@ from html import escape
 from pathlib import Path
 
 from kodebog.export import ExportOptions
+from kodebog.export.blocks import (
+    Block,
+    Bullets,
+    Chart,
+    Contents,
+    Heading,
+    Paragraph,
+    QuoteBlock,
+    Report,
+    Table,
+)
 from kodebog.export.common import (
-    DEFINITIONS,
-    GROUP_HEADER,
-    LEFT_OUT,
-    NO_RECOMMENDATIONS,
-    NO_STATEMENT,
-    RECOMMENDATION,
-    RECOMMENDATIONS,
-    co_occurring,
-    definition_lines,
-    dimension_label,
-    group_rows,
-    method_line,
     percent,
-    prevalence,
-    report_findings,
-    rows_left_out,
-    summary,
-    with_statement,
+    report_input,
+    report_options,
+    report_summary,
     write_text,
 )
-from kodebog.findings import ROLE, Findings, GroupCount, Quote, Theme
+from kodebog.export.report import build_report
 from kodebog.store import Store
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -45,7 +42,9 @@ font-style:italic;white-space:pre-line}
 .source{display:block;font-style:normal;font-size:.85rem;color:#555;margin-top:.3rem}
 code{font-size:.85rem}svg{max-width:100%;height:auto}
 svg text{font-family:Calibri,"Segoe UI",Arial,sans-serif;font-size:12px}
-nav ul{columns:2}details{margin:.6rem 0}
+nav ul{columns:2}.note{font-size:.9rem;font-style:italic;color:#555}
+.caption{font-size:.85rem;font-style:italic;color:#555}
+@media print{blockquote{break-inside:avoid}thead{display:table-header-group}}
 """.strip()
 
 _LABEL_WIDTH = 260
@@ -63,126 +62,101 @@ def anchor(code_id: str) -> str:
     return "tema-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in code_id)
 
 
-def bar_chart(findings: Findings, dimension: str) -> str:
-    """An SVG of each theme's share of units per group of ``dimension``."""
-    values = [g.value for g in findings.scope.groups if g.dimension == dimension]
-    if not values:
+def bar_chart(chart: Chart) -> str:
+    """The chart as an inline SVG: one bar per series and label, shares in %."""
+    if not chart.labels or not chart.series:
         return ""
-    colour = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
-    legend_rows = (len(values) + 2) // 3
+    colour = {s.name: PALETTE[i % len(PALETTE)] for i, s in enumerate(chart.series)}
+    legend_rows = (len(chart.series) + 2) // 3
     y = 8 + legend_rows * 18
     parts = []
-    for i, value in enumerate(values):
+    for i, series in enumerate(chart.series):
         lx, ly = 10 + (i % 3) * 225, 8 + (i // 3) * 18
-        parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour[value]}"/>'
-                     f'<text x="{lx + 16}" y="{ly + 10}">{_e(value)}</text>')
+        parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" '
+                     f'fill="{colour[series.name]}"/>'
+                     f'<text x="{lx + 16}" y="{ly + 10}">{_e(series.name)}</text>')
     y += 6
-    for theme in findings.themes:
-        counts = {g.value: g for g in theme.groups if g.dimension == dimension}
-        block = len(values) * _BAR
+    for row, label in enumerate(chart.labels):
+        block = len(chart.series) * _BAR
         parts.append(f'<text x="{_LABEL_WIDTH - 8}" y="{y + block / 2 + 4:.0f}" '
-                     f'text-anchor="end">{_e(theme.code.label)}</text>')
-        for value in values:
-            count = counts.get(value)
-            share = count.unit_share if count else 0.0
+                     f'text-anchor="end">{_e(label)}</text>')
+        for series in chart.series:
+            share = series.values[row]
             width = round(share * _BAR_WIDTH, 1)
-            tip = _tip(count, value)
+            shown = percent(round(share * 1000), 1000)
             parts.append(
                 f'<rect x="{_LABEL_WIDTH}" y="{y}" width="{width}" height="{_BAR - 2}" '
-                f'fill="{colour[value]}"><title>{_e(tip)}</title></rect>'
-                f'<text x="{_LABEL_WIDTH + width + 4}" y="{y + _BAR - 3}" font-size="9">'
-                f'{_e(_share(count))}</text>')
+                f'fill="{colour[series.name]}"><title>{_e(f"{series.name}: {shown}")}</title>'
+                f'</rect><text x="{_LABEL_WIDTH + width + 4}" y="{y + _BAR - 3}" '
+                f'font-size="9">{_e(shown)}</text>')
             y += _BAR
         y += _GAP
     height = y + 4
     width = _LABEL_WIDTH + _BAR_WIDTH + 50
-    title = f"Andel af gruppens udsagn med temaet, efter {dimension_label(dimension).lower()}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}"><title>{_e(title)}</title>'
+            f'height="{height}" viewBox="0 0 {width} {height}"><title>{_e(chart.title)}</title>'
             + "".join(parts) + "</svg>")
 
 
-def _share(count: GroupCount | None) -> str:
-    return percent(count.units, count.units_total) if count else "– %"
+def _table(block: Table) -> list[str]:
+    def cell(tag: str, text: str, numeric: bool) -> str:
+        attribute = ' class="n"' if numeric else ""
+        return f"<{tag}{attribute}>{_e(text)}</{tag}>"
 
-
-def _tip(count: GroupCount | None, value: str) -> str:
-    if count is None:
-        return f"{value}: ikke kodet"
-    return f"{value}: {count.units} af {count.units_total} udsagn ({_share(count)})"
-
-
-def _quote(quote: Quote) -> str:
-    return (f"<blockquote>{_e(quote.display)}<span class=\"source\">"
-            f"{_e(quote.attribution)} · <code>{_e(quote.citation)}</code></span></blockquote>")
-
-
-def _theme(theme: Theme, findings: Findings) -> list[str]:
-    level = min(theme.code.depth + 2, 6)
-    out = [f'<section id="{anchor(theme.code.id)}">',
-           f"<h{level}>{_e(theme.code.label)}</h{level}>"]
-    if theme.statement is not None and theme.statement.text.strip():
-        out += [f"<p>{_e(block.strip())}</p>"
-                for block in theme.statement.text.strip().split("\n\n")]
-    else:
-        out.append(f'<p class="placeholder">{NO_STATEMENT}</p>')
-    out.append(f"<p>{_e(prevalence(theme, findings.scope))}</p>")
-    rows = group_rows(theme)
-    if rows:
-        out.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in GROUP_HEADER)
-                   + "</tr></thead><tbody>")
-        out += [f'<tr><td>{_e(g)}</td><td class="n">{_e(u)}</td><td class="n">{_e(p)}</td></tr>'
-                for g, u, p, _count in rows]
-        out.append("</tbody></table>")
-        if rows_left_out(theme):
-            out.append(f'<p class="placeholder">{_e(LEFT_OUT)}</p>')
-    if co := co_occurring(theme):
-        out.append(f"<p>{_e(co)}</p>")
-    out += [_quote(q) for q in theme.quotes]
-    out.append("</section>")
+    out = ["<table><thead><tr>" + "".join(
+        cell("th", h, n) for h, n in zip(block.header, block.numeric, strict=True))
+        + "</tr></thead><tbody>"]
+    out += ["<tr>" + "".join(cell("td", c, n) for c, n in zip(row, block.numeric, strict=True))
+            + "</tr>" for row in block.rows]
+    out.append("</tbody></table>")
+    if block.caption:
+        out.append(f'<p class="caption">{_e(block.caption)}</p>')
     return out
 
 
-def render(findings: Findings) -> str:
+def _block(block: Block, contents: list[str]) -> list[str]:
+    if isinstance(block, Heading):
+        level = min(block.level + 1, 6)
+        ident = f' id="{anchor(block.anchor or block.text)}"' if block.level == 1 or block.anchor \
+            else ""
+        return [f"<h{level}{ident}>{_e(block.text)}</h{level}>"]
+    if isinstance(block, Paragraph):
+        if block.lead:
+            return [f"<p><strong>{_e(block.lead)}</strong><br>{_e(block.text)}</p>"]
+        attribute = ' class="note"' if block.note else ""
+        return [f"<p{attribute}>{_e(block.text)}</p>"]
+    if isinstance(block, Bullets):
+        return ["<ul>" + "".join(f"<li>{_e(item)}</li>" for item in block.items) + "</ul>"]
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, QuoteBlock):
+        return [f'<blockquote>{_e(block.text)}<span class="source">{_e(block.attribution)}'
+                "</span></blockquote>"]
+    if isinstance(block, Chart):
+        return [f"<figure>{bar_chart(block)}<figcaption class=\"caption\">Figur: "
+                f"{_e(block.title)}. {_e(block.note)}</figcaption></figure>"]
+    if isinstance(block, Contents):
+        return ["<nav><h2>Indhold</h2><ul>" + "".join(contents) + "</ul></nav>"]
+    return []
+
+
+def render(report: Report) -> str:
     """The whole report as an HTML document."""
+    contents = [f'<li><a href="#{anchor(b.anchor or b.text)}">{_e(b.text)}</a></li>'
+                for b in report.blocks if isinstance(b, Heading) and b.level == 1]
     out = ["<!DOCTYPE html>", '<html lang="da">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(findings.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>{_e(findings.title)}</h1>", f'<p class="method">{_e(method_line(findings))}</p>',
-           "<nav><h2>Indhold</h2><ul>"]
-    out += [f'<li><a href="#{anchor(t.code.id)}">{_e(t.code.label)}</a></li>'
-            for t in findings.themes]
-    out.append("</ul></nav>")
-    dimensions = list(dict.fromkeys(g.dimension for g in findings.scope.groups))
-    if dimensions:
-        out.append("<h2>Udbredelse</h2>")
-        for dimension in dimensions:
-            chart = bar_chart(findings, dimension)
-            label = _e(dimension_label(dimension).lower())
-            opened = " open" if dimension == ROLE or dimension == dimensions[0] else ""
-            out.append(f"<details{opened}><summary>Efter {label}</summary>{chart}</details>")
-    for theme in findings.themes:
-        out += _theme(theme, findings)
-    out.append(f"<h2>{RECOMMENDATIONS}</h2>")
-    written = with_statement(findings)
-    if written:
-        out.append("<ul>" + "".join(
-            f"<li><strong>{_e(t.code.label)}:</strong> <em>{RECOMMENDATION}</em></li>"
-            for t in written) + "</ul>")
-    else:
-        out.append(f'<p class="placeholder">{_e(NO_RECOMMENDATIONS)}</p>')
-    out.append(f"<h2>{_e(DEFINITIONS)}</h2>")
-    for theme in findings.themes:
-        lines = "<br>".join(_e(line) for line in definition_lines(theme))
-        out.append(f"<p><strong>{_e(theme.code.label)}</strong> "
-                   f"(<code>{_e(theme.code.id)}</code>)" + (f"<br>{lines}" if lines else "")
-                   + "</p>")
+           f"<title>{_e(report.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           f"<h1>{_e(report.title)}</h1>", f'<p class="method">{_e(report.subtitle)}</p>']
+    for block in report.blocks:
+        out += _block(block, contents)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the HTML report; nothing is written if a check fails."""
-    findings = report_findings(store, options, "html")
-    write_text(output, render(findings))
-    return summary("html", output, findings)
+    findings, facts = report_input(store, options, "html")
+    report = build_report(findings, facts, report_options(options))
+    write_text(output, render(report))
+    return report_summary("html", output, report)

@@ -1,4 +1,4 @@
-"""Findings as a Markdown report skeleton in the shape of Danish user-survey reports."""
+"""The report in Markdown: the same blocks as the Word report, tables and quotes as text."""
 
 from __future__ import annotations
 
@@ -6,26 +6,18 @@ import re
 from pathlib import Path
 
 from kodebog.export import ExportOptions
-from kodebog.export.common import (
-    DEFINITIONS,
-    GROUP_HEADER,
-    LEFT_OUT,
-    NO_RECOMMENDATIONS,
-    NO_STATEMENT,
-    RECOMMENDATION,
-    RECOMMENDATIONS,
-    co_occurring,
-    definition_lines,
-    group_rows,
-    method_line,
-    prevalence,
-    report_findings,
-    rows_left_out,
-    summary,
-    with_statement,
-    write_text,
+from kodebog.export.blocks import (
+    Block,
+    Bullets,
+    Chart,
+    Heading,
+    Paragraph,
+    QuoteBlock,
+    Report,
+    Table,
 )
-from kodebog.findings import Findings, Quote, Theme
+from kodebog.export.common import report_input, report_options, report_summary, write_text
+from kodebog.export.report import build_report
 from kodebog.store import Store
 
 _INLINE = re.compile(r"[\\`*]|(?<!\w)_|_(?!\w)|<(?=[A-Za-z/!?])|\[(?=[^\]]*\]\s*[(\[])")
@@ -56,17 +48,17 @@ def heading(level: int, text: str) -> str:
     return f"{'#' * max(1, min(level, 6))} {escape(text)}"
 
 
-def blockquote(quote: Quote) -> list[str]:
-    """The quote as a blockquote, line breaks kept, then its attribution and citation."""
+def blockquote(text: str, attribution: str) -> list[str]:
+    """A quote as a blockquote, line breaks kept, then its attribution."""
     lines: list[str] = []
-    text_lines = quote.display.split("\n")
+    text_lines = text.split("\n")
     for i, line in enumerate(text_lines):
         if not line.strip():
             lines.append(">")
             continue
         follows = i + 1 < len(text_lines) and text_lines[i + 1].strip()
         lines.append(f"> {_escape_line(line.strip())}" + ("\\" if follows else ""))
-    lines += [">", f"> {escape(quote.attribution)} · `{quote.citation}`"]
+    lines += [">", f"> {escape(attribution)}"]
     return lines
 
 
@@ -78,48 +70,47 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
-def _theme(theme: Theme, findings: Findings) -> list[str]:
-    lines = [heading(theme.code.depth + 2, theme.code.label), ""]
-    if theme.statement is not None and theme.statement.text.strip():
-        lines += _paragraphs(theme.statement.text)
-    else:
-        lines += [f"_{NO_STATEMENT}_", ""]
-    lines += [prevalence(theme, findings.scope), ""]
-    rows = group_rows(theme)
-    if rows:
-        lines += ["| " + " | ".join(GROUP_HEADER) + " |", "|---|---:|---:|"]
-        lines += [f"| {_cell(g)} | {u} | {p} |" for g, u, p, _count in rows]
-        lines.append("")
-        if rows_left_out(theme):
-            lines += [f"_{LEFT_OUT}_", ""]
-    if co := co_occurring(theme):
-        lines += [escape(co), ""]
-    for quote in theme.quotes:
-        lines += [*blockquote(quote), ""]
+def _table(block: Table) -> list[str]:
+    lines = ["| " + " | ".join(_cell(h) for h in block.header) + " |",
+             "|" + "|".join("---:" if n else "---" for n in block.numeric) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
+    lines.append("")
+    if block.caption:
+        lines += [f"_{escape(block.caption)}_", ""]
     return lines
 
 
-def render(findings: Findings) -> str:
+def _block(block: Block) -> list[str]:
+    if isinstance(block, Heading):
+        return [heading(block.level + 1, block.text), ""]
+    if isinstance(block, Paragraph):
+        if block.lead:
+            return [f"**{escape(block.lead)}**\\", *_paragraphs(block.text)]
+        if block.note:
+            return [f"_{escape(' '.join(block.text.split()))}_", ""]
+        return _paragraphs(block.text)
+    if isinstance(block, Bullets):
+        return [*(f"- {escape(item)}" for item in block.items), ""]
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, QuoteBlock):
+        return [*blockquote(block.text, block.attribution), ""]
+    if isinstance(block, Chart):
+        return []  # the table beside it has the numbers; Markdown has no charts
+    return []  # Contents: Markdown viewers make their own
+
+
+def render(report: Report) -> str:
     """The whole report as Markdown text."""
-    lines = [heading(1, findings.title), "", f"_{escape(method_line(findings))}_", ""]
-    for theme in findings.themes:
-        lines += _theme(theme, findings)
-    lines += [heading(2, RECOMMENDATIONS), ""]
-    written = with_statement(findings)
-    for theme in written:
-        lines.append(f"- **{escape(theme.code.label)}:** _{RECOMMENDATION}_")
-    if not written:
-        lines.append(f"_{escape(NO_RECOMMENDATIONS)}_")
-    lines += ["", heading(2, DEFINITIONS), ""]
-    for theme in findings.themes:
-        block = [f"**{escape(theme.code.label)}** (`{theme.code.id}`)"]
-        block += [escape(line) for line in definition_lines(theme)]
-        lines += ["\\\n".join(block), ""]
+    lines = [heading(1, report.title), "", f"_{escape(report.subtitle)}_", ""]
+    for block in report.blocks:
+        lines += _block(block)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the Markdown report; nothing is written if a check fails."""
-    findings = report_findings(store, options, "md")
-    write_text(output, render(findings))
-    return summary("md", output, findings)
+    findings, facts = report_input(store, options, "md")
+    report = build_report(findings, facts, report_options(options))
+    write_text(output, render(report))
+    return report_summary("md", output, report)

@@ -38,6 +38,7 @@ from kodebog.findings.model import (
     Statement,
     Theme,
     UnitRecord,
+    ValenceSide,
 )
 from kodebog.findings.quotes import choose_quotes
 from kodebog.findings.statements import (
@@ -52,7 +53,7 @@ __all__ = [
     "KIND_PREFIX", "ROLE", "ROLES", "CoOccurrence", "CodeRef", "CodingRecord", "Filters",
     "FindingChange", "FindingEdit", "FindingState", "Findings", "GroupCount", "GroupTotal",
     "Material", "ParticipantRef", "PersonalDataError", "Quote", "QuoteError", "Scope",
-    "SourceRef", "Statement", "Theme", "UnitRecord", "attribution", "build_findings",
+    "SourceRef", "Statement", "Theme", "UnitRecord", "ValenceSide", "attribution", "build_findings",
     "check_personal_data", "choose_quotes", "citation", "finding_texts", "load_material",
     "order_values", "read_finding", "role_label", "set_finding", "short_name", "short_names",
     "summarise", "verify_codings",

@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session
 
 from kodebog.findings.material import load_material
 from kodebog.findings.model import (
+    MIXED,
     ROLE,
     ROLES,
+    WORKS_LESS_WELL,
+    WORKS_WELL,
     CodingRecord,
     CoOccurrence,
     Filters,
@@ -19,9 +22,11 @@ from kodebog.findings.model import (
     GroupCount,
     GroupTotal,
     Material,
+    Quote,
     Scope,
     Theme,
     UnitRecord,
+    ValenceSide,
     natural,
 )
 from kodebog.findings.quotes import choose_quotes
@@ -73,6 +78,32 @@ def _totals(material: Material) -> list[GroupTotal]:
     return totals
 
 
+SIDE_QUOTES = 3
+"""Quotes per side (works well / less well) of a theme, at most."""
+
+
+def _sides(codings: Sequence[CodingRecord], quotes: int) -> tuple[ValenceSide, ...]:
+    """Works well / less well of a theme's codings; empty when none has a valence."""
+    if not any(c.valence for c in codings):
+        return ()
+    sides = []
+    for valence in (WORKS_WELL, WORKS_LESS_WELL):
+        these = [c for c in codings if c.valence in (valence, MIXED)]
+        people = {c.unit.participant.id for c in these if c.unit.participant is not None}
+        sides.append(ValenceSide(
+            valence=valence, units=len({c.unit.id for c in these}), participants=len(people),
+            codings=len(these), quotes=tuple(choose_quotes(these, quotes, in_order=True))))
+    return tuple(sides)
+
+
+def _key_quotes_left_out(codings: Sequence[CodingRecord], chosen: Sequence[Quote]) -> int:
+    """How many key-quote spans of a theme are not among its chosen quotes."""
+    keyed = {(c.unit.source.name, c.unit.ordinal, c.start, c.end) for c in codings
+             if c.key_quote}
+    shown = {(q.source, q.unit, q.start, q.end) for q in chosen}
+    return len(keyed - shown)
+
+
 def summarise(material: Material, *, quotes: int = 5) -> Findings:
     """Count, compare and quote each reported code of ``material``."""
     totals = _totals(material)
@@ -101,12 +132,14 @@ def summarise(material: Material, *, quotes: int = 5) -> Findings:
             for other, n in sorted(together.items(), key=lambda kv: (-kv[1], position[kv[0]]))
         )
         statement = material.statements.get(code.id)
+        chosen = tuple(choose_quotes(codings, quotes, statement.pinned if statement else (),
+                                     in_order=True))
         themes.append(Theme(
             code=code, statement=statement, units=len(units), participants=people,
             sources=len({u.source.id for u in units.values()}), codings=len(codings),
-            groups=groups, co_occurring=co,
-            quotes=tuple(choose_quotes(codings, quotes, statement.pinned if statement else (),
-                                       in_order=True)),
+            groups=groups, co_occurring=co, quotes=chosen,
+            sides=_sides(codings, min(quotes, SIDE_QUOTES)),
+            key_quotes_left_out=_key_quotes_left_out(codings, chosen),
         ))
     scope = Scope(
         filters=material.filters,
@@ -116,6 +149,7 @@ def summarise(material: Material, *, quotes: int = 5) -> Findings:
         coders=tuple(material.coders),
         codings=len(material.reported_codings),
         groups=tuple(totals),
+        agreed=material.agreed,
     )
     return Findings(title=material.title, scope=scope, themes=tuple(themes))
 
@@ -128,12 +162,15 @@ def build_findings(
     sources: Sequence[str] | None = None,
     where: Mapping[str, str] | None = None,
     quotes: int = 5,
+    agreed: bool = False,
+    coders: Sequence[str] = (),
 ) -> Findings:
     """Findings per code in codebook order; QuoteError if any coding in scope is not verbatim.
 
     Counts use every coder's codings (or only ``coder``'s), one per unit and code. ``where``
-    keeps units of participants whose attribute (or ``role``) equals the value.
+    keeps units of participants whose attribute (or ``role``) equals the value. ``agreed``
+    counts the agreed coding of ``coders`` (``kodebog.agreed``) instead.
     """
     filters = Filters(coder=coder, codes=tuple(codes or ()), sources=tuple(sources or ()),
-                      where=dict(where or {}))
+                      where=dict(where or {}), agreed=agreed, coders=tuple(coders))
     return summarise(load_material(session, filters), quotes=quotes)

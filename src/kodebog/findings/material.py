@@ -118,6 +118,9 @@ def load_material(session: Session, filters: Filters | None = None, *,
         known = ", ".join(c.id for c in all_codes.values() if not c.retired)
         raise ProjectError(f"unknown code '{unknown[0]}'; the codebook has: {known}")
     coder_names = list(session.scalars(select(Coder.name).order_by(Coder.name)))
+    if filters.agreed and filters.coder is not None:
+        raise ProjectError("--coder and --agreed exclude each other: --agreed counts the agreed "
+                           "coding of the coders named with --coders")
     if filters.coder is not None and filters.coder not in coder_names:
         raise ProjectError(f"no coder named '{filters.coder}'; the project's coders are: "
                            f"{', '.join(coder_names) or 'none yet'}")
@@ -159,7 +162,7 @@ def load_material(session: Session, filters: Filters | None = None, *,
 
     query = (
         select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start, Coding.end,
-               Coding.text, Coding.memo, Coding.key_quote, Coding.origin)
+               Coding.text, Coding.memo, Coding.key_quote, Coding.origin, Coding.valence)
         .join(Coder, Coder.id == Coding.coder_id)
         .join(Unit, Unit.id == Coding.unit_id)
         .order_by(Unit.source_id, Unit.ordinal, Coding.start, Coding.id)
@@ -168,12 +171,18 @@ def load_material(session: Session, filters: Filters | None = None, *,
         query = query.where(Unit.source_id.in_(list(source_by_id)))
     if filters.coder is not None:
         query = query.where(Coder.name == filters.coder)
+    agreed = None
+    if filters.agreed:
+        from kodebog.agreed import agreed_coding
+
+        agreed = agreed_coding(session, filters.coders)
+        query = query.where(Coder.name.in_([*agreed.coders, agreed.consensus]))
     codings = [
         CodingRecord(cid, unit_by_id[uid], code, coder, start, end, text, memo, bool(key),
-                     origin)
-        for cid, uid, code, coder, start, end, text, memo, key, origin
+                     origin, valence)
+        for cid, uid, code, coder, start, end, text, memo, key, origin, valence
         in session.connection().execute(query).all()
-        if uid in unit_by_id
+        if uid in unit_by_id and (agreed is None or cid in agreed.coding_ids)
     ]
     # nearly sorted already: the sort costs little and does not depend on the database
     codings.sort(key=lambda c: (c.unit.source.name, c.unit.ordinal, c.start, c.end, c.code,
@@ -196,6 +205,7 @@ def load_material(session: Session, filters: Filters | None = None, *,
         coders=sorted({c.coder for c in codings}),
         statements=_statements(session),
         dimensions=_dimensions(units),
+        agreed=agreed,
     )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kodebog.errors import KodebogError
 from kodebog.privacy.guard import PersonalDataError as PersonalDataError  # re-exported
+
+if TYPE_CHECKING:
+    from kodebog.agreed import AgreedCoding
 
 ROLE = "role"
 """The dimension name of the participant's role (``--where role=borger``)."""
@@ -41,11 +44,15 @@ class Filters:
     codes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     where: Mapping[str, str] = field(default_factory=dict)
+    agreed: bool = False
+    """Count the agreed coding (``kodebog.agreed``) of ``coders`` instead of raw codings."""
+    coders: tuple[str, ...] = ()
+    """The coders whose agreed coding is counted (default: every coder but the consensus)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {"coder": self.coder, "codes": list(self.codes), "sources": list(self.sources),
-                "where": dict(self.where)}
+                "where": dict(self.where), "agreed": self.agreed, "coders": list(self.coders)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,7 @@ class CodingRecord(NamedTuple):
     memo: str | None
     key_quote: bool
     origin: str
+    valence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +155,7 @@ class Material:
     coders: list[str]
     statements: dict[str, Statement]
     dimensions: list[str]
+    agreed: AgreedCoding | None = None
 
     @property
     def reported_codings(self) -> list[CodingRecord]:
@@ -221,6 +230,26 @@ class Quote:
     memo: str | None
     attribution: str
     attribution_short: str
+    valence: str | None = None
+
+
+WORKS_WELL = "positive"
+WORKS_LESS_WELL = "negative"
+MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class ValenceSide:
+    """One side of a theme: what works well (``positive``) or less well (``negative``).
+
+    A coding of valence ``mixed`` counts on both sides.
+    """
+
+    valence: str
+    units: int
+    participants: int
+    codings: int
+    quotes: tuple[Quote, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +265,10 @@ class Theme:
     groups: tuple[GroupCount, ...]
     co_occurring: tuple[CoOccurrence, ...]
     quotes: tuple[Quote, ...]
+    sides: tuple[ValenceSide, ...] = ()
+    """Works well / less well, when any coding of the theme has a valence."""
+    key_quotes_left_out: int = 0
+    """Key quotes (spans) that did not fit in ``quotes``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +282,7 @@ class Scope:
     coders: tuple[str, ...]
     codings: int
     groups: tuple[GroupTotal, ...]
+    agreed: AgreedCoding | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +313,9 @@ def _scope_dict(scope: Scope) -> dict[str, Any]:
         "coders": list(scope.coders),
         "codings": scope.codings,
         "groups": [asdict(g) for g in scope.groups],
+        "agreed": None if scope.agreed is None else {
+            "coders": list(scope.agreed.coders), "rule": scope.agreed.rule,
+            **scope.agreed.counts()},
     }
 
 
@@ -311,8 +348,15 @@ def _theme_dict(theme: Theme, scope: Scope) -> dict[str, Any]:
             for g in theme.groups
         ],
         "co_occurring": [asdict(c) for c in theme.co_occurring],
-        "quotes": [
-            {**asdict(q), "attributes": dict(q.attributes), "coders": list(q.coders)}
-            for q in theme.quotes
+        "quotes": [_quote_dict(q) for q in theme.quotes],
+        "sides": [
+            {"valence": side.valence, "units": side.units, "participants": side.participants,
+             "codings": side.codings, "quotes": [_quote_dict(q) for q in side.quotes]}
+            for side in theme.sides
         ],
+        "key_quotes_left_out": theme.key_quotes_left_out,
     }
+
+
+def _quote_dict(quote: Quote) -> dict[str, Any]:
+    return {**asdict(quote), "attributes": dict(quote.attributes), "coders": list(quote.coders)}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 
 from kodebog.findings.citations import attribution
-from kodebog.findings.model import CodingRecord, Quote, UnitRecord
+from kodebog.findings.model import MIXED, CodingRecord, Quote, UnitRecord
 
 _IDEAL = (60, 400)
 """Quote length (characters) that reads well in a report; others are chosen later."""
@@ -28,6 +28,7 @@ def _quote(group: list[CodingRecord], pinned: bool) -> Quote:
     long, short = attribution(unit)
     person = unit.participant
     memo = next((c.memo for c in group if c.memo), None)
+    valence = merged_valence(c.valence for c in group)
     return Quote(
         coding_id=first.id, text=first.text, display=display, cut_before=before,
         cut_after=after, key_quote=any(c.key_quote for c in group), pinned=pinned,
@@ -35,9 +36,17 @@ def _quote(group: list[CodingRecord], pinned: bool) -> Quote:
         unit=unit.ordinal, start=first.start, end=first.end, timestamp=unit.timestamp,
         role=person.role if person else None, participant=person.label if person else None,
         attributes=dict(person.attributes) if person else {},
-        coders=tuple(sorted({c.coder for c in group})), memo=memo,
+        coders=tuple(sorted({c.coder for c in group})), memo=memo, valence=valence,
         attribution=long, attribution_short=short,
     )
+
+
+def merged_valence(values: Iterable[str | None]) -> str | None:
+    """One valence for coders' codings of a span: theirs if they agree, else ``mixed``."""
+    said = {v for v in values if v}
+    if not said:
+        return None
+    return said.pop() if len(said) == 1 else MIXED
 
 
 def _rank(group: list[CodingRecord]) -> int:

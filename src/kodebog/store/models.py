@@ -152,6 +152,8 @@ class Coding(Base):
     origin: Mapped[str] = mapped_column(String(20), default="manual")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     import_flag: Mapped[str | None] = mapped_column(Text)  # issue 20: position to check
+    valence: Mapped[str | None] = mapped_column(String(10))
+    """positive, negative or mixed ("what works well / less well"); None when not said."""
 
     unit: Mapped[Unit] = relationship()
     code: Mapped[Code] = relationship()
@@ -291,3 +293,28 @@ class TextEmbedding(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     model: Mapped[str] = mapped_column(String(100))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Recommendation(Base):
+    """A numbered recommendation of the report ("Anbefaling 1"), answering some themes."""
+
+    __tablename__ = "recommendation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class RecommendationCode(Base):
+    """A theme (code) a recommendation answers; follows renames of the code id."""
+
+    __tablename__ = "recommendation_code"
+
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True)
+    code_id: Mapped[str] = mapped_column(
+        ForeignKey("code.id", onupdate="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,206 @@
+"""The agreed coding: one coding for the report, derived from the coders and the decisions.
+
+Per unit and code, for the chosen coders (default: every coder but the consensus coder):
+
+- **settled**: the reviewer decided (``adjudication.settle``): the consensus coder's codings,
+  whatever the coders did (a decision "none" leaves the unit without the code);
+- **agreed**: on the double-coded sample (the units every chosen coder has read, as
+  ``kodebog agree`` counts them) every chosen coder applied the code: all their codings;
+- **unsettled**: on the double-coded sample some but not all applied it and nobody decided
+  yet: flagged, and left out of the agreed coding until it is settled;
+- **single**: outside the double-coded sample (material only some coders read): the codings
+  of whoever coded it.
+
+Nothing is stored: the agreed coding is computed each time from the codings and the log.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kodebog.errors import ProjectError
+from kodebog.store.models import CONSENSUS_CODER, Coder, Coding, Event
+
+AGREED = "agreed"
+SETTLED = "settled"
+SINGLE = "single"
+UNSETTLED = "unsettled"
+STATUSES = (AGREED, SETTLED, SINGLE)
+"""The statuses of codings that are part of the agreed coding (unsettled ones are not)."""
+
+RULE = ("agreed coding: where the chosen coders all applied a code to a unit of the "
+        "double-coded sample, their codings; where the reviewer settled a disagreement, the "
+        "decision (the consensus coder's codings); where a disagreement is not settled yet, "
+        "nothing (flagged as unsettled); outside the double-coded sample, the codings of "
+        "whoever coded the unit")
+"""The rule, as the CLI prints it."""
+
+RULE_DA = ("Analysen bygger på den aftalte kodning: hvor kodérne er enige, deres kodning; "
+           "hvor de var uenige og uenigheden er afgjort, afgørelsen; materiale, som kun én "
+           "kodér har læst, med den kodérs kodning. Uafgjorte uenigheder tæller ikke med.")
+"""The rule, as reports state it in the method section."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """An unsettled disagreement: a unit and code some chosen coders applied, others not."""
+
+    unit_id: int
+    code: str
+    applied_by: tuple[str, ...]
+    not_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedRow:
+    """One coding of the agreed coding and why it is there."""
+
+    coding_id: int
+    unit_id: int
+    code: str
+    coder: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AgreedCoding:
+    """The agreed coding of some coders: its codings, and the disputes still open."""
+
+    coders: tuple[str, ...]
+    consensus: str
+    rows: tuple[AgreedRow, ...]
+    unsettled: tuple[Dispute, ...]
+    double_coded_units: int
+    settled_empty: int = 0
+    """Decisions that left a unit without the code (no coding row to show for them)."""
+    coding_ids: frozenset[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coding_ids", frozenset(r.coding_id for r in self.rows))
+
+    @property
+    def rule(self) -> str:
+        """The rule, as printed by the CLI."""
+        return RULE
+
+    def counts(self) -> dict[str, int]:
+        """Units x codes per status: ``{"agreed": n, "settled": n, "single": n, "unsettled": n}``.
+
+        A settled decision of "none" counts as settled although it leaves no coding.
+        """
+        pairs: dict[str, set[tuple[int, str]]] = {s: set() for s in STATUSES}
+        for row in self.rows:
+            pairs[row.status].add((row.unit_id, row.code))
+        counts = {status: len(found) for status, found in pairs.items()}
+        counts[SETTLED] += self.settled_empty
+        counts[UNSETTLED] = len(self.unsettled)
+        return counts
+
+    def describe(self) -> str:
+        """``agreed coding of anna, bo: 12 agreed, 3 settled, 1 unsettled ..., 40 single``."""
+        n = self.counts()
+        return (f"agreed coding of {', '.join(self.coders) or 'no coders'} "
+                f"(double-coded sample: {self.double_coded_units} units): "
+                f"{n[AGREED]} agreed, {n[SETTLED]} settled, {n[SINGLE]} single-coder, "
+                f"{n[UNSETTLED]} unsettled (left out, settle them in the review)")
+
+
+def chosen_coders(session: Session, coders: Sequence[str] | None,
+                  consensus: str = CONSENSUS_CODER) -> list[str]:
+    """The coders to agree: the given ones (checked), else every coder but ``consensus``."""
+    known = list(session.scalars(select(Coder.name).order_by(Coder.name)))
+    if not coders:
+        with_codings = set(session.scalars(
+            select(Coder.name).join(Coding, Coding.coder_id == Coder.id).distinct()))
+        return [c for c in known if c != consensus and c in with_codings]
+    names = [c.strip() for c in coders if c.strip()]
+    if consensus in names:
+        raise ProjectError(f"'{consensus}' is the consensus coder: its codings are the "
+                           "decisions and join the agreed coding anyway; choose the coders "
+                           "who coded")
+    if len(set(names)) != len(names):
+        raise ProjectError(f"--coders {','.join(names)}: name each coder once")
+    missing = [c for c in names if c not in known]
+    if missing:
+        raise ProjectError(f"unknown coder(s) {', '.join(missing)}; the project has: "
+                           f"{', '.join(c for c in known if c != consensus) or 'none yet'}")
+    return names
+
+
+def _double_coded(session: Session, coders: list[str]) -> set[int]:
+    """The units every chosen coder has read (the sample ``kodebog agree`` compares)."""
+    if len(coders) < 2:
+        return set()
+    from kodebog.comparison import resolve_scope
+
+    return set(resolve_scope(session, coders).unit_ids)
+
+
+def _decisions(session: Session, consensus: str) -> dict[tuple[int, str], bool]:
+    """(unit, code) -> whether the latest decision kept any span, from the settle events."""
+    latest: dict[tuple[int, str], bool] = {}
+    for entity_id, after in session.execute(
+        select(Event.entity_id, Event.after).where(Event.action == "adjudication.settle")
+        .order_by(Event.id)
+    ):
+        if not isinstance(after, dict) or after.get("consensus", consensus) != consensus:
+            continue
+        try:
+            key = (int(entity_id or ""), str(after["code"]))
+        except (KeyError, ValueError):
+            continue
+        latest[key] = bool(after.get("spans"))
+    return latest
+
+
+def agreed_coding(session: Session, coders: Sequence[str] | None = None, *,
+                  consensus: str = CONSENSUS_CODER) -> AgreedCoding:
+    """The agreed coding of ``coders`` (default: every coder but the consensus coder)."""
+    names = chosen_coders(session, coders, consensus)
+    ids = dict(session.execute(
+        select(Coder.name, Coder.id).where(Coder.name.in_([*names, consensus]))).all())
+    wanted = {ids[n] for n in names if n in ids}
+    consensus_id = ids.get(consensus)
+    shared = _double_coded(session, names)
+    by_pair: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    settled: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for coding_id, unit_id, code, coder in session.connection().execute(
+        select(Coding.id, Coding.unit_id, Coding.code_id, Coding.coder_id)
+        .where(Coding.coder_id.in_([*wanted, *([consensus_id] if consensus_id else [])]))
+        .order_by(Coding.unit_id, Coding.code_id, Coding.id)
+    ):
+        if coder == consensus_id:
+            settled[(unit_id, code)].append(coding_id)
+        else:
+            by_pair[(unit_id, code)].append((coding_id, coder))
+    decisions = _decisions(session, consensus)
+    settled_empty = {pair for pair, kept in decisions.items() if not kept and pair not in settled}
+    name_of = {v: k for k, v in ids.items()}
+    rows: list[AgreedRow] = [
+        AgreedRow(cid, unit_id, code, consensus, SETTLED)
+        for (unit_id, code), found in settled.items() for cid in found
+    ]
+    unsettled: list[Dispute] = []
+    everyone = len(wanted)
+    for (unit_id, code), found in by_pair.items():
+        if (unit_id, code) in settled or (unit_id, code) in settled_empty:
+            continue
+        status = SINGLE
+        if unit_id in shared:
+            applied = {coder for _cid, coder in found}
+            if len(applied) < everyone:
+                unsettled.append(Dispute(
+                    unit_id, code, tuple(n for n in names if ids.get(n) in applied),
+                    tuple(n for n in names if ids.get(n) not in applied)))
+                continue
+            status = AGREED
+        rows += [AgreedRow(cid, unit_id, code, name_of[coder], status) for cid, coder in found]
+    rows.sort(key=lambda r: r.coding_id)
+    unsettled.sort(key=lambda d: (d.unit_id, d.code))
+    return AgreedCoding(tuple(names), consensus, tuple(rows), tuple(unsettled), len(shared),
+                        settled_empty=len(settled_empty))

@@ -158,14 +158,28 @@ def test_xlsx_sheets_and_a_correct_matrix(project: Store, tmp_path: Path) -> Non
     output = tmp_path / "kodninger.xlsx"
     export(project, output, ExportOptions())
     book = openpyxl.load_workbook(output)
-    assert book.sheetnames == ["Kodninger", "Matrix", "Krydstabel", "Samforekomst"]
+    assert book.sheetnames == ["Citatbank", "Kodninger", "Matrix", "Krydstabel", "Samforekomst"]
+    bank = book["Citatbank"]
+    bheader = [c.value for c in bank[1]]
+    assert bheader[:6] == ["Citat", "Temaer", "Valens", "Rolle", "Deltager", "Henvisning"]
+    assert "Forløbslængde" in bheader and "forloebslaengde" not in bheader
+    assert bheader[-4:] == ["Nøglecitat", "Brugt i rapporten", "Kodere", "Memo"]
+    quotes = [dict(zip(bheader, r, strict=True)) for r in bank.iter_rows(min_row=2,
+                                                                         values_only=True)]
+    spans = {(c.source, c.unit, c.phrase) for c in CODINGS}
+    assert len(quotes) == len(spans)  # one row per distinct quote, not per coder
+    assert any(q["Brugt i rapporten"] == 1 for q in quotes)
+    assert any(q["Brugt i rapporten"] == 0 for q in quotes)
+    for index, name in enumerate(bheader):
+        width = bank.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width
+        assert width >= len(name), name
     codings = book["Kodninger"]
     header = [c.value for c in codings[1]]
     assert header[:8] == ["Kodning", "Kilde", "Henvisning", "Enhed", "Tidsstempel", "Taler",
                           "Deltager", "Rolle"]
-    assert "kommune" in header and header[-4:] == ["Tekst", "Memo", "Nøglecitat", "Oprindelse"]
+    assert "Kommune" in header and header[-4:] == ["Memo", "Nøglecitat", "Oprindelse", "Valens"]
     assert codings.max_row == len(CODINGS) + 1
-    assert codings.freeze_panes == "C2" and codings.auto_filter.ref == f"A1:U{len(CODINGS) + 1}"
+    assert codings.freeze_panes == "C2" and codings.auto_filter.ref == f"A1:V{len(CODINGS) + 1}"
     assert codings["A1"].font.b
     rows = [dict(zip(header, (c.value for c in row), strict=True))
             for row in codings.iter_rows(min_row=2)]
@@ -183,7 +197,7 @@ def test_xlsx_sheets_and_a_correct_matrix(project: Store, tmp_path: Path) -> Non
     assert table[(FG, 13)]["first_meeting"] == 1 and table[(FG, 13)]["meeting_time"] == 0
     assert table[(FG, 24)]["caseworker_relation"] == 1 and table[(FG, 24)]["meeting_time"] == 1
     assert table[(SURVEY, 9)]["physical_setting"] == 1
-    assert table[(SURVEY, 9)]["kommune"] == "Rødovre"
+    assert table[(SURVEY, 9)]["Kommune"] == "Rødovre"
     assert table[(SURVEY, 2)]["physical_setting"] == 0
     coded = {(c.source, c.unit, c.code) for c in CODINGS}
     codes = mheader[9:]
@@ -191,12 +205,12 @@ def test_xlsx_sheets_and_a_correct_matrix(project: Store, tmp_path: Path) -> Non
 
     cross = book["Krydstabel"]
     cheader = [c.value for c in cross[1]]
+    assert not any("interviewer" in str(h) for h in cheader)
     first = next(r for r in cross.iter_rows(min_row=2, values_only=True) if r[0] ==
                  "first_meeting")
-    assert first[2] == 7 and first[cheader.index("Rolle: leder")] == 1
-    shares = next(r for r in cross.iter_rows(min_row=16, values_only=True) if r[0] ==
-                  "first_meeting")
-    assert shares[cheader.index("Rolle: leder")] == pytest.approx(1 / 14)
+    assert first[2] == 7 and first[cheader.index("Rolle: leder, udsagn")] == 1
+    assert first[cheader.index("Rolle: leder, andel deltagere")] == pytest.approx(1.0)
+    assert first[cheader.index("Rolle: medarbejder, andel deltagere")] == pytest.approx(1 / 8)
     together = book["Samforekomst"]
     sheader = [c.value for c in together[1]]
     physical = next(r for r in together.iter_rows(min_row=2, values_only=True)

@@ -45,6 +45,10 @@ UNDOABLE = frozenset(
 ) | CODEBOOK_ACTIONS
 VALENCES = ("positive", "negative", "mixed", "none")
 """What a coding can say: works well, less well, both; "none" (stored as NULL) says nothing."""
+VALENCE_MARKS = {"positive": "+", "negative": "−", "mixed": "±"}
+VALENCE_NAMES = {"positive": "works well", "negative": "works less well", "mixed": "mixed"}
+VALENCE_CYCLE = {None: "positive", "positive": "negative", "negative": "mixed", "mixed": "none"}
+"""The valence the coding screen's + key sets next."""
 ORIGINS = frozenset({"manual", "suggestion", "import", "adjudication"})
 _CONSENSUS_ORIGINS = frozenset({"adjudication", "import"})
 """How the consensus coder's codings may be written: by a decision, or carried in by import."""

@@ -52,6 +52,7 @@ class CodingInfo:
     key_quote: bool
     origin: str
     flag: str | None = None  # why an imported position should be checked (issue 20)
+    valence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -172,7 +173,7 @@ def list_units(
         by_unit.setdefault(coding.unit_id, []).append(
             CodingInfo(coding.id, coding.code_id, coder_name, coding.start, coding.end,
                        coding.text, coding.memo, coding.key_quote, coding.origin,
-                       flag=coding.import_flag)
+                       flag=coding.import_flag, valence=coding.valence)
         )
     memos: dict[int, dict[str, str]] = {}
     for unit_id, coder_name, text in session.execute(

@@ -240,3 +240,27 @@ async def test_footer_hides_keys_that_do_not_apply(make_app: AppFactory, store: 
         await pilot.press("enter")
         assert units.check_action("word", ()) is True
         assert screen.check_action("next_uncoded", ()) is False
+
+
+async def test_valence_key_cycles_the_selected_coding(make_app: AppFactory, store: Store) -> None:
+    from sqlalchemy import select
+
+    from kodebog.store.models import Coding
+
+    def valences() -> list[tuple[str, str | None]]:
+        with store.read() as session:
+            return [tuple(r) for r in session.execute(  # type: ignore[misc]
+                select(Coding.code_id, Coding.valence).order_by(Coding.code_id))]
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_source(app, pilot)
+        await pilot.press("j", "1", "plus")
+        assert valences() == [("caseworker_relation", "positive")]
+        assert "+ works well" in app.screen.query_one(UnitDetail).text.plain
+        await pilot.press("plus", "plus")
+        assert valences() == [("caseworker_relation", "mixed")]
+        await pilot.press("ctrl+z")
+        assert valences() == [("caseworker_relation", "negative")]
+        await pilot.press("plus", "plus")
+        assert valences() == [("caseworker_relation", None)]

@@ -39,7 +39,12 @@ def render(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> str:
 
 
 def export(store: Store, output: Path, options: ExportOptions) -> str:
-    """Write the codings (the columns of the xlsx sheet "Kodninger"); nothing on failure."""
+    """Write the codings (the columns of the xlsx sheet "Kodninger"); nothing on failure.
+
+    Attribute columns keep their keys (``forloebslaengde``): SPSS wants them as variable
+    names.
+    """
     material = table_material(store, options, "csv")
-    write_text(output, render(coding_header(material), coding_rows(material)), bom=True)
+    header = coding_header(material, labels=False)
+    write_text(output, render(header, coding_rows(material)), bom=True)
     return f"wrote {output} (csv): {plural(len(material.reported_codings), 'coding', 'codings')}"

@@ -7,15 +7,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kodebog.export import ExportOptions
-from kodebog.export.common import dimension_label, plural, table_material, write_with
+from kodebog.export.common import plural, table_material, write_with
+from kodebog.export.labels import VALENCE_WORDS, attribute_label
 from kodebog.export.sheets import Percent, Sheet, Value, write_xlsx
 from kodebog.findings import ROLE, CodingRecord, Findings, Material, summarise
+from kodebog.findings.quotes import merged_valence
 from kodebog.store import Store
 
 CODING_HEADER = ("Kodning", "Kilde", "Henvisning", "Enhed", "Tidsstempel", "Taler", "Deltager",
                  "Rolle")
 CODING_TAIL = ("Kode", "Tema", "Koder", "Start", "Slut", "Tekst", "Memo", "Nøglecitat",
-               "Oprindelse")
+               "Oprindelse", "Valens")
 
 
 def attribute_names(material: Material) -> list[str]:
@@ -23,9 +25,16 @@ def attribute_names(material: Material) -> list[str]:
     return [d for d in material.dimensions if d != ROLE]
 
 
-def coding_header(material: Material) -> list[str]:
-    """Column names of one coding row."""
-    return [*CODING_HEADER, *attribute_names(material), *CODING_TAIL]
+def coding_header(material: Material, *, labels: bool = True) -> list[str]:
+    """Column names of one coding row; attributes by Danish label (or, for SPSS, by key)."""
+    names = attribute_names(material)
+    return [*CODING_HEADER, *([attribute_label(a) for a in names] if labels else names),
+            *CODING_TAIL]
+
+
+def fitted(header: Sequence[Value], widths: Sequence[float]) -> list[float]:
+    """Column widths at least as wide as their header (plus room for the filter button)."""
+    return [max(w, min(len(str(h or "")) + 4, 60)) for h, w in zip(header, widths, strict=False)]
 
 
 def coding_rows(material: Material) -> Iterator[list[Value]]:
@@ -51,15 +60,17 @@ def coding_rows(material: Material) -> Iterator[list[Value]]:
             head += [None] * len(attributes)
         for c in codings:
             yield [c.id, *head, c.code, labels.get(c.code, c.code), c.coder, c.start, c.end,
-                   c.text, c.memo, int(c.key_quote), c.origin]
+                   c.text, c.memo, int(c.key_quote), c.origin,
+                   VALENCE_WORDS.get(c.valence, "") if c.valence else None]
 
 
 def _codings_sheet(material: Material) -> Sheet:
     header = coding_header(material)
     attrs = len(attribute_names(material))
-    widths = [9, 28, 26, 7, 11, 18, 18, 13, *[16] * attrs, 22, 28, 10, 7, 7, 80, 30, 11, 11]
+    widths = [9, 28, 26, 7, 11, 18, 18, 13, *[16] * attrs, 22, 28, 10, 7, 7, 80, 30, 11, 11, 9]
     return Sheet("Kodninger", _with_header(header, coding_rows(material)),
-                 n_rows=len(material.reported_codings) + 1, n_cols=len(header), widths=widths,
+                 n_rows=len(material.reported_codings) + 1, n_cols=len(header),
+                 widths=fitted(header, widths),
                  freeze_rows=1, freeze_cols=2)
 
 
@@ -79,8 +90,8 @@ def codes_by_unit(codings: Sequence[CodingRecord]) -> dict[int, set[str]]:
 def _matrix_sheet(material: Material, present: dict[int, set[str]]) -> Sheet:
     attributes = attribute_names(material)
     codes = [c.id for c in material.codes]
-    header: list[Value] = ["Kilde", "Enhed", "Henvisning", "Deltager", "Rolle", *attributes,
-                           *codes]
+    header: list[Value] = ["Kilde", "Enhed", "Henvisning", "Deltager", "Rolle",
+                           *[attribute_label(a) for a in attributes], *codes]
 
     def rows() -> Iterator[list[Value]]:
         for unit in material.units:
@@ -93,30 +104,75 @@ def _matrix_sheet(material: Material, present: dict[int, set[str]]) -> Sheet:
 
     widths = [28, 7, 26, 18, 13, *[16] * len(attributes), *[max(8, len(c) + 2) for c in codes]]
     return Sheet("Matrix", _with_header(header, rows()), n_rows=len(material.units) + 1,
-                 n_cols=len(header), widths=widths, freeze_rows=1, freeze_cols=3)
+                 n_cols=len(header), widths=fitted(header, widths), freeze_rows=1,
+                 freeze_cols=3)
 
 
 def _crosstab_sheet(findings: Findings) -> Sheet:
-    groups = list(findings.scope.groups)
-    labels = [f"{dimension_label(g.dimension)}: {g.value}" for g in groups]
-    rows: list[list[Value]] = [["Kode", "Tema", "Udsagn i alt", *labels]]
+    """Per theme and group: statements, and the share of the group's people next to them.
+
+    Interviewers are left out (their turns are questions, not evidence).
+    """
+    groups = [g for g in findings.scope.groups
+              if not (g.dimension == ROLE and g.value == "interviewer")]
+    labels = [f"{attribute_label(g.dimension)}: {g.value}" for g in groups]
+    header: list[Value] = ["Kode", "Tema", "Udsagn i alt"]
+    for label in labels:
+        header += [f"{label}, udsagn", f"{label}, andel deltagere"]
+    rows: list[list[Value]] = [header]
     for theme in findings.themes:
-        counts = {(g.dimension, g.value): g.units for g in theme.groups}
-        rows.append([theme.code.id, theme.code.label, theme.units,
-                     *[counts.get((g.dimension, g.value), 0) for g in groups]])
-    rows.append(["", "Udsagn i gruppen", findings.scope.units, *[g.units for g in groups]])
-    rows.append([])
-    share_header = len(rows)
-    rows.append(["Kode", "Andel af gruppens udsagn", "I alt", *labels])
-    for theme in findings.themes:
-        counts = {(g.dimension, g.value): g.units for g in theme.groups}
-        rows.append([theme.code.id, theme.code.label,
-                     Percent(theme.units / findings.scope.units if findings.scope.units else 0),
-                     *[Percent(counts.get((g.dimension, g.value), 0) / g.units
-                               if g.units else 0) for g in groups]])
-    return Sheet("Krydstabel", rows, n_rows=len(rows), n_cols=len(labels) + 3,
-                 widths=[22, 30, 12, *[14] * len(labels)], freeze_rows=1, freeze_cols=2,
-                 autofilter=False, header_rows=frozenset({0, share_header}))
+        counts = {(g.dimension, g.value): g for g in theme.groups}
+        row: list[Value] = [theme.code.id, theme.code.label, theme.units]
+        for g in groups:
+            found = counts.get((g.dimension, g.value))
+            row += [found.units if found else 0,
+                    Percent(found.participants / g.participants
+                            if found and g.participants else 0)]
+        rows.append(row)
+    total: list[Value] = ["", "Gruppens størrelse", findings.scope.units]
+    for g in groups:
+        total += [g.units, f"{g.participants} deltagere"]
+    rows.append(total)
+    widths = [22, 30, 12, *[max(12, min(len(str(h)) + 2, 40)) for h in header[3:]]]
+    return Sheet("Krydstabel", rows, n_rows=len(rows), n_cols=len(header), widths=widths,
+                 freeze_rows=1, freeze_cols=2, autofilter=False)
+
+
+def _quote_bank(material: Material, findings: Findings) -> Sheet:
+    """One row per distinct quote (coders merged): themes, valence, who, key quote, used."""
+    attributes = attribute_names(material)
+    labels = {c.id: c.label for c in material.all_codes.values()}
+    used = {(q.source, q.unit, q.start, q.end)
+            for theme in findings.themes
+            for q in (*theme.quotes, *(q for side in theme.sides for q in side.quotes))}
+    spans: dict[tuple[int, int, int], list[CodingRecord]] = defaultdict(list)
+    for coding in material.reported_codings:
+        spans[(coding.unit.id, coding.start, coding.end)].append(coding)
+    header: list[Value] = ["Citat", "Temaer", "Valens", "Rolle", "Deltager", "Henvisning",
+                           *[attribute_label(a) for a in attributes], "Nøglecitat",
+                           "Brugt i rapporten", "Kodere", "Memo"]
+
+    def rows() -> Iterator[list[Value]]:
+        for group in spans.values():
+            first = group[0]
+            unit = first.unit
+            person = unit.participant
+            attrs = person.attributes if person else {}
+            valence = merged_valence(c.valence for c in group)
+            themes = list(dict.fromkeys(labels.get(c.code, c.code) for c in group))
+            yield [first.text, "; ".join(themes),
+                   VALENCE_WORDS.get(valence, "") if valence else None,
+                   person.role if person else None, person.label if person else None,
+                   unit.citation, *[attrs.get(a) for a in attributes],
+                   int(any(c.key_quote for c in group)),
+                   int((unit.source.name, unit.ordinal, first.start, first.end) in used),
+                   ", ".join(sorted({c.coder for c in group})),
+                   next((c.memo for c in group if c.memo), None)]
+
+    widths = [80, 34, 10, 13, 18, 26, *[16] * len(attributes), 12, 18, 16, 30]
+    return Sheet("Citatbank", _with_header(header, rows()), n_rows=len(spans) + 1,
+                 n_cols=len(header), widths=fitted(header, widths), freeze_rows=1,
+                 freeze_cols=1)
 
 
 def _cooccurrence_sheet(material: Material, present: dict[int, set[str]]) -> Sheet:
@@ -139,10 +195,11 @@ def _cooccurrence_sheet(material: Material, present: dict[int, set[str]]) -> She
 def export(store: Store, output: Path, options: ExportOptions) -> str:
     """Write the workbook; nothing is written if a check fails."""
     material = table_material(store, options, "xlsx")
-    findings = summarise(material, quotes=0)
+    findings = summarise(material, quotes=options.quotes)
     present = codes_by_unit(material.codings)
-    sheets = [_codings_sheet(material), _matrix_sheet(material, present),
-              _crosstab_sheet(findings), _cooccurrence_sheet(material, present)]
+    sheets = [_quote_bank(material, findings), _codings_sheet(material),
+              _matrix_sheet(material, present), _crosstab_sheet(findings),
+              _cooccurrence_sheet(material, present)]
     write_with(output, lambda path: write_xlsx(path, sheets, title=findings.title))
     return (f"wrote {output} (xlsx): {plural(len(material.reported_codings), 'coding', 'codings')}"
             f", {len(material.units)} units x {len(material.codes)} codes")

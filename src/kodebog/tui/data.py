@@ -202,7 +202,7 @@ def _codings(
     return [
         (
             CodingInfo(c.id, c.code_id, name, c.start, c.end, c.text, c.memo, c.key_quote,
-                       c.origin, flag=c.import_flag),
+                       c.origin, flag=c.import_flag, valence=c.valence),
             c.unit_id,
             ordinal,
         )

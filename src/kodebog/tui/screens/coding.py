@@ -20,8 +20,9 @@ from textual.worker import Worker, WorkerState
 
 from kodebog import coding
 from kodebog.coding import Change
-from kodebog.errors import ProjectError
+from kodebog.errors import KodebogError, ProjectError
 from kodebog.findings import FindingEdit, FindingState, read_finding
+from kodebog.findings.recommendations import add_recommendation
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.data import (
@@ -38,6 +39,7 @@ from kodebog.tui.data import (
 from kodebog.tui.dialogs.finding import FindingDialog
 from kodebog.tui.dialogs.jump import JumpDialog
 from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
+from kodebog.tui.dialogs.recommendation import RecommendationDialog, RecommendationDraft
 from kodebog.tui.screens.codebook_editing import CodebookScreen
 from kodebog.tui.widgets.code_definition import CodeDefinition
 from kodebog.tui.widgets.codebook_tree import CodebookTree
@@ -49,7 +51,7 @@ from kodebog.tui.widgets.unit_detail import UnitDetail
 from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
 
-_NEEDS_CODINGS = frozenset({"key_quote", "next_coding"})
+_NEEDS_CODINGS = frozenset({"key_quote", "next_coding", "valence"})
 _NEEDS_SUGGESTION = frozenset({"accept_suggestion", "reject_suggestion", "next_suggestion"})
 LATER = 0.15
 """Seconds after a write before the codebook counts and the footer are brought up to date."""
@@ -59,6 +61,7 @@ _ACTIONS = {
     "coding.remove": "a removal",
     "coding.memo": "a coding memo",
     "coding.key_quote": "a key quote",
+    "coding.valence": "a valence",
     "unit.memo": "a unit memo",
 }
 BUSY = "the project is busy"
@@ -120,6 +123,8 @@ make to the codebook appear within two seconds, new hotkeys included.
         Binding("colon", "jump", "Go to", key_display=":", id="coding.jump"),
         Binding("M", "memo", "Memo", id="coding.memo"),
         Binding("asterisk", "key_quote", "Key quote", key_display="*", id="coding.key_quote"),
+        Binding("plus", "valence", "Valence", key_display="+", show=False,
+                id="coding.valence"),
         Binding("C", "next_coding", "Next coding", show=False, id="coding.next_coding"),
         Binding("ctrl+z", "undo", "Undo", id="coding.undo"),
         Binding("ctrl+y", "redo", "Redo", id="coding.redo"),
@@ -608,6 +613,18 @@ make to the codebook appear within two seconds, new hotkeys included.
                                                flag), [row.id])
         self._after_write([], "marking key quote…" if flag else "unmarking key quote…")
 
+    def action_valence(self) -> None:
+        """Say what the selected coding tells: works well, less well, mixed, or nothing."""
+        view, row, selected = self.view, self.units.current_row, self._selected()
+        if view is None or row is None or selected is None:
+            return
+        valence, shown = coding.VALENCE_CYCLE[selected.valence], selected.id
+        said = coding.VALENCE_NAMES.get(valence, "no valence")
+        self.save("the valence",
+                  lambda: coding.set_valence(view.store, view.coder, self._resolve(shown),
+                                             valence), [row.id])
+        self._after_write([], f"valence: {said}…")
+
     def action_next_coding(self) -> None:
         """Select the next of your codings on the current unit."""
         mine = self.units.codings_at_cursor()
@@ -661,6 +678,47 @@ make to the codebook appear within two seconds, new hotkeys included.
         dialog = FindingDialog(view.store, view.coder, code_id, code.label if code else code_id,
                                state)
         self.app.push_screen(dialog, self._finding_saved)
+
+    def action_recommendation(self) -> None:
+        """Add a recommendation for the report, answering the highlighted theme."""
+        view = self.view
+        if view is None:
+            return
+        highlighted = self.query_one(CodebookTree).highlighted_code
+        themes = [(c.id, c.label) for c in view.codebook.codes]
+        self.app.push_screen(RecommendationDialog(themes, [highlighted] if highlighted else []),
+                             self._add_recommendation)
+
+    def _add_recommendation(self, draft: RecommendationDraft | None) -> None:
+        if draft is not None and self.view is not None:
+            self.store_recommendation(draft)
+
+    @work(thread=True, group="recommendation", exit_on_error=False)
+    def store_recommendation(self, draft: RecommendationDraft) -> None:
+        """Write the recommendation off the UI thread (one transaction and event)."""
+        view = self.view
+        if view is None:
+            return
+        try:
+            added = add_recommendation(view.store, view.coder, draft.title, draft.text,
+                                       draft.codes)
+        except KodebogError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=6)
+            return
+        self.post_message(self.RecommendationAdded(added.number, added.title))
+
+    class RecommendationAdded(Message):
+        """A recommendation was stored."""
+
+        def __init__(self, number: int, title: str) -> None:
+            super().__init__()
+            self.number = number
+            self.title = title
+
+    def on_coding_screen_recommendation_added(self, message: RecommendationAdded) -> None:
+        """Say which number it got."""
+        self.message = f"recommendation {message.number} added: {message.title}"
+        self._show_status()
 
     def _finding_saved(self, edit: FindingEdit | None) -> None:
         if edit is None:
@@ -840,6 +898,10 @@ make to the codebook appear within two seconds, new hotkeys included.
             Command("Edit: redo", "ctrl+y", self.action_redo),
             Command("Unit: memo…", "M", self.action_memo),
             Command("Unit: toggle key quote", "*", self.action_key_quote),
+            Command("Report: add a recommendation…", "answers the highlighted theme",
+                    self.action_recommendation),
+            Command("Unit: valence of the selected coding (works well / less well / mixed / "
+                    "none)", "+", self.action_valence),
             Command("Unit: select words (span mode)", "enter", self.units.action_span_start),
             Command("View: show or hide other coders' codings", "O",
                     self.action_toggle_others),

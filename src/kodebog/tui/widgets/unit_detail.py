@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from kodebog.coding import VALENCE_MARKS, VALENCE_NAMES
 from kodebog.privacy import Hit, describe
 from kodebog.queries import CodingInfo
 from kodebog.tui.data import CodebookView, UnitRow
@@ -100,6 +101,9 @@ and the bottom border says how many lines are hidden above and below (`↑ 2 mor
                 text.append(f"“{_quote(coding.text, 40)}”", style="italic")
             if coding.key_quote:
                 text.append("  ★ key quote", style="bold")
+            if coding.valence:
+                text.append(f"  {VALENCE_MARKS[coding.valence]} {VALENCE_NAMES[coding.valence]}",
+                            style="bold")
             text.append("\n")
             if coding.memo:
                 text.append(f"      ✎ {_quote(coding.memo, 70)}\n", style="italic")

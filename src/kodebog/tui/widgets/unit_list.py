@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kodebog.coding import VALENCE_MARKS
 from kodebog.queries import CodingInfo
 from kodebog.search import Query, highlight_offsets, parse_query
 from kodebog.tui.data import CHUNK, SourceView, UnitRow
@@ -413,7 +414,8 @@ on it.
             label = code.label if code else coding.code
             color = code.color if code else "#888888"
             marks = ("" if (coding.start, coding.end) == (0, whole) else " ✂") + (
-                " ★" if coding.key_quote else "") + (" ✎" if coding.memo else "")
+                " ★" if coding.key_quote else "") + (" ✎" if coding.memo else "") + (
+                f" {VALENCE_MARKS[coding.valence]}" if coding.valence else "")
             mine.append((f" {label}{marks} ", Style(bgcolor=color, color=contrast(color))))
         others: list[Chip] = []
         if self.show_others:

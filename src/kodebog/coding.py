@@ -503,17 +503,25 @@ def _restore(session: Session, current: dict[str, Any], target: dict[str, Any]) 
     return touched
 
 
+BARRIERS = frozenset({"privacy.redact"})
+"""Actions by anyone that undo cannot reach back past (they moved every offset)."""
+
+
 def _stacks(session: Session, coder: int) -> tuple[list[int], list[int]]:
     """Replay this coder's log into (undo stack, redo stack) of event ids."""
     rows = session.execute(
         select(Event.id, Event.action, Event.ref)
-        .where(Event.coder_id == coder, Event.action.in_(UNDOABLE | {"undo", "redo"}))
+        .where((Event.coder_id == coder) & Event.action.in_(UNDOABLE | {"undo", "redo"})
+               | Event.action.in_(BARRIERS))
         .order_by(Event.id)
     )
     undo: list[int] = []
     redo: list[int] = []
     for event_id, action, ref in rows:
-        if action == "undo":
+        if action in BARRIERS:
+            undo.clear()
+            redo.clear()
+        elif action == "undo":
             if undo and undo[-1] == ref:
                 redo.append(undo.pop())
         elif action == "redo":

@@ -1,0 +1,166 @@
+"""Removing personal data from a project's stored text: placeholders in place, offsets moved.
+
+``redact`` replaces what ``privacy scan`` finds in unit texts (CPR, phone, e-mail, listed
+names) with placeholders (``[CPR-nummer]``, ``[telefonnummer]``, ``[e-mail]``, ``[navn]``)
+in the source text and the unit, moves the offsets of every later unit of the source and of
+every coding in the unit, and re-reads each coding's quote from the new text, so every quote
+still verifies. Unit memos and coding memos are redacted too. It is one transaction with one
+``privacy.redact`` Event, which records where and what kind was replaced, never the data.
+Undo does not reach back past a redaction (its events hold the old offsets).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kodebog.errors import ProjectError
+from kodebog.privacy.detect import PLACEHOLDERS, Hit, find_personal_data
+from kodebog.privacy.names import NameList
+from kodebog.store import Store
+from kodebog.store.models import Coding, Event, Source, Unit, UnitMemo
+
+NAME_PLACEHOLDER = "[navn]"
+ACTION = "privacy.redact"
+
+
+@dataclass
+class Redaction:
+    """What ``redact`` changed."""
+
+    units: list[tuple[str, int]] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    codings: int = 0
+    memos: int = 0
+    event_id: int | None = None
+
+    def describe(self) -> str:
+        """``redacted 3 phone numbers, 1 name in 4 units (6 codings moved, 1 memo)``."""
+        if not self.kinds and not self.memos:
+            return "no personal data found; nothing changed"
+        words = {"cpr": ("CPR number", "CPR numbers"), "phone": ("phone number", "phone numbers"),
+                 "email": ("e-mail", "e-mails"), "name": ("name", "names")}
+        parts = [f"{n} {words.get(k, (k, k))[n != 1]}" for k, n in sorted(self.kinds.items())]
+        return (f"redacted {', '.join(parts) or 'nothing in unit texts'} in "
+                f"{len(self.units)} unit{'s' if len(self.units) != 1 else ''} "
+                f"({self.codings} coding{'s' if self.codings != 1 else ''} re-anchored, "
+                f"{self.memos} memo{'s' if self.memos != 1 else ''} redacted)")
+
+
+def placeholder(hit: Hit) -> str:
+    """What a hit is replaced with."""
+    return PLACEHOLDERS.get(hit.kind, NAME_PLACEHOLDER)
+
+
+def replace(text: str, hits: Sequence[Hit]) -> tuple[str, list[tuple[int, int, int]]]:
+    """``text`` with each hit replaced, and the (old start, old end, new length) of each."""
+    out: list[str] = []
+    edits: list[tuple[int, int, int]] = []
+    last = 0
+    for hit in hits:
+        new = placeholder(hit)
+        out += [text[last:hit.start], new]
+        edits.append((hit.start, hit.end, len(new)))
+        last = hit.end
+    out.append(text[last:])
+    return "".join(out), edits
+
+
+def move(offset: int, edits: Sequence[tuple[int, int, int]], *, end: bool) -> int:
+    """An offset in the old text as an offset in the new one.
+
+    An offset inside a replaced stretch goes to the placeholder's start (a coding's start)
+    or end (a coding's end), so a coding keeps covering what replaced its words.
+    """
+    shift = 0
+    for start, stop, length in edits:
+        if offset <= start:
+            break
+        if offset >= stop:
+            shift += length - (stop - start)
+            continue
+        return start + shift + (length if end else 0)
+    return offset + shift
+
+
+def _redact_memo(text: str | None, names: NameList | None) -> str | None:
+    if not text:
+        return None
+    hits = find_personal_data(text, names)
+    return replace(text, hits)[0] if hits else None
+
+
+def _redact_unit(session: Session, unit: Unit, source: Source, hits: Sequence[Hit],
+                 names: NameList | None, result: Redaction) -> int:
+    """Replace the hits in one unit; returns how much longer the source text got."""
+    new_text, edits = replace(unit.text, hits)
+    delta = len(new_text) - len(unit.text)
+    source.text = source.text[:unit.start] + new_text + source.text[unit.end:]
+    codings = list(session.scalars(select(Coding).where(Coding.unit_id == unit.id)))
+    for coding in codings:
+        start = move(coding.start, edits, end=False)
+        stop = move(coding.end, edits, end=True)
+        if stop <= start:  # a coding of the personal data alone keeps its placeholder
+            stop = min(len(new_text), start + 1)
+        coding.start, coding.end = start, stop
+        coding.text = new_text[start:stop]
+    unit.text = new_text
+    unit.end = unit.start + len(new_text)
+    result.units.append((source.name, unit.ordinal))
+    result.kinds.update(h.kind for h in hits)
+    result.codings += len(codings)
+    return delta
+
+
+def redact(store: Store, coder: str, names: NameList | None = None, *,
+           sources: Sequence[str] = ()) -> Redaction:
+    """Redact the personal data in the project's units and memos (one transaction)."""
+    from kodebog.coding import coder_id
+
+    result = Redaction()
+    with store.write() as session:
+        query = select(Source).order_by(Source.name)
+        if sources:
+            known = set(session.scalars(select(Source.name)))
+            missing = [s for s in sources if s not in known]
+            if missing:
+                raise ProjectError(f"no source named {', '.join(missing)}; the project has: "
+                                   f"{', '.join(sorted(known))}")
+            query = query.where(Source.name.in_(list(sources)))
+        for source in session.scalars(query).all():
+            units = list(session.scalars(
+                select(Unit).where(Unit.source_id == source.id).order_by(Unit.ordinal)))
+            shift = 0
+            for unit in units:
+                if shift:
+                    unit.start += shift
+                    unit.end += shift
+                hits = find_personal_data(unit.text, names)
+                if hits:
+                    shift += _redact_unit(session, unit, source, hits, names, result)
+            session.flush()
+        for memo in session.scalars(select(UnitMemo)):
+            if (new := _redact_memo(memo.text, names)) is not None:
+                memo.text = new
+                result.memos += 1
+        for coding in session.scalars(select(Coding).where(Coding.memo.is_not(None))):
+            if (new := _redact_memo(coding.memo, names)) is not None:
+                coding.memo = new
+                result.memos += 1
+        if not result.units and not result.memos:
+            return result
+        session.flush()
+        event = Event(coder_id=coder_id(session, coder), action=ACTION, entity="project",
+                      entity_id=None, before=None,
+                      after={"units": [list(u) for u in result.units],
+                             "kinds": dict(result.kinds), "codings": result.codings,
+                             "memos": result.memos})
+        session.add(event)
+        session.flush()
+        result.event_id = event.id
+    return result
+

@@ -165,3 +165,17 @@ def test_export_agreed_prints_the_rule_and_counts_the_agreed_coding(
     assert {t["code"]: t["units"] for t in data["themes"]}["contact_center"] == 1
     assert main(["export", location, "--coders", "anna", "-o", str(output)]) == 1
     assert "add --agreed" in capsys.readouterr().err
+
+
+def test_stats_on_the_agreed_coding(store: Store) -> None:
+    from kodebog.agreed import agreed_stats
+
+    with store.read() as session:
+        stats, agreed = agreed_stats(session)
+    assert stats.codings == 4 and stats.coded_units == 3
+    rows = {r["code"]: (r["units"], r["codings"], r["by_coder"]) for r in stats.by_code}
+    assert rows["caseworker_relation"] == (1, 2, {"anna": 1, "bo": 1})
+    assert rows["caseworker_change"] == (1, 1, {"konsensus": 1})
+    assert rows["contact_center"] == (1, 1, {"anna": 1})  # fg2 only; fg1 is unsettled
+    assert rows["rules_and_system"] == (0, 0, {})
+    assert len(agreed.unsettled) == 1

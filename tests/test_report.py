@@ -128,6 +128,7 @@ def test_publication_mode_names_roles_only_and_hides_small_groups(demo: Store,
                     if p.style is not None and p.style.name == "Citatkilde"]
     assert attributions and all(re.fullmatch(r"— \w+(, \w+)? \(citat \d+\)", a)
                                 for a in attributions), attributions[:3]
+    assert not any(a.startswith("— leder") for a in attributions)  # one leader: not named
     for table in document.tables:
         header = [c.text for c in table.rows[0].cells]
         for cell in header:

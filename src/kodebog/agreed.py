@@ -19,12 +19,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
 from kodebog.store.models import CONSENSUS_CODER, Coder, Coding, Event
+
+if TYPE_CHECKING:
+    from kodebog.queries import ProjectStats
 
 AGREED = "agreed"
 SETTLED = "settled"
@@ -204,3 +208,33 @@ def agreed_coding(session: Session, coders: Sequence[str] | None = None, *,
     unsettled.sort(key=lambda d: (d.unit_id, d.code))
     return AgreedCoding(tuple(names), consensus, tuple(rows), tuple(unsettled), len(shared),
                         settled_empty=len(settled_empty))
+
+
+def agreed_stats(session: Session, coders: Sequence[str] | None = None
+                 ) -> tuple[ProjectStats, AgreedCoding]:
+    """``kodebog stats`` counted on the agreed coding: codings, coded units, per code.
+
+    ``by_code`` rows count units and codings of the agreed coding; ``by_coder`` splits the
+    codings by where they come from (the coders' names and the consensus coder's).
+    """
+    from dataclasses import replace
+
+    from kodebog.queries import project_stats
+
+    agreed = agreed_coding(session, coders)
+    stats = project_stats(session)
+    units: dict[str, set[int]] = defaultdict(set)
+    per_coder: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in agreed.rows:
+        units[row.code].add(row.unit_id)
+        per_coder[row.code][row.coder] += 1
+    by_code = [
+        {**entry, "units": len(units.get(entry["code"], ())),
+         "codings": sum(per_coder.get(entry["code"], {}).values()),
+         "by_coder": dict(per_coder.get(entry["code"], {}))}
+        for entry in stats.by_code
+    ]
+    return replace(stats, coders=[*agreed.coders, agreed.consensus],
+                   codings=len(agreed.rows),
+                   coded_units=len({r.unit_id for r in agreed.rows}),
+                   by_code=by_code), agreed

@@ -91,6 +91,9 @@ class _Builder:
         self.counts = _Counts(findings)
         self.minimum = max(options.threshold, 2) if options.publish else 1
         self.citations: list[tuple[int, Quote]] = []
+        self.public_roles = {g.value for g in findings.scope.groups
+                             if g.dimension == ROLE and g.participants >= self.minimum}
+        """Roles a quote may name (in publication mode a role of few people is not named)."""
         self._labels = {c.id: c.label for c in (t.code for t in findings.themes)}
         self._ids = re.compile(r"\b(" + "|".join(
             map(re.escape, sorted(self._labels, key=len, reverse=True))) + r")\b"
@@ -128,7 +131,7 @@ class _Builder:
         self.citations.append((number, quote))
         kind = next((s.kind for s in self.findings.scope.sources if s.name == quote.source), "")
         where = _KIND_WORDS.get(kind, ("", ""))[0]
-        role = quote.role or "deltager"
+        role = quote.role if quote.role in self.public_roles else "deltager"
         return QuoteBlock(quote.display, f"— {role}" + (f", {where}" if where else "")
                           + f" (citat {number})")
 

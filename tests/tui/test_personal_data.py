@@ -54,3 +54,35 @@ async def test_phone_number_and_email_are_marked_and_masked(demo_app: KodebogApp
         # looked for lazily: only in units that were shown, never in the whole source
         checked = set(screen.view._personal)
         assert 0 < len(checked) < screen.view.count
+
+
+async def test_redact_replaces_the_marked_phone_number(demo_app: KodebogApp,
+                                                       demo_store: object) -> None:
+    from sqlalchemy import select
+
+    from kodebog.findings import load_material
+    from kodebog.store import Store
+    from kodebog.store.models import Source, Unit
+
+    assert isinstance(demo_store, Store)
+    app = demo_app
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_source(app, pilot, row=4)
+        await jump(app, pilot, 32)
+        screen.action_redact()
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert current_ordinal(app) == 32
+        units = screen.query_one(UnitList)
+        assert MARK not in header(units, 32)
+        assert units.view is not None
+        index = units.view.index_of_ordinal(32)
+        assert index is not None
+        drawn = " ".join(strip.text for strip in units._unit_strips(
+            index, units.scrollable_content_region.width))
+        assert "[telefonnummer]" in drawn
+    with demo_store.read() as session:
+        text = session.scalar(select(Unit.text).join(Source).where(
+            Source.name == "survey_kommentarer", Unit.ordinal == 32))
+        assert text is not None and "[telefonnummer]" in text
+        load_material(session)  # every coding still verbatim

@@ -117,8 +117,12 @@ def _redact_unit(session: Session, unit: Unit, source: Source, hits: Sequence[Hi
 
 
 def redact(store: Store, coder: str, names: NameList | None = None, *,
-           sources: Sequence[str] = ()) -> Redaction:
-    """Redact the personal data in the project's units and memos (one transaction)."""
+           sources: Sequence[str] = (), units: Sequence[int] = ()) -> Redaction:
+    """Redact the personal data in the project's units and memos (one transaction).
+
+    ``sources`` (names) or ``units`` (ids) limit it to part of the project.
+    """
+    only = set(units)
     from kodebog.coding import coder_id
 
     result = Redaction()
@@ -131,23 +135,33 @@ def redact(store: Store, coder: str, names: NameList | None = None, *,
                 raise ProjectError(f"no source named {', '.join(missing)}; the project has: "
                                    f"{', '.join(sorted(known))}")
             query = query.where(Source.name.in_(list(sources)))
+        if only:
+            query = query.where(Source.id.in_(
+                select(Unit.source_id).where(Unit.id.in_(list(only)))))
         for source in session.scalars(query).all():
-            units = list(session.scalars(
+            rows = list(session.scalars(
                 select(Unit).where(Unit.source_id == source.id).order_by(Unit.ordinal)))
             shift = 0
-            for unit in units:
+            for unit in rows:
                 if shift:
                     unit.start += shift
                     unit.end += shift
+                if only and unit.id not in only:
+                    continue
                 hits = find_personal_data(unit.text, names)
                 if hits:
                     shift += _redact_unit(session, unit, source, hits, names, result)
             session.flush()
-        for memo in session.scalars(select(UnitMemo)):
+        memos = select(UnitMemo)
+        coding_memos = select(Coding).where(Coding.memo.is_not(None))
+        if only:
+            memos = memos.where(UnitMemo.unit_id.in_(list(only)))
+            coding_memos = coding_memos.where(Coding.unit_id.in_(list(only)))
+        for memo in session.scalars(memos):
             if (new := _redact_memo(memo.text, names)) is not None:
                 memo.text = new
                 result.memos += 1
-        for coding in session.scalars(select(Coding).where(Coding.memo.is_not(None))):
+        for coding in session.scalars(coding_memos):
             if (new := _redact_memo(coding.memo, names)) is not None:
                 coding.memo = new
                 result.memos += 1

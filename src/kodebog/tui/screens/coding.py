@@ -707,6 +707,45 @@ make to the codebook appear within two seconds, new hotkeys included.
             return
         self.post_message(self.RecommendationAdded(added.number, added.title))
 
+    def action_redact(self) -> None:
+        """Replace the personal data in the current unit with placeholders (in a worker)."""
+        view, row = self.view, self.units.current_row
+        if view is None or row is None:
+            return
+        if not view.personal_data(row):
+            self.notify("No personal data found in this unit.", timeout=4)
+            return
+        self.redact_unit(row.id)
+
+    @work(thread=True, group="redact", exit_on_error=False)
+    def redact_unit(self, unit_id: int) -> None:
+        """One redaction of one unit; the source is then read again (its offsets moved)."""
+        from kodebog.privacy.redact import redact
+
+        view = self.view
+        if view is None:
+            return
+        try:
+            result = redact(view.store, view.coder, units=[unit_id])
+        except KodebogError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=6)
+            return
+        self.post_message(self.Redacted(unit_id, result.describe()))
+
+    class Redacted(Message):
+        """A unit's personal data was replaced."""
+
+        def __init__(self, unit_id: int, message: str) -> None:
+            super().__init__()
+            self.unit_id = unit_id
+            self.message = message
+
+    def on_coding_screen_redacted(self, message: Redacted) -> None:
+        """Read the source again at the redacted unit and say what was done."""
+        self.start_unit = message.unit_id
+        self.notify(message.message, timeout=6)
+        self.load()
+
     class RecommendationAdded(Message):
         """A recommendation was stored."""
 
@@ -900,6 +939,8 @@ make to the codebook appear within two seconds, new hotkeys included.
             Command("Unit: toggle key quote", "*", self.action_key_quote),
             Command("Report: add a recommendation…", "answers the highlighted theme",
                     self.action_recommendation),
+            Command("Unit: redact personal data", "placeholders for the marked phone numbers, "
+                    "e-mails, CPR numbers", self.action_redact),
             Command("Unit: valence of the selected coding (works well / less well / mixed / "
                     "none)", "+", self.action_valence),
             Command("Unit: select words (span mode)", "enter", self.units.action_span_start),

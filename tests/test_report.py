@@ -220,3 +220,10 @@ def test_the_word_report_converts_to_pdf(demo: Store, tmp_path: Path) -> None:
     assert data.startswith(b"%PDF") and len(data) > 20_000
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages >= 10, pages
+
+
+def test_publish_and_memos_are_for_reports_only(demo: Store, tmp_path: Path) -> None:
+    for options in (ExportOptions(publish=True), ExportOptions(memos=True)):
+        with pytest.raises(ProjectError, match="shapes a report; export md, docx or html"):
+            export(demo, tmp_path / "x.xlsx", options)
+    assert not (tmp_path / "x.xlsx").exists()

@@ -81,6 +81,9 @@ EXPORTERS: dict[str, Exporter] = {
 }
 """Format name -> exporter."""
 
+REPORTS = frozenset({"md", "docx", "html"})
+"""The formats that are reports (publication mode, memos appendix, template)."""
+
 SUFFIXES = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html",
             ".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".qdpx": "qdpx", ".qdc": "qdc"}
 
@@ -99,4 +102,10 @@ def export(store: Store, output: str | Path, options: ExportOptions | None = Non
            fmt: str | None = None) -> str:
     """Write ``output`` in ``fmt`` (or the format its suffix names); a one-line summary."""
     path = Path(output).expanduser()
-    return EXPORTERS[format_for(path, fmt)](store, path, options or ExportOptions())
+    chosen = format_for(path, fmt)
+    options = options or ExportOptions()
+    if chosen not in REPORTS and (options.publish or options.memos):
+        flag = "--publish" if options.publish else "--memos"
+        raise ProjectError(f"{flag} shapes a report; export md, docx or html with it "
+                           f"({path} is {chosen})")
+    return EXPORTERS[chosen](store, path, options)

@@ -179,3 +179,15 @@ def test_stats_on_the_agreed_coding(store: Store) -> None:
     assert rows["contact_center"] == (1, 1, {"anna": 1})  # fg2 only; fg1 is unsettled
     assert rows["rules_and_system"] == (0, 0, {})
     assert len(agreed.unsettled) == 1
+
+
+def test_cli_stats_agreed(tmp_path: Path, codebook_file: Path,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    location = str(tmp_path / "agreed.kodebog")
+    build(location, codebook_file).dispose()
+    assert main(["stats", location, "--agreed"]) == 0
+    out = capsys.readouterr().out
+    assert "codings      4 on 3 units" in out
+    assert "1 agreed, 2 settled, 1 single-coder, 1 unsettled" in out and "rule: " in out

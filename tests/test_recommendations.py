@@ -78,3 +78,33 @@ def test_bad_input_is_refused_and_changes_nothing(store: Store) -> None:
     with pytest.raises(ProjectError, match="--number 5: give 1 to 1"):
         edit_recommendation(store, "anna", 1, new_number=5)
     assert listed(store) == [(1, "Længere telefontid", ("contact_center",))]
+
+
+def test_cli_add_edit_list_remove(tmp_path: Path, codebook_file: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kodebog.cli import main
+
+    location = str(tmp_path / "p.kodebog")
+    init_project(location, codebook_file).dispose()
+    assert main(["recommendation", "add", location, "--title", "Længere telefontid",
+                 "--code", "contact_center", "--coder", "anna"]) == 0
+    assert main(["recommendation", "add", location, "--title", "Fast sagsbehandler",
+                 "--code", "caseworker_change,caseworker_relation", "--number", "1"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "added Anbefaling 1: Længere telefontid  [contact_center]",
+        "added Anbefaling 1: Fast sagsbehandler  [caseworker_change, caseworker_relation]"]
+    assert main(["recommendation", "edit", location, "2", "--text", "Kl. 8-15.",
+                 "--to", "1"]) == 0
+    assert main(["recommendation", "list", location, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert [(r["number"], r["title"], r["text"]) for r in listed] == [
+        (1, "Længere telefontid", "Kl. 8-15."), (2, "Fast sagsbehandler", "")]
+    assert main(["recommendation", "remove", location, "1"]) == 0
+    assert main(["recommendation", "edit", location, "5", "--title", "x"]) == 1
+    captured = capsys.readouterr()
+    assert "removed Anbefaling 1: Længere telefontid" in captured.out
+    assert captured.err.strip() == ("kodebog: no recommendation number 5; the project has: 1")
+    assert main(["recommendation", "edit", location, "1"]) == 1
+    assert "nothing to change" in capsys.readouterr().err

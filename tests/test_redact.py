@@ -122,3 +122,21 @@ def test_the_redacted_demo_exports_without_the_override(tmp_path: Path) -> None:
             assert output.stat().st_size > 1000
     finally:
         store.dispose()
+
+
+def test_cli_privacy_redact(tmp_path: Path, codebook_file: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    location = str(tmp_path / "p.kodebog")
+    store = init_project(location, codebook_file)
+    import_parsed(store, make_parsed("fg1", TURNS))
+    store.dispose()
+    names = tmp_path / "navne.yaml"
+    names.write_text("- Mette\n", encoding="utf-8")
+    assert main(["privacy", "redact", location, "--names", str(names), "--coder", "rikke"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "redacted 1 e-mail, 1 name, 2 phone numbers in 2 units (0 codings re-anchored, "
+        "0 memos redacted)")
+    assert main(["privacy", "scan", location, "--names", str(names)]) == 0
+    assert capsys.readouterr().out.strip() == "no personal data found"

@@ -92,3 +92,23 @@ def test_findings_split_a_theme_into_works_well_and_less_well(store: Store) -> N
     assert quote.valence == "positive"  # anna said nothing, bo said positive
     other = next(t for t in findings.themes if t.code.id == "contact_center")
     assert other.sides == ()
+
+
+def test_cli_tag_with_a_valence(tmp_path: Path, codebook_file: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    location = str(tmp_path / "p.kodebog")
+    store = init_project(location, codebook_file)
+    import_parsed(store, make_parsed())
+    assert main(["tag", location, "fg1", "2", "contact_center", "--coder", "anna",
+                 "--valence", "negative"]) == 0
+    assert main(["tag", location, "fg1", "2", "contact_center", "--coder", "anna",
+                 "--valence", "mixed"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["fg1 unit 2: contact_center applied",
+                                                    "fg1 unit 2: contact_center updated"]
+    with store.read() as session:
+        assert session.scalar(select(Coding.valence)) == "mixed"
+    with pytest.raises(SystemExit):  # argparse names the choices
+        main(["tag", location, "fg1", "2", "contact_center", "--valence", "good"])
+    store.dispose()

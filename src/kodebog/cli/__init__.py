@@ -15,7 +15,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kodebog import __version__
-from kodebog.cli import codes, coding, listing, project, report, review, suggest, transfer
+from kodebog.cli import (
+    codes,
+    coding,
+    listing,
+    project,
+    recommendation,
+    report,
+    review,
+    suggest,
+    transfer,
+)
 from kodebog.cli.common import Command, Handler
 from kodebog.errors import KodebogError
 from kodebog.exchange import refi
@@ -30,6 +40,7 @@ FAMILIES: list[Callable[[Command], None]] = [
     review.register,     # agree, disagreements, audit, privacy, log
     transfer.register,   # copy, backup
     report.register,     # stats, finding, export
+    recommendation.register,  # recommendation add|edit|remove|list
     refi.register,       # import-refi
     suggest.register,    # suggest
 ]

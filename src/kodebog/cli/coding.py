@@ -24,7 +24,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
     with project(args) as store:
         unit_id = _unit_id(store, args.source, args.unit)
         change = apply_code(store, coder(args), unit_id, args.code, span(args.span),
-                            memo=args.memo, key_quote=True if args.key_quote else None)
+                            memo=args.memo, key_quote=True if args.key_quote else None,
+                            valence=args.valence)
     print(f"{args.source} unit {args.unit}: {args.code} {change.message}")
     return 0
 
@@ -96,6 +97,9 @@ def register(command: Command) -> None:
         if name == "tag":
             sub.add_argument("--memo", help="a memo on the coding")
             sub.add_argument("--key-quote", action="store_true", help="mark as key quote")
+            sub.add_argument("--valence", choices=("positive", "negative", "mixed", "none"),
+                             help="what the coding tells: works well, less well, both, or "
+                                  "nothing said (on an existing coding it sets the valence)")
 
     sub = command("memo", cmd_memo, "write (or with an empty text, clear) a memo on a unit")
     add_project(sub)

@@ -47,8 +47,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if stats.codings:
         width = max(len(row["code"]) for row in stats.by_code)
         for row in stats.by_code:
-            coders = ", ".join(f"{c} {n}" for c, n in sorted(row["by_coder"].items()))
-            print(f"  {row['code']:<{width}} {row['units']:>5} units  {coders}")
+            who = ", ".join(f"{c} {n}" for c, n in sorted(row["by_coder"].items()))
+            print(f"  {row['code']:<{width}} {row['units']:>5} units  {who}")
     if agreed is not None:
         print(agreed.describe())
         print(f"rule: {agreed.rule}")

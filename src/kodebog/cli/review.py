@@ -1,10 +1,18 @@
-"""Checking the work: ``agree``, ``disagreements``, ``audit``, ``privacy scan`` and ``log``."""
+"""Checking the work: ``agree``, ``disagreements``, ``audit``, ``privacy scan|redact``, ``log``."""
 
 from __future__ import annotations
 
 import argparse
 
-from kodebog.cli.common import Command, add_project, names, print_json, project, usage
+from kodebog.cli.common import (
+    Command,
+    add_project,
+    coder,
+    names,
+    print_json,
+    project,
+    usage,
+)
 from kodebog.errors import ProjectError
 
 
@@ -115,6 +123,17 @@ def cmd_privacy_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_privacy_redact(args: argparse.Namespace) -> int:
+    from kodebog.privacy import load_names
+    from kodebog.privacy.redact import redact
+
+    listed = load_names(args.names) if args.names else None
+    with project(args) as store:
+        result = redact(store, coder(args), listed, sources=args.source or ())
+    print(result.describe())
+    return 0
+
+
 def cmd_log(args: argparse.Namespace) -> int:
     from kodebog.queries import list_events
 
@@ -163,6 +182,13 @@ def register(command: Command) -> None:
     add_project(sub)
     sub.add_argument("--names", metavar="NAMES.yaml", help="real names to look for")
     sub.add_argument("--json", action="store_true", help="print JSON")
+    sub = command("redact", cmd_privacy_redact, "replace what scan finds with placeholders "
+                  "([telefonnummer], [navn] ...) in the stored text and memos, keeping every "
+                  "coding's quote", privacy_commands)
+    add_project(sub)
+    sub.add_argument("--names", metavar="NAMES.yaml", help="real names to replace by [navn]")
+    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+    sub.add_argument("--coder", help="your name (for the log)")
 
     sub = command("log", cmd_log, "the audit trail: who changed what, when")
     add_project(sub)

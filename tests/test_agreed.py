@@ -144,6 +144,8 @@ def test_coding_by_hand_as_the_consensus_coder_is_refused(store: Store) -> None:
         coding.apply_code(store, "konsensus", unit(store, "fg1", 1), "contact_center")
     with pytest.raises(ProjectError, match="reserved"):
         coding.toggle_code(store, "konsensus", unit(store, "fg1", 1), "contact_center")
+    with pytest.raises(ProjectError, match="reserved"):  # a decision is changed by settling
+        coding.remove_code(store, "konsensus", unit(store, "fg1", 3), "caseworker_change")
 
 
 def test_export_agreed_prints_the_rule_and_counts_the_agreed_coding(

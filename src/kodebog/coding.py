@@ -196,6 +196,14 @@ def _find(
     return list(session.scalars(query.order_by(Coding.id)))
 
 
+def refuse_consensus(coder_name: str) -> None:
+    """ProjectError when someone codes by hand as the consensus coder (decisions only)."""
+    if coder_name.strip() == CONSENSUS_CODER:
+        raise ProjectError(f"'{CONSENSUS_CODER}' is reserved for the reviewer's decisions; "
+                           "code under your own name, and settle disagreements in the review "
+                           "(kodebog settle, or the review screen)")
+
+
 def apply_code_in(
     session: Session,
     coder_name: str,
@@ -214,10 +222,8 @@ def apply_code_in(
     """
     if origin not in ORIGINS:
         raise ValueError(f"unknown origin {origin!r}")
-    if coder_name.strip() == CONSENSUS_CODER and origin not in _CONSENSUS_ORIGINS:
-        raise ProjectError(f"'{CONSENSUS_CODER}' is reserved for the reviewer's decisions; "
-                           "code under your own name, and settle disagreements in the review "
-                           "(kodebog settle, or the review screen)")
+    if origin not in _CONSENSUS_ORIGINS:
+        refuse_consensus(coder_name)
     coder = coder_id(session, coder_name)
     unit = _unit(session, unit_id)
     code_id = require_code(session, code_id).id
@@ -285,7 +291,9 @@ def apply_code(
     valence: str | None = None,
 ) -> Change:
     """Apply a code to a whole unit, or to ``span`` (unit-relative offsets) of it."""
-    if memo is None and key_quote is None and origin == "manual":
+    if origin not in _CONSENSUS_ORIGINS:
+        refuse_consensus(coder_name)
+    if memo is None and key_quote is None and valence is None and origin == "manual":
         fast = _fast(store, coder_name, lambda coder: coding_pg.apply(
             store, coder, unit_id, code_id, span, _FIELDS["codings"]))
         if fast is not None:
@@ -334,7 +342,11 @@ def remove_code(
     code_id: str,
     span: tuple[int, int] | None = None,
 ) -> Change:
-    """Remove this coder's codings of a code on a unit (only the one at ``span`` if given)."""
+    """Remove this coder's codings of a code on a unit (only the one at ``span`` if given).
+
+    Removing by hand as the consensus coder is refused (settle the dispute again instead).
+    """
+    refuse_consensus(coder_name)
     fast = _fast(store, coder_name, lambda coder: coding_pg.remove(
         store, coder, unit_id, code_id, span, _FIELDS["codings"]))
     if fast is not None:
@@ -361,6 +373,7 @@ def _fast(store: Store, coder_name: str, write: Callable[[int], T | None]) -> T 
 
 def toggle_code(store: Store, coder_name: str, unit_id: int, code_id: str) -> Change:
     """Apply the code to the whole unit, or remove it if this coder has it there already."""
+    refuse_consensus(coder_name)
     if coding_pg.usable(store) and coding_pg.coder_of(store, coder_name) is not None:
         removed = remove_code(store, coder_name, unit_id, code_id)
         return removed if removed.outcome is Outcome.REMOVED else apply_code(

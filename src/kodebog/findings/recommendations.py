@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
 from kodebog.store import Store
-from kodebog.store.models import Code, Event, Recommendation, RecommendationCode, utcnow
+from kodebog.store.models import Recommendation, RecommendationCode, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +50,11 @@ def list_recommendations(session: Session) -> list[RecommendationInfo]:
 
 
 def _check_codes(session: Session, codes: Sequence[str]) -> list[str]:
-    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
-    known = set(session.scalars(select(Code.id).where(Code.retired.is_(False))))
-    for code in wanted:
-        if code not in known:
-            listed = ", ".join(session.scalars(
-                select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)))
-            raise ProjectError(f"unknown code '{code}'; the codebook has: {listed}")
-    return wanted
+    """The live codes named (a merged code's id follows it to the code it joined)."""
+    from kodebog.coding import require_code
+
+    return list(dict.fromkeys(require_code(session, c.strip()).id for c in codes
+                              if c.strip()))
 
 
 def _check_title(title: str) -> str:
@@ -120,13 +117,11 @@ def _move(session: Session, rec: Recommendation, target: int) -> None:
 
 def _log(session: Session, coder: str, action: str, number: int,
          before: RecommendationInfo | None, after: RecommendationInfo | None) -> None:
-    from kodebog.coding import coder_id
+    from kodebog.coding import coder_id, log_event
 
-    session.add(Event(coder_id=coder_id(session, coder), action=action,
-                      entity="recommendation", entity_id=str(number),
-                      before=None if before is None else before.to_dict(),
-                      after=None if after is None else after.to_dict()))
-    session.flush()
+    log_event(session, coder_id(session, coder), action, "recommendation", number,
+              None if before is None else before.to_dict(),
+              None if after is None else after.to_dict())
 
 
 def add_recommendation(store: Store, coder: str, title: str, text: str = "",

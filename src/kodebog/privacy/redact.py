@@ -22,7 +22,7 @@ from kodebog.errors import ProjectError
 from kodebog.privacy.detect import PLACEHOLDERS, Hit, find_personal_data
 from kodebog.privacy.names import NameList
 from kodebog.store import Store
-from kodebog.store.models import Coding, Event, Source, Unit, UnitMemo
+from kodebog.store.models import Coding, Source, Unit, UnitMemo
 
 NAME_PLACEHOLDER = "[navn]"
 ACTION = "privacy.redact"
@@ -123,7 +123,7 @@ def redact(store: Store, coder: str, names: NameList | None = None, *,
     ``sources`` (names) or ``units`` (ids) limit it to part of the project.
     """
     only = set(units)
-    from kodebog.coding import coder_id
+    from kodebog.coding import coder_id, log_event
 
     result = Redaction()
     with store.write() as session:
@@ -168,13 +168,9 @@ def redact(store: Store, coder: str, names: NameList | None = None, *,
         if not result.units and not result.memos:
             return result
         session.flush()
-        event = Event(coder_id=coder_id(session, coder), action=ACTION, entity="project",
-                      entity_id=None, before=None,
-                      after={"units": [list(u) for u in result.units],
-                             "kinds": dict(result.kinds), "codings": result.codings,
-                             "memos": result.memos})
-        session.add(event)
-        session.flush()
-        result.event_id = event.id
+        result.event_id = log_event(
+            session, coder_id(session, coder), ACTION, "project", None, None,
+            {"units": [list(u) for u in result.units], "kinds": dict(result.kinds),
+             "codings": result.codings, "memos": result.memos})
     return result
 

@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from kodebog import coding
 from kodebog.coding import Change
-from kodebog.errors import KodebogError, ProjectError
+from kodebog.errors import ProjectError
 from kodebog.findings import FindingEdit, FindingState, read_finding
 from kodebog.findings.recommendations import add_recommendation
 from kodebog.queries import CodingInfo
@@ -690,74 +690,39 @@ make to the codebook appear within two seconds, new hotkeys included.
                              self._add_recommendation)
 
     def _add_recommendation(self, draft: RecommendationDraft | None) -> None:
-        if draft is not None and self.view is not None:
-            self.store_recommendation(draft)
-
-    @work(thread=True, group="recommendation", exit_on_error=False)
-    def store_recommendation(self, draft: RecommendationDraft) -> None:
-        """Write the recommendation off the UI thread (one transaction and event)."""
         view = self.view
-        if view is None:
+        if draft is None or view is None:
             return
-        try:
-            added = add_recommendation(view.store, view.coder, draft.title, draft.text,
-                                       draft.codes)
-        except KodebogError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=6)
-            return
-        self.post_message(self.RecommendationAdded(added.number, added.title))
+        store, coder = view.store, view.coder
+        self.save("the recommendation",
+                  lambda: add_recommendation(store, coder, draft.title, draft.text,
+                                             draft.codes), [],
+                  on_saved=self._recommendation_added)
+
+    def _recommendation_added(self, saved: Saved) -> None:
+        added = saved.result
+        self.message = f"recommendation {added.number} added: {added.title}"
+        self._show_status()
 
     def action_redact(self) -> None:
-        """Replace the personal data in the current unit with placeholders (in a worker)."""
+        """Replace the personal data in the current unit with placeholders."""
+        from kodebog.privacy.redact import redact
+
         view, row = self.view, self.units.current_row
         if view is None or row is None:
             return
         if not view.personal_data(row):
             self.notify("No personal data found in this unit.", timeout=4)
             return
-        self.redact_unit(row.id)
+        store, coder, unit_id = view.store, view.coder, row.id
+        self.save("the redaction", lambda: redact(store, coder, units=[unit_id]), [unit_id],
+                  on_saved=lambda saved: self._redacted(unit_id, saved.result.describe()))
 
-    @work(thread=True, group="redact", exit_on_error=False)
-    def redact_unit(self, unit_id: int) -> None:
-        """One redaction of one unit; the source is then read again (its offsets moved)."""
-        from kodebog.privacy.redact import redact
-
-        view = self.view
-        if view is None:
-            return
-        try:
-            result = redact(view.store, view.coder, units=[unit_id])
-        except KodebogError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=6)
-            return
-        self.post_message(self.Redacted(unit_id, result.describe()))
-
-    class Redacted(Message):
-        """A unit's personal data was replaced."""
-
-        def __init__(self, unit_id: int, message: str) -> None:
-            super().__init__()
-            self.unit_id = unit_id
-            self.message = message
-
-    def on_coding_screen_redacted(self, message: Redacted) -> None:
-        """Read the source again at the redacted unit and say what was done."""
-        self.start_unit = message.unit_id
-        self.notify(message.message, timeout=6)
+    def _redacted(self, unit_id: int, message: str) -> None:
+        """Read the source again at the redacted unit (its offsets moved); say what was done."""
+        self.start_unit = unit_id
+        self.notify(message, timeout=6)
         self.load()
-
-    class RecommendationAdded(Message):
-        """A recommendation was stored."""
-
-        def __init__(self, number: int, title: str) -> None:
-            super().__init__()
-            self.number = number
-            self.title = title
-
-    def on_coding_screen_recommendation_added(self, message: RecommendationAdded) -> None:
-        """Say which number it got."""
-        self.message = f"recommendation {message.number} added: {message.title}"
-        self._show_status()
 
     def _finding_saved(self, edit: FindingEdit | None) -> None:
         if edit is None:

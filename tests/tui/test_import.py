@@ -208,7 +208,7 @@ async def test_import_is_in_the_palette_and_the_footer(make_app: AppFactory) -> 
 
 async def test_an_older_read_of_the_sources_never_replaces_a_newer_one(
         make_app: AppFactory, store: Store, tmp_path: Path) -> None:
-    from kodebog.tui.data import load_overview
+    from kodebog.views.project import load_overview
 
     before = load_overview(store, "anna")  # read before the import: two sources
     file = tmp_path / "nord.txt"

@@ -91,7 +91,7 @@ async def test_a_unit_above_the_view_that_grows_does_not_push_the_view(
 
 async def test_a_look_that_raced_a_write_of_ours_is_dropped(make_app: AppFactory,
                                                            store: Store) -> None:
-    from kodebog.tui.data import changes_since
+    from kodebog.views.changes import changes_since
 
     coding.apply_code(store, "bo", unit_id(store, "fg1", 1), "contact_center")
     app = make_app()

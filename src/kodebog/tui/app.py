@@ -16,7 +16,6 @@ from kodebog.errors import KodebogError
 from kodebog.settings import Settings, load_settings, save_settings
 from kodebog.store import Store
 from kodebog.tui.commands import Command, KodebogCommands
-from kodebog.tui.data import Overview, project_label, source_of_unit
 from kodebog.tui.dialogs.coder_name import CoderNameDialog
 from kodebog.tui.dialogs.error import ErrorDialog
 from kodebog.tui.screens.audit import AuditScreen
@@ -27,6 +26,7 @@ from kodebog.tui.screens.project import ProjectScreen
 from kodebog.tui.screens.review import ReviewScreen
 from kodebog.tui.screens.suggesting import SuggestionQueue
 from kodebog.tui.writer import WriteQueue
+from kodebog.views.project import Overview, project_label, source_of_unit
 
 #: How long one write waits for another program's lock before the TUI says "busy" and
 #: retries (the CLI waits 10 s in silence).

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, TextArea
 
-from kodebog.tui.data import CodebookView, CodeView
 from kodebog.tui.dialogs.code_form import TOP, parent_options
+from kodebog.views.codebook import CodebookView, CodeView
 
 
 @dataclass(frozen=True)

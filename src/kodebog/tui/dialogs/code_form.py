@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from kodebog.codebook import slug_from_label
-from kodebog.tui.data import CodebookView, CodeView
+from kodebog.views.codebook import CodebookView, CodeView
 
 TOP = "-"
 """The parent choice that means: at the top level."""

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, SelectionList
 
 from kodebog.codebook import slug_from_label
 from kodebog.codebook_live import CodedQuote
-from kodebog.tui.data import CodeView
+from kodebog.views.codebook import CodeView
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from textual.widgets import Static, Tree
 
 from kodebog.audit import AuditFinding
 from kodebog.tui.commands import Command
-from kodebog.tui.review_data import load_audit, unit_of_link
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.views.review import load_audit, unit_of_link
 
 KIND_LABELS = {
     "near_duplicate": "Near-duplicate units coded differently",

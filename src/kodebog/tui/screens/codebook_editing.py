@@ -22,7 +22,6 @@ from kodebog.codebook_live import CodedQuote, VersionInfo, codebook_log, codings
 from kodebog.codes import CodebookChange, CodeEdit
 from kodebog.errors import DatabaseBusyError, KodebogError
 from kodebog.tui.commands import Command
-from kodebog.tui.data import CodebookView, CodeView, affected_units, read_codebook
 from kodebog.tui.dialogs.code_choice import CodeChoice, CodeChoiceDialog
 from kodebog.tui.dialogs.code_form import CodeDialog, CodeForm, changed_lists, form_of
 from kodebog.tui.dialogs.code_split import SplitDialog, SplitForm
@@ -30,6 +29,8 @@ from kodebog.tui.dialogs.codebook_history import CodebookHistoryDialog
 from kodebog.tui.screens.suggesting import SuggestingScreen
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.writer import WriteJob
+from kodebog.views.changes import affected_units
+from kodebog.views.codebook import CodebookView, CodeView, read_codebook
 
 RETRAIN_AFTER = frozenset({"code.add", "code.edit", "code.rename", "code.merge", "code.split"})
 """Changes after which the learned suggestion model is trained again in the background (a

@@ -25,17 +25,6 @@ from kodebog.findings import FindingEdit, FindingState, read_finding
 from kodebog.findings.recommendations import add_recommendation
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
-from kodebog.tui.data import (
-    SourceChanges,
-    SourceView,
-    UnitRow,
-    UnitsRead,
-    affected_units,
-    changes_since,
-    load_source,
-    read_totals,
-    read_units,
-)
 from kodebog.tui.dialogs.finding import FindingDialog
 from kodebog.tui.dialogs.jump import JumpDialog
 from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
@@ -50,6 +39,9 @@ from kodebog.tui.widgets.suggestions import SuggestionsPanel
 from kodebog.tui.widgets.unit_detail import UnitDetail
 from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
+from kodebog.views.changes import SourceChanges, affected_units, changes_since
+from kodebog.views.project import read_totals
+from kodebog.views.source import SourceView, UnitRow, UnitsRead, load_source, read_units
 
 _NEEDS_CODINGS = frozenset({"key_quote", "next_coding", "valence"})
 _NEEDS_SUGGESTION = frozenset({"accept_suggestion", "reject_suggestion", "next_suggestion"})

@@ -16,15 +16,15 @@ from kodebog.adjudication import settle
 from kodebog.comparison import Disagreement
 from kodebog.store.models import CONSENSUS_CODER
 from kodebog.tui.commands import Command
-from kodebog.tui.data import CodebookView
 from kodebog.tui.dialogs.text_entry import TextDialog
-from kodebog.tui.review_data import ReviewData, Settled, codes_on_unit, load_review
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.dispute_panel import DisputePanel
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.tui.widgets.text_lines import TextLines
 from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
+from kodebog.views.codebook import CodebookView
+from kodebog.views.review import ReviewData, Settled, codes_on_unit, load_review
 
 LETTERS = "ABCDEFGH"
 

@@ -21,11 +21,11 @@ from kodebog.search import (
     search_units,
 )
 from kodebog.tui.commands import Command
-from kodebog.tui.data import CodebookView
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.hit_list import HitList
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.views.codebook import CodebookView
 
 _SEPARATOR = "\x1f"
 
@@ -121,7 +121,7 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
     def load_facets(self) -> None:
         """Read speakers, roles, attributes and codes."""
         from kodebog.project import current_codebook
-        from kodebog.tui.data import codebook_view
+        from kodebog.views.codebook import codebook_view
 
         with self.kodebog.store.read() as session:
             facets = search_facets(session)

@@ -14,12 +14,12 @@ from textual.widgets import DataTable, Label, ProgressBar, Select, Static
 from kodebog.errors import KodebogError
 from kodebog.queries import SourceInfo
 from kodebog.tui.commands import Command
-from kodebog.tui.data import Overview, load_overview
 from kodebog.tui.dialogs.import_source import ImportDialog, ImportRequest
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS, SourceTable
 from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.views.project import Overview, load_overview
 
 _SEPARATOR = "\x1f"
 

@@ -15,13 +15,13 @@ from textual.widgets.selection_list import Selection
 
 from kodebog.project import current_codebook
 from kodebog.tui.commands import Command
-from kodebog.tui.data import CodebookView, codebook_view
-from kodebog.tui.review_data import ReviewData, load_review, ranked_coders
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.screens.disputes import DisputesScreen
 from kodebog.tui.widgets.agreement_table import AgreementTable
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.views.codebook import CodebookView, codebook_view
+from kodebog.views.review import ReviewData, load_review, ranked_coders
 
 
 class ReviewScreen(KodebogScreen[None]):

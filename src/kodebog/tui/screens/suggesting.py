@@ -19,10 +19,11 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from kodebog.errors import KodebogError
-from kodebog.tui.data import SourceView, UnitRow, source_id_by_name
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.suggestions import SuggestionsPanel, model_line
+from kodebog.views.project import source_id_by_name
+from kodebog.views.source import SourceView, UnitRow
 
 if TYPE_CHECKING:
     from kodebog.suggest.embeddings import EmbeddingState

@@ -11,8 +11,8 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from kodebog.comparison import CodeAgreement
-from kodebog.tui.data import CodebookView
-from kodebog.tui.review_data import ReviewData
+from kodebog.views.codebook import CodebookView
+from kodebog.views.review import ReviewData
 
 OVERALL = "*"
 LABEL_WIDTH = 24

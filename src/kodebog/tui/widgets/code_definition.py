@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kodebog.tui.data import CodeView
+from kodebog.views.codebook import CodeView
 
 
 class CodeDefinition(VerticalScroll):

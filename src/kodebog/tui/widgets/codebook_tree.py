@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from kodebog.tui.data import CodebookView, CodeView
+from kodebog.views.codebook import CodebookView, CodeView
 
 
 class CodebookTree(Tree[str]):

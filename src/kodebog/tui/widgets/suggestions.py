@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from kodebog.tui.data import CodebookView
 from kodebog.tui.widgets.text_lines import TextLines
+from kodebog.views.codebook import CodebookView
 
 LABEL = 22
 TIERS = {

@@ -7,8 +7,9 @@ from rich.text import Text
 from kodebog.coding import VALENCE_MARKS, VALENCE_NAMES
 from kodebog.privacy import Hit, describe
 from kodebog.queries import CodingInfo
-from kodebog.tui.data import CodebookView, UnitRow
 from kodebog.tui.widgets.text_lines import TextLines
+from kodebog.views.codebook import CodebookView
+from kodebog.views.source import UnitRow
 
 _ALL = 1 << 30  # a text line past the end: "to the end of the text"
 

@@ -22,9 +22,9 @@ from textual.strip import Strip
 from kodebog.coding import VALENCE_MARKS
 from kodebog.queries import CodingInfo
 from kodebog.search import Query, highlight_offsets, parse_query
-from kodebog.tui.data import CHUNK, SourceView, UnitRow
 from kodebog.tui.heights import Heights
 from kodebog.tui.wrapping import display_text, offset_at_cell, word_spans, wrap_offsets
+from kodebog.views.source import CHUNK, SourceView, UnitRow
 
 GUTTER = 7
 """Columns left of the text: cursor mark, ordinal, space."""

@@ -1,146 +1,25 @@
-"""What the TUI reads from a project, in plain data: no Textual here, safe to call in workers."""
+"""One source as the coding screen reads it: units in chunks on demand, all codings, memos."""
 
 from __future__ import annotations
 
 import bisect
 from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kodebog.codebook import Code as CodebookCode
-from kodebog.codebook import Codebook
 from kodebog.errors import ProjectError
 from kodebog.privacy import Hit, find_personal_data
 from kodebog.project import current_codebook
-from kodebog.queries import CodingInfo, SourceInfo, list_sources
+from kodebog.queries import CodingInfo
 from kodebog.store import Store
-from kodebog.store.models import (
-    Code,
-    CodebookVersion,
-    Coder,
-    Coding,
-    Event,
-    Participant,
-    Source,
-    SourceStatus,
-    Unit,
-    UnitMemo,
-)
+from kodebog.store.models import Coder, Coding, Participant, Source, Unit, UnitMemo
+from kodebog.views.codebook import CodebookView, codebook_version, codebook_view
+from kodebog.views.project import done_sources, newest_event, project_totals
 
 CHUNK = 256
 """Units are read in chunks of this many, by position."""
-
-PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-)
-"""Colours for codes whose codebook entry has none."""
-
-
-def project_label(store: Store) -> str:
-    """The project as shown in the status bar: the file name, or the URL without password."""
-    if store.is_sqlite:
-        return Path(store.display_name).name
-    return store.display_name
-
-
-@dataclass(frozen=True)
-class CodeView:
-    """A code as the TUI shows it."""
-
-    id: str
-    label: str
-    color: str
-    key: str | None
-    parent: str | None
-    depth: int
-    entry: CodebookCode
-
-
-@dataclass
-class CodebookView:
-    """The project's codebook, flattened in codebook order, with a colour for every code."""
-
-    title: str
-    codes: list[CodeView]
-
-    def get(self, code_id: str) -> CodeView | None:
-        """The code with this id."""
-        return next((c for c in self.codes if c.id == code_id), None)
-
-    def by_key(self) -> dict[str, CodeView]:
-        """Codes by hotkey."""
-        return {c.key: c for c in self.codes if c.key}
-
-
-def codebook_view(codebook: Codebook) -> CodebookView:
-    """Flatten a codebook; codes without a colour get one from ``PALETTE``."""
-    depth: dict[str, int] = {}
-    codes = []
-    for position, entry in enumerate(codebook.walk()):
-        depth[entry.id] = depth[entry.parent] + 1 if entry.parent else 0
-        color = entry.color or PALETTE[position % len(PALETTE)]
-        if len(color) == 4:
-            color = "#" + "".join(ch * 2 for ch in color[1:])
-        codes.append(
-            CodeView(entry.id, entry.label, color, entry.key, entry.parent, depth[entry.id],
-                     entry)
-        )
-    return CodebookView(codebook.title, codes)
-
-
-@dataclass
-class Overview:
-    """What the project screen shows."""
-
-    codebook: CodebookView
-    sources: list[SourceInfo]
-    attributes: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
-    done: set[int] = field(default_factory=set)  # sources the coder has marked done
-
-    @property
-    def kinds(self) -> list[str]:
-        """The kinds of source in the project."""
-        return sorted({s.kind for s in self.sources})
-
-    @property
-    def attribute_values(self) -> list[tuple[str, str]]:
-        """Every participant attribute (name, value) found in some source."""
-        return sorted({pair for pairs in self.attributes.values() for pair in pairs})
-
-
-def load_overview(store: Store, coder: str) -> Overview:
-    """Sources with counts and this coder's progress, and the participant attributes."""
-    with store.read() as session:
-        codebook = codebook_view(current_codebook(session))
-        sources = list_sources(session, coder)
-        people = {
-            pid: attributes or {}
-            for pid, attributes in session.execute(select(Participant.id, Participant.attributes))
-        }
-        attributes: dict[int, set[tuple[str, str]]] = {}
-        for source_id, participant_id in session.execute(
-            select(Unit.source_id, Unit.participant_id)
-            .where(Unit.participant_id.is_not(None))
-            .distinct()
-        ):
-            pairs = attributes.setdefault(source_id, set())
-            for name, value in people.get(participant_id, {}).items():
-                if value not in (None, ""):
-                    pairs.add((str(name), str(value)))
-        done = done_sources(session, coder)
-    return Overview(codebook, sources, attributes, done)
-
-
-def done_sources(session: Session, coder: str) -> set[int]:
-    """Ids of the sources this coder has marked done (fully coded)."""
-    return set(session.scalars(
-        select(SourceStatus.source_id).join(Coder, Coder.id == SourceStatus.coder_id)
-        .where(Coder.name == coder)))
 
 
 @dataclass(frozen=True)
@@ -185,7 +64,7 @@ def _unit_rows(session: Session, source_id: int, first: int, last: int) -> list[
     return [UnitRow(*row) for row in rows]
 
 
-def _codings(
+def read_codings(
     session: Session, source_id: int | None, unit_ids: list[int] | None = None
 ) -> list[tuple[CodingInfo, int, int]]:
     """(coding, unit id, unit ordinal) for a source or for some units."""
@@ -210,7 +89,7 @@ def _codings(
     ]
 
 
-def _memos(
+def read_memos(
     session: Session, source_id: int | None, unit_ids: list[int] | None = None
 ) -> list[tuple[int, str, str]]:
     query = (
@@ -433,14 +312,8 @@ def read_units(store: Store, unit_ids: list[int]) -> UnitsRead:
     if not unit_ids:
         return UnitsRead([], [], [])
     with store.read() as session:
-        return UnitsRead(list(unit_ids), _codings(session, None, unit_ids),
-                         _memos(session, None, unit_ids))
-
-
-def read_totals(store: Store, coder: str) -> dict[str, list[int]]:
-    """Codings per code in the whole project, [this coder's, everyone's] (any thread)."""
-    with store.read() as session:
-        return project_totals(session, coder)
+        return UnitsRead(list(unit_ids), read_codings(session, None, unit_ids),
+                         read_memos(session, None, unit_ids))
 
 
 def load_source(
@@ -473,7 +346,7 @@ def load_source(
         view.codebook_version = codebook_version(session)
         view.last_event = newest_event(session)
         view.done = source_id in done_sources(session, coder)
-        view.set_codings(_codings(session, source_id), _memos(session, source_id))
+        view.set_codings(read_codings(session, source_id), read_memos(session, source_id))
         view.totals = project_totals(session, coder)
         start = 0
         if around is not None:
@@ -484,138 +357,3 @@ def load_source(
             chunk = start // CHUNK
             view.put_chunk(chunk, _unit_rows(session, source_id, *view.chunk_range(chunk)))
     return view, start
-
-
-def newest_event(session: Session) -> int:
-    """The id of the newest event (0 in a project without events): one indexed query."""
-    return int(session.scalar(select(func.max(Event.id))) or 0)
-
-
-def _event_units(before: dict[str, Any] | None, after: dict[str, Any] | None,
-                 entity: str, entity_id: str | None) -> set[int]:
-    """The units an event's before/after snapshots (or its entity) name."""
-    ids: set[int] = set()
-    for snapshot in (before or {}, after or {}):
-        for rows in snapshot.values():
-            if isinstance(rows, list):
-                ids.update(int(row["unit_id"]) for row in rows
-                           if isinstance(row, dict) and row.get("unit_id") is not None)
-    if entity == "unit" and entity_id and entity_id.isdigit():
-        ids.add(int(entity_id))
-    return ids
-
-
-WHOLE_SOURCE_AFTER = 2000
-"""More changed units than this and a refresh reads all codings of the source instead."""
-
-
-@dataclass
-class SourceChanges:
-    """What others (or this coder elsewhere) changed in a source since an event.
-
-    ``unit_ids`` None means the codings and memos are those of the whole source.
-    """
-
-    newest: int
-    unit_ids: list[int] | None
-    codings: list[tuple[CodingInfo, int, int]]
-    memos: list[tuple[int, str, str]]
-    totals: dict[str, list[int]]
-    codebook: tuple[int, CodebookView] | None = None
-    """The codebook (version, view) when a change since touched it, else None."""
-
-
-def codebook_version(session: Session) -> int:
-    """The id of the project's newest codebook version."""
-    return int(session.scalar(select(func.max(CodebookVersion.id))) or 0)
-
-
-def read_codebook(store: Store) -> tuple[int, CodebookView]:
-    """The project's current codebook and its version."""
-    with store.read() as session:
-        return codebook_version(session), codebook_view(current_codebook(session))
-
-
-def changes_since(store: Store, source_id: int, coder: str, since: int) -> SourceChanges | None:
-    """The codings and memos of the units of a source that events after ``since`` touched.
-
-    None when nothing happened: then this costs one indexed query (``max(event.id)``), so it
-    can run every few seconds.
-    """
-    with store.read() as session:
-        newest = newest_event(session)
-        if newest <= since:
-            return None
-        touched: set[int] = set()
-        codebook_changed = False
-        for before, after, entity, entity_id in session.execute(
-            select(Event.before, Event.after, Event.entity, Event.entity_id)
-            .where(Event.id > since, Event.id <= newest)
-        ):
-            touched |= _event_units(before, after, entity, entity_id)
-            codebook_changed = codebook_changed or entity in ("code", "codebook")
-        totals = project_totals(session, coder)
-        codebook = (
-            (codebook_version(session), codebook_view(current_codebook(session)))
-            if codebook_changed else None
-        )
-        if len(touched) > WHOLE_SOURCE_AFTER:
-            return SourceChanges(newest, None, _codings(session, source_id),
-                                 _memos(session, source_id), totals, codebook)
-        here = list(session.scalars(
-            select(Unit.id).where(Unit.id.in_(touched), Unit.source_id == source_id)
-        )) if touched else []
-        found = _codings(session, None, here) if here else []
-        memos = _memos(session, None, here) if here else []
-    return SourceChanges(newest, here, found, memos, totals, codebook)
-
-
-def affected_units(store: Store, event_id: int | None) -> list[int]:
-    """The units an event changed (from its before/after snapshots)."""
-    if event_id is None:
-        return []
-    with store.read() as session:
-        event = session.get(Event, event_id)
-        if event is None:
-            return []
-        ids: list[int] = []
-        for snapshot in (event.before or {}, event.after or {}):
-            for rows in snapshot.values():
-                for row in rows if isinstance(rows, list) else ():
-                    if (isinstance(row, dict) and row.get("unit_id") is not None
-                            and row["unit_id"] not in ids):
-                        ids.append(int(row["unit_id"]))
-        if event.entity == "unit" and event.entity_id and int(event.entity_id) not in ids:
-            ids.append(int(event.entity_id))
-    return ids
-
-
-def project_totals(session: Session, coder: str) -> dict[str, list[int]]:
-    """Codings per code in the whole project: [by this coder, by everyone]."""
-    mine = case((Coder.name == coder, 1), else_=0)
-    rows = session.execute(
-        select(Coding.code_id, func.sum(mine), func.count())
-        .join(Coder, Coder.id == Coding.coder_id)
-        .group_by(Coding.code_id)
-    ).all()
-    return {code: [int(yours or 0), int(everyone)] for code, yours, everyone in rows}
-
-
-def source_id_by_name(store: Store, name: str) -> int | None:
-    """The id of the source with this name."""
-    with store.read() as session:
-        return session.scalar(select(Source.id).where(Source.name == name))
-
-
-def source_of_unit(store: Store, unit_id: int) -> int | None:
-    """The source a unit belongs to."""
-    with store.read() as session:
-        return session.scalar(select(Unit.source_id).where(Unit.id == unit_id))
-
-
-def code_exists(store: Store, code_id: str) -> bool:
-    """Whether a code is in the project and not retired."""
-    with store.read() as session:
-        return bool(
-            session.scalar(select(Code.id).where(Code.id == code_id, Code.retired.is_(False)))
-        )

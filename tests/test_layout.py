@@ -28,8 +28,6 @@ LARGE_MODULES = {
                  "with per-coder undo/redo from the event log",
     "codes.py": "one job, the living codebook's write path: add, rename, edit, move, merge, "
                 "split and retire, each one transaction, one event and one codebook version",
-    "codebook.py": "data classes, located YAML validation and dump in one file: to be split "
-                   "along those three jobs",
     "exchange/refi_write.py": "one job, writing a project as REFI-QDA .qdpx/.qdc XML",
     "suggest/learned.py": "one job, the tier-2 classifier: hashed features, training and "
                           "prediction, and the model's binary format",

@@ -10,6 +10,7 @@ from kodebog.coding import apply_code_in, coder_id, remove_code_in
 from kodebog.errors import ProjectError
 from kodebog.store import Store
 from kodebog.store.models import CONSENSUS_CODER, Coder, Coding, Event
+from kodebog.users import require_reviewer
 
 DECISIONS = ("a", "b", "both", "none")
 
@@ -38,13 +39,15 @@ def settle(
 
     One transaction: the consensus coder's previous codings of the code on the unit are
     replaced by the chosen coders' spans, each carrying the decision memo; an Event
-    ``adjudication.settle`` records who decided what.
+    ``adjudication.settle`` records who decided what. Once the project has users
+    (``kodebog users``), only a reviewer may settle.
     """
     if decision not in DECISIONS:
         raise ProjectError(f"decision '{decision}': choose one of {', '.join(DECISIONS)}")
     if consensus in coders:
         raise ProjectError(f"'{consensus}' is the consensus coder; compare two other coders")
     with store.write() as session:
+        require_reviewer(session, reviewer)
         ids = {}
         for name in coders:
             found = session.scalar(select(Coder.id).where(Coder.name == name))

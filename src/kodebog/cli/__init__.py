@@ -25,6 +25,7 @@ from kodebog.cli import (
     review,
     suggest,
     transfer,
+    users,
 )
 from kodebog.cli.common import Command, Handler
 from kodebog.errors import KodebogError
@@ -43,6 +44,7 @@ FAMILIES: list[Callable[[Command], None]] = [
     recommendation.register,  # recommendation add|edit|remove|list
     refi.register,       # import-refi
     suggest.register,    # suggest
+    users.register,      # users add|remove|role|list
 ]
 
 

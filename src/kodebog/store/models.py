@@ -318,3 +318,16 @@ class RecommendationCode(Base):
     code_id: Mapped[str] = mapped_column(
         ForeignKey("code.id", onupdate="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AppUser(Base):
+    """Someone who may log in to ``kodebog serve``: coder name, argon2 hash, role."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="coder", server_default="coder")
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                        default=utcnow)

@@ -98,6 +98,8 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         self.memo = ""
         self.message = ""
         self.computing = False
+        #: False once a worker has read that the coder is not a reviewer (issue 19).
+        self.may_settle: bool | None = None
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -144,6 +146,16 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         first = self._next_open(-1, 1)
         self.index = first if first is not None else 0
         self._show()
+        self.read_role()
+
+    @work(thread=True, group="disputes-role", exit_on_error=False)
+    def read_role(self) -> None:
+        """Whether this coder may settle (only reviewers, once the project has users)."""
+        from kodebog.users import may_settle
+
+        with self.kodebog.store.read() as session:
+            allowed = may_settle(session, self.kodebog.coder or "")
+        self.app.call_from_thread(setattr, self, "may_settle", allowed)
 
     # showing
 
@@ -255,6 +267,10 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         """
         item = self.current
         if item is None:
+            return
+        if self.may_settle is False:
+            self.message = f"{self.kodebog.coder} is not a reviewer; only reviewers settle"
+            self._show()
             return
         reviewer = self.kodebog.coder or ""
         store, code, pair, memo = self.kodebog.store, self.code, self.pair, self.memo or None

@@ -23,6 +23,7 @@ from kodebog.cli import (
     recommendation,
     report,
     review,
+    serve,
     suggest,
     transfer,
     users,
@@ -45,6 +46,7 @@ FAMILIES: list[Callable[[Command], None]] = [
     refi.register,       # import-refi
     suggest.register,    # suggest
     users.register,      # users add|remove|role|list
+    serve.register,      # serve
 ]
 
 

@@ -217,3 +217,35 @@ def test_sessions_expire_and_limiter_forgets() -> None:
     assert limiter.wait("10.0.0.3", "anna") > 0  # the name is throttled from any address
     now[0] += 61
     assert limiter.wait("10.0.0.1", "anna") == 0
+
+
+def test_each_session_runs_its_own_app_as_the_logged_in_coder(tmp_path: Path,
+                                                             codebook_file: Path) -> None:
+    store = with_users(init_project(str(tmp_path / "p.kodebog"), codebook_file))
+    config = network(store)
+
+    async def scenario(client: TestClient[object, object], server: KodebogServer) -> None:
+        assert server.command_for("anna o'hara").endswith("--coder 'anna o'\"'\"'hara'")
+        assert '"$KODEBOG_SERVE_PROJECT"' in server.command_for("anna")
+        response = await client.post("/login", data={"name": "anna", "password": PASSWORD},
+                                     allow_redirects=False)
+        assert response.status == 303
+        async with client.ws_connect("/ws?width=80&height=24") as websocket:
+            received = await asyncio.wait_for(websocket.receive_bytes(), timeout=120)
+            assert received  # the app process streams its screen
+            assert len(server.state.opened) == 1
+            opened = server.state.opened[0]
+            assert opened.session.name == "anna" and opened.session.apps == 1
+            assert opened.service is not None
+            environment = opened.service._build_environment()
+            assert environment["KODEBOG_SERVE_PROJECT"] == store.display_name
+            assert environment["KODEBOG_BROWSER"] == "1"
+        while server.state.opened:  # the server notices the close and quits the app
+            await asyncio.sleep(0.05)
+
+    try:
+        lines = run(store, config, scenario)
+    finally:
+        store.dispose()
+    assert any(" app-start anna " in line for line in lines)
+    assert any(" app-end anna " in line for line in lines)

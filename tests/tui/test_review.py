@@ -186,3 +186,29 @@ async def test_an_older_computation_never_replaces_a_newer_one(make_app: AppFact
         review.post_message(ReviewScreen.Computed(stale, review._computations - 1))  # late
         await settle(app, pilot)
         assert review.data is fresh
+
+
+async def test_a_coder_who_is_not_a_reviewer_cannot_settle(make_app: AppFactory,
+                                                           store: Store) -> None:
+    from kodebog.users import add_user
+
+    two_coders(store)
+    with store.write() as session:
+        add_user(session, "anna", "annas kodeord")  # a coder, not a reviewer
+        add_user(session, "rikke", "rikkes kodeord", role="reviewer")
+    app = make_app()
+    assert app.coder == "anna"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        disputes = app.screen
+        assert isinstance(disputes, DisputesScreen)
+        assert disputes.may_settle is False
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert "anna is not a reviewer; only reviewers settle" in disputes.message
+        assert disputes.current is not None and disputes.current.unit == 2  # not moved on
+        assert consensus(store) == []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import os
 import shlex
 import sys
 from collections.abc import Awaitable, Callable
@@ -48,6 +47,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class KodebogAppService(AppService):
+    """One session's app process, told the project and that it runs in a browser."""
+
+    project = ""
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width, height)
+        environment[PROJECT_ENV] = self.project
+        environment[BROWSER_ENV] = "1"
+        return environment
 
 
 @dataclass
@@ -96,8 +107,6 @@ class KodebogServer(Server):
         self.state = _State()
         self.out = out or self._print
         self._fixed_url = config.public_url
-        os.environ[PROJECT_ENV] = config.project
-        os.environ[BROWSER_ENV] = "1"
 
     @staticmethod
     def _command_template() -> str:
@@ -340,10 +349,11 @@ class KodebogServer(Server):
             await websocket.close()
 
         try:
-            service = AppService(self.command_for(session.name),
+            service = KodebogAppService(self.command_for(session.name),
                                  write_bytes=websocket.send_bytes,
                                  write_str=websocket.send_str, close=close,
                                  download_manager=self.download_manager, debug=self.debug)
+            service.project = self.config.project
             opened.service = service
             await service.start(width, height)
             await self._relay(websocket, service, session)
@@ -387,6 +397,7 @@ class KodebogServer(Server):
         opened.session.apps -= 1
         if opened.service is not None:
             await opened.service.stop()
+            await _reap(opened.service)
         if not opened.websocket.closed:
             await opened.websocket.close(code=WSCloseCode.GOING_AWAY, message=why.encode())
         await self.log("app-end", opened.session, opened.session.name,
@@ -406,6 +417,26 @@ class KodebogServer(Server):
         self.out(f"kodebog serve: stopping; closing {len(self.state.opened)} session(s)")
         await asyncio.gather(*(self._close(o, "server shutting down")
                                for o in list(self.state.opened)))
+
+
+async def _reap(service: AppService, wait: float = 15.0) -> None:
+    """Wait for an app process to end (killed after ``wait`` s) and close its pipes.
+
+    textual-serve leaves the process and its transport to the garbage collector, which
+    then complains about a closed event loop; this ends both while the loop runs.
+    """
+    process = getattr(service, "_process", None)
+    if process is None:
+        return
+    if process.returncode is None:
+        try:
+            await asyncio.wait_for(process.wait(), wait)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    transport = getattr(process, "_transport", None)
+    if transport is not None:
+        transport.close()
 
 
 def _int(value: Any, default: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from functools import partial
 from typing import ClassVar
 
@@ -31,6 +32,9 @@ from kodebog.views.project import Overview, project_label, source_of_unit
 #: How long one write waits for another program's lock before the TUI says "busy" and
 #: retries (the CLI waits 10 s in silence).
 TUI_WRITE_WAIT_MS = 1000
+#: In the browser (``kodebog serve`` sets KODEBOG_BROWSER=1) keys the browser keeps for
+#: itself (ctrl+n new window, ctrl+t new tab) move to free function keys; settings win.
+BROWSER_KEYS = {"coding.new_code": "f2", "app.theme": "f9"}
 
 DARK, LIGHT = "textual-dark", "textual-light"
 _LEAVES_SCREEN = frozenset({"find", "review", "audit"})
@@ -83,8 +87,10 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
     def on_mount(self) -> None:
         """Theme and keymap from the settings; ask who is coding if nobody said."""
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else DARK
-        if self.settings.keys:
-            self.set_keymap({k: str(v) for k, v in self.settings.keys.items()})
+        browser = BROWSER_KEYS if os.environ.get("KODEBOG_BROWSER") == "1" else {}
+        keys = {**browser, **{k: str(v) for k, v in self.settings.keys.items()}}
+        if keys:
+            self.set_keymap(keys)
         if self.coder:
             self.push_screen(ProjectScreen())
             self.warm_up_suggestions()

@@ -9,6 +9,7 @@ the app processes, and logs sessions to stdout and the project's event log.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import shlex
@@ -32,6 +33,8 @@ COOKIE = "kodebog_session"
 PROJECT_ENV = "KODEBOG_SERVE_PROJECT"
 #: Set for the app processes: the TUI remaps the keys browsers keep for themselves.
 BROWSER_ENV = "KODEBOG_BROWSER"
+#: Seconds an app process gets to finish its writes and quit before it is killed.
+QUIT_WAIT = 15.0
 
 SESSION = web.RequestKey("kodebog_session", Session)
 NEW_SESSION = web.RequestKey("kodebog_new_session", Session)
@@ -84,6 +87,8 @@ class _Open:
     session: Session
     websocket: web.WebSocketResponse
     service: AppService | None = None
+    #: Set while the app is being ended; done when it has.
+    ending: asyncio.Event | None = None
 
 
 @dataclass
@@ -137,7 +142,7 @@ class KodebogServer(Server):
         from kodebog.coding import coder_id, log_event
 
         after = {"from": remote, **({"detail": detail} if detail else {})}
-        entity_id = session.token[:8] if session else None
+        entity_id = session.ident if session else None
         try:
             with self.store.write() as db:
                 log_event(db, coder_id(db, name) if name else None, f"serve.{action}",
@@ -360,7 +365,7 @@ class KodebogServer(Server):
         except asyncio.CancelledError:
             pass
         finally:
-            await self._close(opened, "closed")
+            await asyncio.shield(self._close(opened, "closed"))
         return websocket
 
     async def _relay(self, websocket: web.WebSocketResponse, service: AppService,
@@ -390,18 +395,29 @@ class KodebogServer(Server):
                 await service.focus()
 
     async def _close(self, opened: _Open, why: str) -> None:
-        """Quit an app process (its queued writes finish) and close its websocket."""
-        if opened not in self.state.opened:
+        """Quit an app process (its queued writes finish) and close its websocket.
+
+        A second caller waits for the first; the app counts as open until it has ended.
+        """
+        if opened.ending is not None:
+            await opened.ending.wait()
             return
-        self.state.opened.remove(opened)
-        opened.session.apps -= 1
-        if opened.service is not None:
-            await opened.service.stop()
-            await _reap(opened.service)
-        if not opened.websocket.closed:
-            await opened.websocket.close(code=WSCloseCode.GOING_AWAY, message=why.encode())
-        await self.log("app-end", opened.session, opened.session.name,
-                       opened.session.remote, why)
+        opened.ending = asyncio.Event()
+        try:
+            if opened.service is not None:
+                with contextlib.suppress(TimeoutError):  # it finishes its writes, then exits
+                    await asyncio.wait_for(opened.service.stop(), QUIT_WAIT)
+                await _reap(opened.service, wait=5.0)
+            if not opened.websocket.closed:
+                await opened.websocket.close(code=WSCloseCode.GOING_AWAY,
+                                             message=why.encode())
+            await self.log("app-end", opened.session, opened.session.name,
+                           opened.session.remote, why)
+        finally:
+            if opened in self.state.opened:
+                self.state.opened.remove(opened)
+                opened.session.apps -= 1
+            opened.ending.set()
 
     async def on_startup(self, app: web.Application) -> None:
         """Say where it serves what."""

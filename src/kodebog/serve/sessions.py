@@ -27,6 +27,8 @@ class Session:
     last_seen: float
     #: Open app processes (websockets) of this session.
     apps: int = 0
+    #: A short id for logs (never the token, which is the browser's secret).
+    ident: str = field(default_factory=lambda: secrets.token_hex(4))
 
 
 @dataclass

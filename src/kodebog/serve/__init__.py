@@ -5,7 +5,8 @@ Never imported by the core; only the ``serve`` command imports it.
 
 from __future__ import annotations
 
-from kodebog.serve.server import KodebogServer, ServeConfig, check_config, is_loopback
+from kodebog.serve.config import ServeConfig, check_config, is_loopback
+from kodebog.serve.server import KodebogServer
 
 __all__ = ["KodebogServer", "ServeConfig", "check_config", "is_loopback", "serve"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import json
 import shlex
 import sys
@@ -25,59 +24,17 @@ from textual_serve.server import Server
 
 from kodebog.errors import ProjectError
 from kodebog.serve import pages
+from kodebog.serve.apps import PROJECT_ENV, QUIT_WAIT, KodebogAppService, reap
+from kodebog.serve.config import ServeConfig, is_loopback
 from kodebog.serve.sessions import LoginLimiter, Session, Sessions
 from kodebog.store import Store
 
 COOKIE = "kodebog_session"
-#: The app processes read the project from here, so a URL's password is never in ``ps``.
-PROJECT_ENV = "KODEBOG_SERVE_PROJECT"
-#: Set for the app processes: the TUI remaps the keys browsers keep for themselves.
-BROWSER_ENV = "KODEBOG_BROWSER"
-#: Seconds an app process gets to finish its writes and quit before it is killed.
-QUIT_WAIT = 15.0
 
 SESSION = web.RequestKey("kodebog_session", Session)
 NEW_SESSION = web.RequestKey("kodebog_new_session", Session)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only listens on this machine (127.0.0.0/8, ::1, localhost)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class KodebogAppService(AppService):
-    """One session's app process, told the project and that it runs in a browser."""
-
-    project = ""
-
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        environment = super()._build_environment(width, height)
-        environment[PROJECT_ENV] = self.project
-        environment[BROWSER_ENV] = "1"
-        return environment
-
-
-@dataclass
-class ServeConfig:
-    """What ``kodebog serve`` was asked to do."""
-
-    project: str
-    host: str = "127.0.0.1"
-    port: int = 8000
-    trust_proxy_header: str | None = None
-    max_sessions: int = 20
-    public_url: str | None = None
-    #: The coder of a loopback server without users (the person who started it).
-    local_coder: str = ""
-    session_hours: float = 8.0
-    idle_minutes: float = 60.0
 
 
 @dataclass
@@ -407,7 +364,7 @@ class KodebogServer(Server):
             if opened.service is not None:
                 with contextlib.suppress(TimeoutError):  # it finishes its writes, then exits
                     await asyncio.wait_for(opened.service.stop(), QUIT_WAIT)
-                await _reap(opened.service, wait=5.0)
+                await reap(opened.service, wait=5.0)
             if not opened.websocket.closed:
                 await opened.websocket.close(code=WSCloseCode.GOING_AWAY,
                                              message=why.encode())
@@ -435,39 +392,8 @@ class KodebogServer(Server):
                                for o in list(self.state.opened)))
 
 
-async def _reap(service: AppService, wait: float = 15.0) -> None:
-    """Wait for an app process to end (killed after ``wait`` s) and close its pipes.
-
-    textual-serve leaves the process and its transport to the garbage collector, which
-    then complains about a closed event loop; this ends both while the loop runs.
-    """
-    process = getattr(service, "_process", None)
-    if process is None:
-        return
-    if process.returncode is None:
-        try:
-            await asyncio.wait_for(process.wait(), wait)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-    transport = getattr(process, "_transport", None)
-    if transport is not None:
-        transport.close()
-
-
 def _int(value: Any, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def check_config(config: ServeConfig, has_users: bool) -> None:
-    """Refuse a network bind without authentication, and nonsense limits."""
-    if config.max_sessions < 1:
-        raise ProjectError(f"--max-sessions {config.max_sessions}: give at least 1")
-    if not is_loopback(config.host) and not has_users and not config.trust_proxy_header:
-        raise ProjectError(
-            f"--host {config.host}: serving beyond this machine needs a login; add users "
-            "first (kodebog users add PROJECT NAME) or put an authenticating proxy in front "
-            "(--trust-proxy-header NAME)")

@@ -62,6 +62,19 @@ class Participant(Base):
     label: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(40))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    case_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    """Participants with the same case key are one person (a case); None: a case of its own."""
+
+
+class AttributeDef(Base):
+    """A participant attribute's display label, type (text, number, date) and order."""
+
+    __tablename__ = "attribute_def"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10), default="text")
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Unit(Base):

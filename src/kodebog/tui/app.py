@@ -19,13 +19,18 @@ from kodebog.store import Store
 from kodebog.tui.commands import Command, KodebogCommands
 from kodebog.tui.dialogs.coder_name import CoderNameDialog
 from kodebog.tui.dialogs.error import ErrorDialog
+from kodebog.tui.screens.analysis import analysis_commands
 from kodebog.tui.screens.audit import AuditScreen
 from kodebog.tui.screens.coding import CodingScreen
+from kodebog.tui.screens.compare import CompareScreen
 from kodebog.tui.screens.find import FindResult, FindScreen
 from kodebog.tui.screens.help import HelpScreen, KeyRow
+from kodebog.tui.screens.participants import ParticipantsScreen
 from kodebog.tui.screens.project import ProjectScreen
+from kodebog.tui.screens.retrieve import RetrieveScreen
 from kodebog.tui.screens.review import ReviewScreen
 from kodebog.tui.screens.suggesting import SuggestionQueue
+from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteQueue
 from kodebog.views.project import Overview, project_label, source_of_unit
 
@@ -37,7 +42,7 @@ TUI_WRITE_WAIT_MS = 1000
 BROWSER_KEYS = {"coding.new_code": "f2", "app.theme": "f9"}
 
 DARK, LIGHT = "textual-dark", "textual-light"
-_LEAVES_SCREEN = frozenset({"find", "review", "audit"})
+_LEAVES_SCREEN = frozenset({"find", "review", "audit", "retrieve", "compare", "participants"})
 
 
 def _help_title(node: DOMNode) -> str:
@@ -171,6 +176,7 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
                     self.action_review),
             Command("Review: consistency audit", "A: contradictions in the coding",
                     self.action_audit),
+            *analysis_commands(self),
         ]
 
     def action_review(self) -> None:
@@ -180,6 +186,24 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
     def action_audit(self) -> None:
         """The consistency audit."""
         self.push_screen(AuditScreen())
+
+    def action_retrieve(self) -> None:
+        """Retrieve passages by code."""
+        self.push_screen(RetrieveScreen())
+
+    def action_compare(self) -> None:
+        """Compare codes across groups."""
+        self.push_screen(CompareScreen())
+
+    def action_participants(self) -> None:
+        """Participants, roles, cases and attributes (of the current unit's source)."""
+        screen = self.screen
+        if isinstance(screen, CodingScreen):
+            row = screen.query_one(UnitList).current_row
+            head = screen.view.head.name if screen.view is not None else None
+            self.push_screen(ParticipantsScreen(head, row.id if row is not None else None))
+            return
+        self.push_screen(ParticipantsScreen())
 
     def _found(self, result: FindResult | None) -> None:
         if result is not None:

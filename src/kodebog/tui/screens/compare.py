@@ -1,0 +1,244 @@
+"""Compare: codes x groups (role, source, an attribute) or code x code; a cell opens retrieve."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Checkbox, DataTable, Select, Static
+
+from kodebog.tui.commands import Command
+from kodebog.tui.dialogs.export_view import ExportChoice, ExportViewDialog
+from kodebog.tui.screens.base import KodebogScreen
+from kodebog.tui.widgets.key_footer import KeyFooter
+from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.views.compare import COOCCURRENCE, CompareQuery, Matrix
+from kodebog.views.facets import Facets
+from kodebog.views.retrieve import ROLE
+
+_ALL = "\x00all"
+
+
+class MatrixTable(DataTable[Text]):
+    """The matrix: a row per code, a column per group; enter opens the cell's passages."""
+
+    HELP = """\
+## Matrix
+
+Each cell: passages · participants who said it / participants in the group who could have
+(interviewers left out unless ticked). In code × code, a cell counts the units coded with
+both codes and the participants who said them. **enter** opens the cell's passages.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open passages", id="compare.open"),
+    ]
+
+
+class CompareScreen(KodebogScreen[None]):
+    """Choose a grouping and coders; read the matrix."""
+
+    HELP = """\
+## Compare
+
+Which themes dominate in which groups. Choose the grouping (role, source, any participant
+attribute, or code × code co-occurrence) and the coder (all by default). Counts are
+passages, and distinct participants (cases) out of everyone in the group with a unit in the
+project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes the matrix to
+.xlsx or .csv.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="compare.back"),
+        Binding("ctrl+e", "export", "Export", id="compare.export"),
+        Binding("ctrl+r", "recompute", "Again", show=False, id="compare.recompute"),
+    ]
+    DEFAULT_CSS = """
+    CompareScreen {
+        & #compare-filters { height: 1; padding: 0 1; }
+        & #compare-filters Select { width: 1fr; margin-right: 1; }
+        & #compare-filters Checkbox { width: auto; }
+        & #compare-summary { height: 1; padding: 0 1; background: $boost; }
+        & MatrixTable { height: 1fr; }
+    }
+    """
+
+    class FacetsLoaded(Message):
+        """The choices have been read."""
+
+        def __init__(self, facets: Facets) -> None:
+            self.facets = facets
+            super().__init__()
+
+    class Computed(Message):
+        """A matrix is ready."""
+
+        def __init__(self, query: CompareQuery, matrix: Matrix) -> None:
+            self.query = query
+            self.matrix = matrix
+            super().__init__()
+
+    def __init__(self, dimension: str = ROLE) -> None:
+        super().__init__()
+        self.initial_dimension = dimension
+        self.facets: Facets | None = None
+        self.last: CompareQuery | None = None
+        self.matrix: Matrix | None = None
+        self._loading = True
+
+    def compose(self) -> ComposeResult:
+        """Filters, summary, matrix."""
+        yield StatusBar(id="status")
+        with Horizontal(id="compare-filters"):
+            yield Select[str]([("efter rolle", ROLE)], allow_blank=False, id="compare-by",
+                              compact=True)
+            yield Select[str]([], prompt="Alle kodere", id="compare-coder", compact=True)
+            yield Checkbox("interviewere med", id="compare-interviewers", compact=True)
+        yield Static("computing…", id="compare-summary", markup=False)
+        yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Read the choices in a worker."""
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "compare")
+        self.query_one(MatrixTable).focus()
+        self.load_facets()
+
+    @work(thread=True, exclusive=True, group="compare-facets", exit_on_error=False)
+    def load_facets(self) -> None:
+        """Coders and attributes."""
+        from kodebog.views.facets import load_facets
+
+        with self.kodebog.store.read() as session:
+            facets = load_facets(session)
+        self.post_message(self.FacetsLoaded(facets))
+
+    def on_compare_screen_facets_loaded(self, message: FacetsLoaded) -> None:
+        """Fill the choices and compute."""
+        facets = self.facets = message.facets
+        options = [("efter rolle", ROLE), ("efter kilde", "source")]
+        options += [(f"efter {info.label}", info.name) for info in facets.attributes]
+        options.append(("kode × kode", COOCCURRENCE))
+        by = self.query_one("#compare-by", Select)
+        by.set_options(options)
+        known = {value for _label, value in options}
+        by.value = self.initial_dimension if self.initial_dimension in known else ROLE
+        self.query_one("#compare-coder", Select).set_options(
+            [(name, name) for name in facets.coders])
+        self._loading = False
+        self.compute_now()
+
+    def current_query(self) -> CompareQuery:
+        """The comparison the widgets describe."""
+        by = self.query_one("#compare-by", Select).value
+        coder = self.query_one("#compare-coder", Select).value
+        return CompareQuery(
+            dimension=by if isinstance(by, str) else ROLE,
+            coders=(coder,) if isinstance(coder, str) else (),
+            include_interviewers=self.query_one("#compare-interviewers", Checkbox).value)
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def compute_now(self, force: bool = False) -> None:
+        """Compute again with what the widgets say."""
+        if self._loading:
+            return
+        query = self.current_query()
+        if query == self.last and not force:
+            return
+        self.last = query
+        self.query_one("#compare-summary", Static).update("computing…")
+        self.compute(query)
+
+    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
+    def compute(self, query: CompareQuery) -> None:
+        """The matrix, in a worker."""
+        from kodebog.views.compare import compare, cooccurrence
+
+        people = self.facets.people if self.facets is not None else None
+        with self.kodebog.store.read() as session:
+            if query.dimension == COOCCURRENCE:
+                matrix = cooccurrence(session, query, people)
+            else:
+                matrix = compare(session, query, people)
+        self.post_message(self.Computed(query, matrix))
+
+    def on_compare_screen_computed(self, message: Computed) -> None:
+        """Show the newest matrix."""
+        if message.query != self.last:
+            return
+        matrix = self.matrix = message.matrix
+        table = self.query_one(MatrixTable)
+        row, column = table.cursor_coordinate
+        table.clear(columns=True)
+        table.add_column(Text("kode"), key="\x00code")
+        for key in matrix.columns:
+            label = matrix.column_label(key)
+            if matrix.dimension != COOCCURRENCE:
+                label += f" (n={matrix.denominators.get(key, 0)})"
+            table.add_column(Text(label), key=key)
+        for code, label in matrix.rows:
+            cells = [Text(label)]
+            for key in matrix.columns:
+                cell = matrix.cell(code, key)
+                cells.append(Text(cell.text(), justify="right",
+                                  style="" if cell.passages else "dim"))
+            table.add_row(*cells, key=code)
+        table.move_cursor(row=min(row, max(0, len(matrix.rows) - 1)),
+                          column=min(max(column, 1), len(matrix.columns)))
+        what = ("enheder med begge · deltagere" if matrix.dimension == COOCCURRENCE
+                else "passager · deltagere / deltagere i gruppen")
+        coders = ", ".join(matrix.query.coders) or "alle kodere"
+        people = "med interviewere" if matrix.query.include_interviewers else "uden interviewere"
+        self.query_one("#compare-summary", Static).update(
+            f"{matrix.title} · {what} · {coders} · {people}")
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        """Open retrieve filtered to the cell."""
+        matrix = self.matrix
+        if matrix is None or event.coordinate.column == 0:
+            return
+        code = matrix.rows[event.coordinate.row][0]
+        column = matrix.columns[event.coordinate.column - 1]
+        from kodebog.tui.screens.retrieve import RetrieveScreen
+
+        self.app.push_screen(RetrieveScreen(matrix.retrieve_query(code, column)))
+
+    def action_recompute(self) -> None:
+        """Read the project again."""
+        self.compute_now(force=True)
+
+    def action_back(self) -> None:
+        """Back."""
+        self.dismiss(None)
+
+    def action_export(self) -> None:
+        """Write the matrix."""
+        if self.matrix is None:
+            return
+        self.app.push_screen(ExportViewDialog("Write the matrix to", "sammenligning.xlsx",
+                                              ".xlsx or .csv", personal_data=False),
+                             self._export_to)
+
+    def _export_to(self, choice: ExportChoice | None) -> None:
+        if choice is not None and self.matrix is not None:
+            self.write_export(choice, self.matrix)
+
+    @work(thread=True, exclusive=True, group="compare-export", exit_on_error=False)
+    def write_export(self, choice: ExportChoice, matrix: Matrix) -> None:
+        """Write in a worker."""
+        from kodebog.views.exports import write_matrix
+
+        self.app.call_from_thread(self.notify, write_matrix(choice.path, matrix))
+
+    def palette_commands(self) -> list[Command]:
+        """Compare commands."""
+        return [
+            Command("Compare: export the matrix", "ctrl+e", self.action_export),
+            Command("Compare: compute again", "ctrl+r", self.action_recompute),
+        ]

@@ -1,0 +1,323 @@
+"""Code-and-retrieve: every passage coded with some codes, combined with AND, OR, NOT, near.
+
+A passage is one coding. The codes asked for (``codes``, any of them) give the passages;
+``and_codes`` must also be on the passage's unit (or, with ``overlap``, overlap its span),
+``not_codes`` must not, and ``near_codes`` must be on a unit at most ``within`` units away
+in the same source. Those conditions count the codings of the chosen coders only.
+Participants are counted as cases: linked participants are one person.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kodebog.errors import ProjectError
+from kodebog.participants import INTERVIEWER, attribute_defs, format_value
+from kodebog.store.models import Code, Coder, Coding, Participant, Source, Unit
+
+ROLE = "role"
+"""``--where role=borger`` filters on the participant's role."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant as retrieval and comparison see it."""
+
+    id: int
+    label: str
+    role: str | None
+    case: str
+    attributes: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RetrieveQuery:
+    """Which passages: codes and their combination, then filters."""
+
+    codes: tuple[str, ...]
+    and_codes: tuple[str, ...] = ()
+    not_codes: tuple[str, ...] = ()
+    near_codes: tuple[str, ...] = ()
+    within: int = 1
+    overlap: bool = False
+    coders: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    key_quotes: bool = False
+
+    def describe(self) -> str:
+        """The query in words, for titles and exports."""
+        parts = [" eller ".join(self.codes) or "(ingen kode)"]
+        parts += [f"og {c}" for c in self.and_codes]
+        parts += [f"ikke {c}" for c in self.not_codes]
+        parts += [f"nær {c} (±{self.within})" for c in self.near_codes]
+        if self.overlap and self.and_codes:
+            parts.append("(overlappende)")
+        filters = []
+        if self.coders:
+            filters.append("kodere " + ", ".join(self.coders))
+        if self.sources:
+            filters.append("kilder " + ", ".join(self.sources))
+        if self.roles:
+            filters.append("roller " + ", ".join(self.roles))
+        filters += [f"{name} = {value}" for name, value in self.where]
+        if self.key_quotes:
+            filters.append("kun nøglecitater")
+        return " ".join(parts) + (f" · {'; '.join(filters)}" if filters else "")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One coding that answered the query, with its unit and who said it."""
+
+    coding_id: int
+    unit_id: int
+    source_id: int
+    source: str
+    unit: int
+    coder: str
+    code: str
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    unit_text: str
+    memo: str | None
+    key_quote: bool
+    speaker: str | None
+    participant: str | None
+    role: str | None
+    case: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``kodebog retrieve --json``."""
+        return {"source": self.source, "unit": self.unit, "coder": self.coder,
+                "code": self.code, "codes": list(self.codes), "start": self.start,
+                "end": self.end, "text": self.text, "speaker": self.speaker,
+                "participant": self.participant, "role": self.role, "memo": self.memo,
+                "key_quote": self.key_quote}
+
+
+@dataclass
+class RetrieveResult:
+    """The passages in source and document order, and what they add up to."""
+
+    query: RetrieveQuery
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def participants(self) -> int:
+        """Distinct cases who said the passages."""
+        return len({p.case for p in self.passages if p.case is not None})
+
+    @property
+    def sources(self) -> int:
+        """Distinct sources of the passages."""
+        return len({p.source_id for p in self.passages})
+
+    def summary(self) -> str:
+        """``12 passages · 7 participants · 3 sources``."""
+        return (f"{len(self.passages)} passages · {self.participants} participants · "
+                f"{self.sources} sources")
+
+
+def load_people(session: Session) -> dict[int, Person]:
+    """Every participant by id, with its case."""
+    return {
+        pid: Person(pid, label, role, case_key or key, dict(attributes or {}))
+        for pid, key, label, role, case_key, attributes in session.execute(
+            select(Participant.id, Participant.key, Participant.label, Participant.role,
+                   Participant.case_key, Participant.attributes))
+    }
+
+
+def attribute_names(session: Session) -> dict[str, str]:
+    """Attribute names and labels (both lower-cased) -> the stored name."""
+    names: dict[str, str] = {}
+    for info in attribute_defs(session):
+        names[info.label.lower()] = info.name
+        names[info.name.lower()] = info.name
+    return names
+
+
+def _matches(value: Any, wanted: str) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from kodebog.participants import parse_number
+
+        number = parse_number(wanted)
+        return number is not None and float(number) == float(value)
+    return format_value(value).casefold() == wanted.strip().casefold()
+
+
+def people_matching(people: Mapping[int, Person], roles: Sequence[str],
+                    where: Iterable[tuple[str, str]]) -> set[int] | None:
+    """Ids of the people with one of ``roles`` and every ``where`` value; None: no filter."""
+    where = list(where)
+    if not roles and not where:
+        return None
+    wanted_roles = {r.lower() for r in roles}
+    return {
+        pid for pid, person in people.items()
+        if (not wanted_roles or (person.role or "").lower() in wanted_roles)
+        and all((_matches(person.role, value) if name == ROLE
+                 else _matches(person.attributes.get(name), value)) for name, value in where)
+    }
+
+
+def resolve_where(session: Session,
+                  where: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Attribute labels or names to stored names; ProjectError naming the choices."""
+    names = attribute_names(session)
+    resolved = []
+    for name, value in where:
+        key = name.strip().lower()
+        if key == ROLE or key == "rolle":
+            resolved.append((ROLE, value))
+            continue
+        if key not in names:
+            known = ", ".join(sorted({*names.values(), ROLE}))
+            raise ProjectError(f"--where {name}={value}: no attribute '{name}'; the "
+                               f"attributes are: {known}")
+        resolved.append((names[key], value))
+    return tuple(resolved)
+
+
+def check_codes(session: Session, codes: Iterable[str]) -> None:
+    """ProjectError naming the first unknown code id."""
+    known = set(session.scalars(select(Code.id)))
+    for code in codes:
+        if code not in known:
+            raise ProjectError(f"no code '{code}' in the project's codebook; the codes are: "
+                               + ", ".join(sorted(known)))
+
+
+def _coder_ids(session: Session, names: Sequence[str]) -> list[int] | None:
+    if not names:
+        return None
+    found = dict(session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(names))).all())
+    for name in names:
+        if name not in found:
+            known = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name)))
+            raise ProjectError(f"no coder '{name}' in the project; the coders are: {known}")
+    return [found[name] for name in names]
+
+
+def _source_ids(session: Session, names: Sequence[str]) -> list[int] | None:
+    if not names:
+        return None
+    found = dict(session.execute(select(Source.name, Source.id)
+                                 .where(Source.name.in_(names))).all())
+    for name in names:
+        if name not in found:
+            raise ProjectError(f"no source named '{name}'")
+    return [found[name] for name in names]
+
+
+_Spans = dict[int, list[tuple[int, int]]]
+
+
+def _condition(session: Session, code: str, coders: list[int] | None,
+               sources: list[int] | None) -> tuple[_Spans, dict[int, list[int]]]:
+    """Where ``code`` is: spans per unit id, and sorted unit ordinals per source id."""
+    query = (select(Coding.unit_id, Coding.start, Coding.end, Unit.source_id, Unit.ordinal)
+             .join(Unit, Unit.id == Coding.unit_id).where(Coding.code_id == code))
+    if coders is not None:
+        query = query.where(Coding.coder_id.in_(coders))
+    if sources is not None:
+        query = query.where(Unit.source_id.in_(sources))
+    spans: _Spans = {}
+    ordinals: dict[int, set[int]] = {}
+    for unit_id, start, end, source_id, ordinal in session.execute(query):
+        spans.setdefault(unit_id, []).append((start, end))
+        ordinals.setdefault(source_id, set()).add(ordinal)
+    return spans, {sid: sorted(values) for sid, values in ordinals.items()}
+
+
+def _overlaps(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
+    return bool(spans) and any(s < end and start < e for s, e in spans or ())
+
+
+def _near(ordinals: list[int] | None, ordinal: int, within: int) -> bool:
+    if not ordinals:
+        return False
+    index = bisect.bisect_left(ordinals, ordinal - within)
+    return index < len(ordinals) and ordinals[index] <= ordinal + within
+
+
+def retrieve(session: Session, query: RetrieveQuery,
+             people: Mapping[int, Person] | None = None) -> RetrieveResult:
+    """The passages answering ``query``, in source name, unit and span order."""
+    if not query.codes:
+        return RetrieveResult(query)
+    if query.within < 0:
+        raise ProjectError("--within must be 0 or more units")
+    check_codes(session, (*query.codes, *query.and_codes, *query.not_codes, *query.near_codes))
+    coders = _coder_ids(session, query.coders)
+    sources = _source_ids(session, query.sources)
+    where = resolve_where(session, query.where)
+    if people is None:
+        people = load_people(session)
+    allowed = people_matching(people, query.roles, where)
+    conditions = {code: _condition(session, code, coders, sources)
+                  for code in {*query.and_codes, *query.not_codes, *query.near_codes}}
+    stmt = (select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start,
+                   Coding.end, Coding.text, Coding.memo, Coding.key_quote, Unit.source_id,
+                   Source.name, Unit.ordinal, Unit.participant_id, Unit.speaker, Unit.text)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .join(Unit, Unit.id == Coding.unit_id)
+            .join(Source, Source.id == Unit.source_id)
+            .where(Coding.code_id.in_(query.codes)))
+    if coders is not None:
+        stmt = stmt.where(Coding.coder_id.in_(coders))
+    if sources is not None:
+        stmt = stmt.where(Unit.source_id.in_(sources))
+    if query.key_quotes:
+        stmt = stmt.where(Coding.key_quote.is_(True))
+    passages: list[Passage] = []
+    for (cid, uid, code, coder, start, end, text, memo, key_quote, sid, source, ordinal,
+         pid, speaker, unit_text) in session.execute(stmt):
+        if allowed is not None and pid not in allowed:
+            continue
+        if not _keep(query, conditions, uid, sid, ordinal, start, end):
+            continue
+        person = people.get(pid) if pid is not None else None
+        passages.append(Passage(
+            cid, uid, sid, source, ordinal, coder, code, (code, *query.and_codes), start, end,
+            text, unit_text, memo, bool(key_quote), speaker,
+            person.label if person else None, person.role if person else None,
+            person.case if person else None))
+    passages.sort(key=lambda p: (p.source, p.unit, p.start, p.end, p.code, p.coder))
+    return RetrieveResult(query, passages)
+
+
+def _keep(query: RetrieveQuery, conditions: Mapping[str, tuple[_Spans, dict[int, list[int]]]],
+          uid: int, sid: int, ordinal: int, start: int, end: int) -> bool:
+    for code in query.and_codes:
+        spans = conditions[code][0].get(uid)
+        if not spans or (query.overlap and not _overlaps(spans, start, end)):
+            return False
+    for code in query.not_codes:
+        spans = conditions[code][0].get(uid)
+        if spans and (not query.overlap or _overlaps(spans, start, end)):
+            return False
+    return all(_near(conditions[code][1].get(sid), ordinal, query.within)
+               for code in query.near_codes)
+
+
+def narrowed(query: RetrieveQuery, **changes: Any) -> RetrieveQuery:
+    """The same query with some fields changed (a compare cell opening retrieve)."""
+    return replace(query, **changes)
+
+
+def without_interviewers(people: Mapping[int, Person]) -> set[int]:
+    """Ids of everyone who is not an interviewer."""
+    return {pid for pid, person in people.items() if (person.role or "") != INTERVIEWER}

@@ -181,3 +181,16 @@ def _code(store: Store, source: str, ordinal: int, code: str) -> None:
     with store.read() as session:
         unit = find_unit(session, find_source(session, source), ordinal).id
     apply_code(store, "anna", unit, code)
+
+
+def test_attributes_given_by_the_analyst_survive_a_replaced_import(store: Store) -> None:
+    borger = _pid(store, "fg1:Borger 1")
+    set_attribute(store, borger, "kommune", "Aarhus", "anna")
+    changed = make_parsed("fg1", [("Interviewer", "Hvordan var det første møde?"),
+                                  ("Borger 1", "Min sagsbehandler lyttede ikke."),
+                                  ("Borger 2", "Fire sagsbehandlere på et år."),
+                                  ("Borger 1", "Man kan aldrig få fat i nogen.")])
+    import_parsed(store, changed, replace=True)
+    with store.read() as session:
+        person = session.get(Participant, borger)
+        assert person is not None and person.attributes == {"kommune": "Aarhus"}

@@ -168,3 +168,25 @@ def test_exports_of_what_the_screens_show(store: Store, tmp_path: Path) -> None:
     assert book is not None
     header = [c.value for c in book[1]]
     assert header[:5] == ["kode", "fg1: passager", "fg1: deltagere", "fg1: af", "fg1: andel"]
+
+
+def test_a_cache_gives_the_same_answers_and_reads_only_what_is_new(store: Store) -> None:
+    queries = [RetrieveQuery(("caseworker_relation",)),
+               RetrieveQuery(("caseworker_relation",), key_quotes=True),
+               RetrieveQuery(("caseworker_relation",), roles=("borger",), sources=("fg1",)),
+               RetrieveQuery(("caseworker_relation", "contact_center"),
+                             not_codes=("rules_and_system",)),
+               RetrieveQuery(("contact_center",), near_codes=("rules_and_system",), within=2)]
+    cache: dict[tuple[object, ...], object] = {}
+    with store.read() as session:
+        for query in queries:
+            assert retrieve(session, query, cache=cache).passages == retrieve(
+                session, query).passages
+        matrix_cache: dict[tuple[object, ...], object] = {}
+        for dimension in ("role", "source", "role"):
+            cached = compare(session, CompareQuery(dimension), cache=matrix_cache)
+            fresh = compare(session, CompareQuery(dimension))
+            assert (cached.columns, cached.cells) == (fresh.columns, fresh.cells)
+    assert sorted(k[0] + ":" + str(k[1]) for k in cache if k[0] == "rows") == [
+        "rows:caseworker_relation", "rows:caseworker_relation", "rows:contact_center"]
+    assert sorted(str(k[0]) for k in matrix_cache) == ["counts", "unit_people"]

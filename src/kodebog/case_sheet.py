@@ -48,7 +48,8 @@ class SheetReport:
     def lines(self) -> list[str]:
         """The report for the terminal: counts, then every unknown label."""
         kinds = ", ".join(f"{label} ({kind})" for label, kind in self.columns.items())
-        out = [f"{self.path}: {self.updated} participants updated, {self.unchanged} unchanged"
+        updated = f"{self.updated} participant{'' if self.updated == 1 else 's'} updated"
+        out = [f"{self.path}: {updated}, {self.unchanged} unchanged"
                + (f"; attributes: {kinds}" if kinds else "")]
         if self.not_in_sheet:
             out.append(f"  {self.not_in_sheet} participants of the project are not in the sheet")

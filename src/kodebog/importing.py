@@ -200,7 +200,8 @@ def _store_participants(
             row = session.get(Participant, known[key])
             assert row is not None
             row.label, row.role = participant.label, participant.role
-            row.attributes = dict(participant.attributes)
+            # attributes the analyst gave (case sheet, participants screen) stay
+            row.attributes = {**(row.attributes or {}), **participant.attributes}
             ids[participant.key] = row.id
         else:
             new_rows.append((key, participant.label, participant.role,

@@ -139,12 +139,18 @@ def name_for(label: str) -> str:
     return re.sub(r"\s+", "_", label.strip()).lower()
 
 
-def attribute_defs(session: Session) -> list[AttributeInfo]:
-    """Every attribute in use or defined, defined ones first in their order."""
+def attribute_defs(session: Session,
+                   seen: Iterable[Mapping[str, Any]] | None = None) -> list[AttributeInfo]:
+    """Every attribute in use or defined, defined ones first in their order.
+
+    ``seen`` is every participant's attributes when the caller has read them already.
+    """
     defined = {row.name: AttributeInfo(row.name, row.label, row.kind, row.position)
                for row in session.scalars(select(AttributeDef).order_by(AttributeDef.position))}
     found: dict[str, list[Any]] = {}
-    for attributes in session.scalars(select(Participant.attributes)):
+    if seen is None:
+        seen = session.scalars(select(Participant.attributes))
+    for attributes in seen:
         for name, value in (attributes or {}).items():
             found.setdefault(str(name), []).append(value)
     result = list(defined.values())

@@ -19,10 +19,12 @@ from kodebog.participants import INTERVIEWER, ROLES, attribute_defs, format_valu
 from kodebog.store.models import Code, Coding, Source, Unit
 from kodebog.views.retrieve import (
     ROLE,
+    Cache,
     Person,
     RetrieveQuery,
     _coder_ids,
     _source_ids,
+    cached,
     check_codes,
     load_people,
 )
@@ -156,24 +158,32 @@ def _order(columns: set[str], dimension: str, numeric: bool) -> list[str]:
 
 
 def compare(session: Session, query: CompareQuery,
-            people: Mapping[int, Person] | None = None) -> Matrix:
-    """Codes x groups: passages, distinct participants and the group's participants."""
+            people: Mapping[int, Person] | None = None, cache: Cache | None = None) -> Matrix:
+    """Codes x groups: passages, distinct participants and the group's participants.
+
+    With a ``cache`` the counts per code and participant are read once per coders and
+    sources: another grouping is then computed without reading the project again.
+    """
     coders = _coder_ids(session, query.coders)
     sources = _source_ids(session, query.sources)
-    infos = {info.name: info for info in attribute_defs(session)}
+    if people is None:
+        people = load_people(session)
+    infos = {info.name: info for info in attribute_defs(
+        session, [p.attributes for p in people.values()])}
     if query.dimension not in (ROLE, SOURCE) and query.dimension not in infos:
         raise ProjectError(f"no attribute '{query.dimension}' to compare by; choose role, "
                            f"source or one of: {', '.join(infos) or 'no attributes yet'}")
-    if people is None:
-        people = load_people(session)
     names = dict(session.execute(select(Source.id, Source.name)).all())
     skip = set() if query.include_interviewers else {
         pid for pid, p in people.items() if (p.role or "") == INTERVIEWER}
+    groups = {pid: _group_of(person, query.dimension) for pid, person in people.items()}
+    cases = {pid: person.case for pid, person in people.items()}
+    by_source = query.dimension == SOURCE
 
     def group(source_id: int, pid: int | None) -> str:
-        if query.dimension == SOURCE:
+        if by_source:
             return str(names[source_id])
-        return _group_of(people.get(pid) if pid is not None else None, query.dimension)
+        return groups.get(pid, NONE) if pid is not None else NONE
 
     # who could have said it: every case with a unit, per group
     possible: dict[str, set[str]] = {}
@@ -181,18 +191,20 @@ def compare(session: Session, query: CompareQuery,
     if sources is not None:
         unit_people = unit_people.where(Unit.source_id.in_(sources))
     columns: set[str] = set()
-    for source_id, pid in session.execute(unit_people):
+    scope = (query.coders, query.sources)
+    for source_id, pid in cached(cache, ("unit_people", query.sources),
+                                 lambda: list(session.execute(unit_people))):
         if pid in skip:
             continue
         name = group(source_id, pid)
         if pid is not None or query.dimension == SOURCE:
             columns.add(name)
         if pid is not None:
-            possible.setdefault(name, set()).add(people[pid].case)
+            possible.setdefault(name, set()).add(cases[pid])
     rows = _codes(session, query.codes)
+    wanted = {code for code, _ in rows}
     counted = (select(Coding.code_id, Unit.source_id, Unit.participant_id, func.count())
                .join(Unit, Unit.id == Coding.unit_id)
-               .where(Coding.code_id.in_([code for code, _ in rows]))
                .group_by(Coding.code_id, Unit.source_id, Unit.participant_id))
     if coders is not None:
         counted = counted.where(Coding.coder_id.in_(coders))
@@ -200,14 +212,15 @@ def compare(session: Session, query: CompareQuery,
         counted = counted.where(Unit.source_id.in_(sources))
     passages: dict[tuple[str, str], int] = {}
     said: dict[tuple[str, str], set[str]] = {}
-    for code, source_id, pid, count in session.execute(counted):
-        if pid in skip:
+    for code, source_id, pid, count in cached(cache, ("counts", *scope),
+                                              lambda: list(session.execute(counted))):
+        if pid in skip or code not in wanted:
             continue
         name = group(source_id, pid)
         columns.add(name)
         passages[(code, name)] = passages.get((code, name), 0) + count
         if pid is not None:
-            said.setdefault((code, name), set()).add(people[pid].case)
+            said.setdefault((code, name), set()).add(cases[pid])
     denominators = {name: len(cases) for name, cases in possible.items()}
     numeric = query.dimension in infos and infos[query.dimension].kind == "number"
     label = {ROLE: "rolle", SOURCE: "kilde"}.get(query.dimension) or (
@@ -221,7 +234,8 @@ def compare(session: Session, query: CompareQuery,
 
 
 def cooccurrence(session: Session, query: CompareQuery,
-                 people: Mapping[int, Person] | None = None) -> Matrix:
+                 people: Mapping[int, Person] | None = None,
+                 cache: Cache | None = None) -> Matrix:
     """Code x code: units coded with both (passages of the row code on them) and cases."""
     coders = _coder_ids(session, query.coders)
     sources = _source_ids(session, query.sources)
@@ -232,21 +246,26 @@ def cooccurrence(session: Session, query: CompareQuery,
     skip = set() if query.include_interviewers else {
         pid for pid, p in people.items() if (p.role or "") == INTERVIEWER}
     stmt = (select(Coding.unit_id, Coding.code_id, Unit.participant_id)
-            .join(Unit, Unit.id == Coding.unit_id).where(Coding.code_id.in_(wanted))
-            .distinct())
+            .join(Unit, Unit.id == Coding.unit_id).distinct())
     if coders is not None:
         stmt = stmt.where(Coding.coder_id.in_(coders))
     if sources is not None:
         stmt = stmt.where(Unit.source_id.in_(sources))
     by_unit: dict[int, tuple[set[str], int | None]] = {}
-    for unit_id, code, pid in session.execute(stmt):
-        if pid in skip:
+    for unit_id, code, pid in cached(cache, ("unit_codes", query.coders, query.sources),
+                                     lambda: list(session.execute(stmt))):
+        if pid in skip or code not in wanted:
             continue
-        by_unit.setdefault(unit_id, (set(), pid))[0].add(code)
+        found = by_unit.get(unit_id)
+        if found is None:
+            by_unit[unit_id] = ({code}, pid)
+        else:
+            found[0].add(code)
     units: dict[tuple[str, str], int] = {}
     cases: dict[tuple[str, str], set[str]] = {}
     for codes, pid in by_unit.values():
-        case = people[pid].case if pid is not None and pid in people else None
+        person = people.get(pid) if pid is not None else None
+        case = person.case if person is not None else None
         for a in codes:
             for b in codes:
                 units[(a, b)] = units.get((a, b), 0) + 1

@@ -59,7 +59,7 @@ def load_facets(session: Session) -> Facets:
     people = load_people(session)
     present = {p.role for p in people.values() if p.role}
     roles = [r for r in ROLES if r in present] + sorted(present - set(ROLES))
-    infos = attribute_defs(session)
+    infos = attribute_defs(session, [p.attributes for p in people.values()])
     values: dict[str, set[str]] = {}
     for person in people.values():
         for name, value in person.attributes.items():

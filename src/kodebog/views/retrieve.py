@@ -10,11 +10,13 @@ Participants are counted as cases: linked participants are one person.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
@@ -129,19 +131,29 @@ class RetrieveResult:
 
 
 def load_people(session: Session) -> dict[int, Person]:
-    """Every participant by id, with its case."""
-    return {
-        pid: Person(pid, label, role, case_key or key, dict(attributes or {}))
-        for pid, key, label, role, case_key, attributes in session.execute(
+    """Every participant by id, with its case.
+
+    The attributes are read as JSON text and each distinct text decoded once: a survey's
+    respondents share a few combinations of background values.
+    """
+    decoded: dict[str | None, dict[str, Any]] = {}
+    people = {}
+    for pid, key, label, role, case_key, raw in session.execute(
             select(Participant.id, Participant.key, Participant.label, Participant.role,
-                   Participant.case_key, Participant.attributes))
-    }
+                   Participant.case_key, type_coerce(Participant.attributes, Text))):
+        attributes = decoded.get(raw)
+        if attributes is None:
+            attributes = decoded[raw] = json.loads(raw) if raw else {}
+        people[pid] = Person(pid, label, role, case_key or key, attributes)
+    return people
 
 
-def attribute_names(session: Session) -> dict[str, str]:
+def attribute_names(session: Session,
+                    people: Mapping[int, Person] | None = None) -> dict[str, str]:
     """Attribute names and labels (both lower-cased) -> the stored name."""
     names: dict[str, str] = {}
-    for info in attribute_defs(session):
+    seen = [p.attributes for p in people.values()] if people is not None else None
+    for info in attribute_defs(session, seen):
         names[info.label.lower()] = info.name
         names[info.name.lower()] = info.name
     return names
@@ -173,10 +185,13 @@ def people_matching(people: Mapping[int, Person], roles: Sequence[str],
     }
 
 
-def resolve_where(session: Session,
-                  where: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+def resolve_where(session: Session, where: Iterable[tuple[str, str]],
+                  people: Mapping[int, Person] | None = None) -> tuple[tuple[str, str], ...]:
     """Attribute labels or names to stored names; ProjectError naming the choices."""
-    names = attribute_names(session)
+    where = list(where)
+    if not where:
+        return ()
+    names = attribute_names(session, people)
     resolved = []
     for name, value in where:
         key = name.strip().lower()
@@ -253,9 +268,44 @@ def _near(ordinals: list[int] | None, ordinal: int, within: int) -> bool:
     return index < len(ordinals) and ordinals[index] <= ordinal + within
 
 
+Cache = dict[tuple[Any, ...], Any]
+"""What a screen keeps between queries: rows read per code, coders and sources."""
+
+
+def cached(cache: Cache | None, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+    """``read()``, or what the cache holds for ``key`` (stored there on first read)."""
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
+def _code_rows(session: Session, code: str, coders: list[int] | None,
+               sources: list[int] | None) -> list[Any]:
+    stmt = (select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start,
+                   Coding.end, Coding.text, Coding.memo, Coding.key_quote, Unit.source_id,
+                   Source.name, Unit.ordinal, Unit.participant_id, Unit.speaker, Unit.text)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .join(Unit, Unit.id == Coding.unit_id)
+            .join(Source, Source.id == Unit.source_id)
+            .where(Coding.code_id == code))
+    if coders is not None:
+        stmt = stmt.where(Coding.coder_id.in_(coders))
+    if sources is not None:
+        stmt = stmt.where(Unit.source_id.in_(sources))
+    return list(session.execute(stmt))
+
+
 def retrieve(session: Session, query: RetrieveQuery,
-             people: Mapping[int, Person] | None = None) -> RetrieveResult:
-    """The passages answering ``query``, in source name, unit and span order."""
+             people: Mapping[int, Person] | None = None,
+             cache: Cache | None = None) -> RetrieveResult:
+    """The passages answering ``query``, in source name, unit and span order.
+
+    With a ``cache`` (a dict the caller keeps), rows already read for a code, coders and
+    sources are not read again: changing a role, attribute or key-quote filter, or adding a
+    code, reads only what is new.
+    """
     if not query.codes:
         return RetrieveResult(query)
     if query.within < 0:
@@ -263,38 +313,32 @@ def retrieve(session: Session, query: RetrieveQuery,
     check_codes(session, (*query.codes, *query.and_codes, *query.not_codes, *query.near_codes))
     coders = _coder_ids(session, query.coders)
     sources = _source_ids(session, query.sources)
-    where = resolve_where(session, query.where)
     if people is None:
         people = load_people(session)
+    where = resolve_where(session, query.where, people)
     allowed = people_matching(people, query.roles, where)
-    conditions = {code: _condition(session, code, coders, sources)
+    scope = (query.coders, query.sources)
+    conditions = {code: cached(cache, ("condition", code, *scope),
+                               partial(_condition, session, code, coders, sources))
                   for code in {*query.and_codes, *query.not_codes, *query.near_codes}}
-    stmt = (select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start,
-                   Coding.end, Coding.text, Coding.memo, Coding.key_quote, Unit.source_id,
-                   Source.name, Unit.ordinal, Unit.participant_id, Unit.speaker, Unit.text)
-            .join(Coder, Coder.id == Coding.coder_id)
-            .join(Unit, Unit.id == Coding.unit_id)
-            .join(Source, Source.id == Unit.source_id)
-            .where(Coding.code_id.in_(query.codes)))
-    if coders is not None:
-        stmt = stmt.where(Coding.coder_id.in_(coders))
-    if sources is not None:
-        stmt = stmt.where(Unit.source_id.in_(sources))
-    if query.key_quotes:
-        stmt = stmt.where(Coding.key_quote.is_(True))
     passages: list[Passage] = []
-    for (cid, uid, code, coder, start, end, text, memo, key_quote, sid, source, ordinal,
-         pid, speaker, unit_text) in session.execute(stmt):
-        if allowed is not None and pid not in allowed:
-            continue
-        if not _keep(query, conditions, uid, sid, ordinal, start, end):
-            continue
-        person = people.get(pid) if pid is not None else None
-        passages.append(Passage(
-            cid, uid, sid, source, ordinal, coder, code, (code, *query.and_codes), start, end,
-            text, unit_text, memo, bool(key_quote), speaker,
-            person.label if person else None, person.role if person else None,
-            person.case if person else None))
+    for wanted in dict.fromkeys(query.codes):
+        rows = cached(cache, ("rows", wanted, *scope),
+                      partial(_code_rows, session, wanted, coders, sources))
+        for (cid, uid, code, coder, start, end, text, memo, key_quote, sid, source, ordinal,
+             pid, speaker, unit_text) in rows:
+            if query.key_quotes and not key_quote:
+                continue
+            if allowed is not None and pid not in allowed:
+                continue
+            if not _keep(query, conditions, uid, sid, ordinal, start, end):
+                continue
+            person = people.get(pid) if pid is not None else None
+            passages.append(Passage(
+                cid, uid, sid, source, ordinal, coder, code, (code, *query.and_codes), start,
+                end, text, unit_text, memo, bool(key_quote), speaker,
+                person.label if person else None, person.role if person else None,
+                person.case if person else None))
     passages.sort(key=lambda p: (p.source, p.unit, p.start, p.end, p.code, p.coder))
     return RetrieveResult(query, passages)
 

@@ -19,7 +19,7 @@ from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.views.compare import COOCCURRENCE, CompareQuery, Matrix
 from kodebog.views.facets import Facets
-from kodebog.views.retrieve import ROLE
+from kodebog.views.retrieve import ROLE, Cache
 
 _ALL = "\x00all"
 
@@ -89,6 +89,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         self.facets: Facets | None = None
         self.last: CompareQuery | None = None
         self.matrix: Matrix | None = None
+        self.cache: Cache = {}
         self._loading = True
 
     def compose(self) -> ComposeResult:
@@ -163,9 +164,9 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         people = self.facets.people if self.facets is not None else None
         with self.kodebog.store.read() as session:
             if query.dimension == COOCCURRENCE:
-                matrix = cooccurrence(session, query, people)
+                matrix = cooccurrence(session, query, people, self.cache)
             else:
-                matrix = compare(session, query, people)
+                matrix = compare(session, query, people, self.cache)
         self.post_message(self.Computed(query, matrix))
 
     def on_compare_screen_computed(self, message: Computed) -> None:
@@ -211,6 +212,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
 
     def action_recompute(self) -> None:
         """Read the project again."""
+        self.cache = {}
         self.compute_now(force=True)
 
     def action_back(self) -> None:

@@ -19,7 +19,7 @@ from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.passage_list import PassageList
 from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.views.facets import Facets
-from kodebog.views.retrieve import ROLE, RetrieveQuery, RetrieveResult
+from kodebog.views.retrieve import ROLE, Cache, RetrieveQuery, RetrieveResult
 
 _SEP = "\x1f"
 
@@ -34,8 +34,9 @@ Read everything coded with a theme, across sources. Mark codes on the left (**sp
 cycles ∨ any / ∧ and / ¬ not / ≈ near), narrow by coder (none ticked: all), source, role or
 participant attribute, or key quotes only. The line above the passages always counts the
 passages, the distinct participants (cases) and the sources. **enter** on a passage opens
-it in its source; **ctrl+e** writes what you see to .xlsx, .csv or .docx; **B** compares
-groups.
+it in its source; **ctrl+r** reads the project again (what was read is kept while the
+screen is open, so a filter change is quick); **ctrl+e** writes what you see to .xlsx,
+.csv or .docx; **B** compares groups.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,6 +44,7 @@ groups.
         Binding("ctrl+e", "export", "Export", id="retrieve.export"),
         Binding("B", "compare", "Compare", id="retrieve.compare"),
         Binding("ctrl+o", "toggle_overlap", "Overlap", show=False, id="retrieve.overlap"),
+        Binding("ctrl+r", "reload", "Read again", show=False, id="retrieve.reload"),
     ]
     DEFAULT_CSS = """
     RetrieveScreen {
@@ -81,6 +83,7 @@ groups.
         self.facets: Facets | None = None
         self.last: RetrieveQuery | None = None
         self.result: RetrieveResult | None = None
+        self.cache: Cache = {}
         self._loading = True
 
     def compose(self) -> ComposeResult:
@@ -206,7 +209,7 @@ groups.
 
         people = self.facets.people if self.facets is not None else None
         with self.kodebog.store.read() as session:
-            result = retrieve(session, query, people)
+            result = retrieve(session, query, people, self.cache)
         self.post_message(self.Retrieved(query, result))
 
     def on_retrieve_screen_retrieved(self, message: Retrieved) -> None:
@@ -227,6 +230,12 @@ groups.
     def on_passage_list_opened(self, message: PassageList.Opened) -> None:
         """Open the passage's unit in its source."""
         self.kodebog.open_source(message.passage.source_id, message.passage.unit_id)
+
+    def action_reload(self) -> None:
+        """Read the project again (codings made meanwhile)."""
+        self.cache = {}
+        self.last = None
+        self.retrieve_now()
 
     def action_toggle_overlap(self) -> None:
         """AND and NOT on overlapping spans instead of the same unit."""

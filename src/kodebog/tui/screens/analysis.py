@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 def analysis_commands(app: KodebogApp) -> list[Command]:
     """Retrieve, compare and participants, for the project and coding screens' palette."""
     return [
-        Command("Analysis: retrieve passages by code", "G: read everything coded with a theme",
+        Command("Analysis: retrieve passages by code", "G (coding: ctrl+g): all coded with a theme",
                 app.action_retrieve),
         Command("Analysis: compare groups", "B: codes x role, source or attribute",
                 app.action_compare),

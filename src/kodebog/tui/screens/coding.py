@@ -124,7 +124,7 @@ make to the codebook appear within two seconds, new hotkeys included.
         Binding("F", "finding", "Finding", show=False, id="coding.finding"),
         Binding("R", "app.review", "Review", show=False, id="coding.review"),
         Binding("A", "app.audit", "Audit", show=False, id="coding.audit"),
-        Binding("G", "app.retrieve", "Retrieve", show=False, id="coding.retrieve"),
+        Binding("ctrl+g", "app.retrieve", "Retrieve", show=False, id="coding.retrieve"),
         Binding("B", "app.compare", "Compare", show=False, id="coding.compare"),
         Binding("L", "app.participants", "Participants", show=False, id="coding.participants"),
         Binding("D", "mark_done", "Done", show=False, id="coding.done"),

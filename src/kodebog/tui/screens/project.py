@@ -47,7 +47,7 @@ to reach the filters.
         Binding("slash", "app.find", "Find", key_display="/", id="project.find"),
         Binding("R", "app.review", "Review", id="project.review"),
         Binding("A", "app.audit", "Audit", id="project.audit"),
-        Binding("G", "app.retrieve", "Retrieve", id="project.retrieve"),
+        Binding("G", "app.retrieve", "Retrieve", show=False, id="project.retrieve"),
         Binding("B", "app.compare", "Compare", show=False, id="project.compare"),
         Binding("L", "app.participants", "Participants", show=False, id="project.participants"),
         Binding("i", "import_source", "Import", id="project.import"),

@@ -147,20 +147,21 @@ def attribute_defs(session: Session,
     """
     defined = {row.name: AttributeInfo(row.name, row.label, row.kind, row.position)
                for row in session.scalars(select(AttributeDef).order_by(AttributeDef.position))}
-    found: dict[str, list[Any]] = {}
+    found: dict[str, bool] = {}  # name -> every value is a number so far
     if seen is None:
         seen = session.scalars(select(Participant.attributes))
-    for attributes in seen:
+    unique = {id(attributes): attributes for attributes in seen}  # shared dicts once
+    for attributes in unique.values():
         for name, value in (attributes or {}).items():
-            found.setdefault(str(name), []).append(value)
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            found[str(name)] = found.get(str(name), True) and numeric
     result = list(defined.values())
     position = len(result)
-    for name, values in found.items():
+    for name, numeric in found.items():
         if name in defined:
             continue
-        kind = ("number" if values and all(isinstance(v, int | float) for v in values)
-                else "text")
-        result.append(AttributeInfo(name, default_label(name), kind, position))
+        result.append(AttributeInfo(name, default_label(name), "number" if numeric else "text",
+                                    position))
         position += 1
     return result
 

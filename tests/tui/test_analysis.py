@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,15 @@ def sql_counts(store: Store, code: str, coder: str | None = None) -> tuple[int, 
     with store.read() as session:
         row = session.execute(text(CASES), {"code": code, "coder": coder}).one()
     return int(row[0]), int(row[1])
+
+
+async def until_ready(app: KodebogApp, pilot: Pilot[Any], ready: Callable[[], bool]) -> None:
+    """Settle until ``ready()`` (workers that start workers need more than one round)."""
+    for _ in range(20):
+        await settle(app, pilot)
+        if ready():
+            return
+    raise AssertionError("the screen did not get ready")
 
 
 async def mark(app: KodebogApp, pilot: Pilot[Any], code: str) -> None:
@@ -208,8 +218,12 @@ class TestAnalysisSnapshots:
             assert isinstance(app, KodebogApp)
             await settle(app, pilot)
             await pilot.press("G")
-            await settle(app, pilot)
+            await until_ready(app, pilot, lambda: isinstance(app.screen, RetrieveScreen)
+                              and app.screen.facets is not None)
             await mark(app, pilot, "contact_center")
+            await until_ready(app, pilot, lambda: isinstance(app.screen, RetrieveScreen)
+                              and app.screen.result is not None
+                              and bool(app.screen.result.passages))
 
         assert snap_compare(demo_app, terminal_size=(100, 30), run_before=run_before)
 
@@ -220,6 +234,7 @@ class TestAnalysisSnapshots:
             assert isinstance(app, KodebogApp)
             await settle(app, pilot)
             await pilot.press("B")
-            await settle(app, pilot)
+            await until_ready(app, pilot, lambda: isinstance(app.screen, CompareScreen)
+                              and app.screen.matrix is not None)
 
         assert snap_compare(demo_app, terminal_size=(100, 30), run_before=run_before)

@@ -200,13 +200,21 @@ def _places(session: Session, query: CompareQuery, people: Mapping[int, Person],
     skip = _skip(people, query.include_interviewers, cache)
     names = dict(session.execute(select(Source.id, Source.name)).all())
     found: dict[Place, tuple[str, str | None]] = {}
-    for place in set(units.values()):
+    by_attributes: dict[int, str] = {}  # people share attribute dicts: one group each
+    attribute = query.dimension not in (ROLE, SOURCE)
+    distinct = cached(cache, ("places", query.sources), lambda: set(units.values()))
+    for place in distinct:
         source_id, pid = place
         if pid in skip:
             continue
         person = people.get(pid) if pid is not None else None
-        name = (str(names[source_id]) if query.dimension == SOURCE
-                else _group_of(person, query.dimension))
+        if query.dimension == SOURCE:
+            name = str(names[source_id])
+        elif attribute and person is not None:
+            name = by_attributes.get(id(person.attributes)) or by_attributes.setdefault(
+                id(person.attributes), _group_of(person, query.dimension))
+        else:
+            name = _group_of(person, query.dimension)
         found[place] = (name, person.case if person is not None else None)
     return found
 

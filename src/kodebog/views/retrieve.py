@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
@@ -140,10 +140,13 @@ def load_people(session: Session) -> dict[int, Person]:
     people = {}
     for pid, key, label, role, case_key, raw in session.execute(
             select(Participant.id, Participant.key, Participant.label, Participant.role,
-                   Participant.case_key, type_coerce(Participant.attributes, Text))):
-        attributes = decoded.get(raw)
-        if attributes is None:
-            attributes = decoded[raw] = json.loads(raw) if raw else {}
+                   Participant.case_key, cast(Participant.attributes, Text))):
+        if isinstance(raw, dict):  # a driver that decodes JSON itself
+            attributes = raw
+        else:
+            attributes = decoded.get(raw)
+            if attributes is None:
+                attributes = decoded[raw] = json.loads(raw) if raw else {}
         people[pid] = Person(pid, label, role, case_key or key, attributes)
     return people
 

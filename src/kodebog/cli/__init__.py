@@ -16,6 +16,7 @@ from typing import Any
 
 from kodebog import __version__
 from kodebog.cli import (
+    analysis,
     codes,
     coding,
     listing,
@@ -47,6 +48,7 @@ FAMILIES: list[Callable[[Command], None]] = [
     suggest.register,    # suggest
     users.register,      # users add|remove|role|list
     serve.register,      # serve
+    analysis.register,   # retrieve, participants
 ]
 
 

@@ -15,12 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Select, Static
 
+from kodebog.case_sheet import SheetReport
 from kodebog.participants import AttributeInfo, ParticipantInfo, format_value
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.value import ValueDialog
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
+from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
 
 FIXED = (("mark", "", 1), ("source", "kilde", 16), ("speaker", "taler", 14),
          ("label", "navn", 14), ("role", "rolle", 11), ("case", "sag", 10), ("units", "enh.", 4))
@@ -78,14 +80,6 @@ participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet 
 
         def __init__(self, loaded: Loaded) -> None:
             self.loaded = loaded
-            super().__init__()
-
-    class Written(Message):
-        """A change was saved (or refused); read again."""
-
-        def __init__(self, message: str, focus: int | None) -> None:
-            self.message = message
-            self.focus = focus
             super().__init__()
 
     def __init__(self, source: str | None = None, unit_id: int | None = None) -> None:
@@ -238,16 +232,30 @@ participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet 
             write = partial(core.unlink, store, participant_id, coder)
         self.save(write, "saved", participant_id)
 
-    @work(thread=True, exclusive=False, group="participants-write", exit_on_error=False)
     def save(self, write: Callable[[], Any], message: str, focus: int | None) -> None:
-        """One write in a worker (one transaction and one event), then read again."""
-        write()
-        self.post_message(self.Written(message, focus))
+        """One write (one transaction and one event) through the app's write queue."""
+        self.kodebog.writer.submit(WriteJob(message, write, target=self, context=focus))
 
-    def on_participants_screen_written(self, message: Written) -> None:
-        """Say so and read again."""
-        self.query_one(StatusBar).say(message.message)
-        self.read(self.source, message.focus)
+    def on_written(self, message: Written) -> None:
+        """Saved: say so (a case sheet's report too) and read again."""
+        result = message.result
+        if isinstance(result, SheetReport):
+            lines = result.lines()
+            self.notify("\n".join(lines[:8]), timeout=10 if result.unknown else 5)
+            self.query_one(StatusBar).say(lines[0])
+        else:
+            self.query_one(StatusBar).say(message.job.label)
+        self.read(self.source, message.job.context)
+
+    def on_write_waiting(self, message: WriteWaiting) -> None:
+        """The project is busy: say so while the write waits."""
+        self.query_one(StatusBar).say(f"waiting to save: {message.reason}")
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """Not saved: say why and show what the project holds."""
+        self.query_one(StatusBar).say(f"not saved: {message.reason}")
+        self.notify(f"Not saved: {message.reason}", severity="error")
+        self.read(self.source, message.job.context)
 
     def action_mark(self) -> None:
         """Mark or unmark the participant for linking."""
@@ -307,10 +315,16 @@ participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet 
 
     def _export_to(self, value: str | None) -> None:
         if value and value.strip():
-            from kodebog.case_sheet import export_sheet
 
-            self.save(partial(export_sheet, self.kodebog.store, Path(value.strip()).expanduser()),
-                      f"wrote {value.strip()}", None)
+            self.write_sheet(Path(value.strip()).expanduser())
+
+    @work(thread=True, exclusive=True, group="participants-sheet", exit_on_error=False)
+    def write_sheet(self, path: Path) -> None:
+        """Write the case sheet (a read of the project) in a worker."""
+        from kodebog.case_sheet import export_sheet
+
+        summary = export_sheet(self.kodebog.store, path)
+        self.app.call_from_thread(self.notify, summary)
 
     def action_import_sheet(self) -> None:
         """Read a filled-in case sheet."""
@@ -322,16 +336,12 @@ participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet 
         if value and value.strip():
             self.import_sheet(Path(value.strip()).expanduser())
 
-    @work(thread=True, exclusive=True, group="participants-write", exit_on_error=False)
     def import_sheet(self, path: Path) -> None:
-        """Read the sheet in a worker; the report is shown."""
+        """Read the sheet through the write queue; the report is shown."""
         from kodebog.case_sheet import import_sheet
 
-        report = import_sheet(self.kodebog.store, path, self.kodebog.coder or "")
-        lines = report.lines()
-        self.app.call_from_thread(self.notify, "\n".join(lines[:8]),
-                                  timeout=10 if report.unknown else 5)
-        self.post_message(self.Written(lines[0], None))
+        self.save(partial(import_sheet, self.kodebog.store, path, self.kodebog.coder or ""),
+                  f"read {path}", None)
 
     def action_back(self) -> None:
         """Back."""

@@ -1,0 +1,167 @@
+"""Code-and-retrieve and cases: ``retrieve``, ``participants list|import|export|link``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
+from kodebog.errors import ProjectError
+
+
+def _where(values: list[str] | None) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values or ():
+        name, sep, wanted = value.partition("=")
+        if not sep or not name.strip():
+            raise ProjectError(f"--where {value}: write it as ATTRIBUTE=VALUE, e.g. "
+                               "--where forløbslængde='over 2 år'")
+        pairs.append((name.strip(), wanted.strip()))
+    return tuple(pairs)
+
+
+def cmd_retrieve(args: argparse.Namespace) -> int:
+    from kodebog.views.retrieve import RetrieveQuery, retrieve
+
+    if args.near and args.within is None:
+        raise ProjectError("--near needs --within N (how many units away)")
+    if args.within is not None and not args.near:
+        raise ProjectError("--within goes with --near CODE")
+    query = RetrieveQuery(
+        codes=tuple(dict.fromkeys([*args.code, *(args.or_codes or ())])),
+        and_codes=tuple(args.and_codes or ()), not_codes=tuple(args.not_codes or ()),
+        near_codes=tuple(args.near or ()), within=args.within or 0, overlap=args.overlap,
+        coders=tuple(args.coder or ()), sources=tuple(args.source or ()),
+        roles=tuple(args.role or ()), where=_where(args.where), key_quotes=args.key_quotes)
+    with project(args) as store, store.read() as session:
+        result = retrieve(session, query)
+    if args.json:
+        print_json({"query": query.describe(), "passages": [p.to_dict() for p in
+                                                            result.passages],
+                    "count": len(result.passages), "participants": result.participants})
+        return 0
+    source = None
+    for passage in result.passages:
+        if passage.source != source:
+            source = passage.source
+            print(f"== {source}")
+        who = passage.speaker or passage.participant or ""
+        role = f" ({passage.role})" if passage.role else ""
+        mark = " ★" if passage.key_quote else ""
+        print(f"{passage.unit:>5}  {who}{role}  [{passage.coder}] "
+              f"{'+'.join(passage.codes)}{mark}")
+        print("       " + passage.text.replace("\n", "\n       "))
+        if passage.memo:
+            print(f"       memo: {passage.memo}")
+    print(result.summary())
+    return 0
+
+
+def cmd_participants_list(args: argparse.Namespace) -> int:
+    from kodebog.participants import attribute_defs, format_value, list_participants
+
+    with project(args) as store, store.read() as session:
+        people = list_participants(session, args.source)
+        infos = attribute_defs(session)
+    if args.json:
+        print_json([{"source": p.source, "speaker": p.speaker, "name": p.label,
+                     "role": p.role, "case": p.case, "units": p.units,
+                     "attributes": dict(p.attributes)} for p in people])
+        return 0
+    for p in people:
+        values = ", ".join(f"{i.label}={format_value(p.attributes[i.name])}" for i in infos
+                           if i.name in p.attributes)
+        case = f" case={p.case_key}" if p.case_key else ""
+        print(f"{p.source}:{p.speaker}  {p.label} ({p.role or '-'}){case}  {values}")
+    return 0
+
+
+def cmd_participants_export(args: argparse.Namespace) -> int:
+    from kodebog.case_sheet import export_sheet
+
+    with project(args) as store:
+        print(export_sheet(store, Path(args.file).expanduser()))
+    return 0
+
+
+def cmd_participants_import(args: argparse.Namespace) -> int:
+    from kodebog.case_sheet import import_sheet
+
+    with project(args) as store:
+        report = import_sheet(store, Path(args.file).expanduser(), coder(args))
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def cmd_participants_link(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from kodebog.participants import link
+    from kodebog.store.models import Participant
+
+    with project(args) as store:
+        with store.read() as session:
+            ids = []
+            for key in args.participants:
+                found = session.scalar(select(Participant.id).where(Participant.key == key))
+                if found is None:
+                    raise ProjectError(f"no participant '{key}'; write SOURCE:SPEAKER as "
+                                       "`kodebog participants list` shows it")
+                ids.append(found)
+        case = link(store, ids, coder(args), args.case)
+    print(f"linked {len(ids)} participants into case {case}")
+    return 0
+
+
+def register(command: Command) -> None:
+    """Add ``retrieve`` and ``participants``."""
+    sub = command("retrieve", cmd_retrieve, "every passage coded with a code, combined with "
+                  "AND, OR, NOT and near, filtered by coder, source, role and attributes")
+    add_project(sub)
+    sub.add_argument("--code", action="append", required=True, metavar="X",
+                     help="passages coded with this code (repeat: any of them)")
+    sub.add_argument("--and", dest="and_codes", action="append", metavar="Y",
+                     help="and coded with Y on the same unit (repeat)")
+    sub.add_argument("--or", dest="or_codes", action="append", metavar="Y",
+                     help="or coded with Y (repeat)")
+    sub.add_argument("--not", dest="not_codes", action="append", metavar="Z",
+                     help="but not coded with Z on the same unit (repeat)")
+    sub.add_argument("--near", action="append", metavar="Y",
+                     help="with Y coded at most --within units away in the same source")
+    sub.add_argument("--within", type=int, metavar="N", help="units away for --near")
+    sub.add_argument("--overlap", action="store_true",
+                     help="--and and --not mean overlapping spans, not the same unit")
+    sub.add_argument("--coder", action="append", metavar="NAME",
+                     help="only this coder's codings (repeat; default: every coder)")
+    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+    sub.add_argument("--role", action="append", metavar="R",
+                     help="only participants with this role (repeat)")
+    sub.add_argument("--where", action="append", metavar="ATTR=VALUE",
+                     help="only participants with this attribute value (repeat: all of them)")
+    sub.add_argument("--key-quotes", action="store_true", help="only key quotes")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    group = command("participants", lambda _a: usage(group),
+                    "participants and cases: list, case sheet export and import, link")
+    actions = group.add_subparsers(dest="participants_command", metavar="ACTION")
+    sub = command("list", cmd_participants_list, "participants with role, case and "
+                  "attributes", actions)
+    add_project(sub)
+    sub.add_argument("source", nargs="?", metavar="SOURCE", help="only this source")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub = command("export", cmd_participants_export, "write the case sheet (source, "
+                  "speaker, name, role, case, attributes) to fill in", actions)
+    add_project(sub)
+    sub.add_argument("file", metavar="FILE", help="cases.xlsx or cases.csv")
+    sub = command("import", cmd_participants_import, "read a filled-in case sheet keyed by "
+                  "source and speaker label; unknown labels are listed", actions)
+    add_project(sub)
+    sub.add_argument("file", metavar="FILE", help="cases.xlsx or cases.csv")
+    sub.add_argument("--coder", help="your name (for the log)")
+    sub = command("link", cmd_participants_link, "link participants into one case (the "
+                  "same person in several sources)", actions)
+    add_project(sub)
+    sub.add_argument("participants", nargs="+", metavar="SOURCE:SPEAKER")
+    sub.add_argument("--case", help="the case's name (default: the first participant's)")
+    sub.add_argument("--coder", help="your name (for the log)")

@@ -118,3 +118,14 @@ def test_case_sheet_export_fill_import(capsys: pytest.CaptureFixture[str], demo:
     people = json.loads(capsys.readouterr().out)
     borger = next(p for p in people if p["speaker"] == "Borger")
     assert borger["case"] == "Borger A" and borger["attributes"]["uddannelse"] == "faglært"
+
+
+def test_an_attribute_gets_its_display_label(capsys: pytest.CaptureFixture[str],
+                                             demo: str) -> None:
+    assert main(["participants", "label", demo, "forloebslaengde", "forløbslængde"]) == 0
+    assert "shown as 'forløbslængde' (text)" in capsys.readouterr().out
+    data = retrieve(capsys, demo, "--code", "physical_setting", "--coder", "bo", "--where",
+                    "forløbslængde=over 2 år", "--not", "first_meeting")
+    assert [(p["unit"]) for p in data["passages"]] == [18, 29]  # type: ignore[index]
+    assert main(["participants", "label", demo, "forloebslaengde", "--type", "number"]) == 1
+    assert "cannot make 'forloebslaengde' a number column" in capsys.readouterr().err

@@ -205,9 +205,21 @@ async def test_participants_screen_sets_a_typed_attribute(demo_app: KodebogApp,
         await pilot.press("enter")
         await settle(app, pilot)
         assert str(table.get_cell_at((1, column))) == "42,5"
+        label = 7 + [a.name for a in screen.loaded.attributes].index("forloebslaengde")
+        table.move_cursor(row=30, column=label)
+        await pilot.press("T")
+        await settle(app, pilot)
+        app.screen.query_one(Input).value = "forløbslængde"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        labels = {c.key.value: str(c.label) for c in table.ordered_columns}
+        assert labels["attr:forloebslaengde"] == "forløbslængde"
     with demo_store.read() as session:
         stored = session.get(Participant, person.id)
         assert stored is not None and stored.attributes["alder"] == 42.5
+        assert dict(session.execute(text(
+            "SELECT name, label FROM attribute_def")).all())["forloebslaengde"] == (
+            "forløbslængde")
 
 
 class TestAnalysisSnapshots:

@@ -1,4 +1,4 @@
-"""Code-and-retrieve and cases: ``retrieve``, ``participants list|import|export|link``."""
+"""Code-and-retrieve and cases: ``retrieve``, ``participants list|export|import|label|link``."""
 
 from __future__ import annotations
 
@@ -114,6 +114,16 @@ def cmd_participants_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_participants_label(args: argparse.Namespace) -> int:
+    from kodebog.participants import define_attribute
+
+    with project(args) as store:
+        info = define_attribute(store, args.attribute, coder(args), label=args.label,
+                                kind=args.type)
+    print(f"attribute {info.name}: shown as '{info.label}' ({info.kind})")
+    return 0
+
+
 def register(command: Command) -> None:
     """Add ``retrieve`` and ``participants``."""
     sub = command("retrieve", cmd_retrieve, "every passage coded with a code, combined with "
@@ -158,6 +168,14 @@ def register(command: Command) -> None:
                   "source and speaker label; unknown labels are listed", actions)
     add_project(sub)
     sub.add_argument("file", metavar="FILE", help="cases.xlsx or cases.csv")
+    sub.add_argument("--coder", help="your name (for the log)")
+    sub = command("label", cmd_participants_label, "give an attribute its display label "
+                  "(forløbslængde for forloebslaengde) and/or type", actions)
+    add_project(sub)
+    sub.add_argument("attribute", metavar="ATTRIBUTE", help="the attribute's stored name")
+    sub.add_argument("label", metavar="LABEL", nargs="?", help="the label shown everywhere")
+    sub.add_argument("--type", choices=["text", "number", "date"],
+                     help="convert every value to this type (refused naming a bad value)")
     sub.add_argument("--coder", help="your name (for the log)")
     sub = command("link", cmd_participants_link, "link participants into one case (the "
                   "same person in several sources)", actions)

@@ -51,9 +51,11 @@ from the transcript (*taler*) stay; **enter** edits the cell under the cursor: t
 shown in quotes, the role, the case (the same case name links participants across sources
 into one person, counted once), or an attribute value (numbers keep their type, `3,5`
 reads as a number in a number column; dates as 2026-03-01). **+** adds an attribute
-column (with a display label), **space** marks rows and **ctrl+l** links the marked
-participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet (.xlsx or
-.csv) to fill in, **I** reads a filled-in one back.
+column (with a display label), **T** gives the column under the cursor its display label
+(`forløbslængde` for `forloebslaengde`) or another type, **space** marks rows and
+**ctrl+l** links the marked participants into one case, **U** unlinks one. Every change is
+saved through the app's write queue, one transaction and one event each. **ctrl+e** writes
+the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,6 +66,7 @@ participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet 
         Binding("U", "unlink", "Unlink", show=False, id="participants.unlink"),
         Binding("plus", "add_attribute", "Attribute", key_display="+",
                 id="participants.attribute"),
+        Binding("T", "label_attribute", "Label", show=False, id="participants.label"),
         Binding("ctrl+e", "export_sheet", "Sheet", id="participants.export"),
         Binding("I", "import_sheet", "Import sheet", show=False, id="participants.import"),
     ]
@@ -307,6 +310,29 @@ participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet 
                           self.kodebog.coder or "", label=label.strip(), kind=kind),
                   f"attribute {label.strip()} ({kind})", None)
 
+    def action_label_attribute(self) -> None:
+        """The display label (and type) of the attribute column under the cursor."""
+        found = self._current()
+        if found is None or not found[1].startswith("attr:") or self.loaded is None:
+            self.notify("Move to an attribute column to give it a label.")
+            return
+        name = found[1][5:]
+        info = next(a for a in self.loaded.attributes if a.name == name)
+        self.app.push_screen(ValueDialog(
+            f"Label for '{name}' (add ': number', ': date' or ': text' to change its type)",
+            f"{info.label}: {info.kind}", "enter keeps · esc cancels"),
+            partial(self._labelled, name))
+
+    def _labelled(self, name: str, value: str | None) -> None:
+        if not value or not value.strip():
+            return
+        from kodebog.participants import define_attribute
+
+        label, _, kind = value.partition(":")
+        self.save(partial(define_attribute, self.kodebog.store, name, self.kodebog.coder or "",
+                          label=label.strip(), kind=kind.strip().lower() or None),
+                  f"attribute {name} shown as {label.strip()}", None)
+
     def action_export_sheet(self) -> None:
         """Write the case sheet to fill in."""
         self.app.push_screen(ValueDialog("Write the case sheet to", "deltagere.xlsx",
@@ -352,6 +378,8 @@ participants into one case, **U** unlinks one. **ctrl+e** writes the case sheet 
         return [
             Command("Participants: edit the cell", "enter", self.action_edit),
             Command("Participants: add an attribute column", "+", self.action_add_attribute),
+            Command("Participants: label or type of this attribute", "T",
+                    self.action_label_attribute),
             Command("Participants: link marked into one case", "ctrl+l", self.action_link),
             Command("Participants: unlink from its case", "U", self.action_unlink),
             Command("Participants: write the case sheet", "ctrl+e", self.action_export_sheet),

@@ -291,6 +291,8 @@ OUTBOUND_COLUMNS = {
     "coding.text": Field.QUOTE, "coding.memo": Field.CODING_MEMO,
     "unit_memo.text": Field.UNIT_MEMO, "finding.statement": Field.STATEMENT,
     "finding.updated_by": Field.CODER, "codebook_version.created_by": Field.CODER,
+    "recommendation.title": Field.STATEMENT, "recommendation.text": Field.STATEMENT,
+    "recommendation.updated_by": Field.CODER,
 }
 INTERNAL_COLUMNS = {
     "source.kind", "source.sha256", "source.filename", "source.encoding", "source.meta",
@@ -302,6 +304,7 @@ INTERNAL_COLUMNS = {
     "event.after", "setting.key", "setting.value", "codebook_version.change",
     "code.merged_into", "coding.import_flag", "refi_guid.kind", "refi_guid.guid",
     "refi_guid.key", "unit_embedding.model", "text_embedding.sha256", "text_embedding.model",
+    "coding.valence", "recommendation_code.code_id",
 }
 
 

@@ -293,6 +293,10 @@ OUTBOUND_COLUMNS = {
     "finding.updated_by": Field.CODER, "codebook_version.created_by": Field.CODER,
     "recommendation.title": Field.STATEMENT, "recommendation.text": Field.STATEMENT,
     "recommendation.updated_by": Field.CODER,
+    # issue 15: attribute names and display labels head report and sheet columns; a case
+    # name can be a person's name; issue 19: a user's name is the coder's name
+    "attribute_def.name": Field.ATTRIBUTE, "attribute_def.label": Field.ATTRIBUTE,
+    "participant.case_key": Field.PARTICIPANT, "app_user.name": Field.CODER,
 }
 INTERNAL_COLUMNS = {
     "source.kind", "source.sha256", "source.filename", "source.encoding", "source.meta",
@@ -305,6 +309,7 @@ INTERNAL_COLUMNS = {
     "code.merged_into", "coding.import_flag", "refi_guid.kind", "refi_guid.guid",
     "refi_guid.key", "unit_embedding.model", "text_embedding.sha256", "text_embedding.model",
     "coding.valence", "recommendation_code.code_id",
+    "attribute_def.kind", "app_user.password_hash", "app_user.role",
 }
 
 

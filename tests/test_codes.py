@@ -313,3 +313,15 @@ def test_a_merged_code_lends_its_learned_score_to_the_code_it_joined() -> None:
     merged = {"contact_center": "rules_and_system"}
     assert _follow_merges(row, {"rules_and_system", "caseworker_relation"}, merged) == {
         "rules_and_system": 0.8}
+
+
+def test_undoing_a_merge_restores_each_codings_valence(store: Store) -> None:
+    coding.apply_code(store, "anna", unit_id(store, 2), "rules_and_system")
+    change = coding.apply_code(store, "anna", unit_id(store, 2), "contact_center")
+    coding.set_valence(store, "anna", change.coding_ids[0], "negative")
+    codes.merge_codes(store, "anna", "contact_center", "rules_and_system")  # same span:
+    coding.undo(store, "anna")  # the collapsed coding is deleted, then restored
+    with store.read() as session:
+        restored = session.get(Coding, change.coding_ids[0])
+        assert restored is not None
+        assert (restored.code_id, restored.valence) == ("contact_center", "negative")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.codebook import TEXT_LIST_FIELDS, Codebook, dump_codebook, parse_codebook
 from kodebog.codebook import Code as Entry
+from kodebog.coding import CODING_FIELDS
 from kodebog.errors import CodebookError, ConflictError, ProjectError
 from kodebog.store.models import Code, CodebookVersion, Coding, Event, Finding, Suggestion
 
@@ -34,19 +35,6 @@ CODE_FIELDS = (
     "definition",
     "retired",
     "merged_into",
-)
-CODING_FIELDS = (
-    "unit_id",
-    "code_id",
-    "coder_id",
-    "start",
-    "end",
-    "text",
-    "memo",
-    "key_quote",
-    "origin",
-    "created_at",
-    "import_flag",
 )
 CHUNK = 1000
 """Ids per IN (...) list."""

@@ -53,21 +53,24 @@ ORIGINS = frozenset({"manual", "suggestion", "import", "adjudication"})
 _CONSENSUS_ORIGINS = frozenset({"adjudication", "import"})
 """How the consensus coder's codings may be written: by a decision, or carried in by import."""
 
+CODING_FIELDS = (
+    "unit_id",
+    "code_id",
+    "coder_id",
+    "start",
+    "end",
+    "text",
+    "memo",
+    "key_quote",
+    "origin",
+    "created_at",
+    "import_flag",
+    "valence",
+)
+"""A coding's columns as events snapshot them (undo and redo restore exactly these)."""
+
 _FIELDS = {
-    "codings": (
-        "unit_id",
-        "code_id",
-        "coder_id",
-        "start",
-        "end",
-        "text",
-        "memo",
-        "key_quote",
-        "origin",
-        "created_at",
-        "import_flag",
-        "valence",
-    ),
+    "codings": CODING_FIELDS,
     "unit_memos": ("unit_id", "coder_id", "text", "updated_at"),
 }
 _MODELS: dict[str, type[Coding] | type[UnitMemo]] = {"codings": Coding, "unit_memos": UnitMemo}

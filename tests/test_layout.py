@@ -28,8 +28,6 @@ LARGE_MODULES = {
                  "with per-coder undo/redo from the event log",
     "codes.py": "one job, the living codebook's write path: add, rename, edit, move, merge, "
                 "split and retire, each one transaction, one event and one codebook version",
-    "codebook_live.py": "one job, what the living codebook's changes share: the codebook from "
-                        "the code rows, versions, the stale-version check, undo/redo steps",
     "export/report.py": "one job, the report's structure shared by Word, Markdown and HTML "
                         "(overview, method, themes, advice, publication mode)",
     "exchange/refi_write.py": "one job, writing a project as REFI-QDA .qdpx/.qdc XML",

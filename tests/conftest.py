@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kodebog.i18n import set_language
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,17 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("KODEBOG_CODER", raising=False)
     # the semantic tier is off unless a test turns it on (tests/test_semantic*.py)
     monkeypatch.setenv("KODEBOG_SEMANTIC", "0")
+    # tests read English (the source text) unless they ask for Danish: see the ``danish``
+    # fixture and tests/test_i18n*.py
+    monkeypatch.setenv("KODEBOG_LANG", "en")
+    set_language("en")
+
+
+@pytest.fixture
+def danish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Speak Danish in this test, in process and in the processes it starts."""
+    monkeypatch.setenv("KODEBOG_LANG", "da")
+    set_language("da")
 
 
 def pg_base_url() -> str:

@@ -44,6 +44,7 @@ class Settings:
     spacy_model: str | None = None
     suggestions: bool = True  # False: no suggestions panel work, no spaCy helper process
     semantic: bool = True  # False: no semantic tier even with kodebog[semantic] installed
+    language: str | None = None  # "da" or "en"; None: KODEBOG_LANG, else Danish
 
     @property
     def path(self) -> Path:

@@ -32,6 +32,7 @@ from kodebog.cli import (
 from kodebog.cli.common import Command, Handler
 from kodebog.errors import KodebogError
 from kodebog.exchange import refi
+from kodebog.i18n import LANGUAGES, _, language_from, ngettext, set_language
 
 __all__ = ["FAMILIES", "Command", "Handler", "build_parser", "main"]
 
@@ -56,10 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
         prog="kodebog",
-        description="Code Danish interviews, focus groups and survey comments against a "
-        "YAML codebook.",
+        description=_("Code Danish interviews, focus groups and survey comments against a "
+                      "YAML codebook."),
     )
-    parser.add_argument("--version", action="version", version=f"kodebog {__version__}")
+    parser.add_argument("--version", action="version", version=f"kodebog {__version__}",
+                        help=_("show kodebog's version and exit"))
+    parser.add_argument("--lang", choices=list(LANGUAGES), metavar="{da,en}",
+                        help=_("the language kodebog speaks (default: KODEBOG_LANG, else "
+                               "'language:' in the settings file, else da)"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: Handler, help_text: str,
@@ -74,8 +79,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _language_option(argv: Sequence[str]) -> str | None:
+    """The value of the global ``--lang`` (before the command), if given."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+def choose_language(argv: Sequence[str]) -> None:
+    """Speak the language of ``--lang``, ``KODEBOG_LANG`` or the settings (Danish default)."""
+    from kodebog.settings import load_settings
+
+    try:
+        remembered = load_settings().language
+    except KodebogError:
+        remembered = None  # a broken settings file is reported by whatever reads it next
+    set_language(language_from(_language_option(argv), remembered))
+
+
+# argparse's own messages ("usage:", "the following arguments are required") come from the
+# module's gettext functions; route them through kodebog's catalogue (area "argparse").
+setattr(argparse, "_", _)  # noqa: B010
+setattr(argparse, "ngettext", ngettext)  # noqa: B010
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; user errors print one line and return 1."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        choose_language(arguments)
+    except KodebogError as error:
+        print(f"kodebog: {error}", file=sys.stderr)
+        return 2
+    argv = arguments
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -88,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kodebog: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("kodebog: interrupted; the action in progress was not saved", file=sys.stderr)
+        print("kodebog: " + _("interrupted; the action in progress was not saved"),
+              file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

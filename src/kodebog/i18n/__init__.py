@@ -7,8 +7,9 @@ module can use ``_`` and ``ngettext`` without knowing which area holds its strin
 
 The language is chosen once per process, before anything shows text: ``kodebog --lang``,
 else ``KODEBOG_LANG``, else ``language:`` in the settings file, else Danish. Text built at
-import time (key binding descriptions, help texts, argparse help) is built in the language
-chosen then; switching in the TUI restarts the app.
+import time (key binding descriptions, help texts, label tables) is only marked there with
+``N_`` and translated where it is shown, with ``translate``: ``_`` never runs at import time,
+so switching the language in a running TUI changes every text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 from pathlib import Path
 
 __all__ = ["DEFAULT_LANGUAGE", "ENV_LANGUAGE", "LANGUAGES", "N_", "_", "catalogue_files",
-           "language", "language_from", "ngettext", "set_language", "translator"]
+           "language", "language_from", "ngettext", "set_language", "translate", "translator"]
 
 LANGUAGES: dict[str, str] = {"da": "Dansk", "en": "English"}
 """The languages kodebog speaks, each named in itself."""
@@ -91,8 +92,17 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 
 def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue without translating it now (``_(name)`` later)."""
+    """Mark ``message`` for the catalogue without translating it now.
+
+    For text defined at import time (module constants, ``BINDINGS``, ``HELP``): the
+    language may change later, so the code that shows it calls ``translate(text)``.
+    """
     return message
+
+
+def translate(message: str) -> str:
+    """A string marked with ``N_`` where it was defined, in the language in use now."""
+    return _current[0][1].gettext(message)
 
 
 def _initial_language() -> str:

@@ -170,6 +170,24 @@ def non_literal_calls(paths: Iterable[Path] = (PACKAGE,)) -> list[str]:
     return bad
 
 
+def import_time_calls(paths: Iterable[Path] = (PACKAGE,)) -> list[str]:
+    """``_(...)``/``ngettext(...)`` run at import time (module or class level): use ``N_``."""
+    bad: list[str] = []
+
+    def visit(node: ast.AST, in_function: bool, path: Path) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                       ast.Lambda))
+            if (not inside and isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
+                    and child.func.id in ("_", "ngettext")):
+                bad.append(f"{path.relative_to(PACKAGE)}:{child.lineno}")
+            visit(child, inside, path)
+
+    for path in source_files(paths):
+        visit(ast.parse(path.read_text(encoding="utf-8")), False, path)
+    return bad
+
+
 def main(argv: list[str]) -> int:
     """The developer commands (see the module docstring)."""
     if argv[:1] == ["compile"]:

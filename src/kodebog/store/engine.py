@@ -20,6 +20,7 @@ from kodebog.errors import (
     DatabaseUnavailableError,
     ProjectError,
 )
+from kodebog.store import secrets
 
 #: The newest migration; a test checks it equals Alembic's head.
 SCHEMA_HEAD = "0010"
@@ -46,6 +47,7 @@ def project_url(project: str | Path) -> URL:
             url = make_url(project)
         except ArgumentError:
             raise ProjectError(f"{safe_url(project)}: not a valid database URL") from None
+        secrets.remember(url.password)  # masked in every crash report from now on
         _check_supported(url)
         return url
     return URL.create("sqlite+pysqlite", database=str(Path(project).expanduser().resolve()))

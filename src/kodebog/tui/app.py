@@ -17,6 +17,7 @@ from kodebog.errors import KodebogError
 from kodebog.settings import Settings, load_settings, save_settings
 from kodebog.store import Store
 from kodebog.tui.commands import Command, KodebogCommands
+from kodebog.tui.crash import CrashSafeApp
 from kodebog.tui.dialogs.coder_name import CoderNameDialog
 from kodebog.tui.dialogs.error import ErrorDialog
 from kodebog.tui.screens.analysis import analysis_commands
@@ -54,7 +55,7 @@ def _help_title(node: DOMNode) -> str:
     return "Everywhere" if isinstance(node, App) else type(node).__name__
 
 
-class KodebogApp(App[None]):
+class KodebogApp(CrashSafeApp):
     """Keyboard-first qualitative coding of one project."""
 
     TITLE = "kodebog"

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, ngettext
+from kodebog.i18n.formats import number
 from kodebog.sources.model import ParsedSource
 from kodebog.store import Store
 from kodebog.store.fulltext import index_units
@@ -51,12 +53,22 @@ class ImportResult:
     def report(self, filename: str) -> list[str]:
         """What the import did, a line each (the CLI prints them, the TUI shows them)."""
         if self.status == "unchanged":
-            return [f"{filename}: already imported as '{self.source}', unchanged; nothing to do"]
-        lines = [f"{filename}: {self.status} as '{self.source}' ({self.kind}): {self.units} "
-                 f"units, {self.participants} participants, {self.words} words, encoding "
-                 f"{self.encoding}"]
+            return [_("{file}: already imported as '{source}', unchanged; nothing to "
+                      "do").format(file=filename, source=self.source)]
+        counts = {"file": filename, "source": self.source, "kind": self.kind,
+                  "units": number(self.units), "participants": number(self.participants),
+                  "words": number(self.words), "encoding": self.encoding}
         if self.status == "replaced":
-            lines.append(f"  re-anchored {self.reanchored} codings")
+            head = _("{file}: replaced as '{source}' ({kind}): {units} units, {participants} "
+                     "participants, {words} words, encoding {encoding}").format(**counts)
+        else:
+            head = _("{file}: imported as '{source}' ({kind}): {units} units, {participants} "
+                     "participants, {words} words, encoding {encoding}").format(**counts)
+        lines = [head]
+        if self.status == "replaced":
+            lines.append("  " + ngettext("re-anchored {count} coding",
+                                         "re-anchored {count} codings", self.reanchored).format(
+                count=number(self.reanchored)))
         return lines + [f"  {note}" for note in self.notes]
 
 
@@ -104,13 +116,15 @@ def import_parsed(
                 parsed.name,
                 "unchanged",
                 existing.kind,
-                notes=[f"{parsed.name} is already imported, unchanged"],
+                notes=[_("{source} is already imported, unchanged").format(
+                    source=parsed.name)],
             )
         if existing is not None and not replace:
             raise ProjectError(
-                f"{parsed.filename}: a different version of source '{parsed.name}' is already "
-                "imported; replace it with --replace (in the TUI: tick Replace), which keeps "
-                "codings where their text is still found"
+                _("{file}: a different version of source '{source}' is already imported; "
+                  "replace it with --replace (in the TUI: tick Replace), which keeps codings "
+                  "where their text is still found").format(file=parsed.filename,
+                                                            source=parsed.name)
             )
         words = len(parsed.text.split())
         meta: dict[str, Any] = dict(parsed.metadata)
@@ -309,7 +323,8 @@ def _reanchor(session: Session, source: Source, old_units: dict[int, Unit]) -> i
         old = old_units[coding.unit_id]
         found = locate(old, coding.start, coding.text)
         if found is None:
-            lost.append(f"unit {old.ordinal} ({coding.code_id})")
+            lost.append(_("unit {number} ({code})").format(number=old.ordinal,
+                                                           code=coding.code_id))
             continue
         unit, start, end = found
         coding.unit_id, coding.start, coding.end = unit.id, start, end
@@ -318,15 +333,17 @@ def _reanchor(session: Session, source: Source, old_units: dict[int, Unit]) -> i
         old = old_units[memo.unit_id]
         found = locate(old, 0, old.text)
         if found is None:
-            lost.append(f"unit {old.ordinal} (memo)")
+            lost.append(_("unit {number} (memo)").format(number=old.ordinal))
             continue
         memo.unit_id = found[0].id
     if lost:
         shown = ", ".join(lost[:8]) + (" ..." if len(lost) > 8 else "")
         raise ProjectError(
-            f"source '{source.name}': {len(lost)} codings or memos cannot be found in the new "
-            f"version ({shown}); nothing was replaced. Remove those codings first"
+            _("source '{source}': {count} codings or memos cannot be found in the new "
+              "version ({shown}); nothing was replaced. Remove those codings first").format(
+                source=source.name, count=len(lost), shown=shown)
         )
+
     session.flush()
     old_ids = list(old_units)
     session.execute(delete(Suggestion).where(Suggestion.unit_id.in_(old_ids)))

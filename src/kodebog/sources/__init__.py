@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.i18n import _
 from kodebog.privacy.names import NameList
 from kodebog.sources.cast_notes import cast_notes
 from kodebog.sources.docx import read_docx
@@ -69,7 +70,8 @@ def read_source(
     path = Path(path)
     suffix = path.suffix.lower()
     if kind is not None and kind not in KINDS:
-        raise SourceError(f"{path}: unknown kind {kind!r}; kinds are: {', '.join(KINDS)}")
+        raise SourceError(_("{path}: unknown kind {kind}; kinds are: {kinds}").format(
+            path=path, kind=repr(kind), kinds=", ".join(KINDS)))
     if suffix in _SURVEYS:
         columns = [text_columns] if isinstance(text_columns, str) else text_columns
         source = read_survey(
@@ -82,31 +84,37 @@ def read_source(
         )
         if layout is not None or speakers or no_speakers:
             raise SourceError(
-                f"{path}: layout and speaker options apply only to transcripts and subtitles"
+                _("{path}: layout and speaker options apply only to transcripts and "
+                  "subtitles").format(path=path)
             )
     elif suffix in _TEXT_READERS:
         given = (id_column, text_columns, attribute_columns, sheet)
         if any(option is not None for option in given):
             raise SourceError(
-                f"{path}: column and sheet options apply only to .csv, .tsv and .xlsx files"
+                _("{path}: column and sheet options apply only to .csv, .tsv and .xlsx "
+                  "files").format(path=path)
             )
         if layout is not None and layout not in LAYOUTS:
             raise SourceError(
-                f"{path}: unknown layout {layout!r}; layouts are: {', '.join(LAYOUTS)}"
+                _("{path}: unknown layout {layout}; layouts are: {layouts}").format(
+                    path=path, layout=repr(layout), layouts=", ".join(LAYOUTS))
             )
         if no_speakers and speakers:
-            raise SourceError(f"{path}: give either --speakers or --no-speakers, not both")
+            raise SourceError(_("{path}: give either --speakers or --no-speakers, not "
+                                "both").format(path=path))
         options = SpeakerOptions(layout, tuple(speakers or ()), not no_speakers)
         source = _TEXT_READERS[suffix](path, options)
     else:
         raise SourceError(
-            f"{path}: unknown file type {suffix or '(no extension)'!r}; "
-            f"kodebog reads {', '.join(EXTENSIONS)}"
+            _("{path}: unknown file type {suffix}; kodebog reads {extensions}").format(
+                path=path, suffix=repr(suffix or _("(no extension)")),
+                extensions=", ".join(EXTENSIONS))
         )
     source = segment_long_units(strip_invisible(source))
     if name is not None:
         if not name.strip():
-            raise SourceError(f"{path}: the source name must not be empty")
+            raise SourceError(_("{path}: the source name must not be empty").format(path=path))
+
         source.name = name.strip()
     if kind is not None:
         source.kind = kind

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from kodebog.i18n import N_, _, ngettext, translate
 from kodebog.sources.model import ParsedParticipant, ParsedSource
 from kodebog.sources.roles import infer_role, strip_brackets
 from kodebog.sources.speakers import fold, is_machine_label
 
 _FIRST_WORDS = 8
-NAMES_NOTE = "speaker labels that look like real names"
+NAMES_NOTE = N_("speaker labels that look like real names")
+"""How the names note starts (English; ``is_names_note`` also knows the translation)."""
 _NAME_WORD = re.compile(r"[A-ZÆØÅÉÜÖÄ][a-zæøåéüöäß'-]+")
 
 
@@ -26,15 +28,17 @@ def cast_notes(
     ]
     if machine:
         notes.append(
-            f"{len(machine)} machine speaker label(s); name them with --rename "
-            f"'{machine[0].label}=Borger 1' or give a role with --role "
-            f"'{machine[0].label}=interviewer':"
+            _("{count} machine speaker label(s); name them with --rename "
+              "'{label}=Borger 1' or give a role with --role '{label}=interviewer':").format(
+                count=len(machine), label=machine[0].label)
+
         )
         for participant in machine:
             turns = [u for u in source.units if u.participant_key == participant.key]
             words = source.text[turns[0].start : turns[0].end].split()
             opening = " ".join(words[:_FIRST_WORDS]) + (" …" if len(words) > _FIRST_WORDS else "")
-            count = f"{len(turns)} turn" + ("s" if len(turns) != 1 else "")
+            count = ngettext("{count} turn", "{count} turns", len(turns)).format(
+                count=len(turns))
             notes.append(f"  {participant.label} ({count}): “{opening}”")
     notes += names_notes(source.participants)
     return notes
@@ -46,11 +50,18 @@ def names_notes(participants: Sequence[ParsedParticipant]) -> list[str]:
     if not names:
         return []
     shown = ", ".join(f"'{name}'" for name in names[:5])
-    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    more = _(" and {count} more").format(count=len(names) - 5) if len(names) > 5 else ""
     return [
-        f"{NAMES_NOTE}: {shown}{more}; to pseudonymise them, list them in a names file and "
-        "import with --pseudonymise NAMES.yaml"
+        _("speaker labels that look like real names: {shown}{more}; to pseudonymise them, "
+          "list them in a names file and import with --pseudonymise NAMES.yaml").format(
+            shown=shown, more=more)
     ]
+
+
+def is_names_note(note: str) -> bool:
+    """Whether ``note`` is the names note of ``names_notes`` (in English or translated)."""
+    return note.startswith((NAMES_NOTE, translate(NAMES_NOTE)))
+
 
 
 def looks_like_name(label: str) -> bool:

@@ -11,6 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from kodebog.errors import SourceError
+from kodebog.i18n import _, ngettext
 from kodebog.privacy.safety import check_zip, short_reason
 from kodebog.sources.encoding import normalize_text
 from kodebog.sources.layouts import TEXT_LAYOUTS, SpeakerOptions
@@ -34,14 +35,18 @@ def read_docx(path: Path, options: SpeakerOptions | None = None) -> ParsedSource
     except SourceError:
         raise
     except Exception as exc:  # python-docx raises many types for a damaged package
-        raise SourceError(f"{path}: is not a valid .docx ({short_reason(exc)})") from exc
+        raise SourceError(_("{path}: is not a valid .docx ({reason})").format(
+            path=path, reason=short_reason(exc))) from exc
     text = normalize_text("\n\n".join(blocks))
     if not text.strip():
-        raise SourceError(f"{path}: has no text")
+        raise SourceError(_("{path}: has no text").format(path=path))
     found = segment_transcript(text, options)
     if not found.units:
-        raise SourceError(f"{path}: has speaker labels but no spoken text")
-    notes = found.notes + ([f"read {rows} table rows as paragraphs"] if rows else [])
+        raise SourceError(_("{path}: has speaker labels but no spoken text").format(path=path))
+    notes = found.notes + ([ngettext("read {count} table row as a paragraph",
+                                     "read {count} table rows as paragraphs", rows).format(
+        count=rows)] if rows else [])
+
     return ParsedSource(
         name=path.stem,
         kind=found.kind,

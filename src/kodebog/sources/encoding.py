@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.i18n import N_, _, translate
 from kodebog.privacy.safety import check_text_size
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -19,18 +20,18 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a ZIP file (.docx or .xlsx?), not text; give it its real extension"),
-    (b"%PDF-", "a PDF file, not text; export it as .docx or .txt first"),
+    (b"PK\x03\x04", N_("a ZIP file (.docx or .xlsx?), not text; give it its real extension")),
+    (b"%PDF-", N_("a PDF file, not text; export it as .docx or .txt first")),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an old Word or Excel file (.doc/.xls), not text; save it as .docx or .xlsx",
+        N_("an old Word or Excel file (.doc/.xls), not text; save it as .docx or .xlsx"),
     ),
-    (b"{\\rtf", "an RTF file; save it as .docx or plain text first"),
+    (b"{\\rtf", N_("an RTF file; save it as .docx or plain text first")),
 )
 
 _NAMES = {
-    "cp1252": "Windows-1252 (not valid UTF-8)",
-    "cp865": "DOS Nordic, code page 865 (neither UTF-8 nor Windows-1252)",
+    "cp1252": N_("Windows-1252 (not valid UTF-8)"),
+    "cp865": N_("DOS Nordic, code page 865 (neither UTF-8 nor Windows-1252)"),
     "utf-16-le": "UTF-16",
     "utf-16-be": "UTF-16",
     "utf-32-le": "UTF-32",
@@ -53,11 +54,12 @@ def decode_bytes(data: bytes, filename: str) -> tuple[str, str]:
     """
     if not data.strip(b" \t\r\n\x00"):
         if data and b"\x00" in data:
-            raise SourceError(f"{filename}: looks like a binary file, not text")
-        raise SourceError(f"{filename}: is empty")
+            raise SourceError(_binary(filename))
+        raise SourceError(_empty(filename))
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise SourceError(f"{filename}: looks like {what}")
+            raise SourceError(_("{file}: looks like {what}").format(
+                file=filename, what=translate(what)))
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = _strict(data[len(bom) :], codec, filename, bom=True)
@@ -65,7 +67,7 @@ def decode_bytes(data: bytes, filename: str) -> tuple[str, str]:
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
-            raise SourceError(f"{filename}: looks like a binary file, not text")
+            raise SourceError(_binary(filename))
         return _checked(_strict(data, utf16, filename, bom=False), filename), utf16
     try:
         return _checked(data.decode("utf-8"), filename), "utf-8"
@@ -77,7 +79,15 @@ def decode_bytes(data: bytes, filename: str) -> tuple[str, str]:
 def encoding_note(codec: str) -> str | None:
     """The import-report line for a file read in ``codec``, or None for plain UTF-8."""
     name = _NAMES.get(codec)
-    return f"read as {name}" if name else None
+    return _("read as {encoding}").format(encoding=translate(name)) if name else None
+
+
+def _binary(filename: str) -> str:
+    return _("{file}: looks like a binary file, not text").format(file=filename)
+
+
+def _empty(filename: str) -> str:
+    return _("{file}: is empty").format(file=filename)
 
 
 def normalize_text(text: str) -> str:
@@ -97,7 +107,8 @@ def read_text_file(path: Path) -> tuple[str, str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise SourceError(_("{path}: cannot be read ({reason})").format(
+            path=path, reason=exc.strerror or exc)) from exc
     text, codec = decode_bytes(data, str(path))
     return normalize_text(text), codec
 
@@ -107,12 +118,12 @@ def _strict(data: bytes, codec: str, filename: str, *, bom: bool) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        claim = "starts with a byte-order mark for" if bom else "looks like"
         label = codec.upper().replace("-LE", "").replace("-BE", "")
-        raise SourceError(
-            f"{filename}: {claim} {label} but is not valid {label} (byte {exc.start}); "
-            "save it again as UTF-8"
-        ) from exc
+        message = (_("{file}: starts with a byte-order mark for {label} but is not valid "
+                     "{label} (byte {byte}); save it again as UTF-8") if bom else
+                   _("{file}: looks like {label} but is not valid {label} (byte {byte}); "
+                     "save it again as UTF-8"))
+        raise SourceError(message.format(file=filename, label=label, byte=exc.start)) from exc
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -143,7 +154,8 @@ def _legacy(data: bytes, filename: str) -> tuple[str, str]:
     if dos_score > 0:
         return _checked(data.decode("cp865"), filename), "cp865"
     raise SourceError(
-        f"{filename}: is neither UTF-8 nor Windows-1252 text; save it again as UTF-8"
+        _("{file}: is neither UTF-8 nor Windows-1252 text; save it again as "
+          "UTF-8").format(file=filename)
     )
 
 
@@ -176,7 +188,8 @@ def _checked(text: str, filename: str) -> str:
     """Refuse decoded text that is mostly control characters (a binary file)."""
     sample = text[:_SAMPLE]
     if "\x00" in text or len(_CONTROL.findall(sample)) * 20 > len(sample):
-        raise SourceError(f"{filename}: looks like a binary file, not text")
+        raise SourceError(_binary(filename))
     if not text or text.isspace():
-        raise SourceError(f"{filename}: is empty")
+        raise SourceError(_empty(filename))
+
     return text

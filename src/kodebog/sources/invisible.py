@@ -11,6 +11,8 @@ import bisect
 import re
 from dataclasses import replace
 
+from kodebog.i18n import ngettext
+from kodebog.i18n.formats import number
 from kodebog.sources.model import ParsedParticipant, ParsedSource
 
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
@@ -52,7 +54,12 @@ def strip_invisible(parsed: ParsedSource) -> ParsedSource:
                      participant_key=_clean(u.participant_key)) for u in parsed.units]
     participants = [ParsedParticipant(_clean(p.key) or p.key, _clean(p.label) or p.label,
                                       p.role, p.attributes) for p in parsed.participants]
-    note = (f"removed {len(removed)} invisible formatting characters (zero-width spaces, "
-            "joiners, bidi controls, soft hyphens); the visible text is unchanged")
+    note = ngettext(
+        "removed {count} invisible formatting character (zero-width spaces, joiners, bidi "
+        "controls, soft hyphens); the visible text is unchanged",
+        "removed {count} invisible formatting characters (zero-width spaces, joiners, bidi "
+        "controls, soft hyphens); the visible text is unchanged",
+        len(removed)).format(count=number(len(removed)))
+
     return replace(parsed, text=text, units=units, participants=participants,
                    notes=[*parsed.notes, note])

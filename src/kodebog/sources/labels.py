@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from kodebog.i18n import _
+from kodebog.i18n.formats import decimal
 from kodebog.sources.roles import infer_role, strip_brackets
 from kodebog.sources.speakers import fold, is_clock_label, is_machine_label, looks_like_label
 
@@ -59,10 +61,12 @@ def judge_labels(
     if trusted:
         wanted = {fold(label) for label in trusted}
         found = wanted & set(counts)
-        given = [f"speakers as given: {len(found)} of {len(wanted)} found"]
+        given = [_("speakers as given: {found} of {wanted} found").format(
+            found=len(found), wanted=len(wanted))]
         missing = [label for label in trusted if fold(label) not in counts]
         if missing:
-            given.append(f"no label {', '.join(map(repr, missing))} in this file")
+            given.append(_("no label {labels} in this file").format(
+                labels=", ".join(map(repr, missing))))
         return Verdict(found, given)
     with_time = {fold(label) for label, has in zip(labels, stamped, strict=True) if has}
     first: dict[str, str] = {}
@@ -87,16 +91,17 @@ def judge_labels(
         accepted, why = _whole_document(accepted, counts, with_time, first)
         notes += why
     if clocks:
-        notes.append(f"not speakers, times of day: {_some(clocks)}")
+        notes.append(_("not speakers, times of day: {labels}").format(labels=_some(clocks)))
     lines = sum(counts[fold(label)] for label in refused)
     if refused and accepted:
         notes.append(
-            f"read as text, not as speakers: {lines} line(s) such as '{refused[0]}: …'"
+            _("read as text, not as speakers: {lines} line(s) such as '{label}: …'").format(
+                lines=lines, label=refused[0])
         )
     elif refused and not notes:
         notes.append(
-            f"no speakers taken: {lines} line(s) such as '{refused[0]}: …' neither recur "
-            "nor name a role"
+            _("no speakers taken: {lines} line(s) such as '{label}: …' neither recur "
+              "nor name a role").format(lines=lines, label=refused[0])
         )
     return Verdict(accepted, notes)
 
@@ -115,14 +120,16 @@ def _whole_document(
     if not vocabulary and len(others) == 1 and (untimed or counts[names[0]] < 2):
         label = first[names[0]]
         return set(), [
-            f"no speakers taken: '{label}' is the only label ({counts[names[0]]} lines) and "
-            "names no role; a transcript has two speakers or more"
+            _("no speakers taken: '{label}' is the only label ({lines} lines) and "
+              "names no role; a transcript has two speakers or more").format(
+                label=label, lines=counts[names[0]])
         ]
     least = 3 if not untimed else 2
     if not vocabulary and len(others) >= least and lines / len(others) < _MIN_REPEATS:
         return set(), [
-            f"no speakers taken: the labels {_some([first[k] for k in names])} are used "
-            f"{lines / len(others):.1f} times each on average; speakers recur"
+            _("no speakers taken: the labels {labels} are used {average} times each on "
+              "average; speakers recur").format(labels=_some([first[k] for k in names]),
+                                                average=decimal(lines / len(others), 1))
         ]
     return accepted, []
 
@@ -142,4 +149,6 @@ def _capitalised(label: str) -> bool:
 def _some(labels: Sequence[str]) -> str:
     """Up to three labels quoted, and how many more."""
     shown = ", ".join(f"'{label}'" for label in labels[:3])
-    return shown + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
+    return shown + (_(" and {count} more").format(count=len(labels) - 3)
+                    if len(labels) > 3 else "")
+

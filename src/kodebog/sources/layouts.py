@@ -17,16 +17,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kodebog.errors import SourceError
+from kodebog.i18n import N_, _, ngettext, translate
+from kodebog.i18n.formats import number
 from kodebog.sources.labels import judge_labels
 from kodebog.sources.speakers import LabelMatch, fold, match_label, valid_label
 from kodebog.sources.timestamps import BRACKETED, CLOCK, hhmmss
 
 LAYOUTS: dict[str, str] = {
-    "lines": "speaker lines 'Name: text'",
-    "headers": "a speaker line 'Name 0:03' above each turn",
-    "cues": "subtitle cues with speakers",
-    "paragraphs": "plain text, no speakers",
+    "lines": N_("speaker lines 'Name: text'"),
+    "headers": N_("a speaker line 'Name 0:03' above each turn"),
+    "cues": N_("subtitle cues with speakers"),
+    "paragraphs": N_("plain text, no speakers"),
 }
+"""Each layout's description, marked for the catalogue: shown with ``translate``."""
 TEXT_LAYOUTS = ("lines", "headers", "paragraphs")
 SUBTITLE_LAYOUTS = ("cues", "paragraphs")
 
@@ -56,8 +59,9 @@ class SpeakerOptions:
         """Refuse a layout this kind of file cannot have."""
         if self.layout is not None and self.layout not in allowed:
             raise SourceError(
-                f"{filename}: unknown layout {self.layout!r} for this file; "
-                f"layouts here are: {', '.join(allowed)}"
+                _("{file}: unknown layout {layout} for this file; layouts here are: "
+                  "{layouts}").format(file=filename, layout=repr(self.layout),
+                                      layouts=", ".join(allowed))
             )
 
 
@@ -85,7 +89,8 @@ def match_header(line: str) -> LabelMatch | None:
 def find_turns(lines: Sequence[str], options: SpeakerOptions) -> Turns:
     """The layout of a text's lines and where its turns start."""
     if not options.detect or options.layout == "paragraphs":
-        return Turns("paragraphs", {}, notes=["speaker detection is off"])
+        return Turns("paragraphs", {}, notes=[_("speaker detection is off")])
+
     candidates: dict[str, dict[int, LabelMatch]] = {"lines": {}, "headers": {}}
     breaks: set[int] = set()
     for i, line in enumerate(lines):
@@ -122,3 +127,12 @@ def find_turns(lines: Sequence[str], options: SpeakerOptions) -> Turns:
     if not best.starts:
         return Turns("paragraphs", {}, notes=best.notes)
     return best
+
+
+def layout_note(layout: str, turns: int, speakers: int) -> str:
+    """The report line naming the layout found, with its turns and speakers."""
+    return _("layout {layout} ({description}): {turns} by {speakers}").format(
+        layout=layout, description=translate(LAYOUTS[layout]),
+        turns=ngettext("{count} turn", "{count} turns", turns).format(count=number(turns)),
+        speakers=ngettext("{count} speaker", "{count} speakers", speakers).format(
+            count=speakers))

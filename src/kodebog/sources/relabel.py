@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.i18n import _
 from kodebog.sources.model import ParsedParticipant, ParsedSource
 from kodebog.sources.roles import ROLES, infer_role
 from kodebog.sources.speakers import fold
@@ -28,7 +29,8 @@ def apply_renames(path: Path, source: ParsedSource, renames: Mapping[str, str]) 
     for old, new in renames.items():
         new = " ".join(new.split())
         if not new:
-            raise SourceError(f"{path}: the new name for {old!r} must not be empty")
+            raise SourceError(_("{path}: the new name for {old} must not be empty").format(
+                path=path, old=repr(old)))
         by_label = _lookup(source)
         participant = by_label.get(fold(old))
         if participant is None:
@@ -46,7 +48,8 @@ def apply_renames(path: Path, source: ParsedSource, renames: Mapping[str, str]) 
             if unit.participant_key == old_key:
                 unit.participant_key, unit.speaker = target.key, target.label
     if unused:
-        source.notes.append(f"no speaker called {', '.join(map(repr, unused))} to rename")
+        source.notes.append(_("no speaker called {labels} to rename").format(
+            labels=", ".join(map(repr, unused))))
 
 
 def apply_roles(
@@ -61,7 +64,8 @@ def apply_roles(
     for label, role in roles.items():
         if role not in ROLES:
             raise SourceError(
-                f"{path}: unknown role {role!r} for {label!r}; roles are: {', '.join(ROLES)}"
+                _("{path}: unknown role {role} for {label}; roles are: {roles}").format(
+                    path=path, role=repr(role), label=repr(label), roles=", ".join(ROLES))
             )
         participant = by_label.get(fold(label))
         if participant is None:
@@ -69,4 +73,6 @@ def apply_roles(
         else:
             participant.role = role
     if unused:
-        source.notes.append(f"no speaker called {', '.join(map(repr, unused))} in this file")
+        source.notes.append(_("no speaker called {labels} in this file").format(
+            labels=", ".join(map(repr, unused))))
+

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from kodebog.i18n import _
+from kodebog.i18n.formats import number
 from kodebog.sources.model import ParsedSource, ParsedUnit
 
 MAX_UNIT = 4000
@@ -71,6 +73,9 @@ def segment_long_units(parsed: ParsedSource, limit: int = MAX_UNIT) -> ParsedSou
                   for a, b in _paragraphs(parsed.text, unit.start, unit.end, limit)]
     if not long_units:
         return parsed
-    note = (f"cut {long_units} unit(s) longer than {limit} characters at line breaks and "
-            f"sentence ends: {len(parsed.units)} units became {len(units)}")
+    note = _("cut {count} unit(s) longer than {limit} characters at line breaks and "
+             "sentence ends: {before} units became {after}").format(
+        count=number(long_units), limit=limit, before=number(len(parsed.units)),
+        after=number(len(units)))
+
     return replace(parsed, units=units, notes=[*parsed.notes, note])

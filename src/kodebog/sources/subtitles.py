@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.i18n import _, ngettext
+from kodebog.i18n.formats import number
 from kodebog.sources.encoding import encoding_note, read_text_file
 from kodebog.sources.labels import judge_labels
-from kodebog.sources.layouts import LAYOUTS, SUBTITLE_LAYOUTS, SpeakerOptions
+from kodebog.sources.layouts import SUBTITLE_LAYOUTS, SpeakerOptions, layout_note
 from kodebog.sources.model import ParsedSource, ParsedUnit
 from kodebog.sources.spans import TextBuilder
 from kodebog.sources.speakers import Cast, LabelMatch, fold, match_label
@@ -61,8 +63,8 @@ def read_subtitles(path: Path, options: SpeakerOptions | None = None) -> ParsedS
     lines, cues = _cue_lines(text, voices=detect)
     if not cues:
         raise SourceError(
-            f"{path}: no subtitle cues found (lines like '00:00:01.000 --> 00:00:04.000'); "
-            "is it really a subtitle file?"
+            _("{path}: no subtitle cues found (lines like '00:00:01.000 --> 00:00:04.000'); "
+              "is it really a subtitle file?").format(path=path)
         )
     resolved, speaker_notes = _resolve_speakers(lines, options) if detect else (lines, [])
     turns = _turns(resolved)
@@ -81,17 +83,20 @@ def read_subtitles(path: Path, options: SpeakerOptions | None = None) -> ParsedS
                 ParsedUnit(start, end, key, speaker=turn.speaker, timestamp=_clock(turn.start))
             )
     if not units:
-        raise SourceError(f"{path}: all {cues} subtitle cues are empty")
+        raise SourceError(_("{path}: all {count} subtitle cues are empty").format(
+            path=path, count=number(cues)))
     notes = [note] if (note := encoding_note(codec)) else []
     if cast.participants:
-        notes.append(
-            f"layout cues ({LAYOUTS['cues']}): {sum(u.participant_key is not None for u in units)}"
-            f" turns by {len(cast.participants)} speakers"
-        )
+        notes.append(layout_note(
+            "cues", sum(u.participant_key is not None for u in units), len(cast.participants)))
     else:
-        notes.append("layout paragraphs (no speakers): cues joined, broken at pauses")
-    notes.append(f"merged {cues} cues into {len(units)} turns")
-    notes += [] if detect else ["speaker detection is off"]
+        notes.append(_("layout paragraphs (no speakers): cues joined, broken at pauses"))
+    notes.append(_("merged {cues} into {turns}").format(
+        cues=ngettext("{count} cue", "{count} cues", cues).format(count=number(cues)),
+        turns=ngettext("{count} turn", "{count} turns", len(units)).format(
+            count=number(len(units)))))
+    notes += [] if detect else [_("speaker detection is off")]
+
     notes += speaker_notes
     return ParsedSource(
         name=path.stem,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.i18n import N_, _, formats, translate
 from kodebog.privacy.columns import personal_column
 from kodebog.privacy.names import NameList
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
@@ -72,18 +73,20 @@ def survey_source(
     else:
         id_index = _guess_id(header)
         notes.append(
-            f"respondent id column {header[id_index]!r}"
+            _("respondent id column {column}").format(column=repr(header[id_index]))
             if id_index is not None
-            else "no respondent id column; respondents are numbered by row"
+            else _("no respondent id column; respondents are numbered by row")
         )
     if text_columns is not None:
         text_indexes = list(dict.fromkeys(_find(path, header, name) for name in text_columns))
         if not text_indexes:
-            raise SourceError(f"{path}: no text column named; name at least one")
+            raise SourceError(_("{path}: no text column named; name at least one").format(
+                path=path))
     else:
         text_indexes = _guess_text(path, table, exclude={id_index})
         chosen = ", ".join(repr(header[i]) for i in text_indexes)
-        notes.append(f"free-text column(s) {chosen} chosen by answer length; name others to change")
+        notes.append(_("free-text column(s) {columns} chosen by answer length; name others to "
+                       "change").format(columns=chosen))
     if attribute_columns is not None:
         attribute_indexes = [_find(path, header, name) for name in attribute_columns]
     else:
@@ -108,13 +111,15 @@ def survey_source(
                 if not answers:
                     continue
                 raise SourceError(
-                    f"{path}: {table.place} {line} has answers but no id in column "
-                    f"{header[id_index]!r}"
+                    _("{path}: {place} {line} has answers but no id in column "
+                      "{column}").format(path=path, place=_place(table), line=line,
+                                         column=repr(header[id_index]))
                 )
             if key in first_seen:
                 raise SourceError(
-                    f"{path}: id {key!r} appears on {table.place} {first_seen[key]} and "
-                    f"{table.place} {line}; ids must be unique"
+                    _("{path}: id {key} appears on {place} {first} and {place} {line}; ids "
+                      "must be unique").format(path=path, key=repr(key), place=_place(table),
+                                               first=first_seen[key], line=line)
                 )
             first_seen[key] = line
         if not answers:
@@ -126,10 +131,12 @@ def survey_source(
             units.append(ParsedUnit(start, end, key, question=question))
     columns = ", ".join(repr(header[i]) for i in text_indexes)
     if not units:
-        raise SourceError(f"{path}: no answers in column(s) {columns}")
-    notes.append(f"{len(units)} answers from {len(participants)} respondents")
+        raise SourceError(_("{path}: no answers in column(s) {columns}").format(
+            path=path, columns=columns))
+    notes.append(_("{answers} answers from {respondents} respondents").format(
+        answers=formats.number(len(units)), respondents=formats.number(len(participants))))
     if empty:
-        notes.append(f"skipped {empty} empty answers")
+        notes.append(_("skipped {count} empty answers").format(count=formats.number(empty)))
     metadata = {
         "respondents": str(len(table.rows)),
         "answered": str(len(participants)),
@@ -157,13 +164,14 @@ def _safe_attributes(table: Table, taken: set[int | None], names: NameList | Non
     for i, name in enumerate(table.header):
         if i in taken:
             continue
-        values = (cells[i].strip() for _, cells in table.rows if i < len(cells))
+        values = (cells[i].strip() for _line, cells in table.rows if i < len(cells))
         reason = personal_column(name, values, names)
         if reason is None:
             chosen.append(i)
         else:
-            notes.append(f"left out column {name!r} ({reason}); it looks like personal data. "
-                         "Name it with --attribute to import it anyway")
+            notes.append(_("left out column {column} ({reason}); it looks like personal data. "
+                           "Name it with --attribute to import it anyway").format(
+                column=repr(name), reason=reason))
     return chosen
 
 
@@ -173,10 +181,19 @@ def _fit(path: Path, table: Table, line: int, cells: list[str], width: int) -> l
         return cells + [""] * (width - len(cells))
     if any(cell.strip() for cell in cells[width:]):
         raise SourceError(
-            f"{path}: {table.place} {line} has {len(cells)} cells but the header has "
-            f"{width}; check the delimiter and quotes on that {table.place}"
+            _("{path}: {place} {line} has {cells} cells but the header has {width}; check "
+              "the delimiter and quotes on that {place}").format(
+                path=path, place=_place(table), line=line, cells=len(cells), width=width)
         )
     return cells[:width]
+
+
+_PLACES = {"line": N_("line"), "row": N_("row")}
+
+
+def _place(table: Table) -> str:
+    """What the table's numbers count (line or row), in the language in use."""
+    return translate(_PLACES.get(table.place, table.place))
 
 
 def _find(path: Path, header: list[str], name: str) -> int:
@@ -187,7 +204,8 @@ def _find(path: Path, header: list[str], name: str) -> int:
     wanted = " ".join(name.casefold().split())
     if folded.count(wanted) == 1:
         return folded.index(wanted)
-    raise SourceError(f"{path}: no column {name!r}; columns are: {', '.join(header)}")
+    raise SourceError(_("{path}: no column {column}; columns are: {columns}").format(
+        path=path, column=repr(name), columns=", ".join(header)))
 
 
 def _guess_id(header: list[str]) -> int | None:
@@ -204,7 +222,7 @@ def _guess_text(path: Path, table: Table, *, exclude: set[int | None]) -> list[i
     The longest column on average wins; others with at least a third of its average length
     (and at least 20 characters) join it, so "what works well / less well" pairs stay together.
     """
-    sample = [cells for _, cells in table.rows[:_GUESS_ROWS]]
+    sample = [cells for _line, cells in table.rows[:_GUESS_ROWS]]
     means: dict[int, float] = {}
     for i in range(len(table.header)):
         if i in exclude:
@@ -218,9 +236,10 @@ def _guess_text(path: Path, table: Table, *, exclude: set[int | None]) -> list[i
             means[i] = sum(map(len, values)) / len(values)
     if not means:
         raise SourceError(
-            f"{path}: no free-text column found among {', '.join(table.header)}; "
-            "name the answer column"
+            _("{path}: no free-text column found among {columns}; name the answer "
+              "column").format(path=path, columns=", ".join(table.header))
         )
+
     best = max(means.values())
     floor = max(best / 3, _MIN_TEXT_MEAN)
     chosen = [i for i, mean in means.items() if mean >= floor]

@@ -12,6 +12,7 @@ import openpyxl
 from openpyxl.utils.escape import unescape
 
 from kodebog.errors import SourceError
+from kodebog.i18n import _
 from kodebog.privacy.safety import check_zip, short_reason
 from kodebog.sources.encoding import encoding_note, normalize_text, read_text_file
 
@@ -44,9 +45,11 @@ def read_csv(path: Path, *, delimiter: str | None = None) -> Table:
                 records.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise SourceError(f"{path}: line {line}: {_csv_problem(exc)}") from exc
+        raise SourceError(_("{path}: line {line}: {problem}").format(
+            path=path, line=line, problem=_csv_problem(exc))) from exc
     if delimiter != ",":
-        notes.append(f"columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
+        notes.append(_("columns separated by {delimiter}").format(
+            delimiter=_("tab") if delimiter == chr(9) else repr(delimiter)))
     return _table(path, records, codec, "line", notes)
 
 
@@ -56,13 +59,14 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise SourceError(f"{path}: is not a valid .xlsx ({short_reason(exc)})") from exc
+        raise SourceError(_invalid_xlsx(path, exc)) from exc
     try:
         names = [ws.title for ws in workbook.worksheets]
         if not names:
-            raise SourceError(f"{path}: has no worksheets")
+            raise SourceError(_("{path}: has no worksheets").format(path=path))
         if sheet is not None and sheet not in names:
-            raise SourceError(f"{path}: no sheet {sheet!r}; sheets are: {', '.join(names)}")
+            raise SourceError(_("{path}: no sheet {sheet}; sheets are: {sheets}").format(
+                path=path, sheet=repr(sheet), sheets=", ".join(names)))
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         records = [
             (number, cells)
@@ -72,13 +76,19 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
     except SourceError:
         raise
     except Exception as exc:
-        raise SourceError(f"{path}: is not a valid .xlsx ({short_reason(exc)})") from exc
+        raise SourceError(_invalid_xlsx(path, exc)) from exc
     finally:
         workbook.close()
     notes = []
     if len(names) > 1:
-        notes.append(f"read sheet {worksheet.title!r} of {len(names)}: {', '.join(names)}")
+        notes.append(_("read sheet {sheet} of {count}: {sheets}").format(
+            sheet=repr(worksheet.title), count=len(names), sheets=", ".join(names)))
     return _table(path, records, "utf-8", "row", notes)
+
+
+def _invalid_xlsx(path: Path, exc: Exception) -> str:
+    return _("{path}: is not a valid .xlsx ({reason})").format(
+        path=path, reason=short_reason(exc))
 
 
 def _table(
@@ -86,19 +96,20 @@ def _table(
 ) -> Table:
     """Split records into a named header and rows."""
     if not records:
-        raise SourceError(f"{path}: has no rows at all")
-    _, first = records[0]
+        raise SourceError(_("{path}: has no rows at all").format(path=path))
+    first = records[0][1]
     header = [cell.strip() or f"column {n}" for n, cell in enumerate(first, start=1)]
     seen: dict[str, int] = {}
     for n, name in enumerate(header, start=1):
         if name in seen:
             raise SourceError(
-                f"{path}: column name {name!r} appears twice (columns {seen[name]} and {n}); "
-                "rename one"
+                _("{path}: column name {name} appears twice (columns {first} and {second}); "
+                  "rename one").format(path=path, name=repr(name), first=seen[name], second=n)
             )
         seen[name] = n
     if len(records) == 1:
-        raise SourceError(f"{path}: has a header row but no answers below it")
+        raise SourceError(_("{path}: has a header row but no answers below it").format(
+            path=path))
     return Table(header, records[1:], codec, place, notes)
 
 
@@ -106,10 +117,11 @@ def _csv_problem(exc: csv.Error) -> str:
     """What to tell the user about a CSV syntax error."""
     reason = str(exc)
     if "field limit" in reason:
-        return "a cell is longer than 128 KB; check for a quote that is never closed"
+        return _("a cell is longer than 128 KB; check for a quote that is never closed")
     if "end of data" in reason:
-        return "a quote is opened but never closed"
-    return f"{reason}; a quote inside a cell must be doubled (\"\")"
+        return _("a quote is opened but never closed")
+    return _("{reason}; a quote inside a cell must be doubled (\"\")").format(reason=reason)
+
 
 
 def _blank(cells: list[str]) -> bool:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kodebog.errors import SourceError
+from kodebog.i18n import _, ngettext
+from kodebog.i18n.formats import number
 from kodebog.sources.encoding import encoding_note, read_text_file
-from kodebog.sources.layouts import LAYOUTS, TEXT_LAYOUTS, SpeakerOptions, find_turns
+from kodebog.sources.layouts import TEXT_LAYOUTS, SpeakerOptions, find_turns, layout_note
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 from kodebog.sources.spans import trim
 from kodebog.sources.speakers import Cast, LabelMatch
@@ -35,7 +37,8 @@ def read_transcript(path: Path, options: SpeakerOptions | None = None) -> Parsed
     text, codec = read_text_file(path)
     found = segment_transcript(text, options)
     if not found.units:
-        raise SourceError(f"{path}: has speaker labels but no spoken text")
+        raise SourceError(_("{path}: has speaker labels but no spoken text").format(path=path))
+
     note = encoding_note(codec)
     return ParsedSource(
         name=path.stem,
@@ -87,20 +90,20 @@ def segment_transcript(text: str, options: SpeakerOptions | None = None) -> Segm
 
     turns = sum(1 for u in units if u.participant_key is not None)
     if turns:
-        notes = [
-            f"layout {found.layout} ({LAYOUTS[found.layout]}): "
-            f"{turns} turns by {len(cast.participants)} speakers"
-        ]
+        notes = [layout_note(found.layout, turns, len(cast.participants))]
     else:
-        notes = [f"layout paragraphs (no speakers): cut into {len(units)} paragraphs"]
+        notes = [ngettext("layout paragraphs (no speakers): cut into {count} paragraph",
+                          "layout paragraphs (no speakers): cut into {count} paragraphs",
+                          len(units)).format(count=number(len(units)))]
     notes += found.notes
     if empty_turns:
-        notes.append(f"turns without text skipped: {empty_turns}")
+        notes.append(_("turns without text skipped: {count}").format(count=empty_turns))
     layout = found.layout if turns else "paragraphs"
     return Segmentation(units, cast.participants, cast.default_kind(), notes, layout)
 
 
-def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def paragraph_spans(
+text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """The paragraphs of ``text[start:end]``: runs of non-blank lines, trimmed, in order.
 
     This is the one place plain text is cut into paragraphs (text without speakers, and

@@ -1,0 +1,73 @@
+"""Import reports, codebook problems and interchange warnings read in Danish."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kodebog.errors import SourceError
+from kodebog.importing import import_parsed
+from kodebog.project import init_project
+from kodebog.sources import read_source
+from kodebog.store import Store
+
+from .conftest import SMALL_CODEBOOK
+
+pytestmark = pytest.mark.usefixtures("danish")
+
+TRANSCRIPT = """\
+Interviewer: Hvordan var det første møde?
+
+Borger 1: Min sagsbehandler lyttede ikke.
+
+Interviewer: Og bagefter?
+
+Borger 1: Jeg ringede tre gan\xadge.
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    codebook = tmp_path / "kodebog.yaml"
+    codebook.write_text(SMALL_CODEBOOK, encoding="utf-8")
+    store = init_project(tmp_path / "p.kodebog", codebook)
+    yield store
+    store.dispose()
+
+
+def test_the_import_report_is_danish(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "fokusgruppe.txt"
+    path.write_bytes(TRANSCRIPT.encode("cp1252"))
+    result = import_parsed(store, read_source(path))
+    lines = result.report(path.name)
+    assert lines[0] == ("fokusgruppe.txt: importeret som 'fokusgruppe' (interview): 4 enheder, "
+                        "2 deltagere, 21 ord, tegnkodning cp1252")
+    assert "  læst som Windows-1252 (ikke gyldig UTF-8)" in lines
+    assert ("  layout lines (talerlinjer 'Navn: tekst'): 4 taleture fra 2 talere") in lines
+    assert any(line.startswith("  fjernede 1 usynligt formateringstegn") for line in lines)
+    again = import_parsed(store, read_source(path)).report(path.name)
+    assert again == ["fokusgruppe.txt: allerede importeret som 'fokusgruppe', uændret; "
+                     "intet at gøre"]
+
+
+def test_a_survey_report_says_which_columns_were_left_out_in_danish(tmp_path: Path) -> None:
+    path = tmp_path / "svar.csv"
+    rows = ["id;E-mail;Svar"] + [f"{n};person{n}@eksempel.dk;Det gik fint med min sag nr. {n}"
+                                 for n in range(1, 4)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    notes = read_source(path).notes
+    assert "kolonner adskilt af ';'" in notes
+    assert "3 svar fra 3 respondenter" in notes
+    assert any(note.startswith("kolonnen 'E-mail' er udeladt") and "personoplysninger" in note
+               for note in notes)
+
+
+def test_a_source_error_is_danish(tmp_path: Path) -> None:
+    path = tmp_path / "tom.txt"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"tom\.txt: er tom$"):
+        read_source(path)
+    with pytest.raises(SourceError, match=r"ukendt filtype '\.pdf'; kodebog læser \.txt"):
+        read_source(tmp_path / "rapport.pdf")

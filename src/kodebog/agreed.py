@@ -105,6 +105,20 @@ class AgreedCoding:
         counts[UNSETTLED] = len(self.unsettled)
         return counts
 
+    def explain(self) -> str:
+        """The rule and what it holds, in the user's language, for the analysis screens."""
+        from kodebog.i18n import _, formats
+
+        n = self.counts()
+        coders = ", ".join(self.coders) or _("no coders")
+        return _("Agreed coding of {coders}: where they agree, their coding; a settled "
+                 "disagreement, the decision; material only one of them coded, that coder's; "
+                 "unsettled disagreements left out. {agreed} agreed · {settled} settled · "
+                 "{single} single-coder · {unsettled} unsettled").format(
+            coders=coders, agreed=formats.number(n[AGREED]),
+            settled=formats.number(n[SETTLED]), single=formats.number(n[SINGLE]),
+            unsettled=formats.number(n[UNSETTLED]))
+
     def describe(self) -> str:
         """``agreed coding of anna, bo: 12 agreed, 3 settled, 1 unsettled ..., 40 single``."""
         n = self.counts()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
+from kodebog.cli.report import add_agreed, parse_coders
 from kodebog.errors import ProjectError
 
 
@@ -27,19 +29,34 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
         raise ProjectError("--near needs --within N (how many units away)")
     if args.within is not None and not args.near:
         raise ProjectError("--within goes with --near CODE")
+    agreed_coders = parse_coders(args.coders)
+    if agreed_coders and not args.agreed:
+        raise ProjectError("--coders chooses the coders of the agreed coding; add --agreed")
+    if args.agreed and args.coder:
+        raise ProjectError("--coder and --agreed exclude each other: --agreed retrieves the "
+                           "agreed coding of --coders A,B (default: every coder)")
     query = RetrieveQuery(
         codes=tuple(dict.fromkeys([*args.code, *(args.or_codes or ())])),
         and_codes=tuple(args.and_codes or ()), not_codes=tuple(args.not_codes or ()),
         near_codes=tuple(args.near or ()), within=args.within or 0, overlap=args.overlap,
-        coders=tuple(args.coder or ()), sources=tuple(args.source or ()),
-        roles=tuple(args.role or ()), where=_where(args.where), key_quotes=args.key_quotes)
+        coders=agreed_coders or tuple(args.coder or ()), sources=tuple(args.source or ()),
+        roles=tuple(args.role or ()), where=_where(args.where), key_quotes=args.key_quotes,
+        agreed=args.agreed)
     with project(args) as store, store.read() as session:
         result = retrieve(session, query)
+    agreed = result.agreed
     if args.json:
-        print_json({"query": query.describe(), "passages": [p.to_dict() for p in
-                                                            result.passages],
-                    "count": len(result.passages), "participants": result.participants})
+        data = {"query": query.describe(), "passages": [p.to_dict() for p in result.passages],
+                "count": len(result.passages), "participants": result.participants}
+        if agreed is not None:
+            data["agreed"] = {"coders": list(agreed.coders), "rule": agreed.rule,
+                              **agreed.counts()}
+            print(f"rule: {agreed.rule}", file=sys.stderr)
+        print_json(data)
         return 0
+    if agreed is not None:
+        print(agreed.describe())
+        print(f"rule: {agreed.rule}")
     source = None
     for passage in result.passages:
         if passage.source != source:
@@ -150,6 +167,7 @@ def register(command: Command) -> None:
     sub.add_argument("--where", action="append", metavar="ATTR=VALUE",
                      help="only participants with this attribute value (repeat: all of them)")
     sub.add_argument("--key-quotes", action="store_true", help="only key quotes")
+    add_agreed(sub)
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     group = command("participants", lambda _a: usage(group),

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kodebog.agreed import AgreedCoding
 from kodebog.errors import ProjectError
 from kodebog.participants import INTERVIEWER, ROLES, attribute_defs, format_value
 from kodebog.store.models import Code, Coding, Source, Unit
@@ -24,12 +25,12 @@ from kodebog.views.retrieve import (
     Cache,
     Person,
     RetrieveQuery,
-    _coder_ids,
     _source_ids,
     cached,
     check_codes,
     load_people,
 )
+from kodebog.views.scope import Scope, coding_scope
 
 SOURCE = "source"
 COOCCURRENCE = "cooccurrence"
@@ -46,6 +47,8 @@ class CompareQuery:
     codes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     include_interviewers: bool = False
+    agreed: bool = False
+    """Count the agreed coding of ``coders`` (none: every coder but the consensus coder)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class Matrix:
     denominators: dict[str, int] = field(default_factory=dict)
     query: CompareQuery = field(default_factory=CompareQuery)
     column_labels: dict[str, str] = field(default_factory=dict)
+    agreed: AgreedCoding | None = None
+    """The agreed coding counted, when the query asked for it."""
 
     def column_label(self, column: str) -> str:
         """A column as shown: a group's value, or a code's label."""
@@ -92,19 +97,17 @@ class Matrix:
 
     def retrieve_query(self, row: str, column: str) -> RetrieveQuery:
         """The retrieve query that lists a cell's passages."""
-        base = RetrieveQuery((row,), coders=self.query.coders, sources=self.query.sources)
+        base = RetrieveQuery((row,), coders=self.query.coders, sources=self.query.sources,
+                             agreed=self.query.agreed)
         if self.dimension == COOCCURRENCE:
-            return RetrieveQuery((row,), and_codes=() if row == column else (column,),
-                                 coders=self.query.coders, sources=self.query.sources)
+            return replace(base, and_codes=() if row == column else (column,))
         if column == NONE:
             return base
         if self.dimension == SOURCE:
-            return RetrieveQuery((row,), coders=self.query.coders, sources=(column,))
+            return replace(base, sources=(column,))
         if self.dimension == ROLE:
-            return RetrieveQuery((row,), coders=self.query.coders, sources=self.query.sources,
-                                 roles=(column,))
-        return RetrieveQuery((row,), coders=self.query.coders, sources=self.query.sources,
-                             where=((self.dimension, column),))
+            return replace(base, roles=(column,))
+        return replace(base, where=((self.dimension, column),))
 
     def sheet_rows(self) -> list[list[Any]]:
         """Header and rows for a spreadsheet: passages, participants and the share per group."""
@@ -171,15 +174,22 @@ def _units(session: Session, sources: list[int] | None) -> dict[int, Place]:
     return {uid: (sid, pid) for uid, sid, pid in session.execute(stmt)}
 
 
-def _unit_codes(session: Session, coders: list[int] | None) -> list[tuple[int, str]]:
-    """(unit id, code id) of every coding of the chosen coders."""
-    stmt = select(Coding.unit_id, Coding.code_id)
-    if coders is not None:
-        stmt = stmt.where(Coding.coder_id.in_(coders))
-    return [(uid, code) for uid, code in session.execute(stmt)]
+def _unit_codes(session: Session, scope: Scope) -> list[tuple[int, str]]:
+    """(unit id, code id) of every coding counted (the chosen coders', or the agreed)."""
+    stmt = select(Coding.id, Coding.unit_id, Coding.code_id)
+    if scope.coder_ids is not None:
+        stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
+    if scope.agreed is None:
+        return [(uid, code) for _cid, uid, code in session.execute(stmt)]
+    return [(uid, code) for cid, uid, code in session.execute(stmt) if scope.keeps(cid)]
 
 
-def _counts(session: Session, coders: list[int] | None,
+def _scope(session: Session, query: CompareQuery, cache: Cache | None) -> Scope:
+    return cast(Scope, cached(cache, ("scope", query.coders, query.agreed),
+                              partial(coding_scope, session, query.coders, query.agreed)))
+
+
+def _counts(session: Session, coders: Scope,
             units: Mapping[int, Place]) -> dict[Place, dict[str, int]]:
     """Codings per (source, participant) and code, counted here rather than by a GROUP BY
     over a join (which SQLite sorts: several times slower on 300,000 codings)."""
@@ -235,7 +245,7 @@ def compare(session: Session, query: CompareQuery,
     With a ``cache`` the counts per code and participant are read once per coders and
     sources: another grouping is then computed without reading the project again.
     """
-    coders = _coder_ids(session, query.coders)
+    coders = _scope(session, query, cache)
     sources = _source_ids(session, query.sources)
     if people is None:
         people = load_people(session)
@@ -259,7 +269,7 @@ def compare(session: Session, query: CompareQuery,
         columns.discard(NONE)  # shown below only if something was said there
     rows = _codes(session, query.codes)
     wanted = {code for code, _ in rows}
-    counts = cached(cache, ("counts", query.coders, query.sources),
+    counts = cached(cache, ("counts", query.coders, query.agreed, query.sources),
                     partial(_counts, session, coders, units))
     passages: dict[tuple[str, str], int] = {}
     said: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -282,7 +292,7 @@ def compare(session: Session, query: CompareQuery,
         infos[query.dimension].label)
     matrix = Matrix(f"koder × {label}", query.dimension, rows,
                     _order(columns, query.dimension, numeric), denominators=denominators,
-                    query=query)
+                    query=query, agreed=coders.agreed)
     for key, count in passages.items():
         matrix.cells[key] = Cell(count, len(said.get(key, ())), denominators.get(key[1], 0))
     return matrix
@@ -292,7 +302,7 @@ def cooccurrence(session: Session, query: CompareQuery,
                  people: Mapping[int, Person] | None = None,
                  cache: Cache | None = None) -> Matrix:
     """Code x code: units coded with both (passages of the row code on them) and cases."""
-    coders = _coder_ids(session, query.coders)
+    coders = _scope(session, query, cache)
     sources = _source_ids(session, query.sources)
     rows = _codes(session, query.codes)
     wanted = {code for code, _ in rows}
@@ -301,7 +311,7 @@ def cooccurrence(session: Session, query: CompareQuery,
     skip = _skip(people, query.include_interviewers, cache)
     located = cached(cache, ("units", query.sources), partial(_units, session, sources))
     by_unit: dict[int, tuple[set[str], int | None]] = {}
-    for unit_id, code in cached(cache, ("unit_codes", query.coders),
+    for unit_id, code in cached(cache, ("unit_codes", query.coders, query.agreed),
                                 partial(_unit_codes, session, coders)):
         place = located.get(unit_id)
         if place is None or place[1] in skip or code not in wanted:
@@ -322,7 +332,8 @@ def cooccurrence(session: Session, query: CompareQuery,
                 if case is not None:
                     cases.setdefault((a, b), set()).add(case)
     matrix = Matrix("kode × kode (enheder med begge)", COOCCURRENCE, rows,
-                    [code for code, _ in rows], query=query, column_labels=dict(rows))
+                    [code for code, _ in rows], query=query, column_labels=dict(rows),
+                    agreed=coders.agreed)
     for (a, b), count in both.items():
         matrix.cells[(a, b)] = Cell(count, len(cases.get((a, b), ())), 0)
     return matrix

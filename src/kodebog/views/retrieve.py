@@ -19,9 +19,11 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from kodebog.agreed import AgreedCoding
 from kodebog.errors import ProjectError
 from kodebog.participants import INTERVIEWER, attribute_defs, format_value
 from kodebog.store.models import Code, Coder, Coding, Participant, Source, Unit
+from kodebog.views.scope import Scope, coding_scope
 
 ROLE = "role"
 """``--where role=borger`` filters on the participant's role."""
@@ -53,6 +55,8 @@ class RetrieveQuery:
     roles: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()
     key_quotes: bool = False
+    agreed: bool = False
+    """Count the agreed coding of ``coders`` (none: every coder but the consensus coder)."""
 
     def describe(self) -> str:
         """The query in words, for titles and exports."""
@@ -113,6 +117,8 @@ class RetrieveResult:
 
     query: RetrieveQuery
     passages: list[Passage] = field(default_factory=list)
+    agreed: AgreedCoding | None = None
+    """The agreed coding the passages come from, when the query asked for it."""
 
     @property
     def participants(self) -> int:
@@ -218,17 +224,6 @@ def check_codes(session: Session, codes: Iterable[str]) -> None:
                                + ", ".join(sorted(known)))
 
 
-def _coder_ids(session: Session, names: Sequence[str]) -> list[int] | None:
-    if not names:
-        return None
-    found = dict(session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(names))).all())
-    for name in names:
-        if name not in found:
-            known = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name)))
-            raise ProjectError(f"no coder '{name}' in the project; the coders are: {known}")
-    return [found[name] for name in names]
-
-
 def _source_ids(session: Session, names: Sequence[str]) -> list[int] | None:
     if not names:
         return None
@@ -243,18 +238,21 @@ def _source_ids(session: Session, names: Sequence[str]) -> list[int] | None:
 _Spans = dict[int, list[tuple[int, int]]]
 
 
-def _condition(session: Session, code: str, coders: list[int] | None,
+def _condition(session: Session, code: str, scope: Scope,
                sources: list[int] | None) -> tuple[_Spans, dict[int, list[int]]]:
     """Where ``code`` is: spans per unit id, and sorted unit ordinals per source id."""
-    query = (select(Coding.unit_id, Coding.start, Coding.end, Unit.source_id, Unit.ordinal)
+    query = (select(Coding.id, Coding.unit_id, Coding.start, Coding.end, Unit.source_id,
+                    Unit.ordinal)
              .join(Unit, Unit.id == Coding.unit_id).where(Coding.code_id == code))
-    if coders is not None:
-        query = query.where(Coding.coder_id.in_(coders))
+    if scope.coder_ids is not None:
+        query = query.where(Coding.coder_id.in_(scope.coder_ids))
     if sources is not None:
         query = query.where(Unit.source_id.in_(sources))
     spans: _Spans = {}
     ordinals: dict[int, set[int]] = {}
-    for unit_id, start, end, source_id, ordinal in session.execute(query):
+    for coding_id, unit_id, start, end, source_id, ordinal in session.execute(query):
+        if not scope.keeps(coding_id):
+            continue
         spans.setdefault(unit_id, []).append((start, end))
         ordinals.setdefault(source_id, set()).add(ordinal)
     return spans, {sid: sorted(values) for sid, values in ordinals.items()}
@@ -284,7 +282,7 @@ def cached(cache: Cache | None, key: tuple[Any, ...], read: Callable[[], Any]) -
     return cache[key]
 
 
-def _code_rows(session: Session, code: str, coders: list[int] | None,
+def _code_rows(session: Session, code: str, scope: Scope,
                sources: list[int] | None) -> list[Any]:
     stmt = (select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start,
                    Coding.end, Coding.text, Coding.memo, Coding.key_quote, Unit.source_id,
@@ -293,11 +291,11 @@ def _code_rows(session: Session, code: str, coders: list[int] | None,
             .join(Unit, Unit.id == Coding.unit_id)
             .join(Source, Source.id == Unit.source_id)
             .where(Coding.code_id == code))
-    if coders is not None:
-        stmt = stmt.where(Coding.coder_id.in_(coders))
+    if scope.coder_ids is not None:
+        stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
     if sources is not None:
         stmt = stmt.where(Unit.source_id.in_(sources))
-    return list(session.execute(stmt))
+    return [row for row in session.execute(stmt) if scope.keeps(row[0])]
 
 
 def retrieve(session: Session, query: RetrieveQuery,
@@ -314,20 +312,21 @@ def retrieve(session: Session, query: RetrieveQuery,
     if query.within < 0:
         raise ProjectError("--within must be 0 or more units")
     check_codes(session, (*query.codes, *query.and_codes, *query.not_codes, *query.near_codes))
-    coders = _coder_ids(session, query.coders)
+    chosen: Scope = cached(cache, ("scope", query.coders, query.agreed),
+                           partial(coding_scope, session, query.coders, query.agreed))
     sources = _source_ids(session, query.sources)
     if people is None:
         people = load_people(session)
     where = resolve_where(session, query.where, people)
     allowed = people_matching(people, query.roles, where)
-    scope = (query.coders, query.sources)
+    scope = (query.coders, query.sources, query.agreed)
     conditions = {code: cached(cache, ("condition", code, *scope),
-                               partial(_condition, session, code, coders, sources))
+                               partial(_condition, session, code, chosen, sources))
                   for code in {*query.and_codes, *query.not_codes, *query.near_codes}}
     passages: list[Passage] = []
     for wanted in dict.fromkeys(query.codes):
         rows = cached(cache, ("rows", wanted, *scope),
-                      partial(_code_rows, session, wanted, coders, sources))
+                      partial(_code_rows, session, wanted, chosen, sources))
         for (cid, uid, code, coder, start, end, text, memo, key_quote, sid, source, ordinal,
              pid, speaker, unit_text) in rows:
             if query.key_quotes and not key_quote:
@@ -343,7 +342,7 @@ def retrieve(session: Session, query: RetrieveQuery,
                 person.label if person else None, person.role if person else None,
                 person.case if person else None))
     passages.sort(key=lambda p: (p.source, p.unit, p.start, p.end, p.code, p.coder))
-    return RetrieveResult(query, passages)
+    return RetrieveResult(query, passages, chosen.agreed)
 
 
 def _keep(query: RetrieveQuery, conditions: Mapping[str, tuple[_Spans, dict[int, list[int]]]],

@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Select, Static
 
+from kodebog.i18n import _
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.export_view import ExportChoice, ExportViewDialog
 from kodebog.tui.screens.base import KodebogScreen
@@ -22,6 +23,8 @@ from kodebog.views.facets import Facets
 from kodebog.views.retrieve import ROLE, Cache
 
 _ALL = "\x00all"
+AGREED = "\x00agreed"
+"""The coder choice for the agreed coding of every coder."""
 
 
 class MatrixTable(DataTable[Text]):
@@ -64,6 +67,10 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         & #compare-filters Select { width: 1fr; margin-right: 1; }
         & #compare-filters Checkbox { width: auto; }
         & #compare-summary { height: 1; padding: 0 1; background: $boost; }
+        & #compare-rule {
+            display: none; height: auto; max-height: 4; padding: 0 1; color: $text-muted;
+            &.shown { display: block; }
+        }
         & MatrixTable { height: 1fr; }
     }
     """
@@ -83,9 +90,10 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
             self.matrix = matrix
             super().__init__()
 
-    def __init__(self, dimension: str = ROLE) -> None:
+    def __init__(self, dimension: str = ROLE, agreed: bool = False) -> None:
         super().__init__()
         self.initial_dimension = dimension
+        self.initial_agreed = agreed
         self.facets: Facets | None = None
         self.last: CompareQuery | None = None
         self.matrix: Matrix | None = None
@@ -101,6 +109,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
             yield Select[str]([], prompt="Alle kodere", id="compare-coder", compact=True)
             yield Checkbox("interviewere med", id="compare-interviewers", compact=True)
         yield Static("computing…", id="compare-summary", markup=False)
+        yield Static("", id="compare-rule", markup=False)
         yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield KeyFooter()
 
@@ -129,8 +138,11 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         by.set_options(options)
         known = {value for _label, value in options}
         by.value = self.initial_dimension if self.initial_dimension in known else ROLE
-        self.query_one("#compare-coder", Select).set_options(
-            [(name, name) for name in facets.coders])
+        coder = self.query_one("#compare-coder", Select)
+        coder.set_options([(_("≡ the agreed coding"), AGREED)]
+                          + [(name, name) for name in facets.coders])
+        if self.initial_agreed:
+            coder.value = AGREED
         self._loading = False
         self.compute_now()
 
@@ -140,8 +152,9 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         coder = self.query_one("#compare-coder", Select).value
         return CompareQuery(
             dimension=by if isinstance(by, str) else ROLE,
-            coders=(coder,) if isinstance(coder, str) else (),
-            include_interviewers=self.query_one("#compare-interviewers", Checkbox).value)
+            coders=(coder,) if isinstance(coder, str) and coder != AGREED else (),
+            include_interviewers=self.query_one("#compare-interviewers", Checkbox).value,
+            agreed=coder == AGREED)
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
@@ -195,9 +208,14 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         what = ("enheder med begge · deltagere" if matrix.dimension == COOCCURRENCE
                 else "passager · deltagere / deltagere i gruppen")
         coders = ", ".join(matrix.query.coders) or "alle kodere"
+        if matrix.agreed is not None:
+            coders = _("the agreed coding")
         people = "med interviewere" if matrix.query.include_interviewers else "uden interviewere"
         self.query_one("#compare-summary", Static).update(
             f"{matrix.title} · {what} · {coders} · {people}")
+        rule = self.query_one("#compare-rule", Static)
+        rule.update(matrix.agreed.explain() if matrix.agreed is not None else "")
+        rule.set_class(matrix.agreed is not None, "shown")
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         """Open retrieve filtered to the cell."""

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Select, SelectionList, Static
 
+from kodebog.i18n import _
+from kodebog.store.models import CONSENSUS_CODER
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.export_view import ExportChoice, ExportViewDialog
 from kodebog.tui.screens.base import KodebogScreen
@@ -22,6 +24,8 @@ from kodebog.views.facets import Facets
 from kodebog.views.retrieve import ROLE, Cache, RetrieveQuery, RetrieveResult
 
 _SEP = "\x1f"
+AGREED = "\x00agreed"
+"""The coder list's entry for the agreed coding (of the coders ticked beside it)."""
 
 
 class RetrieveScreen(KodebogScreen[None]):
@@ -58,6 +62,10 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
         & #retrieve-side Select { margin: 0 0; }
         & #retrieve-side Checkbox { margin: 0 0; }
         & #retrieve-summary { height: 1; padding: 0 1; color: $text; background: $boost; }
+        & #retrieve-rule {
+            display: none; height: auto; max-height: 4; padding: 0 1; color: $text-muted;
+            &.shown { display: block; }
+        }
         & #retrieve-main { height: 1fr; }
     }
     """
@@ -99,6 +107,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
                 yield Checkbox("∧/¬ overlappende spans", id="retrieve-overlap", compact=True)
             with Vertical(id="retrieve-main"):
                 yield Static("reading the codebook…", id="retrieve-summary", markup=False)
+                yield Static("", id="retrieve-rule", markup=False)
                 yield PassageList(id="passages")
         yield KeyFooter()
 
@@ -131,6 +140,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
         picker.set_codes(facets.codes, modes)
         coders = self.query_one("#retrieve-coders", SelectionList)
         coders.clear_options()
+        coders.add_options([(_("≡ the agreed coding"), AGREED, initial.agreed)])
         coders.add_options([(name, name, name in initial.coders) for name in facets.coders])
         self.query_one("#retrieve-source", Select).set_options(
             [(name, name) for name in facets.sources])
@@ -175,13 +185,17 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
                 roles = (value,)
             else:
                 where = ((name, value),)
-        coders = tuple(self.query_one("#retrieve-coders", SelectionList).selected)
+        ticked = self.query_one("#retrieve-coders", SelectionList).selected
+        agreed = AGREED in ticked
+        coders = tuple(name for name in ticked if name != AGREED
+                       and not (agreed and name == CONSENSUS_CODER))
         return RetrieveQuery(
             codes=marked("any"), and_codes=marked("and"), not_codes=marked("not"),
             near_codes=marked("near"), within=picker.within,
             overlap=self.query_one("#retrieve-overlap", Checkbox).value,
             coders=coders, sources=(source,) if isinstance(source, str) else (),
-            roles=roles, where=where, key_quotes=self.query_one("#retrieve-key", Checkbox).value)
+            roles=roles, where=where, key_quotes=self.query_one("#retrieve-key", Checkbox).value,
+            agreed=agreed)
 
     @on(CodePicker.Changed)
     @on(SelectionList.SelectedChanged)
@@ -224,6 +238,9 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
         else:
             summary = f"{result.summary()} · {result.query.describe()}"
         self.query_one("#retrieve-summary", Static).update(summary)
+        rule = self.query_one("#retrieve-rule", Static)
+        rule.update(result.agreed.explain() if result.agreed is not None else "")
+        rule.set_class(result.agreed is not None, "shown")
         colours = self.facets.colours if self.facets is not None else {}
         self.query_one(PassageList).show(result.passages, colours)
 

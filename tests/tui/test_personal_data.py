@@ -12,7 +12,7 @@ from .helpers import current_ordinal, open_source, settle
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
-MARK = "⚠ personoplysninger"
+MARK = "⚠ personal data"
 
 
 def header(units: UnitList, ordinal: int) -> str:

@@ -23,6 +23,8 @@ from kodebog.coding import Change
 from kodebog.errors import ProjectError
 from kodebog.findings import FindingEdit, FindingState, read_finding
 from kodebog.findings.recommendations import add_recommendation
+from kodebog.i18n import N_, _, translate
+from kodebog.i18n.formats import number, percent
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.finding import FindingDialog
@@ -36,7 +38,7 @@ from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS
 from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.tui.widgets.suggestions import SuggestionsPanel
-from kodebog.tui.widgets.unit_detail import UnitDetail
+from kodebog.tui.widgets.unit_detail import VALENCE_LABELS, UnitDetail
 from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
 from kodebog.views.changes import SourceChanges, affected_units, changes_since
@@ -48,15 +50,16 @@ _NEEDS_SUGGESTION = frozenset({"accept_suggestion", "reject_suggestion", "next_s
 LATER = 0.15
 """Seconds after a write before the codebook counts and the footer are brought up to date."""
 
-_ACTIONS = {
-    "coding.apply": "a coding",
-    "coding.remove": "a removal",
-    "coding.memo": "a coding memo",
-    "coding.key_quote": "a key quote",
-    "coding.valence": "a valence",
-    "unit.memo": "a unit memo",
+_UNDONE = {
+    "coding.apply": (N_("undid a coding"), N_("redid a coding")),
+    "coding.remove": (N_("undid a removal"), N_("redid a removal")),
+    "coding.memo": (N_("undid a coding memo"), N_("redid a coding memo")),
+    "coding.key_quote": (N_("undid a key quote"), N_("redid a key quote")),
+    "coding.valence": (N_("undid a valence"), N_("redid a valence")),
+    "unit.memo": (N_("undid a unit memo"), N_("redid a unit memo")),
 }
-BUSY = "the project is busy"
+"""What an undo or redo of an event kind says (``translate`` it)."""
+BUSY = N_("the project is busy")
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ _NOT_IN_SPAN_MODE = frozenset({"back", "find", "next_uncoded", "previous_uncoded
 class CodingScreen(CodebookScreen):
     """Code the units of one source with the keyboard."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Coding
 
 The units of a source on the left, the codebook on the right. A code's **hotkey** (shown
@@ -101,33 +104,33 @@ label and first example and are coded with it); on the highlighted code **E** ed
 id stays an alias), **U** splits chosen codings off to a new code; **H** shows the
 codebook's history. Retiring an unused code is in the command palette. Changes others
 make to the codebook appear within two seconds, new hotkeys included.
-"""
+""")
 
     AUTO_FOCUS = "UnitList"
     POLL_SECONDS = 2.0
     """How often to look for changes made by others (one indexed query when there are none)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="coding.back"),
-        Binding("slash", "app.find", "Find", key_display="/", id="coding.find"),
-        Binding("N", "next_uncoded", "Uncoded", id="coding.next_uncoded"),
-        Binding("P", "previous_uncoded", "Previous uncoded", show=False,
+        Binding("escape", "back", N_("Back"), id="coding.back"),
+        Binding("slash", "app.find", N_("Find"), key_display="/", id="coding.find"),
+        Binding("N", "next_uncoded", N_("Uncoded"), id="coding.next_uncoded"),
+        Binding("P", "previous_uncoded", N_("Previous uncoded"), show=False,
                 id="coding.previous_uncoded"),
-        Binding("colon", "jump", "Go to", key_display=":", id="coding.jump"),
-        Binding("M", "memo", "Memo", id="coding.memo"),
-        Binding("asterisk", "key_quote", "Key quote", key_display="*", id="coding.key_quote"),
-        Binding("plus", "valence", "Valence", key_display="+", show=False,
+        Binding("colon", "jump", N_("Go to"), key_display=":", id="coding.jump"),
+        Binding("M", "memo", N_("Memo"), id="coding.memo"),
+        Binding("asterisk", "key_quote", N_("Key quote"), key_display="*", id="coding.key_quote"),
+        Binding("plus", "valence", N_("Valence"), key_display="+", show=False,
                 id="coding.valence"),
-        Binding("C", "next_coding", "Next coding", show=False, id="coding.next_coding"),
-        Binding("ctrl+z", "undo", "Undo", id="coding.undo"),
-        Binding("ctrl+y", "redo", "Redo", id="coding.redo"),
-        Binding("O", "toggle_others", "Other coders", show=False, id="coding.others"),
-        Binding("F", "finding", "Finding", show=False, id="coding.finding"),
-        Binding("R", "app.review", "Review", show=False, id="coding.review"),
-        Binding("A", "app.audit", "Audit", show=False, id="coding.audit"),
-        Binding("ctrl+g", "app.retrieve", "Retrieve", show=False, id="coding.retrieve"),
-        Binding("B", "app.compare", "Compare", show=False, id="coding.compare"),
-        Binding("L", "app.participants", "Participants", show=False, id="coding.participants"),
-        Binding("D", "mark_done", "Done", show=False, id="coding.done"),
+        Binding("C", "next_coding", N_("Next coding"), show=False, id="coding.next_coding"),
+        Binding("ctrl+z", "undo", N_("Undo"), id="coding.undo"),
+        Binding("ctrl+y", "redo", N_("Redo"), id="coding.redo"),
+        Binding("O", "toggle_others", N_("Other coders"), show=False, id="coding.others"),
+        Binding("F", "finding", N_("Finding"), show=False, id="coding.finding"),
+        Binding("R", "app.review", N_("Review"), show=False, id="coding.review"),
+        Binding("A", "app.audit", N_("Audit"), show=False, id="coding.audit"),
+        Binding("ctrl+g", "app.retrieve", N_("Retrieve"), show=False, id="coding.retrieve"),
+        Binding("B", "app.compare", N_("Compare"), show=False, id="coding.compare"),
+        Binding("L", "app.participants", N_("Participants"), show=False, id="coding.participants"),
+        Binding("D", "mark_done", N_("Done"), show=False, id="coding.done"),
     ]
     DEFAULT_CSS = """
     CodingScreen {
@@ -212,7 +215,7 @@ make to the codebook appear within two seconds, new hotkeys included.
 
     def on_mount(self) -> None:
         """Read the source in a worker; show a loading indicator meanwhile."""
-        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "loading…")
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("loading…"))
         self.units.loading = True
         self.units.focus()
         self.load()
@@ -234,7 +237,8 @@ make to the codebook appear within two seconds, new hotkeys included.
         """Show the source and bind the codebook's hotkeys."""
         view = self.view = message.view
         units = self.units
-        units.border_title = f"{view.head.name} · {KIND_LABELS.get(view.head.kind, view.head.kind)}"
+        kind = KIND_LABELS.get(view.head.kind)
+        units.border_title = f"{view.head.name} · {translate(kind) if kind else view.head.kind}"
         units.loading = False
         units.set_query(self.start_query)
         units.set_view(view, message.start)
@@ -251,7 +255,8 @@ make to the codebook appear within two seconds, new hotkeys included.
         assert self.view is not None
         for code in self.view.codebook.codes:
             if code.key:
-                binding = Binding(code.key, f"toggle_code('{code.id}')", f"Code: {code.label}",
+                binding = Binding(code.key, f"toggle_code('{code.id}')",
+                                  _("Code: {label}").format(label=code.label),
                                   show=False, id=f"code.{code.id}")
                 self._bindings.key_to_bindings.setdefault(code.key, []).append(binding)
 
@@ -366,8 +371,11 @@ make to the codebook appear within two seconds, new hotkeys included.
             "kodebog",
             self.kodebog.project_name,
             view.head.name,
-            f"unit {row.ordinal if row else 0}/{view.count}",
-            f"{share:.0%} coded by {view.coder}" + (" ✓ done" if view.done else ""),
+            _("unit {ordinal}/{count}").format(ordinal=row.ordinal if row else 0,
+                                               count=number(view.count)),
+            _("{share} coded by {coder}").format(share=percent(share * 100, 0),
+                                                 coder=view.coder)
+            + (" ✓ " + _("done") if view.done else ""),
         )
         status.say(self.message)
 
@@ -464,15 +472,16 @@ make to the codebook appear within two seconds, new hotkeys included.
         if context.on_saved is not None:
             context.on_saved(saved)
         self._after_write(sorted(quiet), None)
-        if self._in_flight == 0 and self.message.startswith(BUSY):
-            self.message = "saved"
+        if self._in_flight == 0 and self.message.startswith(translate(BUSY)):
+            self.message = _("saved")
             self._show_status()
 
     def on_write_waiting(self, message: WriteWaiting) -> None:
         """The project is busy (another program writes): say so; the worker retries."""
-        self.message = f"{BUSY}: retrying · {message.reason}"
-        self.notify(f"{message.reason}: retrying until it is free", severity="warning",
-                    timeout=4)
+        self.message = _("{busy}: retrying · {reason}").format(busy=translate(BUSY),
+                                                              reason=message.reason)
+        self.notify(_("{reason}: retrying until it is free").format(reason=message.reason),
+                    severity="warning", timeout=4)
         self._show_status()
 
     def on_write_failed(self, message: WriteFailed) -> None:
@@ -498,7 +507,7 @@ make to the codebook appear within two seconds, new hotkeys included.
 
         self._in_flight += 1
         self._writes += 1
-        self.kodebog.writer.submit(WriteJob("reading back", run, self, _Context([], None)))
+        self.kodebog.writer.submit(WriteJob(_("reading back"), run, self, _Context([], None)))
 
     def _after_write(self, unit_ids: list[int], message: str | None) -> None:
         """Repaint the units a write touched; counts and footer follow a moment later."""
@@ -550,7 +559,7 @@ make to the codebook appear within two seconds, new hotkeys included.
             return coding_id
         real = self._real_ids.get(coding_id)
         if real is None:
-            raise ProjectError("that coding was not saved; code the unit again")
+            raise ProjectError(_("that coding was not saved; code the unit again"))
         return real
 
     def action_toggle_code(self, code_id: str) -> None:
@@ -573,10 +582,10 @@ make to the codebook appear within two seconds, new hotkeys included.
         where = f" {span[0]}–{span[1]}" if span is not None else ""
         if mine:
             view.drop_codings(row.id, tuple(c.id for c in mine))
-            self.save(f"the removal of {label}{where}",
+            self.save(_("the removal of {code}").format(code=label) + where,
                       lambda: coding.remove_code(store, coder, row.id, code_id, span),
                       [row.id])
-            self._after_write([row.id], f"removed {label}{where}")
+            self._after_write([row.id], _("removed {code}").format(code=label) + where)
             return
         provisional = next(self._provisional)
         start, end = span or whole
@@ -590,8 +599,8 @@ make to the codebook appear within two seconds, new hotkeys included.
                 self._real_ids[provisional] = change.coding_ids[0]
             return change
 
-        self.save(f"the coding {label}{where}", apply, [row.id])
-        self._after_write([row.id], f"coded{where} {label}")
+        self.save(_("the coding {code}").format(code=label) + where, apply, [row.id])
+        self._after_write([row.id], _("coded {code}").format(code=label) + where)
 
     def _selected(self) -> CodingInfo | None:
         mine = self.units.codings_at_cursor()
@@ -603,10 +612,10 @@ make to the codebook appear within two seconds, new hotkeys included.
         if view is None or row is None or selected is None:
             return
         flag, shown = not selected.key_quote, selected.id
-        self.save("the key quote",
+        self.save(_("the key quote"),
                   lambda: coding.set_key_quote(view.store, view.coder, self._resolve(shown),
                                                flag), [row.id])
-        self._after_write([], "marking key quote…" if flag else "unmarking key quote…")
+        self._after_write([], _("marking key quote…") if flag else _("unmarking key quote…"))
 
     def action_valence(self) -> None:
         """Say what the selected coding tells: works well, less well, mixed, or nothing."""
@@ -614,11 +623,11 @@ make to the codebook appear within two seconds, new hotkeys included.
         if view is None or row is None or selected is None:
             return
         valence, shown = coding.VALENCE_CYCLE[selected.valence], selected.id
-        said = coding.VALENCE_NAMES.get(valence, "no valence")
-        self.save("the valence",
+        said = translate(VALENCE_LABELS.get(valence, VALENCE_LABELS["none"]))
+        self.save(_("the valence"),
                   lambda: coding.set_valence(view.store, view.coder, self._resolve(shown),
                                              valence), [row.id])
-        self._after_write([], f"valence: {said}…")
+        self._after_write([], _("valence: {valence}…").format(valence=said))
 
     def action_next_coding(self) -> None:
         """Select the next of your codings on the current unit."""
@@ -635,15 +644,17 @@ make to the codebook appear within two seconds, new hotkeys included.
         view, row = self.view, self.units.current_row
         if view is None or row is None:
             return
-        targets = [MemoTarget(UNIT, f"Unit {row.ordinal} (whole unit)",
+        targets = [MemoTarget(UNIT, _("Unit {ordinal} (whole unit)").format(ordinal=row.ordinal),
                               view.memos.get(row.id, {}).get(view.coder, ""))]
         for item in view.my_codings(row.id):
             code = view.codebook.get(item.code)
             where = "" if (item.start, item.end) == (0, len(row.text)) else (
                 f" {item.start}–{item.end}")
-            targets.append(MemoTarget(str(item.id), f"Coding: {code.label if code else item.code}"
-                                      f"{where}", item.memo or ""))
-        title = f"{view.head.name} unit {row.ordinal}"
+            label = code.label if code else item.code
+            targets.append(MemoTarget(str(item.id),
+                                      _("Coding: {code}").format(code=label) + where,
+                                      item.memo or ""))
+        title = _("{source} unit {ordinal}").format(source=view.head.name, ordinal=row.ordinal)
         self.app.push_screen(MemoDialog(title, targets, UNIT),
                              lambda result: self._save_memo(row.id, result))
 
@@ -689,14 +700,15 @@ make to the codebook appear within two seconds, new hotkeys included.
         if draft is None or view is None:
             return
         store, coder = view.store, view.coder
-        self.save("the recommendation",
+        self.save(_("the recommendation"),
                   lambda: add_recommendation(store, coder, draft.title, draft.text,
                                              draft.codes), [],
                   on_saved=self._recommendation_added)
 
     def _recommendation_added(self, saved: Saved) -> None:
         added = saved.result
-        self.message = f"recommendation {added.number} added: {added.title}"
+        self.message = _("recommendation {number} added: {title}").format(
+            number=added.number, title=added.title)
         self._show_status()
 
     def action_redact(self) -> None:
@@ -707,10 +719,10 @@ make to the codebook appear within two seconds, new hotkeys included.
         if view is None or row is None:
             return
         if not view.personal_data(row):
-            self.notify("No personal data found in this unit.", timeout=4)
+            self.notify(_("No personal data found in this unit."), timeout=4)
             return
         store, coder, unit_id = view.store, view.coder, row.id
-        self.save("the redaction", lambda: redact(store, coder, units=[unit_id]), [unit_id],
+        self.save(_("the redaction"), lambda: redact(store, coder, units=[unit_id]), [unit_id],
                   on_saved=lambda saved: self._redacted(unit_id, saved.result.describe()))
 
     def _redacted(self, unit_id: int, message: str) -> None:
@@ -723,8 +735,8 @@ make to the codebook appear within two seconds, new hotkeys included.
         if edit is None:
             return
         code = self.view.codebook.get(edit.code) if self.view else None
-        self.message = (f"finding for {code.label if code else edit.code} saved "
-                        f"(version {edit.version})")
+        self.message = _("finding for {code} saved (version {version})").format(
+            code=code.label if code else edit.code, version=edit.version)
         self._show_status()
 
     def _save_memo(self, unit_id: int, result: MemoResult | None) -> None:
@@ -733,17 +745,17 @@ make to the codebook appear within two seconds, new hotkeys included.
             return
         text = result.text or None
         if result.target == UNIT:
-            self.save("the unit memo",
+            self.save(_("the unit memo"),
                       lambda: coding.set_unit_memo(view.store, view.coder, unit_id, text),
-                      [unit_id], on_saved=lambda _: self._said(
-                          "saved unit memo" if text else "removed unit memo"))
+                      [unit_id], on_saved=lambda _saved: self._said(
+                          _("saved unit memo") if text else _("removed unit memo")))
         else:
             shown = int(result.target)
-            self.save("the coding memo",
+            self.save(_("the coding memo"),
                       lambda: coding.set_memo(view.store, view.coder, self._resolve(shown),
                                               text),
-                      [unit_id], on_saved=lambda _: self._said(
-                          "saved coding memo" if text else "removed coding memo"))
+                      [unit_id], on_saved=lambda _saved: self._said(
+                          _("saved coding memo") if text else _("removed coding memo")))
 
     def _said(self, message: str) -> None:
         self.message = message
@@ -754,9 +766,10 @@ make to the codebook appear within two seconds, new hotkeys included.
         if view is None:
             return
         step = coding.undo if direction == "undo" else coding.redo
-        self.save(f"the {direction}", lambda: step(view.store, view.coder), [],
+        self.save(_("the undo") if direction == "undo" else _("the redo"),
+                  lambda: step(view.store, view.coder), [],
                   undo_units=True, on_saved=partial(self._stepped, direction))
-        self._said(f"{direction}…")
+        self._said(_("undo…") if direction == "undo" else _("redo…"))
 
     def _stepped(self, direction: str, saved: Saved) -> None:
         """An undo or redo was saved: go to the unit it changed and say what it was."""
@@ -771,10 +784,11 @@ make to the codebook appear within two seconds, new hotkeys included.
             self.refresh_codebook()
         self.forget_suggestions(unit_ids)
         undone = change.undid or ""
-        what = f"{'undid' if direction == 'undo' else 'redid'} {_ACTIONS.get(undone, undone)}"
+        undid, redid = _UNDONE.get(undone, (N_("undid {what}"), N_("redid {what}")))
+        what = translate(undid if direction == "undo" else redid).format(what=undone)
         here = [u for u in unit_ids if u in view.ordinal_of]
         if not here:
-            self._said(f"{what} (in another source)")
+            self._said(_("{what} (in another source)").format(what=what))
             return
         index = view.index_of_unit(here[0])
         if index is not None and index != self.units.cursor:
@@ -805,7 +819,7 @@ make to the codebook appear within two seconds, new hotkeys included.
             return
         found = view.next_uncoded(self.units.cursor, step)
         if found is None:
-            self.message = "every unit is coded"
+            self.message = _("every unit is coded")
             self._show_status()
             return
         self.units.move_to(found)
@@ -823,7 +837,8 @@ make to the codebook appear within two seconds, new hotkeys included.
             return
         index = view.index_of_ordinal(ordinal)
         if index is None:
-            self.notify(f"There is no unit {ordinal}.", severity="warning")
+            self.notify(_("There is no unit {ordinal}.").format(ordinal=ordinal),
+                        severity="warning")
             return
         self.units.move_to(index, center=True)
 
@@ -838,8 +853,8 @@ make to the codebook appear within two seconds, new hotkeys included.
     def action_toggle_others(self) -> None:
         """Show or hide other coders' codings."""
         self.units.set_show_others(not self.units.show_others)
-        self.message = "showing other coders" if self.units.show_others else (
-            "hiding other coders")
+        self.message = _("showing other coders") if self.units.show_others else (
+            _("hiding other coders"))
         self._show_unit()
 
     def action_back(self) -> None:
@@ -876,38 +891,40 @@ make to the codebook appear within two seconds, new hotkeys included.
             return
         done = not view.done
         view.done = done
-        self.save("the done mark",
+        self.save(_("the done mark"),
                   lambda: coding.mark_source_done(view.store, view.coder, view.head.id,
                                                   done=done), [],
-                  on_saved=lambda _: self.notify(self.message, timeout=4))
-        self.message = (f"{view.head.name} marked done: agreement reads all of it as coded "
-                        "by you" if done else f"{view.head.name} is no longer marked done")
+                  on_saved=lambda _saved: self.notify(self.message, timeout=4))
+        self.message = (
+            _("{source} marked done: agreement reads all of it as coded by you")
+            if done else _("{source} is no longer marked done")).format(source=view.head.name)
         self._show_status()
 
     def palette_commands(self) -> list[Command]:
         """Coding commands, then one per code."""
         commands = [
-            Command("Go: next uncoded unit", "N", self.action_next_uncoded),
-            Command("Go: previous uncoded unit", "P", self.action_previous_uncoded),
-            Command("Go: jump to unit…", ":", self.action_jump),
-            Command("Go: first unit", "home", self.units.action_first),
-            Command("Go: last unit", "end", self.units.action_last),
-            Command("Go: sources", "esc", self.dismiss),
-            Command("Edit: undo", "ctrl+z", self.action_undo),
-            Command("Edit: redo", "ctrl+y", self.action_redo),
-            Command("Unit: memo…", "M", self.action_memo),
-            Command("Unit: toggle key quote", "*", self.action_key_quote),
-            Command("Report: add a recommendation…", "answers the highlighted theme",
+            Command(_("Go: next uncoded unit"), "N", self.action_next_uncoded),
+            Command(_("Go: previous uncoded unit"), "P", self.action_previous_uncoded),
+            Command(_("Go: jump to unit…"), ":", self.action_jump),
+            Command(_("Go: first unit"), "home", self.units.action_first),
+            Command(_("Go: last unit"), "end", self.units.action_last),
+            Command(_("Go: sources"), "esc", self.dismiss),
+            Command(_("Edit: undo"), "ctrl+z", self.action_undo),
+            Command(_("Edit: redo"), "ctrl+y", self.action_redo),
+            Command(_("Unit: memo…"), "M", self.action_memo),
+            Command(_("Unit: toggle key quote"), "*", self.action_key_quote),
+            Command(_("Report: add a recommendation…"), _("answers the highlighted theme"),
                     self.action_recommendation),
-            Command("Unit: redact personal data", "placeholders for the marked phone numbers, "
-                    "e-mails, CPR numbers", self.action_redact),
-            Command("Unit: valence of the selected coding (works well / less well / mixed / "
-                    "none)", "+", self.action_valence),
-            Command("Unit: select words (span mode)", "enter", self.units.action_span_start),
-            Command("View: show or hide other coders' codings", "O",
+            Command(_("Unit: redact personal data"), _("placeholders for the marked phone "
+                                                       "numbers, e-mails, CPR numbers"),
+                    self.action_redact),
+            Command(_("Unit: valence of the selected coding (works well / less well / mixed / "
+                      "none)"), "+", self.action_valence),
+            Command(_("Unit: select words (span mode)"), "enter", self.units.action_span_start),
+            Command(_("View: show or hide other coders' codings"), "O",
                     self.action_toggle_others),
-            Command("Source: mark as not done" if self.view is not None and self.view.done
-                    else "Source: mark as done (fully coded by you)", "D",
+            Command(_("Source: mark as not done") if self.view is not None and self.view.done
+                    else _("Source: mark as done (fully coded by you)"), "D",
                     self.action_mark_done),
             *self.kodebog.review_commands(),
             *self.codebook_commands(),
@@ -915,35 +932,36 @@ make to the codebook appear within two seconds, new hotkeys included.
         if self.view is not None:
             for code in self.view.codebook.codes:
                 commands.append(Command(
-                    f"Code: apply {code.label}",
-                    f"key {code.key}" if code.key else "toggles the code on the current unit",
+                    _("Code: apply {code}").format(code=code.label),
+                    _("key {key}").format(key=code.key) if code.key
+                    else _("toggles the code on the current unit"),
                     partial(self.action_toggle_code, code.id),
                 ))
             if self.current_suggestion() is not None:
                 commands += [
-                    Command("Suggestions: accept the selected suggestion", "Y",
+                    Command(_("Suggestions: accept the selected suggestion"), "Y",
                             self.action_accept_suggestion),
-                    Command("Suggestions: reject the selected suggestion", "X",
+                    Command(_("Suggestions: reject the selected suggestion"), "X",
                             self.action_reject_suggestion),
-                    Command("Suggestions: select the next suggestion", "S",
+                    Command(_("Suggestions: select the next suggestion"), "S",
                             self.action_next_suggestion),
                 ]
-            commands.append(Command("Suggestions: retrain",
-                                    "T: train the model on your codings again",
+            commands.append(Command(_("Suggestions: retrain"),
+                                    _("T: train the model on your codings again"),
                                     self.action_retrain))
             if self.kodebog.suggestion_queue is not None:
-                commands.append(Command("Suggestions: stop the queue", "",
+                commands.append(Command(_("Suggestions: stop the queue"), "",
                                         self.action_stop_queue))
             for code in self.view.codebook.codes:
                 commands.append(Command(
-                    f"Suggestions: queue for {code.label}",
-                    "W on the highlighted code: its open suggestions, best first",
+                    _("Suggestions: queue for {code}").format(code=code.label),
+                    _("W on the highlighted code: its open suggestions, best first"),
                     partial(self.action_suggestion_queue, code.id),
                 ))
             for code in self.view.codebook.codes:
                 commands.append(Command(
-                    f"Findings: edit statement for {code.label}",
-                    "F on the highlighted code: the analyst's finding for the report",
+                    _("Findings: edit statement for {code}").format(code=code.label),
+                    _("F on the highlighted code: the analyst's finding for the report"),
                     partial(self.action_finding, code.id),
                 ))
         return commands

@@ -19,6 +19,8 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from kodebog.errors import KodebogError
+from kodebog.i18n import N_, _, ngettext, translate
+from kodebog.i18n.formats import number
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.suggestions import SuggestionsPanel, model_line
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 PREFETCH = 4
 """Units after the current one whose suggestions are computed with it."""
 
-OFF = "Suggestions are off (suggestions: false in settings.yaml)."
+OFF = N_("Suggestions are off (suggestions: false in settings.yaml).")
 
 INTERVIEWER = "interviewer"
 """Interviewer turns get no suggestions (as in ``kodebog suggest``)."""
@@ -62,19 +64,21 @@ class SuggestionQueue:
 
     def describe(self) -> str:
         """``queue Kontakt 3/27`` for the panel."""
-        return f"queue {self.label}: {min(self.position + 1, len(self.items))}/{len(self.items)}"
+        return _("queue {label}: {position}/{count}").format(
+            label=self.label, position=number(min(self.position + 1, len(self.items))),
+            count=number(len(self.items)))
 
 
 class SuggestingScreen(KodebogScreen[None]):
     """Suggestions for the current unit of a coding screen (the base of CodingScreen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("Y", "accept_suggestion", "Accept", id="coding.accept_suggestion"),
-        Binding("X", "reject_suggestion", "Reject", id="coding.reject_suggestion"),
-        Binding("S", "next_suggestion", "Next suggestion", show=False,
+        Binding("Y", "accept_suggestion", N_("Accept"), id="coding.accept_suggestion"),
+        Binding("X", "reject_suggestion", N_("Reject"), id="coding.reject_suggestion"),
+        Binding("S", "next_suggestion", N_("Next suggestion"), show=False,
                 id="coding.next_suggestion"),
-        Binding("W", "suggestion_queue", "Queue", show=False, id="coding.suggestion_queue"),
-        Binding("T", "retrain", "Retrain", show=False, id="coding.retrain"),
+        Binding("W", "suggestion_queue", N_("Queue"), show=False, id="coding.suggestion_queue"),
+        Binding("T", "retrain", N_("Retrain"), show=False, id="coding.retrain"),
     ]
 
     view: SourceView | None
@@ -198,7 +202,7 @@ class SuggestingScreen(KodebogScreen[None]):
     def on_suggesting_screen_embedding_progress(self, message: EmbeddingProgress) -> None:
         """Show how far the embedding has come."""
         if message.error:
-            self.semantic_note = f"semantic tier paused: {message.error}"
+            self.semantic_note = _("semantic tier paused: {reason}").format(reason=message.error)
         else:
             self.embedding = message.state
         self.show_suggestions()
@@ -262,7 +266,7 @@ class SuggestingScreen(KodebogScreen[None]):
         except KodebogError as problem:
             error = str(problem)
         except BaseException:  # a bug: the error dialog shows it; the panel stops waiting
-            self.post_message(self.SuggestionsComputed({}, unit_ids, "suggestions failed"))
+            self.post_message(self.SuggestionsComputed({}, unit_ids, _("suggestions failed")))
             raise
         self.post_message(self.SuggestionsComputed(found, unit_ids, error))
 
@@ -310,22 +314,22 @@ class SuggestingScreen(KodebogScreen[None]):
         view, row = self.view, self.units.current_row
         panel = self.query_one(SuggestionsPanel)
         if not self.suggestions_on:
-            panel.show_message(OFF)
+            panel.show_message(translate(OFF))
             self.units.set_evidence(None, [])
             return
         model = model_line(self.model_info, self._training, self.semantic_line())
         items = self.visible_suggestions(row) if row is not None else None
         if view is None or row is None or items is None:
             if view is None or row is None:
-                panel.show_message("No unit.", model)
+                panel.show_message(_("No unit."), model)
             elif self.kodebog.suggester_ready:
-                panel.show_message("finding suggestions…", model)
+                panel.show_message(_("finding suggestions…"), model)
             else:
-                panel.show_message("loading the language model…", model)
+                panel.show_message(_("loading the language model…"), model)
             self.units.set_evidence(None, [])
             return
         if row.role == INTERVIEWER and not items:
-            panel.show_message("Interviewer turn: no suggestions.", model)
+            panel.show_message(_("Interviewer turn: no suggestions."), model)
             self.units.set_evidence(None, [])
             return
         chosen = self.current_suggestion()
@@ -342,7 +346,8 @@ class SuggestingScreen(KodebogScreen[None]):
         state = self.embedding
         if state is None or state.complete:
             return ""
-        return f"semantic: {state.done:,}/{state.total:,} units embedded".replace(",", ".")
+        return _("semantic: {done}/{total} units embedded").format(
+            done=number(state.done), total=number(state.total))
 
     # deciding
 
@@ -370,10 +375,11 @@ class SuggestingScreen(KodebogScreen[None]):
             return
         app = self.kodebog
         store, coder = app.store, app.coder or ""
-        self.save(f"accepting {self._label(chosen.code)}",
+        self.save(_("accepting {code}").format(code=self._label(chosen.code)),
                   lambda: service.accept(store, coder, chosen.id), [row.id])
         self._decided(row, chosen)
-        self.after_suggestion_write([row.id], f"accepted {self._label(chosen.code)}")
+        self.after_suggestion_write([row.id], _("accepted {code}").format(
+            code=self._label(chosen.code)))
         self._queue_on(chosen)
 
     def action_reject_suggestion(self) -> None:
@@ -385,10 +391,11 @@ class SuggestingScreen(KodebogScreen[None]):
             return
         app = self.kodebog
         store, coder = app.store, app.coder or ""
-        self.save(f"rejecting {self._label(chosen.code)}",
+        self.save(_("rejecting {code}").format(code=self._label(chosen.code)),
                   lambda: service.reject(store, coder, chosen.id), [row.id])
         self._decided(row, chosen)
-        self.message = f"rejected {self._label(chosen.code)}: not suggested again"
+        self.message = _("rejected {code}: not suggested again").format(
+            code=self._label(chosen.code))
         self.show_suggestions()
         self.refresh_bindings()
         self._queue_on(chosen)
@@ -406,14 +413,14 @@ class SuggestingScreen(KodebogScreen[None]):
         if code is None or self.view is None:
             return
         if not self.suggestions_on:
-            self.notify(OFF, severity="warning", timeout=4)
+            self.notify(translate(OFF), severity="warning", timeout=4)
             return
         queue = self.kodebog.suggestion_queue
         if queue is not None and queue.code == code and queue.current is not None:
             queue.position += 1
             self.go_to_queue_item()
             return
-        self.message = f"building the queue for {self._label(code)}…"
+        self.message = _("building the queue for {code}…").format(code=self._label(code))
         self.show_suggestions()
         self.notify(self.message, timeout=3)
         self.build_queue(code)
@@ -452,10 +459,10 @@ class SuggestingScreen(KodebogScreen[None]):
         label = self._label(message.code)
         items = message.items
         if not items:
-            self.message = f"no open suggestions for {label}"
+            self.message = _("no open suggestions for {code}").format(code=label)
             self.kodebog.suggestion_queue = None
             self.show_suggestions()
-            self.notify(f"No open suggestions for {label}.", timeout=4)
+            self.notify(_("No open suggestions for {code}.").format(code=label), timeout=4)
             return
         self.kodebog.suggestion_queue = SuggestionQueue(message.code, label, items)
         self.go_to_queue_item()
@@ -477,7 +484,10 @@ class SuggestingScreen(KodebogScreen[None]):
         item = queue.current
         if item is None:
             app.suggestion_queue = None
-            self.message = f"queue for {queue.label} done: {len(queue.items)} suggestions"
+            self.message = ngettext("queue for {code} done: {count} suggestion",
+                                    "queue for {code} done: {count} suggestions",
+                                    len(queue.items)).format(
+                code=queue.label, count=number(len(queue.items)))
             self.show_suggestions()
             self.notify(self.message, timeout=4)
             return
@@ -504,10 +514,10 @@ class SuggestingScreen(KodebogScreen[None]):
     def action_retrain(self) -> None:
         """Train the model again on your codings and rejections, in the background."""
         if not self.suggestions_on:
-            self.notify(OFF, severity="warning", timeout=4)
+            self.notify(translate(OFF), severity="warning", timeout=4)
             return
         if self._training:
-            self.notify("The model is being trained already.", timeout=3)
+            self.notify(_("The model is being trained already."), timeout=3)
             return
         self._training = True
         self.show_suggestions()
@@ -540,8 +550,10 @@ class SuggestingScreen(KodebogScreen[None]):
             self.suggestions.clear()
             info = message.info
             if info is not None:
-                self.notify(f"Model trained: {len(info.codes)} codes learned from "
-                            f"{info.n_coded} coded units in {info.seconds:.0f} s.", timeout=5)
+                self.notify(_("Model trained: {codes} codes learned from {units} coded units "
+                              "in {seconds} s.").format(
+                    codes=number(len(info.codes)), units=number(info.n_coded),
+                    seconds=number(round(info.seconds))), timeout=5)
             self.want_suggestions()
             return
         self.show_suggestions()

@@ -7,18 +7,20 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from kodebog.i18n import N_, _
+from kodebog.i18n.formats import number
 from kodebog.views.codebook import CodeView
 
 
 class CodeDefinition(VerticalScroll):
     """What a code means, so the coder can check before applying it."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Definition
 
 The highlighted code's description, what it includes and excludes, examples from the
 codebook, its keywords, and how often it is used (here and in the whole project).
-"""
+""")
 
     DEFAULT_CSS = """
     CodeDefinition {
@@ -32,7 +34,7 @@ codebook, its keywords, and how often it is used (here and in the whole project)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, can_focus=False)
-        self.border_title = "Definition"
+        self.border_title = _("Definition")
 
     def compose(self) -> ComposeResult:
         """One static text."""
@@ -51,22 +53,22 @@ codebook, its keywords, and how often it is used (here and in the whole project)
         text.append(code.label, style=f"bold {code.color}")
         text.append(f"  {code.id}", style="dim")
         if code.key:
-            text.append(f"  key {code.key}", style="dim")
+            text.append("  " + _("key {key}").format(key=code.key), style="dim")
         text.append("\n")
         if entry.description:
             text.append(entry.description.strip() + "\n")
         for title, items, style in (
-            ("Include", entry.include, ""),
-            ("Exclude", entry.exclude, ""),
-            ("Examples", entry.examples, "italic"),
+            (_("Include"), entry.include, ""),
+            (_("Exclude"), entry.exclude, ""),
+            (_("Examples"), entry.examples, "italic"),
         ):
             if items:
                 text.append(f"{title}\n", style="bold")
                 for item in items:
-                    shown = f"“{item}”" if title == "Examples" else item
+                    shown = f"“{item}”" if items is entry.examples else item
                     text.append(f" • {shown}\n", style=style)
         if entry.keywords:
-            text.append("Keywords ", style="bold")
+            text.append(_("Keywords") + " ", style="bold")
             text.append(", ".join(entry.keywords) + "\n", style="dim")
         text.rstrip()
         body.update(text)
@@ -76,4 +78,5 @@ codebook, its keywords, and how often it is used (here and in the whole project)
     def show_counts(self, here: int, totals: tuple[int, int]) -> None:
         """The code's use: units here, codings in the project (yours, everyone's)."""
         mine, everyone = totals
-        self.border_subtitle = f"here {here} · project {mine} yours, {everyone} all"
+        self.border_subtitle = _("here {here} · project {mine} yours, {everyone} all").format(
+            here=number(here), mine=number(mine), everyone=number(everyone))

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from kodebog.i18n import N_, _
+
 MODES = ("", "any", "and", "not", "near")
 MARKS = {"": " ", "any": "∨", "and": "∧", "not": "¬", "near": "≈"}
 
@@ -17,21 +19,21 @@ MARKS = {"": " ", "any": "∨", "and": "∧", "not": "¬", "near": "≈"}
 class CodePicker(OptionList):
     """Codes with a mark each; space cycles it, ``+``/``-`` change how near "near" is."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Codes
 
 Mark the codes to retrieve. **space** cycles a code's mark: **∨** any of these codes,
 **∧** and also this code (on the same unit, or overlapping with *overlap*), **¬** but not
 this code, **≈** near this code (within N units, **+**/**-** change N), then off again.
 **backspace** clears every mark.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "cycle", "Mark", id="codes.cycle"),
-        Binding("plus,equals_sign", "within(1)", "Nearer/farther", key_display="+/-",
+        Binding("space", "cycle", N_("Mark"), id="codes.cycle"),
+        Binding("plus,equals_sign", "within(1)", N_("Nearer/farther"), key_display="+/-",
                 id="codes.within_more"),
-        Binding("minus", "within(-1)", "Nearer", show=False, id="codes.within_less"),
-        Binding("backspace", "clear", "Clear", show=False, id="codes.clear"),
+        Binding("minus", "within(-1)", N_("Nearer"), show=False, id="codes.within_less"),
+        Binding("backspace", "clear", N_("Clear"), show=False, id="codes.clear"),
     ]
     DEFAULT_CSS = """
     CodePicker {
@@ -64,8 +66,8 @@ this code, **≈** near this code (within N units, **+**/**-** change N), then o
             self._redraw()
 
     def _title(self) -> None:
-        self.border_title = "Koder"
-        self.border_subtitle = f"space ∨∧¬≈ · nær ±{self.within}"
+        self.border_title = _("Codes")
+        self.border_subtitle = _("space ∨∧¬≈ · near ±{count}").format(count=self.within)
 
     def _redraw(self) -> None:
         keep = self.highlighted

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from kodebog.i18n import N_, _
 from kodebog.views.codebook import CodebookView, CodeView
 
 
 class CodebookTree(Tree[str]):
     """The codes of the codebook; enter applies the highlighted code to the current unit."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Codebook
 
 Every code of the project's codebook, with its colour, its hotkey and how many units of
@@ -28,10 +29,10 @@ below the tree.
 - A code's hotkey does the same from anywhere on the coding screen.
 - **F** writes the finding statement for the highlighted code (the analyst's words for the
   report); **W** walks the open suggestions of the highlighted code, best first.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Apply code", id="codebook.apply"),
+        Binding("enter", "select_cursor", N_("Apply code"), id="codebook.apply"),
     ]
     DEFAULT_CSS = """
     CodebookTree {
@@ -44,11 +45,11 @@ below the tree.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("Codebook", id=id)
+        super().__init__(_("Codebook"), id=id)
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2
-        self.border_title = "Codebook"
+        self.border_title = _("Codebook")
         self._codebook: CodebookView | None = None
         self._code_nodes: dict[str, TreeNode[str]] = {}
         self._counts: Counter[str] = Counter()
@@ -67,7 +68,8 @@ below the tree.
             node = self._code_nodes[code.id]
             if not node.children:
                 node.allow_expand = False
-        self.border_title = f"Codebook · {codebook.title}" if codebook.title else "Codebook"
+        self.border_title = (_("Codebook · {title}").format(title=codebook.title)
+                             if codebook.title else _("Codebook"))
         self.cursor_line = 0
 
     def set_counts(self, counts: Counter[str]) -> None:

@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from kodebog.i18n import _, language, translate
+
 _PALETTE_ACTIONS = ("command_palette", "app.command_palette")
 
 
@@ -42,6 +44,7 @@ class KeyFooter(Widget):
         super().__init__()
         self._spans: list[tuple[int, int, Binding]] = []
         self._line: Strip | None = None
+        self._language = ""  # the language the cached line is in
 
     def on_mount(self) -> None:
         """Repaint when the screen's bindings change."""
@@ -82,11 +85,16 @@ class KeyFooter(Widget):
             shown.append(palette)
         return shown
 
-    def _cells(self, binding: Binding) -> int:
-        description = binding.description or binding.action
+    @staticmethod
+    def description(binding: Binding) -> str:
+        """What a key does, in the language in use (descriptions are marked with ``N_``)."""
         if binding.action in _PALETTE_ACTIONS:
-            description = "Commands"
-        return len(f" {self.app.get_key_display(binding)}") + len(f" {description} ")
+            return _("Commands")
+        return translate(binding.description) if binding.description else binding.action
+
+    def _cells(self, binding: Binding) -> int:
+        return (len(f" {self.app.get_key_display(binding)}")
+                + len(f" {self.description(binding)} "))
 
     def _fitting(self, shown: list[tuple[Binding, bool]], width: int
                  ) -> list[tuple[Binding, bool]]:
@@ -110,7 +118,9 @@ class KeyFooter(Widget):
     def render_line(self, y: int) -> Strip:
         """The keys and what they do."""
         width = self.size.width
-        if self._line is None or self._line.cell_length != width:
+        if (self._line is None or self._line.cell_length != width
+                or self._language != language()):
+            self._language = language()
             base = self.rich_style
             key_style = base + self.get_component_rich_style("key-footer--key", partial=True)
             description_style = base + self.get_component_rich_style(
@@ -123,10 +133,7 @@ class KeyFooter(Widget):
             shown = self._fitting(self.shown(), width)
             for binding, enabled in shown:
                 key = f" {self.app.get_key_display(binding)}"
-                description = binding.description or binding.action
-                if binding.action in _PALETTE_ACTIONS:
-                    description = "Commands"
-                description = f" {description} "
+                description = f" {self.description(binding)} "
                 segments.append(Segment(key, key_style if enabled else disabled))
                 segments.append(Segment(description, description_style if enabled else disabled))
                 cells = len(key) + len(description)

@@ -7,19 +7,22 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from kodebog.i18n import N_, _, formats, language, ngettext, translate
+from kodebog.i18n.formats import number
 from kodebog.tui.widgets.text_lines import TextLines
 from kodebog.views.codebook import CodebookView
 
 LABEL = 22
 TIERS = {
-    "rules": "rules",
-    "learned": "learn",
-    "both": "both ",
-    "semantic": "sem",
-    "rules+semantic": "r+sem",
-    "learned+semantic": "l+sem",
-    "all": "all",
+    "rules": N_("rules"),
+    "learned": N_("learn"),
+    "both": N_("both"),
+    "semantic": N_("sem"),
+    "rules+semantic": N_("r+sem"),
+    "learned+semantic": N_("l+sem"),
+    "all": N_("all"),
 }
+"""The tier that suggested a code, as its short name in the panel (``translate`` it)."""
 
 if TYPE_CHECKING:
     from kodebog.suggest.service import ModelInfo, SuggestionInfo
@@ -38,42 +41,49 @@ def model_line(info: ModelInfo | None, training: bool = False, semantic: str = "
 def _model_line(info: ModelInfo | None, training: bool) -> Text:
     text = Text(style="dim", no_wrap=True, overflow="ellipsis")
     if training:
-        text.append("training the model in the background…", style="italic")
+        text.append(_("training the model in the background…"), style="italic")
         return text
     if info is None:
-        text.append("no model yet · T trains one")
+        text.append(_("no model yet · T trains one"))
         return text
     when = info.trained_at.astimezone() if info.trained_at.tzinfo else info.trained_at
     codes = len(info.codes)
-    text.append(f"model: {codes} code{'s' * (codes != 1)}, trained {_when(when)}")
+    text.append(ngettext("model: {count} code, trained {when}",
+                         "model: {count} codes, trained {when}", codes).format(
+        count=number(codes), when=_when(when)))
     if info.new_codings:
-        text.append(f" · {info.new_codings} new codings")
+        text.append(" · " + ngettext("{count} new coding", "{count} new codings",
+                                     info.new_codings).format(count=number(info.new_codings)))
     if info.codebook_changed:
-        text.append(" · codebook changed")
+        text.append(" · " + _("codebook changed"))
     return text
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment:%d.%m %H:%M}"
+    """``today at 14.05`` (the time as the language writes it), else the date."""
+    if moment.date() == datetime.now(moment.tzinfo).date():
+        clock = f"{moment:%H.%M}" if language() == "da" else f"{moment:%H:%M}"
+        return _("today at {time}").format(time=clock)
+    return formats.date(moment.date())
 
 
 def _why(chosen: SuggestionInfo) -> Text:
     """The evidence line: the matched words, else the nearest passage (``ligner: «…»``)."""
     if chosen.words:
-        words = Text("  because ", style="dim")
+        words = Text("  " + _("because") + " ", style="dim")
         words.append(" ".join(f"«{w}»" for w in chosen.words), style="italic")
         return words
     if chosen.similar:
         from kodebog.suggest.semantic_state import quote
 
         return Text(f"  {quote(chosen.similar)}", style="italic dim")
-    return Text("  because (the model, no single word)", style="dim italic")
+    return Text("  " + _("because (the model, no single word)"), style="dim italic")
 
 
 class SuggestionsPanel(TextLines):
     """The top suggestions for the current unit; the selected one is marked ›."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Suggestions
 
 Codes proposed for the current unit by the codebook's keywords (*rules*), by a model
@@ -94,7 +104,7 @@ The language model loads in the background the first time (a few seconds). The s
 tier embeds every unit once, in the background, while you code (the panel shows how far it
 has come); it needs `pip install 'kodebog[semantic]'`, and `semantic: false` in settings.yaml
 switches it off.
-"""
+""")
 
     DEFAULT_CSS = """
     SuggestionsPanel {
@@ -108,7 +118,7 @@ switches it off.
 
     def __init__(self) -> None:
         super().__init__(id="suggestions")
-        self.border_title = "Suggestions"
+        self.border_title = _("Suggestions")
 
     def show_message(self, message: str, model: Text | None = None) -> None:
         """A state instead of suggestions (loading, none for this unit ...)."""
@@ -125,7 +135,7 @@ switches it off.
         if queue:
             lines.append(Text(queue, style="bold"))
         if not suggestions:
-            lines.append(Text("No suggestions for this unit.", style="dim"))
+            lines.append(Text(_("No suggestions for this unit."), style="dim"))
         for suggestion in suggestions[:3]:
             code = codebook.get(suggestion.code)
             mine = suggestion.id == selected
@@ -137,11 +147,12 @@ switches it off.
                 label = label[: LABEL - 1] + "…"
             low = suggestion.low
             text.append(label.ljust(LABEL), style="bold" if mine else "dim" if low else "")
-            text.append(f" {suggestion.score:.2f}", style="dim" if low else "")
+            text.append(f" {formats.decimal(suggestion.score, 2)}", style="dim" if low else "")
             if low:
                 text.append("?", style="bold yellow")
             text.append(" ")
-            text.append(TIERS.get(suggestion.tier, suggestion.tier), style="dim")
+            tier = TIERS.get(suggestion.tier)
+            text.append(translate(tier) if tier else suggestion.tier, style="dim")
             lines.append(text)
         chosen = next((s for s in suggestions[:3] if s.id == selected), None)
         if chosen is not None:

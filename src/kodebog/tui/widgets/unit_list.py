@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kodebog.coding import VALENCE_MARKS
+from kodebog.i18n import N_, _
 from kodebog.queries import CodingInfo
 from kodebog.search import Query, highlight_offsets, parse_query
 from kodebog.tui.heights import Heights
@@ -109,7 +110,7 @@ class _LazyStrips(Sequence[Strip]):
 class UnitList(ScrollView, can_focus=True, inherit_bindings=False):
     """The units of a source: speaker, timestamp, wrapped text and the codes as chips."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Units
 
 The units (turns, paragraphs, answers) of the open source, one after another. The unit
@@ -122,24 +123,24 @@ on it.
   the selected characters. Drag with the mouse to select any characters. **esc** leaves.
 - Chips under the text are your codes on the unit (✂ marks a span, ★ a key quote,
   ✎ a memo); dimmed chips are other coders' (toggle with **O**).
-- A red **⚠ personoplysninger** in the header: the text holds what looks like personal
+- A red **⚠ personal data** in the header: the text holds what looks like personal
   data (a CPR number, a phone number, an e-mail); the current unit's panel lists it masked.
-"""
+""")
 
     ALLOW_SELECT = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Move", key_display="j/k", id="units.next"),
-        Binding("k,up", "cursor_up", "Previous", show=False, id="units.previous"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="units.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="units.page_up"),
-        Binding("home", "first", "First unit", show=False, id="units.first"),
-        Binding("end", "last", "Last unit", show=False, id="units.last"),
-        Binding("enter", "span_start", "Span", id="units.span"),
-        Binding("escape", "span_leave", "Leave", id="units.span_leave"),
-        Binding("left", "word(-1)", "Word left", show=False, id="units.word_left"),
-        Binding("right", "word(1)", "Word", key_display="←→", id="units.word_right"),
-        Binding("shift+left", "extend(-1)", "Extend left", show=False, id="units.extend_left"),
-        Binding("shift+right", "extend(1)", "Extend", key_display="⇧←→",
+        Binding("j,down", "cursor_down", N_("Move"), key_display="j/k", id="units.next"),
+        Binding("k,up", "cursor_up", N_("Previous"), show=False, id="units.previous"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False, id="units.page_down"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, id="units.page_up"),
+        Binding("home", "first", N_("First unit"), show=False, id="units.first"),
+        Binding("end", "last", N_("Last unit"), show=False, id="units.last"),
+        Binding("enter", "span_start", N_("Span"), id="units.span"),
+        Binding("escape", "span_leave", N_("Leave"), id="units.span_leave"),
+        Binding("left", "word(-1)", N_("Word left"), show=False, id="units.word_left"),
+        Binding("right", "word(1)", N_("Word"), key_display="←→", id="units.word_right"),
+        Binding("shift+left", "extend(-1)", N_("Extend left"), show=False, id="units.extend_left"),
+        Binding("shift+right", "extend(1)", N_("Extend"), key_display="⇧←→",
                 id="units.extend_right"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -390,17 +391,17 @@ on it.
         assert self.view is not None
         role = row.role if row.role in ROLES else "other"
         parts = [(f"{row.ordinal:>5} ", "ordinal"),
-                 (row.speaker or row.participant or "(no speaker)", f"role-{role}")]
+                 (row.speaker or row.participant or _("(no speaker)"), f"role-{role}")]
         if row.role and not (row.speaker or "").casefold().startswith(row.role):
             parts.append((f" ({row.role})", "ordinal"))
         if row.timestamp:
             parts.append((f"  {row.timestamp}", "timestamp"))
         if self.view.memos.get(row.id, {}).get(self.view.coder):
-            parts.append(("  ✎ memo", "mark"))
+            parts.append(("  ✎ " + _("memo"), "mark"))
         if any(c.key_quote for c in self.view.my_codings(row.id)):
-            parts.append(("  ★ key quote", "mark"))
+            parts.append(("  ★ " + _("key quote"), "mark"))
         if self.view.personal_data(row):
-            parts.append(("  ⚠ personoplysninger", "personal"))
+            parts.append(("  ⚠ " + _("personal data"), "personal"))
         return parts
 
     def _chips(self, row: UnitRow) -> tuple[list[Chip], list[Chip]]:
@@ -434,7 +435,7 @@ on it.
     def _chip_layout(self, row: UnitRow) -> tuple[list[Chip], list[list[Chip]]]:
         """Chips that fit on the header line (right-aligned), and lines of the rest."""
         mine, others = self._chips(row)
-        used = sum(cell_len(text) for text, _ in self._header_parts(row)) + 1
+        used = sum(cell_len(text) for text, _style in self._header_parts(row)) + 1
         room = self._width + GUTTER - used - 3
         on_header: list[Chip] = []
         taken = 0
@@ -776,7 +777,7 @@ on it.
             return
         words = word_spans(row.text)
         if not words:
-            self.notify("This unit has no words to select.", severity="warning")
+            self.notify(_("This unit has no words to select."), severity="warning")
             return
         self._set_span(SpanState(words))
 

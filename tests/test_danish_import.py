@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kodebog.errors import SourceError
+from kodebog.codebook import load_codebook
+from kodebog.errors import CodebookError, SourceError
 from kodebog.importing import import_parsed
 from kodebog.project import init_project
 from kodebog.sources import read_source
@@ -71,3 +72,17 @@ def test_a_source_error_is_danish(tmp_path: Path) -> None:
         read_source(path)
     with pytest.raises(SourceError, match=r"ukendt filtype '\.pdf'; kodebog læser \.txt"):
         read_source(tmp_path / "rapport.pdf")
+
+
+def test_a_codebook_problem_is_danish_and_keeps_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "kodebog.yaml"
+    path.write_text("language: da\ncodes:\n  - id: mødet\n    label: Mødet\n    key: R\n"
+                    "  - id: ok\n    lable: Fint\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(path)
+    problems = [str(problem) for problem in caught.value.problems]
+    assert problems[0] == (f"{path}:3:9: id'et 'mødet' er ikke et gyldigt id; brug små "
+                           "bogstaver a-z, cifre og _, og begynd med et bogstav (fx 'moedet')")
+    assert f"{path}:5:10: genvejstasten 'R' skal være et lille bogstav; skriv 'r'" in problems
+    assert f"{path}:7:5: ukendt felt 'lable' (mente du 'label'?)" in problems
+    assert str(caught.value).endswith("(og 3 problemer mere)")

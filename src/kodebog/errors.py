@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kodebog.i18n import _, ngettext
+
 
 class KodebogError(Exception):
     """Base of every error caused by input or state the user controls.
@@ -31,9 +33,13 @@ class CodebookError(KodebogError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        first = str(self.problems[0]) if self.problems else "invalid codebook"
+        first = str(self.problems[0]) if self.problems else _("invalid codebook")
         more = len(self.problems) - 1
-        super().__init__(first + (f" (and {more} more problems)" if more > 0 else ""))
+        # English says "problems" for one too (scripts match it); Danish has both forms
+        super().__init__(first + (ngettext(" (and {count} more problems)",
+                                           " (and {count} more problems)", more).format(
+            count=more) if more > 0 else ""))
+
 
 
 class SourceError(KodebogError):

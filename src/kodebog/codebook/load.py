@@ -15,6 +15,7 @@ from yaml.nodes import Node, ScalarNode
 from kodebog.codebook.model import Codebook
 from kodebog.codebook.parse import ALIAS_TAG, Parser
 from kodebog.errors import CodebookError, Problem
+from kodebog.i18n import _
 
 MAX_BYTES = 5 * 1024 * 1024
 """Codebook files larger than this are refused unread."""
@@ -71,25 +72,26 @@ def _read_text(path: Path, name: str) -> str:
     from kodebog.privacy.safety import special_file
 
     if special_file(path):
-        raise _file_error(name, "cannot read the file: it is not a regular file (a folder, "
-                                "device or pipe); give the codebook's YAML file")
+        raise _file_error(name, _("cannot read the file: it is not a regular file (a folder, "
+                                  "device or pipe); give the codebook's YAML file"))
     try:
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise _file_error(name, "file not found; check the path") from None
+        raise _file_error(name, _("file not found; check the path")) from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise _file_error(name, f"cannot read the file: {reason}") from None
+        raise _file_error(name, _("cannot read the file: {reason}").format(
+            reason=reason)) from None
     if len(data) > MAX_BYTES:
-        raise _file_error(name, "file is larger than 5 MB; a codebook is a small text file")
+        raise _file_error(name, _("file is larger than 5 MB; a codebook is a small text file"))
     return _decode(data, name)
 
 
 def _decode(data: bytes, name: str) -> str:
     """Decode UTF-8 (with or without BOM) or raise a CodebookError that says how to fix it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _file_error(name, "file is UTF-16, not UTF-8; save it again as UTF-8")
+        raise _file_error(name, _("file is UTF-16, not UTF-8; save it again as UTF-8"))
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
@@ -98,8 +100,8 @@ def _decode(data: bytes, name: str) -> str:
         byte = data[error.start]
         raise _file_error(
             name,
-            f"file is not UTF-8 (byte 0x{byte:02x} on line {line}; perhaps Windows-1252); "
-            "save it again as UTF-8",
+            _("file is not UTF-8 (byte {byte} on line {line}; perhaps Windows-1252); "
+              "save it again as UTF-8").format(byte=f"0x{byte:02x}", line=line),
         ) from None
 
 
@@ -113,7 +115,8 @@ def _non_printable(text: str, filename: str) -> list[Problem]:
     for match in _NON_PRINTABLE.finditer(text):
         line, col = _position(text, match.start())
         code_point = f"U+{ord(match.group()):04X}"
-        message = f"invalid character {code_point} (not allowed in YAML); remove it"
+        message = _("invalid character {code_point} (not allowed in YAML); remove it").format(
+            code_point=code_point)
         problems.append(Problem(filename, line, col, message))
         if len(problems) > MAX_PROBLEMS:
             break
@@ -132,7 +135,8 @@ def _capped(problems: list[Problem], filename: str) -> list[Problem]:
     if len(ordered) <= MAX_PROBLEMS:
         return ordered
     last = ordered[MAX_PROBLEMS - 1]
-    note = f"too many problems; stopped after {MAX_PROBLEMS} (fix these and check again)"
+    note = _("too many problems; stopped after {count} (fix these and check again)").format(
+        count=MAX_PROBLEMS)
     return [*ordered[:MAX_PROBLEMS], Problem(filename, last.line, last.col, note)]
 
 
@@ -157,7 +161,8 @@ class _Loader(yaml.SafeLoader):
             return ScalarNode(ALIAS_TAG, str(event.anchor), event.start_mark, event.end_mark)
         if self.depth >= MAX_DEPTH:
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            problem = f"nested more than {MAX_DEPTH} levels deep; flatten the codebook"
+            problem = _("nested more than {depth} levels deep; flatten the codebook").format(
+                depth=MAX_DEPTH)
             raise _NestingError(problem=problem, problem_mark=mark)
         self.depth += 1
         try:
@@ -175,7 +180,8 @@ def _compose(text: str, filename: str) -> Node | None:
     except yaml.MarkedYAMLError as error:
         raise CodebookError([_yaml_problem(error, filename)]) from None
     except yaml.YAMLError as error:
-        raise CodebookError([Problem(filename, 1, 1, f"invalid YAML: {error}")]) from None
+        raise CodebookError([Problem(filename, 1, 1, _("invalid YAML: {error}").format(
+            error=error))]) from None
     finally:
         loader.dispose()
 
@@ -187,9 +193,11 @@ def _yaml_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:
     if isinstance(error, _NestingError):
         return Problem(filename, line, col, str(error.problem))
     what = "; ".join(part for part in (error.context, error.problem) if part)
-    hint = "check indentation, colons and quotes on this line or the one before"
+    hint = _("check indentation, colons and quotes on this line or the one before")
     if "expected a single document" in what:
-        hint = "a codebook is one YAML document; remove the second '---'"
+        hint = _("a codebook is one YAML document; remove the second '---'")
     elif "'\\t'" in what:
-        hint = "indent with spaces, not tabs"
-    return Problem(filename, line, col, f"invalid YAML: {what}; {hint}")
+        hint = _("indent with spaces, not tabs")
+    return Problem(filename, line, col, _("invalid YAML: {what}; {hint}").format(
+        what=what, hint=hint))
+

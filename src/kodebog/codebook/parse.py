@@ -11,6 +11,7 @@ from kodebog.codebook.cycles import components
 from kodebog.codebook.model import CODE_FIELDS, TEXT_LIST_FIELDS, TOP_FIELDS, Code, Codebook
 from kodebog.codebook.values import COLOR, LANGUAGE, SLUG, bad_key, bad_slug, short, unknown_field
 from kodebog.errors import Problem
+from kodebog.i18n import _
 
 YAML_TAG = "tag:yaml.org,2002:"
 ALLOWED_TAGS = frozenset(
@@ -28,8 +29,8 @@ def _tag_name(tag: str) -> str:
 def _kind(node: Node) -> str:
     """How a node reads in a message: 'a list', 'a mapping' or 'text'."""
     if isinstance(node, MappingNode):
-        return "a mapping"
-    return "a list" if isinstance(node, SequenceNode) else "text"
+        return _("a mapping")
+    return _("a list") if isinstance(node, SequenceNode) else _("text")
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,13 @@ class Parser:
             node = stack.pop()
             if node.tag == ALIAS_TAG:
                 self.skip.add(id(node))
-                self.report(node, f"alias '*{node.value}' is not allowed; write the value out")
+                self.report(node, _("alias '*{alias}' is not allowed; write the value "
+                                    "out").format(alias=node.value))
                 continue
             if node.tag not in ALLOWED_TAGS:
                 self.skip.add(id(node))
-                self.report(node, f"tag '{_tag_name(node.tag)}' is not allowed; remove it")
+                self.report(node, _("tag '{tag}' is not allowed; remove it").format(
+                    tag=_tag_name(node.tag)))
                 continue
             if isinstance(node, MappingNode):
                 stack.extend(part for pair in node.value for part in pair)
@@ -84,15 +87,14 @@ class Parser:
             if id(key_node) in self.skip:
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.report(key_node, f"a field name must be text, not {_kind(key_node)}")
+                self.report(key_node, _("a field name must be text, not {kind}").format(
+                    kind=_kind(key_node)))
                 continue
             name = str(key_node.value)
             if name in found:
                 first = found[name][0].start_mark.line + 1
-                self.report(
-                    key_node,
-                    f"duplicate field '{name}' (first on line {first}); remove one of them",
-                )
+                self.report(key_node, _("duplicate field '{name}' (first on line {line}); "
+                                        "remove one of them").format(name=name, line=first))
             elif name not in known:
                 self.report(key_node, unknown_field(name, known))
             else:
@@ -107,7 +109,8 @@ class Parser:
         if id(node) in self.skip:
             return None
         if not isinstance(node, ScalarNode):
-            self.report(node, f"'{name}' must be text, not {_kind(node)}")
+            self.report(node, _("'{name}' must be text, not {kind}").format(
+                name=name, kind=_kind(node)))
             return None
         return _scalar_text(node)
 
@@ -122,7 +125,8 @@ class Parser:
             value = _scalar_text(node)
             return [(value, node)] if value else []
         if not isinstance(node, SequenceNode):
-            self.report(node, f"'{name}' must be a list of texts, not {_kind(node)}")
+            self.report(node, _("'{name}' must be a list of texts, not {kind}").format(
+                name=name, kind=_kind(node)))
             return []
         items = (self.item(name, item) for item in node.value)
         return [item for item in items if item is not None]
@@ -132,18 +136,17 @@ class Parser:
         if id(node) in self.skip:
             return None
         if isinstance(node, MappingNode):
-            self.report(
-                node,
-                f"each item in '{name}' must be text, not a mapping "
-                "(put text containing ': ' in quotes)",
-            )
+            self.report(node, _("each item in '{name}' must be text, not a mapping (put text "
+                                "containing ': ' in quotes)").format(name=name))
             return None
         if not isinstance(node, ScalarNode):
-            self.report(node, f"each item in '{name}' must be text, not {_kind(node)}")
+            self.report(node, _("each item in '{name}' must be text, not {kind}").format(
+                name=name, kind=_kind(node)))
             return None
         value = _scalar_text(node)
         if not value:
-            self.report(node, f"empty item in '{name}'; write text or remove the item")
+            self.report(node, _("empty item in '{name}'; write text or remove the item").format(
+                name=name))
             return None
         return value, node
 
@@ -152,15 +155,13 @@ class Parser:
     def codebook(self, root: Node | None) -> Codebook | None:
         """The whole codebook, or None when the top level is unusable (reported)."""
         if root is None:
-            self.report(None, "the file is empty; a codebook needs 'language' and 'codes'")
+            self.report(None, _("the file is empty; a codebook needs 'language' and 'codes'"))
             return None
         if id(root) in self.skip:
             return None
         if not isinstance(root, MappingNode):
-            self.report(
-                root,
-                f"the top level must be a mapping with 'language' and 'codes', not {_kind(root)}",
-            )
+            self.report(root, _("the top level must be a mapping with 'language' and 'codes', "
+                                "not {kind}").format(kind=_kind(root)))
             return None
         fields = self.fields(root, TOP_FIELDS)
         language = self.language(root, fields)
@@ -174,17 +175,15 @@ class Parser:
 
     def language(self, root: Node, fields: dict[str, tuple[Node, Node]]) -> str:
         if "language" not in fields:
-            self.report(root, "missing field 'language'; add e.g. language: da")
+            self.report(root, _("missing field 'language'; add e.g. language: da"))
             return ""
         value = self.text(fields, "language")
         if value == "":
-            self.report(fields["language"][1], "'language' is empty; write e.g. language: da")
+            self.report(fields["language"][1], _("'language' is empty; write e.g. language: da"))
         elif value is not None and not LANGUAGE.fullmatch(value):
-            self.report(
-                fields["language"][1],
-                f"language '{short(value)}' is not a two-letter "
-                "ISO 639-1 code in lowercase; write e.g. language: da",
-            )
+            self.report(fields["language"][1], _(
+                "language '{value}' is not a two-letter ISO 639-1 code in lowercase; write "
+                "e.g. language: da").format(value=short(value)))
         return value or ""
 
     def code_list(
@@ -194,31 +193,34 @@ class Parser:
         name = "codes" if parent is None else "children"
         if entry is None:
             if parent is None:
-                self.report(owner, "missing field 'codes'; add a list of codes")
+                self.report(owner, _("missing field 'codes'; add a list of codes"))
             return ()
         key_node, node = entry
         if id(node) in self.skip:
             return ()
         if isinstance(node, ScalarNode) and node.tag == NULL_TAG:
             if parent is None:
-                self.report(key_node, "'codes' is empty; add at least one code")
+                self.report(key_node, _("'codes' is empty; add at least one code"))
             return ()
         if not isinstance(node, SequenceNode):
-            self.report(node, f"'{name}' must be a list of codes, not {_kind(node)}")
+            self.report(node, _("'{name}' must be a list of codes, not {kind}").format(
+                name=name, kind=_kind(node)))
             return ()
         if not node.value and parent is None:
-            self.report(node, "'codes' is empty; add at least one code")
+            self.report(node, _("'codes' is empty; add at least one code"))
         codes = (self.code(item, parent) for item in node.value if id(item) not in self.skip)
         return tuple(code for code in codes if code is not None)
 
     def code(self, node: Node, parent: str | None) -> Code | None:
         """One code and its children, or None when it is not a mapping (reported)."""
         if not isinstance(node, MappingNode):
-            self.report(node, f"a code must be a mapping with 'id' and 'label', not {_kind(node)}")
+            self.report(node, _("a code must be a mapping with 'id' and 'label', not "
+                                "{kind}").format(kind=_kind(node)))
             return None
         fields = self.fields(node, CODE_FIELDS)
         code_id = self.code_id(node, fields)
-        lists = {name: tuple(v for v, _ in self.texts(fields, name)) for name in TEXT_LIST_FIELDS}
+        lists = {name: tuple(v for v, _node in self.texts(fields, name))
+                 for name in TEXT_LIST_FIELDS}
         return Code(
             id=code_id,
             label=self.label(node, fields, code_id),
@@ -233,14 +235,14 @@ class Parser:
 
     def code_id(self, node: Node, fields: dict[str, tuple[Node, Node]]) -> str:
         if "id" not in fields:
-            self.report(node, "code without 'id'; add e.g. id: caseworker_relation")
+            self.report(node, _("code without 'id'; add e.g. id: caseworker_relation"))
             return ""
         value = self.text(fields, "id")
         if value is None:
             return ""
         id_node = fields["id"][1]
         if not value:
-            self.report(id_node, "'id' is empty; write e.g. id: caseworker_relation")
+            self.report(id_node, _("'id' is empty; write e.g. id: caseworker_relation"))
         elif not SLUG.fullmatch(value):
             self.report(id_node, bad_slug("id", value))
         else:
@@ -248,13 +250,15 @@ class Parser:
         return value
 
     def label(self, node: Node, fields: dict[str, tuple[Node, Node]], code_id: str) -> str:
-        name = f"code '{short(code_id)}'" if code_id else "code"
+        name = (_("code '{id}'").format(id=short(code_id)) if code_id else _("code"))
         if "label" not in fields:
-            self.report(node, f"{name} has no 'label'; add e.g. label: Mødet med sagsbehandleren")
+            self.report(node, _("{name} has no 'label'; add e.g. label: Mødet med "
+                                "sagsbehandleren").format(name=name))
             return ""
         value = self.text(fields, "label")
         if value == "":
-            self.report(fields["label"][1], f"{name} has an empty 'label'; write its name")
+            self.report(fields["label"][1], _("{name} has an empty 'label'; write its "
+                                              "name").format(name=name))
         return value or ""
 
     def color(self, fields: dict[str, tuple[Node, Node]]) -> str | None:
@@ -263,19 +267,13 @@ class Parser:
             return None
         node = fields["color"][1]
         if not value:
-            self.report(
-                node,
-                "'color' is empty; write it in quotes, e.g. color: \"#1f77b4\" "
-                "(an unquoted # starts a comment)",
-            )
+            self.report(node, _("'color' is empty; write it in quotes, e.g. color: \"#1f77b4\" "
+                                "(an unquoted # starts a comment)"))
             return None
         lower = value.lower()
         if not COLOR.fullmatch(lower):
-            self.report(
-                node,
-                f"color '{short(value)}' is not a hex colour; write #rgb or #rrggbb "
-                'in quotes, e.g. color: "#1f77b4"',
-            )
+            self.report(node, _("color '{value}' is not a hex colour; write #rgb or #rrggbb in "
+                                "quotes, e.g. color: \"#1f77b4\"").format(value=short(value)))
             return None
         return "#" + "".join(c * 2 for c in lower[1:]) if len(lower) == 4 else lower
 
@@ -297,46 +295,40 @@ class Parser:
             if not SLUG.fullmatch(old):
                 self.report(node, bad_slug("replaced id", old))
             elif old == code_id:
-                self.report(
-                    node, f"code '{code_id}' replaces itself; remove '{old}' from 'replaces'"
-                )
+                self.report(node, _("code '{code}' replaces itself; remove '{old}' from "
+                                    "'replaces'").format(code=code_id, old=old))
             elif old in seen:
-                self.report(node, f"'{old}' is listed twice in 'replaces'; remove one")
+                self.report(node, _("'{old}' is listed twice in 'replaces'; remove one").format(
+                    old=old))
             else:
                 self.replaces.append(_Use(old, code_id, node))
             seen.add(old)
-        return tuple(old for old, _ in items)
+        return tuple(old for old, _node in items)
 
     # Checks across codes
 
     def check_references(self) -> None:
         """Duplicate ids and hotkeys, and what 'replaces' may and may not name."""
-        first_ids = self.check_unique(
-            self.ids,
-            "duplicate id '{value}' (first on line {line}); ids must be unique in the whole file",
-        )
-        self.check_unique(
-            self.keys,
-            "duplicate hotkey '{value}' (first used by '{owner}' on "
-            "line {line}); choose another key",
-        )
+        first_ids = self.check_unique(self.ids, _(
+            "duplicate id '{value}' (first on line {line}); ids must be unique in the whole "
+            "file"))
+        self.check_unique(self.keys, _(
+            "duplicate hotkey '{value}' (first used by '{owner}' on line {line}); choose "
+            "another key"))
         cyclic = self.check_cycles(first_ids)
         replaced: dict[str, _Use] = {}
         for use in sorted(self.replaces, key=_order):
             earlier = replaced.setdefault(use.value, use)
             if earlier is not use:
-                self.report(
-                    use.node,
-                    f"'{use.value}' is already replaced by '{earlier.owner}' "
-                    f"(line {_line(earlier.node)}); an id can be replaced by one code only",
-                )
+                self.report(use.node, _(
+                    "'{value}' is already replaced by '{owner}' (line {line}); an id can be "
+                    "replaced by one code only").format(value=use.value, owner=earlier.owner,
+                                                        line=_line(earlier.node)))
             elif use.value in first_ids and (use.owner, use.value) not in cyclic:
-                self.report(
-                    use.node,
-                    f"'{use.value}' is replaced by '{use.owner}' but still "
-                    f"defined (line {_line(first_ids[use.value].node)}); delete that "
-                    f"code or remove '{use.value}' from 'replaces'",
-                )
+                self.report(use.node, _(
+                    "'{value}' is replaced by '{owner}' but still defined (line {line}); delete "
+                    "that code or remove '{value}' from 'replaces'").format(
+                    value=use.value, owner=use.owner, line=_line(first_ids[use.value].node)))
 
     def check_unique(self, uses: list[_Use], message: str) -> dict[str, _Use]:
         """Report every use after the first of the same value; the first uses by value."""
@@ -368,11 +360,10 @@ class Parser:
                 reported.add(group)
                 members = [u.owner for u in edges if component.get(u.owner) == group]
                 names = ", ".join(f"'{m}'" for m in dict.fromkeys(members))
-                self.report(
-                    use.node,
-                    f"'replaces' cycle: {names} replace each other; "
-                    "remove 'replaces' entries until the cycle is broken",
-                )
+                self.report(use.node, _("'replaces' cycle: {names} replace each other; remove "
+                                        "'replaces' entries until the cycle is broken").format(
+                    names=names))
+
         return cyclic
 
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from kodebog.codebook.model import CODE_FIELDS, RESERVED_KEYS, TOP_FIELDS
+from kodebog.i18n import _
 
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
 LANGUAGE = re.compile(r"[a-z]{2}")
@@ -45,26 +46,36 @@ def short(value: str, limit: int = 40) -> str:
 
 def unknown_field(name: str, known: tuple[str, ...]) -> str:
     """'unknown field' with where it belongs or a close known field."""
-    message = f"unknown field '{short(name)}'"
+    field = short(name)
     if known == TOP_FIELDS and name in CODE_FIELDS:
-        return message + " at the top level; it belongs inside a code under 'codes'"
+        return _("unknown field '{field}' at the top level; it belongs inside a code under "
+                 "'codes'").format(field=field)
     if known == CODE_FIELDS and name in TOP_FIELDS:
-        return message + " in a code; it belongs at the top level"
+        return _("unknown field '{field}' in a code; it belongs at the top level").format(
+            field=field)
     close = [_FIELD_ALIASES[name.lower()]] if name.lower() in _FIELD_ALIASES else []
     close = close or difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     if close and close[0] in known:
-        return message + f" (did you mean '{close[0]}'?)"
-    return message + f"; known fields are: {', '.join(known)}"
+        return _("unknown field '{field}' (did you mean '{close}'?)").format(
+            field=field, close=close[0])
+    return _("unknown field '{field}'; known fields are: {known}").format(
+        field=field, known=", ".join(known))
 
 
 def bad_slug(what: str, value: str) -> str:
-    """Why an id is not a slug, with a suggestion when one can be made."""
-    message = (
-        f"{what} '{short(value)}' is not a valid id; use lowercase letters a-z, digits and _, "
-        "starting with a letter"
-    )
+    """Why an id is not a slug, with a suggestion when one can be made.
+
+    ``what`` is ``id`` or ``replaced id`` (the field that holds the value).
+    """
+    if what == "replaced id":
+        message = _("replaced id '{value}' is not a valid id; use lowercase letters a-z, "
+                    "digits and _, starting with a letter")
+    else:
+        message = _("id '{value}' is not a valid id; use lowercase letters a-z, digits and _, "
+                    "starting with a letter")
     suggestion = _slugify(value)
-    return message + (f" (e.g. '{suggestion}')" if suggestion else "")
+    return message.format(value=short(value)) + (
+        _(" (e.g. '{suggestion}')").format(suggestion=suggestion) if suggestion else "")
 
 
 def _slugify(value: str) -> str:
@@ -78,15 +89,19 @@ def _slugify(value: str) -> str:
 def bad_key(value: str) -> str | None:
     """Why a hotkey is not allowed, or None."""
     if len(value) != 1:
-        return f"hotkey '{short(value)}' must be exactly one character"
+        return _("hotkey '{key}' must be exactly one character").format(key=short(value))
     if value in RESERVED_KEYS:
         reserved = ", ".join(sorted(RESERVED_KEYS))
-        return f"hotkey '{value}' is reserved by kodebog ({reserved}); choose another"
+        return _("hotkey '{key}' is reserved by kodebog ({reserved}); choose another").format(
+            key=value, reserved=reserved)
     if KEY.fullmatch(value):
         return None
     if KEY.fullmatch(value.lower()) and value.lower() not in RESERVED_KEYS:
-        return f"hotkey '{value}' must be lowercase; write '{value.lower()}'"
-    return f"hotkey '{value}' must be a lowercase letter (a-z, æ, ø, å) or a digit 0-9"
+        return _("hotkey '{key}' must be lowercase; write '{lower}'").format(
+            key=value, lower=value.lower())
+    return _("hotkey '{key}' must be a lowercase letter (a-z, æ, ø, å) or a digit 0-9").format(
+        key=value)
+
 
 
 def key_problem(value: str) -> str | None:

@@ -70,8 +70,8 @@ class Parser:
                 continue
             if node.tag not in ALLOWED_TAGS:
                 self.skip.add(id(node))
-                self.report(node, _("tag '{tag}' is not allowed; remove it").format(
-                    tag=_tag_name(node.tag)))
+                self.report(node, _("tag '{name}' is not allowed; remove it").format(
+                    name=_tag_name(node.tag)))
                 continue
             if isinstance(node, MappingNode):
                 stack.extend(part for pair in node.value for part in pair)

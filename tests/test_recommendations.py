@@ -93,8 +93,8 @@ def test_cli_add_edit_list_remove(tmp_path: Path, codebook_file: Path,
     assert main(["recommendation", "add", location, "--title", "Fast sagsbehandler",
                  "--code", "caseworker_change,caseworker_relation", "--number", "1"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "added Anbefaling 1: Længere telefontid  [contact_center]",
-        "added Anbefaling 1: Fast sagsbehandler  [caseworker_change, caseworker_relation]"]
+        "added Recommendation 1: Længere telefontid  [contact_center]",
+        "added Recommendation 1: Fast sagsbehandler  [caseworker_change, caseworker_relation]"]
     assert main(["recommendation", "edit", location, "2", "--text", "Kl. 8-15.",
                  "--to", "1"]) == 0
     assert main(["recommendation", "list", location, "--json"]) == 0
@@ -104,7 +104,7 @@ def test_cli_add_edit_list_remove(tmp_path: Path, codebook_file: Path,
     assert main(["recommendation", "remove", location, "1"]) == 0
     assert main(["recommendation", "edit", location, "5", "--title", "x"]) == 1
     captured = capsys.readouterr()
-    assert "removed Anbefaling 1: Længere telefontid" in captured.out
+    assert "removed Recommendation 1: Længere telefontid" in captured.out
     assert captured.err.strip() == ("kodebog: no recommendation number 5; the project has: 1")
     assert main(["recommendation", "edit", location, "1"]) == 1
     assert "nothing to change" in capsys.readouterr().err

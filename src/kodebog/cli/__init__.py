@@ -36,6 +36,8 @@ from kodebog.i18n import LANGUAGES, _, language_from, ngettext, set_language
 
 __all__ = ["FAMILIES", "Command", "Handler", "build_parser", "main"]
 
+PROG = "kodebog"
+
 FAMILIES: list[Callable[[Command], None]] = [
     project.register,    # open, demo, init, import, import-codings, codebook
     listing.register,    # sources, units
@@ -56,7 +58,7 @@ FAMILIES: list[Callable[[Command], None]] = [
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
-        prog="kodebog",
+        prog=PROG,
         description=_("Code Danish interviews, focus groups and survey comments against a "
                       "YAML codebook."),
     )
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         choose_language(arguments)
     except KodebogError as error:
-        print(f"kodebog: {error}", file=sys.stderr)
+        print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     argv = arguments
     parser = build_parser()
@@ -126,10 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except KodebogError as error:
-        print(f"kodebog: {error}", file=sys.stderr)
+        print(f"{PROG}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("kodebog: " + _("interrupted; the action in progress was not saved"),
+        print(f"{PROG}: " + _("interrupted; the action in progress was not saved"),
               file=sys.stderr)
         return 130
     except BrokenPipeError:

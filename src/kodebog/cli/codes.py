@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 
 if TYPE_CHECKING:
     from kodebog.codes import CodebookChange
 
 
 def _done(change: CodebookChange) -> int:
-    print(f"{change.message}; codebook version {change.version_id} stored "
-          "(`kodebog undo` takes it back)")
+    print(_("{message}; codebook version {version} stored (`kodebog undo` takes it back)")
+          .format(message=change.message, version=change.version_id))
     return 0
 
 
@@ -80,13 +81,14 @@ def cmd_code_merge(args: argparse.Namespace) -> int:
 
 
 def _units(value: str) -> tuple[str, list[int]]:
-    source, _, numbers = value.rpartition(":")
+    source, _colon, numbers = value.rpartition(":")
     try:
         ordinals = [int(n) for n in numbers.split(",") if n.strip()]
     except ValueError:
         ordinals = []
     if not source or not ordinals:
-        raise ProjectError(f"--units {value}: write SOURCE:N[,N...], e.g. --units fg1:3,7")
+        raise ProjectError(_("--units {value}: write SOURCE:N[,N...], e.g. --units fg1:3,7")
+                           .format(value=value))
     return source, ordinals
 
 
@@ -100,7 +102,8 @@ def cmd_code_split(args: argparse.Namespace) -> int:
                 source, ordinals = _units(value)
                 coding_ids += codings_on_units(session, args.id, source, ordinals)
         if not coding_ids:
-            raise ProjectError(f"'{args.id}' has no codings on {', '.join(args.units)}")
+            raise ProjectError(_("'{code}' has no codings on {units}").format(
+                code=args.id, units=", ".join(args.units)))
         return _done(split_code(store, coder(args), args.id, args.new_id, coding_ids,
                                 label=args.label, base_version=args.base_version))
 
@@ -118,9 +121,10 @@ def cmd_codebook_export(args: argparse.Namespace) -> int:
 
     target = Path(args.file)
     if target.exists() and not args.force:
-        raise ProjectError(f"{target} exists; choose another file or pass --force to replace it")
+        raise ProjectError(_("{path} exists; choose another file or pass --force to replace "
+                             "it").format(path=target))
     if not target.parent.is_dir():
-        raise ProjectError(f"{target.parent}: no such folder")
+        raise ProjectError(_("{path}: no such folder").format(path=target.parent))
     with project(args) as store, store.read() as session:
         text = dump_codebook(live_codebook(session))
         version = latest_version(session).id
@@ -132,7 +136,8 @@ def cmd_codebook_export(args: argparse.Namespace) -> int:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    print(f"codebook version {version} written to {target}")
+    print(_("codebook version {version} written to {path}").format(version=version,
+                                                                   path=target))
     return 0
 
 
@@ -151,81 +156,81 @@ def cmd_codebook_log(args: argparse.Namespace) -> int:
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--coder", help="your name as coder (the change is yours to undo)")
+    sub.add_argument("--coder", help=_("your name as coder (the change is yours to undo)"))
     sub.add_argument("--base-version", type=int, metavar="N",
-                     help="refuse if the project's codebook is no longer version N")
+                     help=_("refuse if the project's codebook is no longer version N"))
 
 
 def _definition(sub: argparse.ArgumentParser, *, edit: bool) -> None:
-    sub.add_argument("--description", metavar="TEXT", help="the code's definition")
-    sub.add_argument("--color", metavar="#RRGGBB", help="its colour" + (
-        " ('' removes it)" if edit else ""))
-    sub.add_argument("--key", metavar="K", help="its hotkey: a-z, æ, ø, å or 0-9" + (
-        " ('' removes it)" if edit else ""))
-    what = " (repeat; replaces the list, '' empties it)" if edit else " (repeat)"
-    for flag, text in (("--include", "what belongs"), ("--exclude", "what does not belong"),
-                       ("--example", "a typical quote"), ("--keyword", "a word that suggests "
-                       "the code"), ("--exclude-keyword", "a word that stops a suggestion")):
+    sub.add_argument("--description", metavar="TEXT", help=_("the code's definition"))
+    removes = " " + _("('' removes it)") if edit else ""
+    sub.add_argument("--color", metavar="#RRGGBB", help=_("its colour") + removes)
+    sub.add_argument("--key", metavar="K", help=_("its hotkey: a-z, æ, ø, å or 0-9") + removes)
+    what = " " + (_("(repeat; replaces the list, '' empties it)") if edit else _("(repeat)"))
+    for flag, text in (("--include", _("what belongs")), ("--exclude", _("what does not belong")),
+                       ("--example", _("a typical quote")),
+                       ("--keyword", _("a word that suggests the code")),
+                       ("--exclude-keyword", _("a word that stops a suggestion"))):
         sub.add_argument(flag, action="append", metavar="TEXT", help=text + what)
 
 
 def register(command: Command) -> None:
     """Add ``code add|rename|edit|move|merge|split|retire``."""
-    group = command("code", lambda _a: usage(group), "change the project's codebook: add, "
-                    "rename, edit, move, merge, split or retire a code")
+    group = command("code", lambda _a: usage(group), _("change the project's codebook: add, "
+                    "rename, edit, move, merge, split or retire a code"))
     actions: Any = group.add_subparsers(dest="code_command", metavar="ACTION")
 
-    sub = command("add", cmd_code_add, "add a code (its id is made from the label when left "
-                  "out)", actions)
+    sub = command("add", cmd_code_add, _("add a code (its id is made from the label when left "
+                  "out)"), actions)
     add_project(sub)
-    sub.add_argument("id", metavar="ID", nargs="?", help="the new code's id (a-z, 0-9, _)")
-    sub.add_argument("--label", required=True, metavar="TEXT", help="the name people see")
-    sub.add_argument("--parent", metavar="ID", help="put it under this code")
+    sub.add_argument("id", metavar="ID", nargs="?", help=_("the new code's id (a-z, 0-9, _)"))
+    sub.add_argument("--label", required=True, metavar="TEXT", help=_("the name people see"))
+    sub.add_argument("--parent", metavar="ID", help=_("put it under this code"))
     _definition(sub, edit=False)
     _common(sub)
 
-    sub = command("rename", cmd_code_rename, "give a code a new label (its id stays)", actions)
+    sub = command("rename", cmd_code_rename, _("give a code a new label (its id stays)"), actions)
     add_project(sub)
     sub.add_argument("id", metavar="ID")
-    sub.add_argument("label", metavar="LABEL", help="the new label")
+    sub.add_argument("label", metavar="LABEL", help=_("the new label"))
     _common(sub)
 
-    sub = command("edit", cmd_code_edit, "change a code's label, definition, lists, colour "
-                  "or hotkey", actions)
+    sub = command("edit", cmd_code_edit, _("change a code's label, definition, lists, colour "
+                  "or hotkey"), actions)
     add_project(sub)
     sub.add_argument("id", metavar="ID")
-    sub.add_argument("--label", metavar="TEXT", help="a new label")
+    sub.add_argument("--label", metavar="TEXT", help=_("a new label"))
     _definition(sub, edit=True)
     _common(sub)
 
-    sub = command("move", cmd_code_move, "put a code (and its sub-codes) under another code",
+    sub = command("move", cmd_code_move, _("put a code (and its sub-codes) under another code"),
                   actions)
     add_project(sub)
     sub.add_argument("id", metavar="ID")
     where = sub.add_mutually_exclusive_group(required=True)
-    where.add_argument("--parent", metavar="ID", help="the new parent")
-    where.add_argument("--top", action="store_true", help="to the top level")
+    where.add_argument("--parent", metavar="ID", help=_("the new parent"))
+    where.add_argument("--top", action="store_true", help=_("to the top level"))
     _common(sub)
 
-    sub = command("merge", cmd_code_merge, "merge code FROM into INTO: its codings follow, "
-                  "duplicates collapse, FROM stays as an alias", actions)
+    sub = command("merge", cmd_code_merge, _("merge code FROM into INTO: its codings follow, "
+                  "duplicates collapse, FROM stays as an alias"), actions)
     add_project(sub)
     sub.add_argument("source", metavar="FROM")
     sub.add_argument("target", metavar="INTO")
-    sub.add_argument("--description", metavar="TEXT", help="a new definition for INTO")
+    sub.add_argument("--description", metavar="TEXT", help=_("a new definition for INTO"))
     _common(sub)
 
-    sub = command("split", cmd_code_split, "move a code's codings on chosen units to a new "
-                  "code", actions)
+    sub = command("split", cmd_code_split, _("move a code's codings on chosen units to a new "
+                  "code"), actions)
     add_project(sub)
     sub.add_argument("id", metavar="ID")
     sub.add_argument("new_id", metavar="NEW_ID")
     sub.add_argument("--units", action="append", required=True, metavar="SOURCE:N[,N...]",
-                     help="units whose codings of ID go to NEW_ID (repeat for more sources)")
-    sub.add_argument("--label", metavar="TEXT", help="the new code's label")
+                     help=_("units whose codings of ID go to NEW_ID (repeat for more sources)"))
+    sub.add_argument("--label", metavar="TEXT", help=_("the new code's label"))
     _common(sub)
 
-    sub = command("retire", cmd_code_retire, "take an unused code out of the codebook",
+    sub = command("retire", cmd_code_retire, _("take an unused code out of the codebook"),
                   actions)
     add_project(sub)
     sub.add_argument("id", metavar="ID")
@@ -234,12 +239,12 @@ def register(command: Command) -> None:
 
 def register_codebook(command: Command, actions: Any) -> None:
     """Add ``codebook export`` and ``codebook log`` to the ``codebook`` group."""
-    sub = command("export", cmd_codebook_export, "write the project's living codebook as a "
-                  "YAML file (for `codebook validate`, `init`, sharing)", actions)
+    sub = command("export", cmd_codebook_export, _("write the project's living codebook as a "
+                  "YAML file (for `codebook validate`, `init`, sharing)"), actions)
     add_project(sub)
     sub.add_argument("file", metavar="FILE.yaml")
-    sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    sub = command("log", cmd_codebook_log, "list the codebook's versions: when, who, what",
+    sub.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+    sub = command("log", cmd_codebook_log, _("list the codebook's versions: when, who, what"),
                   actions)
     add_project(sub)
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from kodebog.cli.common import Command, add_project, coder, project, span
+from kodebog.i18n import _
 
 if TYPE_CHECKING:
     from kodebog.store import Store
@@ -26,7 +27,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
         change = apply_code(store, coder(args), unit_id, args.code, span(args.span),
                             memo=args.memo, key_quote=True if args.key_quote else None,
                             valence=args.valence)
-    print(f"{args.source} unit {args.unit}: {args.code} {change.message}")
+    print(_("{source} unit {unit}: {code} {message}").format(
+        source=args.source, unit=args.unit, code=args.code, message=change.message))
     return 0
 
 
@@ -36,7 +38,8 @@ def cmd_untag(args: argparse.Namespace) -> int:
     with project(args) as store:
         unit_id = _unit_id(store, args.source, args.unit)
         change = remove_code(store, coder(args), unit_id, args.code, span(args.span))
-    print(f"{args.source} unit {args.unit}: {args.code} {change.message}")
+    print(_("{source} unit {unit}: {code} {message}").format(
+        source=args.source, unit=args.unit, code=args.code, message=change.message))
     return 0
 
 
@@ -46,7 +49,9 @@ def cmd_memo(args: argparse.Namespace) -> int:
     with project(args) as store:
         unit_id = _unit_id(store, args.source, args.unit)
         set_unit_memo(store, coder(args), unit_id, args.text)
-    print(f"{args.source} unit {args.unit}: memo {'saved' if args.text else 'cleared'}")
+    said = (_("{source} unit {unit}: memo saved") if args.text
+            else _("{source} unit {unit}: memo cleared"))
+    print(said.format(source=args.source, unit=args.unit))
     return 0
 
 
@@ -58,9 +63,12 @@ def cmd_done(args: argparse.Namespace) -> int:
         with store.read() as session:
             source = find_source(session, args.source)
         change = mark_source_done(store, coder(args), source.id, done=not args.undo)
-    state = "not done" if args.undo else "done"
-    print(f"{source.name}: marked {state}" if change.event_id else f"{source.name}: "
-          f"{change.message}")
+    if not change.event_id:
+        print(f"{source.name}: {change.message}")
+    elif args.undo:
+        print(_("{source}: marked not done").format(source=source.name))
+    else:
+        print(_("{source}: marked done").format(source=source.name))
     return 0
 
 
@@ -84,37 +92,39 @@ def cmd_redo(args: argparse.Namespace) -> int:
 
 def register(command: Command) -> None:
     """Add ``tag``, ``untag``, ``memo``, ``done``, ``undo`` and ``redo``."""
-    for name, handler, text in (("tag", cmd_tag, "apply a code to a unit or a span of it"),
-                                ("untag", cmd_untag, "remove a code from a unit")):
+    for name, handler, text in (("tag", cmd_tag, _("apply a code to a unit or a span of it")),
+                                ("untag", cmd_untag, _("remove a code from a unit"))):
         sub = command(name, handler, text)
         add_project(sub)
         sub.add_argument("source", metavar="SOURCE")
-        sub.add_argument("unit", metavar="UNIT", type=int, help="unit number in the source")
-        sub.add_argument("code", metavar="CODE", help="code id")
+        sub.add_argument("unit", metavar="UNIT", type=int, help=_("unit number in the source"))
+        sub.add_argument("code", metavar="CODE", help=_("code id"))
         sub.add_argument("--span", metavar="START:END",
-                         help="characters inside the unit (0-based, END exclusive)")
-        sub.add_argument("--coder", help="your name as coder")
+                         help=_("characters inside the unit (0-based, END exclusive)"))
+        sub.add_argument("--coder", help=_("your name as coder"))
         if name == "tag":
-            sub.add_argument("--memo", help="a memo on the coding")
-            sub.add_argument("--key-quote", action="store_true", help="mark as key quote")
+            sub.add_argument("--memo", help=_("a memo on the coding"))
+            sub.add_argument("--key-quote", action="store_true", help=_("mark as key quote"))
             sub.add_argument("--valence", choices=("positive", "negative", "mixed", "none"),
-                             help="what the coding tells: works well, less well, both, or "
-                                  "nothing said (on an existing coding it sets the valence)")
+                             help=_("what the coding tells: works well, less well, both, or "
+                                    "nothing said (on an existing coding it sets the "
+                                    "valence)"))
 
-    sub = command("memo", cmd_memo, "write (or with an empty text, clear) a memo on a unit")
+    sub = command("memo", cmd_memo, _("write (or with an empty text, clear) a memo on a unit"))
     add_project(sub)
     sub.add_argument("source", metavar="SOURCE")
     sub.add_argument("unit", metavar="UNIT", type=int)
     sub.add_argument("text", metavar="TEXT")
-    sub.add_argument("--coder", help="your name as coder")
+    sub.add_argument("--coder", help=_("your name as coder"))
 
-    sub = command("done", cmd_done, "mark a source as fully coded by you (agreement uses it)")
+    sub = command("done", cmd_done, _("mark a source as fully coded by you (agreement uses it)"))
     add_project(sub)
     sub.add_argument("source", metavar="SOURCE")
-    sub.add_argument("--undo", action="store_true", help="remove the mark")
-    sub.add_argument("--coder", help="your name as coder")
+    sub.add_argument("--undo", action="store_true", help=_("remove the mark"))
+    sub.add_argument("--coder", help=_("your name as coder"))
 
-    for name, handler in (("undo", cmd_undo), ("redo", cmd_redo)):
-        sub = command(name, handler, f"{name} your last coding action")
+    for name, handler, text in (("undo", cmd_undo, _("undo your last coding action")),
+                                ("redo", cmd_redo, _("redo your last coding action"))):
+        sub = command(name, handler, text)
         add_project(sub)
-        sub.add_argument("--coder", help="your name as coder")
+        sub.add_argument("--coder", help=_("your name as coder"))

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 
 if TYPE_CHECKING:
     from kodebog.store import Store
@@ -27,7 +28,7 @@ class Command(Protocol):
 def add_project(parser: argparse.ArgumentParser) -> None:
     """The ``PROJECT`` argument most commands start with."""
     parser.add_argument("project", metavar="PROJECT",
-                        help="project file (SQLite) or database URL (postgresql+psycopg://...)")
+                        help=_("project file (SQLite) or database URL (postgresql+psycopg://...)"))
 
 
 def print_json(data: Any) -> None:
@@ -64,7 +65,8 @@ def span(value: str | None) -> tuple[int, int] | None:
     try:
         start, end = (int(part) for part in value.split(":"))
     except ValueError:
-        raise ProjectError(f"--span {value}: write it as START:END, e.g. --span 0:42") from None
+        raise ProjectError(_("--span {value}: write it as START:END, e.g. --span 0:42").format(
+            value=value)) from None
     return start, end
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kodebog.cli.common import Command, add_project, print_json, project
+from kodebog.i18n import _, formats
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -16,13 +17,16 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print_json([s.to_dict() for s in sources])
         return 0
     if not sources:
-        print("no sources yet; add some with `kodebog import PROJECT FILE`")
+        print(_("no sources yet; add some with `kodebog import PROJECT FILE`"))
         return 0
-    width = max(len(s.name) for s in sources)
-    print(f"{'source':<{width}}  {'kind':<12} {'units':>6} {'words':>7} {'people':>6} {'coded':>6}")
+    heads = (_("source"), _("kind"), _("units"), _("words"), _("people"), _("coded"))
+    width = max(len(heads[0]), *(len(s.name) for s in sources))
+    print(f"{heads[0]:<{width}}  {heads[1]:<12} {heads[2]:>6} {heads[3]:>7} {heads[4]:>6} "
+          f"{heads[5]:>6}")
     for s in sources:
-        print(f"{s.name:<{width}}  {s.kind:<12} {s.units:>6} {s.words:>7} {s.participants:>6} "
-              f"{s.coded_share:>6.0%}")
+        print(f"{s.name:<{width}}  {s.kind:<12} {formats.number(s.units):>6} "
+              f"{formats.number(s.words):>7} {formats.number(s.participants):>6} "
+              f"{formats.percent(s.coded_share * 100, 0):>6}")
     return 0
 
 
@@ -42,19 +46,19 @@ def cmd_units(args: argparse.Namespace) -> int:
         body = unit.text.replace("\n", "\n      ")
         print(f"{unit.ordinal:>4}  {stamp}{who}{': ' if who else ''}{body}")
         if codes:
-            print(f"      codes: {', '.join(codes)}")
+            print("      " + _("codes: {codes}").format(codes=", ".join(codes)))
     return 0
 
 
 def register(command: Command) -> None:
     """Add ``sources`` and ``units``."""
-    sub = command("sources", cmd_sources, "list the project's sources")
+    sub = command("sources", cmd_sources, _("list the project's sources"))
     add_project(sub)
-    sub.add_argument("--coder", help="count coded units of this coder only")
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--coder", help=_("count coded units of this coder only"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    sub = command("units", cmd_units, "list a source's units and codings")
+    sub = command("units", cmd_units, _("list a source's units and codings"))
     add_project(sub)
     sub.add_argument("source", metavar="SOURCE")
-    sub.add_argument("--coder", help="show this coder's codings only")
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--coder", help=_("show this coder's codings only"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))

@@ -6,6 +6,7 @@ import argparse
 
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -14,7 +15,8 @@ def _codes(values: list[str] | None) -> list[str]:
 
 def _show(number: int, title: str, codes: tuple[str, ...], text: str = "") -> str:
     themes = f"  [{', '.join(codes)}]" if codes else ""
-    return f"Anbefaling {number}: {title}{themes}" + (f"\n    {text}" if text else "")
+    shown = _("Recommendation {number}: {title}").format(number=number, title=title)
+    return shown + themes + (f"\n    {text}" if text else "")
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -24,7 +26,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     with project(args) as store:
         added = add_recommendation(store, coder(args), args.title, args.text or "",
                                    _codes(args.code), args.number)
-    print(f"added {_show(added.number, added.title, added.codes)}")
+    print(_("added {recommendation}").format(
+        recommendation=_show(added.number, added.title, added.codes)))
     return 0
 
 
@@ -33,12 +36,13 @@ def cmd_edit(args: argparse.Namespace) -> int:
     from kodebog.findings.recommendations import edit_recommendation
 
     if args.title is None and args.text is None and args.code is None and args.to is None:
-        raise ProjectError("nothing to change: give --title, --text, --code or --to")
+        raise ProjectError(_("nothing to change: give --title, --text, --code or --to"))
     with project(args) as store:
         edited = edit_recommendation(
             store, coder(args), args.number, title=args.title, text=args.text,
             codes=None if args.code is None else _codes(args.code), new_number=args.to)
-    print(f"saved {_show(edited.number, edited.title, edited.codes)}")
+    print(_("saved {recommendation}").format(
+        recommendation=_show(edited.number, edited.title, edited.codes)))
     return 0
 
 
@@ -48,7 +52,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     with project(args) as store:
         removed = remove_recommendation(store, coder(args), args.number)
-    print(f"removed Anbefaling {removed.number}: {removed.title} (the later ones moved up)")
+    print(_("removed {recommendation} (the later ones moved up)").format(
+        recommendation=_show(removed.number, removed.title, ())))
     return 0
 
 
@@ -64,42 +69,42 @@ def cmd_list(args: argparse.Namespace) -> int:
     for rec in found:
         print(_show(rec.number, rec.title, rec.codes, " ".join(rec.text.split())))
     if not found:
-        print("no recommendations yet; add one with `kodebog recommendation add PROJECT "
-              "--title ...`")
+        print(_("no recommendations yet; add one with `kodebog recommendation add PROJECT "
+              "--title ...`"))
     return 0
 
 
 def register(command: Command) -> None:
     """Add ``recommendation`` and its actions."""
     group = command("recommendation", lambda _a: usage(group),
-                    "the report's numbered recommendations, each tied to themes")
+                    _("the report's numbered recommendations, each tied to themes"))
     actions = group.add_subparsers(dest="recommendation_command", metavar="ACTION")
 
-    sub = command("add", cmd_add, "add a recommendation (the next number, or --number N)",
+    sub = command("add", cmd_add, _("add a recommendation (the next number, or --number N)"),
                   actions)
     add_project(sub)
-    sub.add_argument("--title", required=True, help="the recommendation in one line")
-    sub.add_argument("--text", help="what it means in practice")
+    sub.add_argument("--title", required=True, help=_("the recommendation in one line"))
+    sub.add_argument("--text", help=_("what it means in practice"))
     sub.add_argument("--code", action="append", metavar="CODE[,CODE]",
-                     help="a theme it answers (repeat, or comma-separated)")
-    sub.add_argument("--number", type=int, metavar="N", help="place it as number N")
-    sub.add_argument("--coder", help="your name (for the log)")
+                     help=_("a theme it answers (repeat, or comma-separated)"))
+    sub.add_argument("--number", type=int, metavar="N", help=_("place it as number N"))
+    sub.add_argument("--coder", help=_("your name (for the log)"))
 
-    sub = command("edit", cmd_edit, "change a recommendation", actions)
+    sub = command("edit", cmd_edit, _("change a recommendation"), actions)
     add_project(sub)
-    sub.add_argument("number", type=int, metavar="N", help="its number")
-    sub.add_argument("--title", help="new title")
-    sub.add_argument("--text", help="new text")
+    sub.add_argument("number", type=int, metavar="N", help=_("its number"))
+    sub.add_argument("--title", help=_("new title"))
+    sub.add_argument("--text", help=_("new text"))
     sub.add_argument("--code", action="append", metavar="CODE[,CODE]",
-                     help="the themes it answers (replaces them; --code '' for none)")
-    sub.add_argument("--to", type=int, metavar="N", help="move it to number N")
-    sub.add_argument("--coder", help="your name (for the log)")
+                     help=_("the themes it answers (replaces them; --code '' for none)"))
+    sub.add_argument("--to", type=int, metavar="N", help=_("move it to number N"))
+    sub.add_argument("--coder", help=_("your name (for the log)"))
 
-    sub = command("remove", cmd_remove, "remove a recommendation", actions)
+    sub = command("remove", cmd_remove, _("remove a recommendation"), actions)
     add_project(sub)
-    sub.add_argument("number", type=int, metavar="N", help="its number")
-    sub.add_argument("--coder", help="your name (for the log)")
+    sub.add_argument("number", type=int, metavar="N", help=_("its number"))
+    sub.add_argument("--coder", help=_("your name (for the log)"))
 
-    sub = command("list", cmd_list, "list the recommendations", actions)
+    sub = command("list", cmd_list, _("list the recommendations"), actions)
     add_project(sub)
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))

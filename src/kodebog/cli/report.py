@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from kodebog.cli.common import Command, add_project, print_json, project
 from kodebog.errors import ProjectError
 from kodebog.export import EXPORTERS
+from kodebog.i18n import LANGUAGES, _, formats, ngettext
 
 if TYPE_CHECKING:
     from kodebog.store import Store
@@ -20,7 +21,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     coders = parse_coders(args.coders)
     if coders and not args.agreed:
-        raise ProjectError("--coders chooses the coders of the agreed coding; add --agreed")
+        raise ProjectError(_("--coders chooses the coders of the agreed coding; add --agreed"))
     agreed = None
     with project(args) as store, store.read() as session:
         if args.agreed:
@@ -36,22 +37,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
                               **agreed.counts()}
         print_json(data)
         return 0
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(stats.by_kind.items()))
-    print(f"sources      {stats.sources}" + (f" ({kinds})" if kinds else ""))
-    print(f"participants {stats.participants}")
-    print(f"units        {stats.units}")
-    print(f"words        {stats.words}")
-    print(f"codes        {stats.codes}")
-    print(f"coders       {', '.join(stats.coders) or '-'}")
-    print(f"codings      {stats.codings} on {stats.coded_units} units")
+    number = formats.number
+    kinds = ", ".join(f"{number(n)} {k}" for k, n in sorted(stats.by_kind.items()))
+    lines = [(_("sources"), number(stats.sources) + (f" ({kinds})" if kinds else "")),
+             (_("participants"), number(stats.participants)),
+             (_("units"), number(stats.units)),
+             (_("words"), number(stats.words)),
+             (_("codes"), number(stats.codes)),
+             (_("coders"), ", ".join(stats.coders) or "-"),
+             (_("codings"), _("{codings} on {units} units").format(
+                 codings=number(stats.codings), units=number(stats.coded_units)))]
+    width = max(12, *(len(label) for label, _value in lines))
+    for label, value in lines:
+        print(f"{label:<{width}} {value}")
     if stats.codings:
         width = max(len(row["code"]) for row in stats.by_code)
         for row in stats.by_code:
-            who = ", ".join(f"{c} {n}" for c, n in sorted(row["by_coder"].items()))
-            print(f"  {row['code']:<{width}} {row['units']:>5} units  {who}")
+            who = ", ".join(f"{c} {number(n)}" for c, n in sorted(row["by_coder"].items()))
+            units = ngettext("{n} unit", "{n} units", row["units"]).format(
+                n=number(row["units"]))
+            print(f"  {row['code']:<{width}} {units:>11}  {who}")
     if agreed is not None:
         print(agreed.describe())
-        print(f"rule: {agreed.rule}")
+        print(_("rule: {rule}").format(rule=agreed.rule))
     return 0
 
 
@@ -62,10 +70,11 @@ def parse_where(values: Sequence[str]) -> dict[str, str]:
         key, sep, wanted = value.partition("=")
         key, wanted = key.strip(), wanted.strip()
         if not sep or not key or not wanted:
-            raise ProjectError(f"--where {value}: write it as ATTR=VALUE, e.g. "
-                               "--where ydelsesgruppe=dagpenge or --where role=borger")
+            raise ProjectError(_("--where {value}: write it as ATTR=VALUE, e.g. --where "
+                                 "ydelsesgruppe=dagpenge or --where role=borger").format(
+                                     value=value))
         if key in where:
-            raise ProjectError(f"--where {key}: give each attribute once")
+            raise ProjectError(_("--where {key}: give each attribute once").format(key=key))
         where[key] = wanted
     return where
 
@@ -78,15 +87,16 @@ def cmd_finding(args: argparse.Namespace) -> int:
 
     text = args.text.strip()
     if not text:
-        raise ProjectError("--text is empty; write the finding for the theme")
+        raise ProjectError(_("--text is empty; write the finding for the theme"))
     store = open_project(args.project)
     try:
         change = set_finding(store, args.code, text, args.coder or default_coder(),
                              quotes=args.quote, base_version=args.base_version)
     finally:
         store.dispose()
-    print(f"{change.code}: finding {'written' if change.created else 'updated'} "
-          f"(version {change.version})")
+    said = (_("{code}: finding written (version {version})") if change.created
+            else _("{code}: finding updated (version {version})"))
+    print(said.format(code=change.code, version=change.version))
     return 0
 
 
@@ -96,18 +106,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kodebog.store import open_project
 
     if args.quotes < 0:
-        raise ProjectError(f"--quotes {args.quotes}: give 0 or more")
+        raise ProjectError(_("--quotes {value}: give 0 or more").format(value=args.quotes))
     coders = parse_coders(args.coders)
     if coders and not args.agreed:
-        raise ProjectError("--coders chooses the coders of the agreed coding; add --agreed "
-                           "(or use --coder NAME for one coder's codings)")
+        raise ProjectError(_("--coders chooses the coders of the agreed coding; add --agreed "
+                           "(or use --coder NAME for one coder's codings)"))
     output = Path(args.output).expanduser()
     fmt = format_for(output, args.format)
     given = [f"--{name.replace('_', '-')}" for name in ("offsets", "line_endings")
              if getattr(args, name) is not None]
     if given and fmt != "qdpx":
-        verb = "applies" if len(given) == 1 else "apply"
-        raise ProjectError(f"{' and '.join(given)} {verb} only to a .qdpx export, not {fmt}")
+        raise ProjectError(ngettext("{options} applies only to a .qdpx export, not {format}",
+                                    "{options} apply only to a .qdpx export, not {format}",
+                                    len(given)).format(options=" / ".join(given), format=fmt))
     options = ExportOptions(
         coder=args.coder, codes=tuple(args.code or ()), sources=tuple(args.source or ()),
         where=parse_where(args.where or ()), quotes=args.quotes,
@@ -116,9 +127,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         agreed=args.agreed, agreed_coders=coders, publish=args.publish,
         threshold=args.threshold, memos=args.memos,
         template=Path(args.template).expanduser() if args.template else None,
+        lang=args.report_lang,
     )
     if args.template and fmt != "docx":
-        raise ProjectError(f"--template is for Word reports; {output} is {fmt}")
+        raise ProjectError(_("--template is for Word reports; {path} is {format}").format(
+            path=output, format=fmt))
     store = open_project(args.project)
     try:
         print(export(store, output, options, fmt))
@@ -141,73 +154,77 @@ def print_agreed(store: Store, coders: Sequence[str]) -> None:
     with store.read() as session:
         agreed = agreed_coding(session, coders)
     print(agreed.describe())
-    print(f"rule: {agreed.rule}")
+    print(_("rule: {rule}").format(rule=agreed.rule))
 
 
 def add_agreed(parser: argparse.ArgumentParser) -> None:
     """``--agreed`` and ``--coders`` on a command that counts codings."""
     parser.add_argument("--agreed", action="store_true",
-                        help="count the agreed coding: agreements of the coders, settled "
+                        help=_("count the agreed coding: agreements of the coders, settled "
                              "disputes (the consensus coder's decisions) and single-coder "
-                             "material; unsettled disputes are left out and flagged")
+                             "material; unsettled disputes are left out and flagged"))
     parser.add_argument("--coders", metavar="A,B",
-                        help="with --agreed: the coders to agree (default: every coder but "
-                             "the consensus coder)")
+                        help=_("with --agreed: the coders to agree (default: every coder but "
+                             "the consensus coder)"))
 
 
 def register(command: Command) -> None:
     """Add ``stats``, ``finding`` and ``export``."""
-    sub = command("stats", cmd_stats, "counts of sources, units and codings")
+    sub = command("stats", cmd_stats, _("counts of sources, units and codings"))
     add_project(sub)
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
     add_agreed(sub)
 
     sub = command(
-        "finding", cmd_finding, "write (or rewrite) the finding for a theme")
+        "finding", cmd_finding, _("write (or rewrite) the finding for a theme"))
     add_project(sub)
-    sub.add_argument("code", metavar="CODE", help="code id")
-    sub.add_argument("--text", required=True, help="the finding, in the report's words")
+    sub.add_argument("code", metavar="CODE", help=_("code id"))
+    sub.add_argument("--text", required=True, help=_("the finding, in the report's words"))
     sub.add_argument("--quote", type=int, action="append", metavar="CODING_ID",
-                     help="pin a coding as quote, first in the export (repeat; ids from "
-                          "`kodebog units --json`)")
-    sub.add_argument("--coder", help="your name as analyst (for the log)")
+                     help=_("pin a coding as quote, first in the export (repeat; ids from "
+                          "`kodebog units --json`)"))
+    sub.add_argument("--coder", help=_("your name as analyst (for the log)"))
     sub.add_argument("--base-version", type=int, metavar="N",
-                     help="refuse if the stored finding is no longer version N (0: none yet)")
+                     help=_("refuse if the stored finding is no longer version N (0: none yet)"))
 
     sub = command("export", cmd_export,
-                  "export findings (md, docx, html, json), codings (xlsx, csv) or the "
-                  "project for other QDA tools (qdpx, qdc)")
+                  _("export findings (md, docx, html, json), codings (xlsx, csv) or the "
+                  "project for other QDA tools (qdpx, qdc)"))
     add_project(sub)
     sub.add_argument("--format", choices=sorted(EXPORTERS),
-                     help="output format (default: from the --output suffix)")
-    sub.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")
-    sub.add_argument("--coder", help="only this coder's codings (default: all coders, "
-                                     "one count per unit and code)")
+                     help=_("output format (default: from the --output suffix)"))
+    sub.add_argument("--output", "-o", required=True, metavar="PATH", help=_("file to write"))
+    sub.add_argument("--coder", help=_("only this coder's codings (default: all coders, "
+                                     "one count per unit and code)"))
     sub.add_argument("--code", nargs="+", action="extend", metavar="C",
-                     help="only these codes")
+                     help=_("only these codes"))
     sub.add_argument("--source", nargs="+", action="extend", metavar="S",
-                     help="only these sources")
+                     help=_("only these sources"))
     sub.add_argument("--where", nargs="+", action="extend", metavar="ATTR=VALUE",
-                     help="only participants with this attribute value (or role=borger)")
+                     help=_("only participants with this attribute value (or role=borger)"))
     sub.add_argument("--quotes", type=int, default=5, metavar="N",
-                     help="quotes per theme in reports (default 5)")
+                     help=_("quotes per theme in reports (default 5)"))
     add_agreed(sub)
     sub.add_argument("--publish", action="store_true",
-                     help="publication: quotes attributed by role only, citation ids in an "
+                     help=_("publication: quotes attributed by role only, citation ids in an "
                           "appendix, groups under --threshold people hidden, personal data "
-                          "always refused")
+                          "always refused"))
     sub.add_argument("--threshold", type=int, default=5, metavar="N",
-                     help="with --publish: hide groups of fewer than N people (default 5)")
+                     help=_("with --publish: hide groups of fewer than N people (default 5)"))
     sub.add_argument("--memos", action="store_true",
-                     help="add the unit and coding memos as an analysts' appendix")
+                     help=_("add the unit and coding memos as an analysts' appendix"))
     sub.add_argument("--template", metavar="FILE",
-                     help="Word template (.dotx or .docx) with the municipality's styles, "
-                          "page and header")
+                     help=_("Word template (.dotx or .docx) with the municipality's styles, "
+                          "page and header"))
     sub.add_argument("--allow-personal-data", action="store_true",
-                     help="export even if quotes contain phone numbers, e-mails or CPR numbers")
+                     help=_("export even if quotes contain phone numbers, e-mails or CPR numbers"))
     sub.add_argument("--offsets", choices=("codepoints", "utf16"),
-                     help="qdpx: what positions count, as the target tool does (default "
-                          "codepoints; utf16 for NVivo)")
+                     help=_("qdpx: what positions count, as the target tool does (default "
+                          "codepoints; utf16 for NVivo)"))
     sub.add_argument("--line-endings", choices=("lf", "crlf"),
-                     help="qdpx: line breaks of the sources' text files (default lf; crlf "
-                          "for MAXQDA)")
+                     help=_("qdpx: line breaks of the sources' text files (default lf; crlf "
+                          "for MAXQDA)"))
+    sub.add_argument("--lang", dest="report_lang", choices=list(LANGUAGES), default="da",
+                     metavar="{da,en}",
+                     help=_("the language of the report, whatever kodebog speaks (default "
+                            "da)"))

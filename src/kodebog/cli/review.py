@@ -14,12 +14,13 @@ from kodebog.cli.common import (
     usage,
 )
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats, ngettext
 
 
 def _number(value: float | None, percent: bool = False) -> str:
     if value is None:
-        return "n/a"
-    return f"{value:.1f}%" if percent else f"{value:.3f}"
+        return _("n/a")
+    return formats.percent(value) if percent else formats.decimal(value, 3)
 
 
 def cmd_agree(args: argparse.Namespace) -> int:
@@ -32,26 +33,29 @@ def cmd_agree(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
         return 0
-    print(f"coders: {', '.join(coders)}; sources compared: "
-          f"{', '.join(result.sources) or 'none'}")
-    print(f"rule: {result.rule}")
+    print(_("coders: {coders}; sources compared: {sources}").format(
+        coders=", ".join(coders), sources=", ".join(result.sources) or _("none")))
+    print(_("rule: {rule}").format(rule=result.rule))
     if not result.sources:
-        print("no source has been coded by all of these coders yet")
+        print(_("no source has been coded by all of these coders yet"))
         return 0
     if args.by == "character":
-        print(f"{'code':<24} {'source':<30} {'coders':<16} {'agree':>8} {'kappa':>7}")
+        print(f"{_('code'):<24} {_('source'):<30} {_('coders'):<16} {_('agree'):>8} "
+              f"{_('kappa'):>7}")
         for char_row in result.characters:
             print(f"{char_row.code:<24} {char_row.source:<30} {'|'.join(char_row.coders):<16} "
-                  f"{char_row.percent:>7.2f}% {char_row.kappa:>7.3f}")
+                  f"{formats.percent(char_row.percent, 2):>8} "
+                  f"{formats.decimal(char_row.kappa, 3):>7}")
         return 0
     pairs = list(result.codes[0].kappa) if result.codes else []
-    header = f"{'code':<24} {'units':>6} " + " ".join(f"{c:>8}" for c in coders)
-    header += f" {'agree':>7} " + " ".join(f"{'κ ' + p:>12}" for p in pairs) + f" {'α':>7}"
+    header = f"{_('code'):<24} {_('units'):>6} " + " ".join(f"{c:>8}" for c in coders)
+    header += f" {_('agree'):>7} " + " ".join(f"{'κ ' + p:>12}" for p in pairs) + f" {'α':>7}"
     print(header)
     rows = [*result.codes, *([result.overall] if result.overall else [])]
     for row in rows:
-        name = "overall" if row.code == "*" else row.code
-        line = f"{name:<24} {row.units:>6} " + " ".join(f"{row.counts[c]:>8}" for c in coders)
+        name = _("overall") if row.code == "*" else row.code
+        line = f"{name:<24} {formats.number(row.units):>6} " + " ".join(
+            f"{formats.number(row.counts[c]):>8}" for c in coders)
         line += f" {_number(row.percent * 100 if row.percent is not None else None, True):>7} "
         line += " ".join(f"{_number(row.kappa[p]):>12}" for p in pairs)
         line += f" {_number(row.alpha):>7}"
@@ -70,14 +74,16 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
         print_json([d.to_dict() for d in found])
         return 0
     if not found:
-        print("no disagreements")
+        print(_("no disagreements"))
         return 0
     for item in found:
-        who = ", ".join(f"{c}: {'yes' if item.has_code[c] else 'no'}" for c in coders)
-        print(f"{item.code}  {item.source} unit {item.unit}  ({who})")
+        who = ", ".join(f"{c}: {_('yes') if item.has_code[c] else _('no')}" for c in coders)
+        print(_("{code}  {source} unit {unit}  ({who})").format(
+            code=item.code, source=item.source, unit=item.unit, who=who))
         speaker = f"{item.speaker}: " if item.speaker else ""
         print(f"    {speaker}{item.text[:200]}{'…' if len(item.text) > 200 else ''}")
-    print(f"{len(found)} disagreements")
+    print(ngettext("{n} disagreement", "{n} disagreements", len(found)).format(
+        n=formats.number(len(found))))
     return 0
 
 
@@ -85,22 +91,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from kodebog.audit import AuditSettings, run_audit
 
     if not 0 < args.similarity <= 100:
-        raise ProjectError(f"--similarity {args.similarity}: give a percentage from 1 to 100")
+        raise ProjectError(_("--similarity {value}: give a percentage from 1 to 100").format(
+            value=args.similarity))
     with project(args) as store, store.read() as session:
         findings = run_audit(session, AuditSettings(similarity=args.similarity))
     if args.json:
         print_json([f.to_dict() for f in findings])
         return 0
     if not findings:
-        print("no inconsistencies found")
+        print(_("no inconsistencies found"))
         return 0
     for finding in findings:
         print(f"[{finding.kind}] {finding.message}")
         if finding.units and finding.kind not in ("near_duplicate", "exclude_keyword"):
-            print(f"    units: {', '.join(map(str, finding.units))}")
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(
+            print("    " + _("units: {units}").format(units=", ".join(map(str, finding.units))))
+    kinds = ", ".join(f"{formats.number(n)} {k}" for k, n in sorted(
         {f.kind: sum(g.kind == f.kind for g in findings) for f in findings}.items()))
-    print(f"{len(findings)} findings ({kinds})")
+    print(ngettext("{n} finding ({kinds})", "{n} findings ({kinds})", len(findings)).format(
+        n=formats.number(len(findings)), kinds=kinds))
     return 0
 
 
@@ -118,8 +126,8 @@ def cmd_privacy_scan(args: argparse.Namespace) -> int:
         for item in found:
             print(f"{item['where']}: {item['field']} [{item['start']}:{item['end']}] "
                   f"{item['description']}")
-        print(f"{len(found)} possible personal data found" if found else
-              "no personal data found")
+        print(_("{n} possible personal data found").format(n=formats.number(len(found)))
+              if found else _("no personal data found"))
     return 0
 
 
@@ -150,49 +158,49 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def register(command: Command) -> None:
     """Add ``agree``, ``disagreements``, ``audit``, ``privacy`` and ``log``."""
-    sub = command("agree", cmd_agree, "inter-coder agreement per code: percent, Cohen's "
-                  "kappa per pair, Krippendorff's alpha")
+    sub = command("agree", cmd_agree, _("inter-coder agreement per code: percent, Cohen's "
+                  "kappa per pair, Krippendorff's alpha"))
     add_project(sub)
     sub.add_argument("--coders", required=True, metavar="A,B[,C...]")
-    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
-    sub.add_argument("--code", action="append", metavar="C", help="only this code (repeat)")
+    sub.add_argument("--source", action="append", metavar="S", help=_("only this source (repeat)"))
+    sub.add_argument("--code", action="append", metavar="C", help=_("only this code (repeat)"))
     sub.add_argument("--by", choices=["unit", "character"], default="unit",
-                     help="compare units (default) or characters, as NVivo does")
-    sub.add_argument("--json", action="store_true", help="print JSON")
+                     help=_("compare units (default) or characters, as NVivo does"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    sub = command("disagreements", cmd_disagreements, "units where the coders differ")
+    sub = command("disagreements", cmd_disagreements, _("units where the coders differ"))
     add_project(sub)
     sub.add_argument("--coders", required=True, metavar="A,B[,C...]")
-    sub.add_argument("--code", action="append", metavar="C", help="only this code (repeat)")
-    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--code", action="append", metavar="C", help=_("only this code (repeat)"))
+    sub.add_argument("--source", action="append", metavar="S", help=_("only this source (repeat)"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    sub = command("audit", cmd_audit, "consistency audit: near-duplicates coded differently, "
-                  "single-coder codes, excluded words, drift, unused codes")
+    sub = command("audit", cmd_audit, _("consistency audit: near-duplicates coded differently, "
+                  "single-coder codes, excluded words, drift, unused codes"))
     add_project(sub)
     sub.add_argument("--similarity", type=float, default=90.0, metavar="PERCENT",
-                     help="near-duplicate threshold (rapidfuzz token_set_ratio, default 90)")
-    sub.add_argument("--json", action="store_true", help="print JSON")
+                     help=_("near-duplicate threshold (rapidfuzz token_set_ratio, default 90)"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    privacy = command("privacy", lambda _a: usage(privacy), "personal data in a project")
+    privacy = command("privacy", lambda _a: usage(privacy), _("personal data in a project"))
     privacy_commands = privacy.add_subparsers(dest="privacy_command", metavar="ACTION")
-    sub = command("scan", cmd_privacy_scan, "list CPR numbers, phone numbers, e-mails and "
-                  "listed names in every field an export can carry, and where each is",
+    sub = command("scan", cmd_privacy_scan, _("list CPR numbers, phone numbers, e-mails and "
+                  "listed names in every field an export can carry, and where each is"),
                   privacy_commands)
     add_project(sub)
-    sub.add_argument("--names", metavar="NAMES.yaml", help="real names to look for")
-    sub.add_argument("--json", action="store_true", help="print JSON")
-    sub = command("redact", cmd_privacy_redact, "replace what scan finds with placeholders "
+    sub.add_argument("--names", metavar="NAMES.yaml", help=_("real names to look for"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
+    sub = command("redact", cmd_privacy_redact, _("replace what scan finds with placeholders "
                   "([telefonnummer], [navn] ...) in the stored text and memos, keeping every "
-                  "coding's quote", privacy_commands)
+                  "coding's quote"), privacy_commands)
     add_project(sub)
-    sub.add_argument("--names", metavar="NAMES.yaml", help="real names to replace by [navn]")
-    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
-    sub.add_argument("--coder", help="your name (for the log)")
+    sub.add_argument("--names", metavar="NAMES.yaml", help=_("real names to replace by [navn]"))
+    sub.add_argument("--source", action="append", metavar="S", help=_("only this source (repeat)"))
+    sub.add_argument("--coder", help=_("your name (for the log)"))
 
-    sub = command("log", cmd_log, "the audit trail: who changed what, when")
+    sub = command("log", cmd_log, _("the audit trail: who changed what, when"))
     add_project(sub)
-    sub.add_argument("--coder", help="only this coder's actions")
-    sub.add_argument("--since", metavar="DATE", help="from this date or date-time (UTC)")
-    sub.add_argument("--limit", type=int, metavar="N", help="only the last N events")
-    sub.add_argument("--json", action="store_true", help="print JSON with before and after")
+    sub.add_argument("--coder", help=_("only this coder's actions"))
+    sub.add_argument("--since", metavar="DATE", help=_("from this date or date-time (UTC)"))
+    sub.add_argument("--limit", type=int, metavar="N", help=_("only the last N events"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON with before and after"))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 
 if TYPE_CHECKING:
     from kodebog.findings import Filters
@@ -44,6 +45,8 @@ class ExportOptions:
     """Add the analysts' memos as an appendix (not in publication mode)."""
     template: Path | None = None
     """A Word template (.dotx or .docx) whose styles, page and header the report uses."""
+    lang: str = "da"
+    """The language of the report (and its sheet names and headers), whatever the UI speaks."""
 
     @property
     def filters(self) -> Filters:
@@ -93,8 +96,10 @@ def format_for(output: Path, fmt: str | None = None) -> str:
     chosen = fmt or SUFFIXES.get(output.suffix.lower())
     if chosen is None or chosen not in EXPORTERS:
         choices = ", ".join(sorted(EXPORTERS))
-        what = f"unknown format '{fmt}'" if fmt else f"{output}: cannot tell the format"
-        raise ProjectError(f"{what}; pass --format with one of: {choices}")
+        what = (_("unknown format '{format}'").format(format=fmt) if fmt
+                else _("{path}: cannot tell the format").format(path=output))
+        raise ProjectError(_("{problem}; pass --format with one of: {choices}").format(
+            problem=what, choices=choices))
     return chosen
 
 
@@ -106,6 +111,7 @@ def export(store: Store, output: str | Path, options: ExportOptions | None = Non
     options = options or ExportOptions()
     if chosen not in REPORTS and (options.publish or options.memos):
         flag = "--publish" if options.publish else "--memos"
-        raise ProjectError(f"{flag} shapes a report; export md, docx or html with it "
-                           f"({path} is {chosen})")
+        raise ProjectError(_("{option} shapes a report; export md, docx or html with it "
+                             "({path} is {format})").format(option=flag, path=path,
+                                                            format=chosen))
     return EXPORTERS[chosen](store, path, options)

@@ -114,4 +114,7 @@ def export(store: Store, output: str | Path, options: ExportOptions | None = Non
         raise ProjectError(_("{option} shapes a report; export md, docx or html with it "
                              "({path} is {format})").format(option=flag, path=path,
                                                             format=chosen))
-    return EXPORTERS[chosen](store, path, options)
+    from kodebog.export.language import speaking
+
+    with speaking(options.lang):
+        return EXPORTERS[chosen](store, path, options)

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kodebog.export import ExportOptions
-from kodebog.export.common import plural, table_material, write_text
+from kodebog.export.common import table_material, write_text
 from kodebog.export.sheets import Value
 from kodebog.export.xlsx import coding_header, coding_rows
+from kodebog.i18n import _, formats, ngettext
 from kodebog.store import Store
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,4 +48,7 @@ def export(store: Store, output: Path, options: ExportOptions) -> str:
     material = table_material(store, options, "csv")
     header = coding_header(material, labels=False)
     write_text(output, render(header, coding_rows(material)), bom=True)
-    return f"wrote {output} (csv): {plural(len(material.reported_codings), 'coding', 'codings')}"
+    codings = len(material.reported_codings)
+    return _("wrote {path} (csv): {codings}").format(
+        path=output, codings=ngettext("{n} coding", "{n} codings", codings).format(
+            n=formats.number(codings)))

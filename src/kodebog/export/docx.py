@@ -21,8 +21,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
+from kodebog import i18n
 from kodebog.errors import ProjectError
 from kodebog.export import ExportOptions
+from kodebog.export import language as speech
 from kodebog.export.blocks import (
     Block,
     Bullets,
@@ -35,15 +37,17 @@ from kodebog.export.blocks import (
     Table,
 )
 from kodebog.export.common import report_input, report_options, report_summary, write_with
+from kodebog.export.language import _, translate
 from kodebog.export.report import build_report
+from kodebog.i18n import N_
 from kodebog.store import Store
 
 QUOTE_STYLE = "Citat"
 SOURCE_STYLE = "Citatkilde"
 TABLE_STYLES = ("Light List Accent 1", "Table Grid")
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
-TOC_PLACEHOLDER = ("Indholdsfortegnelsen vises, når felterne opdateres: højreklik her og vælg "
-                   "»Opdater felt«, eller tryk F9.")
+TOC_PLACEHOLDER = N_("The table of contents appears when the fields are updated: right-click "
+                     "here and choose »Update Field«, or press F9.")
 A4 = (Twips(11906), Twips(16838))
 """A4 as Word stores it (21.0 x 29.7 cm in twentieths of a point)."""
 CHART_WIDTH = Cm(16)
@@ -61,17 +65,18 @@ def open_template(path: Path | None) -> Any:
         return Document()
     path = Path(path).expanduser()
     if path.suffix.lower() not in (".dotx", ".docx"):
-        raise ProjectError(f"--template {path}: give a Word template (.dotx) or document "
-                           "(.docx)")
+        raise ProjectError(i18n._("--template {path}: give a Word template (.dotx) or document "
+                                  "(.docx)").format(path=path))
     try:
         data = path.read_bytes()
         document = Document(io.BytesIO(_as_document(data)))
     except OSError as error:
-        raise ProjectError(f"--template {path}: cannot read ({error.strerror or error})"
-                           ) from None
+        raise ProjectError(i18n._("--template {path}: cannot read ({reason})").format(
+            path=path, reason=error.strerror or error)) from None
     except (zipfile.BadZipFile, KeyError, ValueError):
-        raise ProjectError(f"--template {path}: not a Word file (.dotx/.docx); save it from "
-                           "Word as a template and try again") from None
+        raise ProjectError(i18n._("--template {path}: not a Word file (.dotx/.docx); save it "
+                                  "from Word as a template and try again").format(
+                                      path=path)) from None
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -188,10 +193,21 @@ def _page(document: Any, report: Report) -> None:
         if not any(p.text.strip() for p in section.footer.paragraphs):
             footer = section.footer.paragraphs[0]
             footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            footer.add_run("Side ")
+            before, _page, middle, _pages, after = _split_page_text(
+                _("Page {page} of {pages}"))
+            footer.add_run(before)
             _field(footer, "PAGE", "1")
-            footer.add_run(" af ")
+            footer.add_run(middle)
             _field(footer, "NUMPAGES", "1")
+            if after:
+                footer.add_run(after)
+
+
+def _split_page_text(text: str) -> tuple[str, str, str, str, str]:
+    """``Side {page} af {pages}`` as the text around the two page fields."""
+    before, _sep, rest = text.partition("{page}")
+    middle, _sep, after = rest.partition("{pages}")
+    return before, "{page}", middle, "{pages}", after
 
 
 # --- blocks ----------------------------------------------------------------------------------
@@ -238,8 +254,8 @@ class _Writer:
         elif isinstance(block, Chart):
             self._chart(block)
         elif isinstance(block, Contents):
-            self.paragraph("Indhold", "TOC Heading")
-            _field(self.paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
+            self.paragraph(_("Contents"), "TOC Heading")
+            _field(self.paragraph(), TOC_INSTRUCTION, translate(TOC_PLACEHOLDER))
 
     def _paragraph(self, block: Paragraph) -> None:
         paragraph = self.paragraph()
@@ -292,8 +308,8 @@ class _Writer:
 
         self.document.add_picture(io.BytesIO(chart_png(block)), width=CHART_WIDTH)
         self.document.paragraphs[-1].paragraph_format.keep_with_next = True
-        caption = self.paragraph(f"Figur: {block.title}." + (f" {block.note}"
-                                                              if block.note else ""))
+        caption = self.paragraph(_("Figure: {title}.").format(title=block.title)
+                                 + (f" {block.note}" if block.note else ""))
         for run in caption.runs:
             run.italic = True
             run.font.size = Pt(9)
@@ -304,9 +320,9 @@ def _properties(document: Any, report: Report) -> None:
     properties.title = report.title
     properties.subject = report.subtitle
     properties.author = properties.last_modified_by = "kodebog"
-    properties.keywords = "kvalitativ analyse"
+    properties.keywords = _("qualitative analysis")
     properties.comments = ""
-    properties.language = "da-DK"
+    properties.language = "da-DK" if speech.language() == "da" else "en-GB"
     properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
 
 

@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from kodebog.export import ExportOptions
+from kodebog.export import language as speech
 from kodebog.export.blocks import (
     Block,
     Bullets,
@@ -24,6 +25,7 @@ from kodebog.export.common import (
     report_summary,
     write_text,
 )
+from kodebog.export.language import _
 from kodebog.export.report import build_report
 from kodebog.store import Store
 
@@ -133,10 +135,12 @@ def _block(block: Block, contents: list[str]) -> list[str]:
         return [f'<blockquote>{_e(block.text)}<span class="source">{_e(block.attribution)}'
                 "</span></blockquote>"]
     if isinstance(block, Chart):
-        return [f"<figure>{bar_chart(block)}<figcaption class=\"caption\">Figur: "
-                f"{_e(block.title)}. {_e(block.note)}</figcaption></figure>"]
+        caption = _("Figure: {title}.").format(title=block.title)
+        return [f"<figure>{bar_chart(block)}<figcaption class=\"caption\">"
+                f"{_e(caption)} {_e(block.note)}</figcaption></figure>"]
     if isinstance(block, Contents):
-        return ["<nav><h2>Indhold</h2><ul>" + "".join(contents) + "</ul></nav>"]
+        heading = _("Contents")
+        return [f"<nav><h2>{_e(heading)}</h2><ul>" + "".join(contents) + "</ul></nav>"]
     return []
 
 
@@ -144,7 +148,8 @@ def render(report: Report) -> str:
     """The whole report as an HTML document."""
     contents = [f'<li><a href="#{anchor(b.anchor or b.text)}">{_e(b.text)}</a></li>'
                 for b in report.blocks if isinstance(b, Heading) and b.level == 1]
-    out = ["<!DOCTYPE html>", '<html lang="da">', "<head>", '<meta charset="utf-8">',
+    out = ["<!DOCTYPE html>", f'<html lang="{speech.language()}">', "<head>",
+           '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_e(report.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
            f"<h1>{_e(report.title)}</h1>", f'<p class="method">{_e(report.subtitle)}</p>']

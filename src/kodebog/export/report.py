@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from kodebog.export import language as speech
 from kodebog.export.blocks import (
     Block,
     Bullets,
@@ -29,21 +30,35 @@ from kodebog.export.common import (
     definition_lines,
     join,
     percent,
-    plural,
 )
 from kodebog.export.facts import Facts
 from kodebog.export.labels import (
-    VALENCE_HEADINGS,
     attribute_label,
+    kind_count,
+    kind_name,
+    role_name,
     role_plural,
+    valence_heading,
 )
+from kodebog.export.language import _, ngettext, number, translate
 from kodebog.findings import ROLE, Findings, GroupCount, GroupTotal, Quote, Theme
 
 INTERVIEWER = "interviewer"
-_KIND_WORDS = {"focus_group": ("fokusgruppe", "fokusgrupper"),
-               "interview": ("interview", "interview"),
-               "survey": ("spørgeskema", "spørgeskemaer"),
-               "document": ("dokument", "dokumenter")}
+
+
+def participants(count: int) -> str:
+    """``12 deltagere`` / ``12 participants``."""
+    return ngettext("{n} participant", "{n} participants", count).format(n=number(count))
+
+
+def statements(count: int) -> str:
+    """``1 udsagn`` / ``1 statement``."""
+    return ngettext("{n} statement", "{n} statements", count).format(n=number(count))
+
+
+def sources(count: int) -> str:
+    """``5 kilder`` / ``5 sources``."""
+    return ngettext("{n} source", "{n} sources", count).format(n=number(count))
 
 
 @dataclass(frozen=True)
@@ -56,8 +71,8 @@ class ReportOptions:
 
 
 def decimal(value: float | None) -> str:
-    """``0,72`` (Danish decimal comma); ``–`` when there is no value."""
-    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+    """``0,72`` (``0.72`` in English); ``–`` when there is no value."""
+    return "–" if value is None else speech.decimal(value, 2)
 
 
 class _Counts:
@@ -130,10 +145,11 @@ class _Builder:
         number = len(self.citations) + 1
         self.citations.append((number, quote))
         kind = next((s.kind for s in self.findings.scope.sources if s.name == quote.source), "")
-        where = _KIND_WORDS.get(kind, ("", ""))[0]
-        role = quote.role if quote.role in self.public_roles else "deltager"
+        where = kind_name(kind)
+        role = (role_name(quote.role) if quote.role and quote.role in self.public_roles
+                else _("participant"))
         return QuoteBlock(quote.display, f"— {role}" + (f", {where}" if where else "")
-                          + f" (citat {number})")
+                          + " " + _("(quote {number})").format(number=number))
 
     # --- sections ----------------------------------------------------------------------------
 
@@ -141,35 +157,37 @@ class _Builder:
         yield Contents()
         yield from self.overview()
         yield from self.method()
-        yield Heading("Temaer", 1)
+        yield Heading(_("Themes"), 1)
         for theme in self.findings.themes:
             yield from self.theme(theme)
         yield from self.recommendations()
         yield from self.appendices()
 
     def overview(self) -> Iterator[Block]:
-        yield Heading("Overblik", 1)
+        yield Heading(_("Overview"), 1)
         people = self.counts.people
-        yield Paragraph(
-            f"Tabellen viser, hvor stor en andel af deltagerne der har givet udtryk for hvert "
-            f"tema, i alt og efter rolle ({plural(people, 'deltager', 'deltagere')}; "
-            "interviewere tæller ikke med).")
+        yield Paragraph(_(
+            "The table shows the share of the participants who expressed each theme, in all "
+            "and by role ({participants}; interviewers are not counted).").format(
+                participants=participants(people)))
         roles = self.roles()
-        header = ("Tema", f"Alle (n = {people})",
-                  *[f"{r.value.capitalize()} (n = {r.participants})" for r in roles])
+        header = (_("Theme"), _("All (n = {n})").format(n=number(people)),
+                  *[f"{role_name(r.value).capitalize()} (n = {number(r.participants)})"
+                    for r in roles])
         rows = []
         for theme in self.findings.themes:
             with_theme, _units = self.counts.theme(theme)
             by_role = {g.value: g for g in theme.groups if g.dimension == ROLE}
-            cells = [f"{percent(with_theme, people)} ({with_theme})"]
+            cells = [f"{percent(with_theme, people)} ({number(with_theme)})"]
             for role in roles:
                 found = by_role.get(role.value)
                 n = found.participants if found else 0
-                cells.append(f"{percent(n, role.participants)} ({n})")
+                cells.append(f"{percent(n, role.participants)} ({number(n)})")
             rows.append((theme.code.label, *cells))
         yield Table(header, tuple(rows), (False, *[True] * (len(header) - 1)),
-                    caption="Andel af deltagerne med temaet (antal deltagere i parentes)")
-        series = [Series("Alle", tuple(self.counts.theme(t)[0] / people if people else 0.0
+                    caption=_("Share of the participants with the theme (number of "
+                              "participants in brackets)"))
+        series = [Series(_("All"), tuple(self.counts.theme(t)[0] / people if people else 0.0
                                        for t in self.findings.themes))]
         for role in roles:
             if role.participants < self.options.threshold:
@@ -180,52 +198,63 @@ class _Builder:
                               if g.dimension == ROLE and g.value == role.value), None)
                 values.append(found.participants / role.participants
                               if found and role.participants else 0.0)
-            series.append(Series(role.value.capitalize(), tuple(values)))
-        yield Chart("Andel af deltagerne, der nævner temaet",
+            series.append(Series(role_name(role.value).capitalize(), tuple(values)))
+        yield Chart(_("Share of the participants who mention the theme"),
                     tuple(t.code.label for t in self.findings.themes), tuple(series),
-                    note=f"Interviewere og roller med færre end {self.options.threshold} "
-                    "deltagere er ikke med i figuren.")
+                    note=_("Interviewers and roles with fewer than {n} participants are not in "
+                           "the figure.").format(n=number(self.options.threshold)))
 
     def method(self) -> Iterator[Block]:
         scope = self.findings.scope
-        yield Heading("Metode og datagrundlag", 1)
+        yield Heading(_("Method and data"), 1)
         kinds: dict[str, int] = {}
         for source in scope.sources:
             kinds[source.kind] = kinds.get(source.kind, 0) + 1
-        parts = [plural(n, *_KIND_WORDS.get(kind, (kind, kind))) for kind, n in kinds.items()]
-        yield Paragraph(f"Analysen bygger på {plural(len(scope.sources), 'kilde', 'kilder')}"
-                        + (f": {join(parts)}" if parts else "") + f", i alt "
-                        f"{plural(self.counts.units, 'udsagn', 'udsagn')} fra "
-                        f"{plural(self.counts.people, 'deltager', 'deltagere')}.")
+        parts = [kind_count(kind, n) for kind, n in kinds.items()]
+        basis = (_("The analysis is based on {sources}: {kinds}, in all {statements} from "
+                   "{participants}.") if parts else
+                 _("The analysis is based on {sources}, in all {statements} from "
+                   "{participants}."))
+        yield Paragraph(basis.format(sources=sources(len(scope.sources)), kinds=join(parts),
+                                     statements=statements(self.counts.units),
+                                     participants=participants(self.counts.people)))
         role_totals = [g for g in scope.groups if g.dimension == ROLE]
         known = [role_plural(g.value, g.participants) for g in role_totals
                  if g.value != INTERVIEWER]
         interviewers = next((g for g in role_totals if g.value == INTERVIEWER), None)
         if known:
-            yield Paragraph(
-                f"Deltagerne er {join(known)}."
-                + (f" {plural(interviewers.participants, 'interviewer', 'interviewere')} "
-                   "stillede spørgsmålene; de tæller ikke med i nogen andel."
-                   if interviewers else " Interviewere tæller ikke med i nogen andel."))
+            asked = (ngettext("{n} interviewer asked the questions; they are not counted in any "
+                              "share.", "{n} interviewers asked the questions; they are not "
+                              "counted in any share.", interviewers.participants).format(
+                                  n=number(interviewers.participants))
+                     if interviewers else _("Interviewers are not counted in any share."))
+            yield Paragraph(_("The participants are {roles}.").format(roles=join(known))
+                            + " " + asked)
         for survey in self.facts.surveys:
             if survey.respondents is not None and survey.answered is not None:
-                yield Paragraph(
-                    f"Spørgeskemaets kommentarspor ({survey.source.replace('_', ' ')}): "
-                    f"{survey.answered} af {survey.respondents} respondenter skrev en "
-                    "kommentar.")
+                yield Paragraph(_(
+                    "The survey's comment field ({survey}): {answered} of {respondents} "
+                    "respondents wrote a comment.").format(
+                        survey=survey.source.replace("_", " "),
+                        answered=number(survey.answered),
+                        respondents=number(survey.respondents)))
         yield from self.attributes()
         yield from self.coders()
         hidden = self.hidden_groups()
         if self.options.publish:
-            yield Paragraph(
-                f"Af hensyn til deltagernes anonymitet vises grupper med færre end "
-                f"{self.minimum} deltagere ikke i tabeller og figurer"
-                + (f" (her {join([self.group_name(g) for g in hidden])})" if hidden else "")
-                + ". Citater gengives kun med deltagerens rolle; henvisningerne til kilderne "
-                "står i bilaget.")
+            anonymity = (_(
+                "To protect the participants' anonymity, groups with fewer than {n} "
+                "participants are not shown in tables and figures (here {groups}). Quotes give "
+                "only the participant's role; the references to the sources are in the "
+                "appendix.") if hidden else _(
+                "To protect the participants' anonymity, groups with fewer than {n} "
+                "participants are not shown in tables and figures. Quotes give only the "
+                "participant's role; the references to the sources are in the appendix."))
+            yield Paragraph(anonymity.format(
+                n=number(self.minimum), groups=join([self.group_name(g) for g in hidden])))
         scope_filter = self.filter_text()
         if scope_filter:
-            yield Paragraph(f"Udvalg: {scope_filter}.")
+            yield Paragraph(_("Selection: {selection}.").format(selection=scope_filter))
 
     def group_name(self, group: GroupTotal | GroupCount) -> str:
         return f"{attribute_label(group.dimension).lower()} {group.value}"
@@ -241,63 +270,74 @@ class _Builder:
         by_count: dict[int, list[str]] = {}
         for dim, n in people_with.items():
             by_count.setdefault(n, []).append(attribute_label(dim).lower())
-        parts = [f"{join(names)} for {n} af {self.counts.people}"
-                 for n, names in by_count.items()]
-        yield Paragraph("Baggrundsoplysninger kendes for en del af deltagerne: "
-                        + "; ".join(parts) + " deltagere.")
+        parts = [_("{attributes} for {n} of {total}").format(
+            attributes=join(names), n=number(n), total=number(self.counts.people))
+            for n, names in by_count.items()]
+        yield Paragraph(_("Background information is known for some of the participants: "
+                          "{parts} participants.").format(parts="; ".join(parts)))
 
     def coders(self) -> Iterator[Block]:
         scope = self.findings.scope
         coders = list(self.facts.agreement_coders) or [c for c in scope.coders]
         if not coders:
-            yield Paragraph("Intet er kodet endnu.")
+            yield Paragraph(_("Nothing is coded yet."))
             return
-        text = f"Materialet er kodet af {join(coders)}."
+        text = _("The material is coded by {coders}.").format(coders=join(coders))
         if scope.agreed is not None:
-            from kodebog.agreed import RULE_DA
-
             open_disputes = len(scope.agreed.unsettled)
-            text += " " + RULE_DA + (
-                f" {plural(open_disputes, 'uenighed', 'uenigheder')} er endnu ikke afgjort."
-                if open_disputes else " Alle uenigheder er afgjort.")
+            text += " " + _(
+                "The analysis builds on the agreed coding: where the coders agree, their "
+                "coding; where they disagreed and the disagreement is settled, the decision; "
+                "material that only one coder has read, with that coder's coding. Unsettled "
+                "disagreements are not counted.") + " " + (ngettext(
+                    "{n} disagreement is not settled yet.",
+                    "{n} disagreements are not settled yet.", open_disputes).format(
+                        n=number(open_disputes))
+                if open_disputes else _("All disagreements are settled."))
         elif scope.filters.coder:
-            text += f" Tallene bygger kun på {scope.filters.coder}s kodning."
+            text += " " + _("The numbers build on {coder}'s coding only.").format(
+                coder=scope.filters.coder)
         elif len(coders) > 1:
-            text += (" Tallene bygger på alle kodéres kodninger (et udsagn tæller én gang pr. "
-                     "tema).")
+            text += " " + _("The numbers build on every coder's codings (a statement counts "
+                            "once per theme).")
         yield Paragraph(text)
         if self.facts.agreement:
             units = max((a.units for a in self.facts.agreement), default=0)
-            yield Paragraph(
-                f"Kodérnes enighed er målt på de {units} udsagn, som de alle har kodet: "
-                "Cohens κ (for to kodere) og Krippendorffs α pr. tema. Værdier over 0,80 regnes "
-                "for høj enighed, 0,67-0,80 for acceptabel.")
-            yield Table(("Tema", "Udsagn", "κ", "α"),
-                        tuple((a.label, str(a.units), decimal(a.kappa), decimal(a.alpha))
+            yield Paragraph(_(
+                "The coders' agreement is measured on the {n} statements they have all coded: "
+                "Cohen's κ (for two coders) and Krippendorff's α per theme. Values above {high} "
+                "count as high agreement, {low}-{high} as acceptable.").format(
+                    n=number(units), high=decimal(0.80), low=decimal(0.67)))
+            yield Table((_("Theme"), _("Statements"), "κ", "α"),
+                        tuple((a.label, number(a.units), decimal(a.kappa), decimal(a.alpha))
                               for a in self.facts.agreement),
-                        (False, True, True, True), caption="Enighed mellem kodérne")
+                        (False, True, True, True), caption=_("Agreement between the coders"))
 
     def filter_text(self) -> str:
         filters = self.findings.scope.filters
         parts = []
         if filters.sources:
-            parts.append("kilderne " + join([s.replace("_", " ") for s in filters.sources]))
+            parts.append(_("the sources {sources}").format(
+                sources=join([s.replace("_", " ") for s in filters.sources])))
         if filters.codes:
             labels = {t.code.id: t.code.label for t in self.findings.themes}
-            parts.append("temaerne " + join([labels.get(c, c) for c in filters.codes]))
+            parts.append(_("the themes {themes}").format(
+                themes=join([labels.get(c, c) for c in filters.codes])))
         if filters.where:
-            parts.append("deltagere med " + join(
-                [f"{attribute_label(k).lower()} {v}" for k, v in filters.where.items()]))
+            parts.append(_("participants with {attributes}").format(attributes=join(
+                [f"{attribute_label(k).lower()} {v}" for k, v in filters.where.items()])))
         return "; ".join(parts)
 
     def prevalence(self, theme: Theme) -> str:
         people, units = self.counts.theme(theme)
         if theme.units == 0:
-            return "Temaet er ikke kodet i det valgte materiale."
-        return (f"{people} af {plural(self.counts.people, 'deltager', 'deltagere')} "
-                f"({percent(people, self.counts.people)}) giver udtryk for temaet, i "
-                f"{plural(units, 'udsagn', 'udsagn')} fra {theme.sources} af "
-                f"{plural(len(self.findings.scope.sources), 'kilde', 'kilder')}.")
+            return _("The theme is not coded in the chosen material.")
+        return _("{people} of {participants} ({percent}) express the theme, in {statements} "
+                 "from {sources} of {all_sources}.").format(
+                     people=number(people), participants=participants(self.counts.people),
+                     percent=percent(people, self.counts.people),
+                     statements=statements(units), sources=number(theme.sources),
+                     all_sources=sources(len(self.findings.scope.sources)))
 
     def group_table(self, theme: Theme) -> Iterator[Block]:
         rows = [g for g in theme.groups if self.shown(g)
@@ -305,15 +345,17 @@ class _Builder:
         if not rows:
             return
         yield Table(
-            ("Gruppe", "Deltagere med temaet", "Andel", "Udsagn"),
+            (_("Group"), _("Participants with the theme"), _("Share"), _("Statements")),
             tuple((f"{attribute_label(g.dimension)}: {g.value}",
-                   f"{g.participants} af {g.participants_total}",
-                   percent(g.participants, g.participants_total), str(g.units))
+                   _("{n} of {total}").format(n=number(g.participants),
+                                              total=number(g.participants_total)),
+                   percent(g.participants, g.participants_total), number(g.units))
                   for g in rows),
             (False, True, True, True),
-            caption="Grupper, hvor temaet ikke forekommer, er udeladt (rollerne vises altid)."
-            + (f" Grupper med færre end {self.minimum} deltagere vises ikke."
-               if self.options.publish else ""))
+            caption=_("Groups where the theme does not occur are left out (the roles are "
+                      "always shown).")
+            + (" " + _("Groups with fewer than {n} participants are not shown.").format(
+                n=number(self.minimum)) if self.options.publish else ""))
 
     def theme(self, theme: Theme) -> Iterator[Block]:
         yield Heading(theme.code.label, min(theme.code.depth + 2, 4), anchor=theme.code.id)
@@ -322,69 +364,74 @@ class _Builder:
                 if block.strip():
                     yield Paragraph(block.strip())
         else:
-            yield Paragraph(NO_STATEMENT, note=True)
+            yield Paragraph(translate(NO_STATEMENT), note=True)
         yield Paragraph(self.prevalence(theme))
         yield from self.group_table(theme)
         level = min(theme.code.depth + 3, 5)
         for side in theme.sides:
-            yield Heading(VALENCE_HEADINGS[side.valence], level)
+            yield Heading(valence_heading(side.valence), level)
             if not side.units:
-                yield Paragraph("Ingen udsagn om temaet er kodet sådan.", note=True)
+                yield Paragraph(_("No statements on the theme are coded this way."), note=True)
                 continue
-            yield Paragraph(f"{plural(side.participants, 'deltager', 'deltagere')} i "
-                            f"{plural(side.units, 'udsagn', 'udsagn')}.")
+            yield Paragraph(_("{participants} in {statements}.").format(
+                participants=participants(side.participants),
+                statements=statements(side.units)))
             for quote in side.quotes:
                 yield self.quote(quote)
         shown_elsewhere = {q.coding_id for side in theme.sides for q in side.quotes}
         rest = [q for q in theme.quotes if q.coding_id not in shown_elsewhere]
         if rest:
             if theme.sides:
-                yield Heading("Flere citater", level)
+                yield Heading(_("More quotes"), level)
             for quote in rest:
                 yield self.quote(quote)
         if theme.key_quotes_left_out:
-            yield Paragraph(f"{plural(theme.key_quotes_left_out, 'nøglecitat', 'nøglecitater')}"
-                            " er udeladt her (vælg flere med --quotes).", note=True)
+            left_out = theme.key_quotes_left_out
+            yield Paragraph(ngettext(
+                "{n} key quote is left out here (choose more with --quotes).",
+                "{n} key quotes are left out here (choose more with --quotes).",
+                left_out).format(n=number(left_out)), note=True)
         if co := theme.co_occurring[:CO_OCCURRING_SHOWN]:
-            yield Paragraph("Optræder oftest sammen med: " + ", ".join(
-                f"{c.label} ({plural(c.units, 'udsagn', 'udsagn')})" for c in co) + ".",
-                note=True)
+            yield Paragraph(_("Occurs most often with: {codes}.").format(codes=", ".join(
+                f"{c.label} ({statements(c.units)})" for c in co)), note=True)
         numbers = self.recommended.get(theme.code.id)
         if numbers:
-            yield Paragraph(f"Se {'anbefaling' if len(numbers) == 1 else 'anbefalingerne'} "
-                            f"{join([str(n) for n in numbers])}.", note=True)
+            yield Paragraph(ngettext("See recommendation {numbers}.",
+                                     "See recommendations {numbers}.", len(numbers)).format(
+                numbers=join([str(n) for n in numbers])), note=True)
 
     def recommendations(self) -> Iterator[Block]:
-        yield Heading("Anbefalinger", 1)
+        yield Heading(_("Recommendations"), 1)
         if not self.facts.recommendations:
-            yield Paragraph("Ingen anbefalinger skrevet endnu; skriv dem med `kodebog "
-                            "recommendation add PROJEKT --title ...`.", note=True)
+            yield Paragraph(_("No recommendations written yet; write them with `kodebog "
+                              "recommendation add PROJECT --title ...`."), note=True)
             return
         labels = {t.code.id: t.code.label for t in self.findings.themes}
         for rec in self.facts.recommendations:
-            yield Heading(f"Anbefaling {rec.number}: {rec.title}", 2)
+            yield Heading(_("Recommendation {number}: {title}").format(number=rec.number,
+                                                                       title=rec.title), 2)
             for block in rec.text.split("\n\n"):
                 if block.strip():
                     yield Paragraph(block.strip())
             themes = [labels[c] for c in rec.codes if c in labels]
             if themes:
-                yield Paragraph(f"Svarer på: {join(themes)}.", note=True)
+                yield Paragraph(_("Answers: {themes}.").format(themes=join(themes)), note=True)
 
     def appendices(self) -> Iterator[Block]:
-        yield Heading("Bilag: Temaernes definitioner", 1)
+        yield Heading(_("Appendix: The themes' definitions"), 1)
         for theme in self.findings.themes:
-            text = " ".join(definition_lines(theme)) or "Ingen definition."
+            text = " ".join(definition_lines(theme)) or _("No definition.")
             yield Paragraph(self.labelled(text), lead=theme.code.label)
         if self.citations:
-            yield Heading("Bilag: Henvisninger til citaterne", 1)
-            yield Table(("Citat", "Kilde", "Udsagn"),
+            yield Heading(_("Appendix: References for the quotes"), 1)
+            yield Table((_("Quote"), _("Source"), _("Statement")),
                         tuple((str(n), q.source.replace("_", " "), str(q.unit))
                               for n, q in self.citations),
                         (True, False, True))
         if self.options.memos:
-            yield Heading("Bilag: Analytikernes memoer", 1)
+            yield Heading(_("Appendix: The analysts' memos"), 1)
             if not self.facts.memos:
-                yield Paragraph("Ingen memoer i det valgte materiale.", note=True)
+                yield Paragraph(_("No memos in the chosen material."), note=True)
             yield Bullets(tuple(
                 f"{m.citation}" + (f" ({m.theme})" if m.theme else "") + f", {m.coder}: "
                 + self.labelled(" ".join(m.text.split())) for m in self.facts.memos))
@@ -401,7 +448,7 @@ def build_report(findings: Findings, facts: Facts, options: ReportOptions) -> Re
     builder = _Builder(findings, facts, options)
     blocks = tuple(builder.blocks())
     quotes = sum(1 for b in blocks if isinstance(b, QuoteBlock))
-    subtitle = "Rapport fra en kvalitativ analyse"
+    subtitle = _("Report from a qualitative analysis")
     return Report(findings.title, subtitle, findings.title, blocks, quotes,
                   len(findings.themes), options.publish)
 

@@ -6,18 +6,21 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kodebog import i18n
 from kodebog.export import ExportOptions
-from kodebog.export.common import plural, table_material, write_with
-from kodebog.export.labels import VALENCE_WORDS, attribute_label
+from kodebog.export.common import table_material, write_with
+from kodebog.export.labels import attribute_label, valence_word
+from kodebog.export.language import _, ngettext, number, translate
 from kodebog.export.sheets import Percent, Sheet, Value, write_xlsx
 from kodebog.findings import ROLE, CodingRecord, Findings, Material, summarise
 from kodebog.findings.quotes import merged_valence
+from kodebog.i18n import N_, formats
 from kodebog.store import Store
 
-CODING_HEADER = ("Kodning", "Kilde", "Henvisning", "Enhed", "Tidsstempel", "Taler", "Deltager",
-                 "Rolle")
-CODING_TAIL = ("Kode", "Tema", "Koder", "Start", "Slut", "Tekst", "Memo", "Nøglecitat",
-               "Oprindelse", "Valens")
+CODING_HEADER = (N_("Coding"), N_("Source"), N_("Reference"), N_("Unit"), N_("Timestamp"),
+                 N_("Speaker"), N_("Participant"), N_("Role"))
+CODING_TAIL = (N_("Code"), N_("Theme"), N_("Coder"), N_("Start"), N_("End"), N_("Text"),
+               N_("Memo"), N_("Key quote"), N_("Origin"), N_("Valence"))
 
 
 def attribute_names(material: Material) -> list[str]:
@@ -26,10 +29,12 @@ def attribute_names(material: Material) -> list[str]:
 
 
 def coding_header(material: Material, *, labels: bool = True) -> list[str]:
-    """Column names of one coding row; attributes by Danish label (or, for SPSS, by key)."""
+    """Column names of one coding row in the report's language; attributes by label (or, for
+    SPSS, by key)."""
     names = attribute_names(material)
-    return [*CODING_HEADER, *([attribute_label(a) for a in names] if labels else names),
-            *CODING_TAIL]
+    return [*map(translate, CODING_HEADER),
+            *([attribute_label(a) for a in names] if labels else names),
+            *map(translate, CODING_TAIL)]
 
 
 def fitted(header: Sequence[Value], widths: Sequence[float]) -> list[float]:
@@ -61,14 +66,14 @@ def coding_rows(material: Material) -> Iterator[list[Value]]:
         for c in codings:
             yield [c.id, *head, c.code, labels.get(c.code, c.code), c.coder, c.start, c.end,
                    c.text, c.memo, int(c.key_quote), c.origin,
-                   VALENCE_WORDS.get(c.valence, "") if c.valence else None]
+                   valence_word(c.valence) if c.valence else None]
 
 
 def _codings_sheet(material: Material) -> Sheet:
     header = coding_header(material)
     attrs = len(attribute_names(material))
     widths = [9, 28, 26, 7, 11, 18, 18, 13, *[16] * attrs, 22, 28, 10, 7, 7, 80, 30, 11, 11, 9]
-    return Sheet("Kodninger", _with_header(header, coding_rows(material)),
+    return Sheet(_("Codings"), _with_header(header, coding_rows(material)),
                  n_rows=len(material.reported_codings) + 1, n_cols=len(header),
                  widths=fitted(header, widths),
                  freeze_rows=1, freeze_cols=2)
@@ -90,7 +95,7 @@ def codes_by_unit(codings: Sequence[CodingRecord]) -> dict[int, set[str]]:
 def _matrix_sheet(material: Material, present: dict[int, set[str]]) -> Sheet:
     attributes = attribute_names(material)
     codes = [c.id for c in material.codes]
-    header: list[Value] = ["Kilde", "Enhed", "Henvisning", "Deltager", "Rolle",
+    header: list[Value] = [_("Source"), _("Unit"), _("Reference"), _("Participant"), _("Role"),
                            *[attribute_label(a) for a in attributes], *codes]
 
     def rows() -> Iterator[list[Value]]:
@@ -103,7 +108,7 @@ def _matrix_sheet(material: Material, present: dict[int, set[str]]) -> Sheet:
                    *[attrs.get(a) for a in attributes], *[int(c in has) for c in codes]]
 
     widths = [28, 7, 26, 18, 13, *[16] * len(attributes), *[max(8, len(c) + 2) for c in codes]]
-    return Sheet("Matrix", _with_header(header, rows()), n_rows=len(material.units) + 1,
+    return Sheet(_("Matrix"), _with_header(header, rows()), n_rows=len(material.units) + 1,
                  n_cols=len(header), widths=fitted(header, widths), freeze_rows=1,
                  freeze_cols=3)
 
@@ -116,9 +121,10 @@ def _crosstab_sheet(findings: Findings) -> Sheet:
     groups = [g for g in findings.scope.groups
               if not (g.dimension == ROLE and g.value == "interviewer")]
     labels = [f"{attribute_label(g.dimension)}: {g.value}" for g in groups]
-    header: list[Value] = ["Kode", "Tema", "Udsagn i alt"]
+    header: list[Value] = [_("Code"), _("Theme"), _("Statements in all")]
     for label in labels:
-        header += [f"{label}, udsagn", f"{label}, andel deltagere"]
+        header += [_("{group}, statements").format(group=label),
+                   _("{group}, share of participants").format(group=label)]
     rows: list[list[Value]] = [header]
     for theme in findings.themes:
         counts = {(g.dimension, g.value): g for g in theme.groups}
@@ -129,12 +135,13 @@ def _crosstab_sheet(findings: Findings) -> Sheet:
                     Percent(found.participants / g.participants
                             if found and g.participants else 0)]
         rows.append(row)
-    total: list[Value] = ["", "Gruppens størrelse", findings.scope.units]
+    total: list[Value] = ["", _("Size of the group"), findings.scope.units]
     for g in groups:
-        total += [g.units, f"{g.participants} deltagere"]
+        total += [g.units, ngettext("{n} participant", "{n} participants", g.participants)
+                  .format(n=number(g.participants))]
     rows.append(total)
     widths = [22, 30, 12, *[max(12, min(len(str(h)) + 2, 40)) for h in header[3:]]]
-    return Sheet("Krydstabel", rows, n_rows=len(rows), n_cols=len(header), widths=widths,
+    return Sheet(_("Crosstab"), rows, n_rows=len(rows), n_cols=len(header), widths=widths,
                  freeze_rows=1, freeze_cols=2, autofilter=False)
 
 
@@ -148,9 +155,9 @@ def _quote_bank(material: Material, findings: Findings) -> Sheet:
     spans: dict[tuple[int, int, int], list[CodingRecord]] = defaultdict(list)
     for coding in material.reported_codings:
         spans[(coding.unit.id, coding.start, coding.end)].append(coding)
-    header: list[Value] = ["Citat", "Temaer", "Valens", "Rolle", "Deltager", "Henvisning",
-                           *[attribute_label(a) for a in attributes], "Nøglecitat",
-                           "Brugt i rapporten", "Kodere", "Memo"]
+    header: list[Value] = [_("Quote"), _("Themes"), _("Valence"), _("Role"), _("Participant"),
+                           _("Reference"), *[attribute_label(a) for a in attributes],
+                           _("Key quote"), _("Used in the report"), _("Coders"), _("Memo")]
 
     def rows() -> Iterator[list[Value]]:
         for group in spans.values():
@@ -161,7 +168,7 @@ def _quote_bank(material: Material, findings: Findings) -> Sheet:
             valence = merged_valence(c.valence for c in group)
             themes = list(dict.fromkeys(labels.get(c.code, c.code) for c in group))
             yield [first.text, "; ".join(themes),
-                   VALENCE_WORDS.get(valence, "") if valence else None,
+                   valence_word(valence) if valence else None,
                    person.role if person else None, person.label if person else None,
                    unit.citation, *[attrs.get(a) for a in attributes],
                    int(any(c.key_quote for c in group)),
@@ -170,7 +177,7 @@ def _quote_bank(material: Material, findings: Findings) -> Sheet:
                    next((c.memo for c in group if c.memo), None)]
 
     widths = [80, 34, 10, 13, 18, 26, *[16] * len(attributes), 12, 18, 16, 30]
-    return Sheet("Citatbank", _with_header(header, rows()), n_rows=len(spans) + 1,
+    return Sheet(_("Quote bank"), _with_header(header, rows()), n_rows=len(spans) + 1,
                  n_cols=len(header), widths=fitted(header, widths), freeze_rows=1,
                  freeze_cols=1)
 
@@ -185,9 +192,9 @@ def _cooccurrence_sheet(material: Material, present: dict[int, set[str]]) -> She
             for b in inside:
                 pairs[(a, b)] += 1
     labels = {c.id: c.label for c in material.codes}
-    rows: list[list[Value]] = [["Kode", "Tema", *codes]]
+    rows: list[list[Value]] = [[_("Code"), _("Theme"), *codes]]
     rows += [[a, labels[a], *[pairs.get((a, b), 0) for b in codes]] for a in codes]
-    return Sheet("Samforekomst", rows, n_rows=len(rows), n_cols=len(codes) + 2,
+    return Sheet(_("Co-occurrence"), rows, n_rows=len(rows), n_cols=len(codes) + 2,
                  widths=[22, 30, *[max(8, len(c) + 2) for c in codes]], freeze_rows=1,
                  freeze_cols=2, autofilter=False)
 
@@ -201,5 +208,12 @@ def export(store: Store, output: Path, options: ExportOptions) -> str:
               _matrix_sheet(material, present), _crosstab_sheet(findings),
               _cooccurrence_sheet(material, present)]
     write_with(output, lambda path: write_xlsx(path, sheets, title=findings.title))
-    return (f"wrote {output} (xlsx): {plural(len(material.reported_codings), 'coding', 'codings')}"
-            f", {len(material.units)} units x {len(material.codes)} codes")
+    codings = len(material.reported_codings)
+    return i18n._("wrote {path} (xlsx): {codings}, {units} x {codes}").format(
+        path=output,
+        codings=i18n.ngettext("{n} coding", "{n} codings", codings).format(
+            n=formats.number(codings)),
+        units=i18n.ngettext("{n} unit", "{n} units", len(material.units)).format(
+            n=formats.number(len(material.units))),
+        codes=i18n.ngettext("{n} code", "{n} codes", len(material.codes)).format(
+            n=formats.number(len(material.codes))))

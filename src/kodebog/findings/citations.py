@@ -62,8 +62,11 @@ def short_names(
 
 
 def role_label(role: str | None) -> str:
-    """``Borger``, ``Medarbejder`` ...; ``Deltager`` when unknown."""
-    return (role or "deltager").capitalize()
+    """``Borger``, ``Medarbejder`` ...; ``Deltager`` when unknown (in the report's language)."""
+    from kodebog.export.labels import role_name
+    from kodebog.export.language import _
+
+    return (role_name(role) if role else _("participant")).capitalize()
 
 
 def attribution(unit: UnitRecord) -> tuple[str, str]:
@@ -78,4 +81,7 @@ def attribution(unit: UnitRecord) -> tuple[str, str]:
             who = f"{who} ({', '.join(values)})"
     long = f"— {who}, {unit.source.display}" if who else f"— {unit.source.display}"
     role = person.role if person is not None else None
-    return long, f"({role or 'deltager'})"
+    from kodebog.export.labels import role_name
+    from kodebog.export.language import _
+
+    return long, f"({role_name(role) if role else _('participant')})"

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from kodebog import i18n
 from kodebog.errors import ProjectError
+from kodebog.export.language import _
 from kodebog.findings.citations import _words, short_names
 from kodebog.findings.model import (
     ROLE,
@@ -72,9 +74,9 @@ def _title(session: Session) -> str:
     try:
         data = yaml.load(text or "", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
-        return "Fund"
+        return _("Findings")
     title = data.get("title") if isinstance(data, dict) else None
-    return str(title).strip() if title else "Fund"
+    return str(title).strip() if title else _("Findings")
 
 
 def _matches(person: ParticipantRef | None, where: Mapping[str, str]) -> bool:
@@ -99,13 +101,15 @@ def _check_where(where: Mapping[str, str], people: Iterable[ParticipantRef]) -> 
     for key, value in where.items():
         if key not in values:
             known = ", ".join([k for k in values if k != ROLE] + [ROLE])
-            raise ProjectError(f"--where {key}={value}: no participant has the attribute "
-                               f"'{key}'; the attributes are: {known}")
+            raise ProjectError(i18n._("--where {key}={value}: no participant has the attribute "
+                                      "'{key}'; the attributes are: {known}").format(
+                                          key=key, value=value, known=known))
         if value.casefold() not in {v.casefold() for v in values[key]}:
             choices = sorted(values[key], key=natural)
             shown = ", ".join(choices[:15]) + (" ..." if len(choices) > 15 else "")
-            raise ProjectError(f"--where {key}={value}: no participant has that value; "
-                               f"values of '{key}': {shown}")
+            raise ProjectError(i18n._("--where {key}={value}: no participant has that value; "
+                                      "values of '{key}': {shown}").format(
+                                          key=key, value=value, shown=shown))
 
 
 def load_material(session: Session, filters: Filters | None = None, *,
@@ -116,14 +120,16 @@ def load_material(session: Session, filters: Filters | None = None, *,
     unknown = [c for c in filters.codes if c not in all_codes]
     if unknown:
         known = ", ".join(c.id for c in all_codes.values() if not c.retired)
-        raise ProjectError(f"unknown code '{unknown[0]}'; the codebook has: {known}")
+        raise ProjectError(i18n._("unknown code '{code}'; the codebook has: {known}").format(
+            code=unknown[0], known=known))
     coder_names = list(session.scalars(select(Coder.name).order_by(Coder.name)))
     if filters.agreed and filters.coder is not None:
-        raise ProjectError("--coder and --agreed exclude each other: --agreed counts the agreed "
-                           "coding of the coders named with --coders")
+        raise ProjectError(i18n._("--coder and --agreed exclude each other: --agreed counts the "
+                                  "agreed coding of the coders named with --coders"))
     if filters.coder is not None and filters.coder not in coder_names:
-        raise ProjectError(f"no coder named '{filters.coder}'; the project's coders are: "
-                           f"{', '.join(coder_names) or 'none yet'}")
+        raise ProjectError(i18n._("no coder named '{coder}'; the project's coders are: "
+                                  "{coders}").format(
+            coder=filters.coder, coders=", ".join(coder_names) or i18n._("none yet")))
 
     source_rows = session.execute(select(Source.id, Source.name, Source.kind, Source.meta)).all()
     shorts = short_names((sid, name, kind, meta) for sid, name, kind, meta in source_rows)
@@ -274,22 +280,24 @@ def verify_codings(session: Session, codings: Sequence[CodingRecord]) -> None:
         unit = coding.unit
         if unit.id not in checked:
             if texts[unit.source.id][unit.start:unit.end] != unit.text:
-                raise QuoteError(
-                    f"{unit.source.name} unit {unit.ordinal}: the unit's stored text differs "
-                    f"from the source text at {unit.start}:{unit.end}; quotes from it cannot "
-                    "be verified, so nothing is exported. Re-import the source with "
-                    "`kodebog import --replace`")
+                raise QuoteError(i18n._(
+                    "{source} unit {unit}: the unit's stored text differs from the source "
+                    "text at {start}:{end}; quotes from it cannot be verified, so nothing is "
+                    "exported. Re-import the source with `kodebog import --replace`").format(
+                        source=unit.source.name, unit=unit.ordinal, start=unit.start,
+                        end=unit.end))
             checked.add(unit.id)
         if coding.start == 0 and coding.end == len(unit.text) and coding.text == unit.text:
             continue  # the whole (verified) unit
         quoted = texts[unit.source.id][unit.start + coding.start:unit.start + coding.end]
         if (not 0 <= coding.start < coding.end <= len(unit.text)) or quoted != coding.text:
-            raise QuoteError(
-                f"coding {coding.id} ({coding.code}, coder {coding.coder}) in "
-                f"{unit.source.name} unit {unit.ordinal}: the quote {_snippet(coding.text)} is "
-                f"not verbatim in the source text (which has {_snippet(quoted)} at "
-                f"{coding.start}:{coding.end}), so nothing is exported. "
-                "Remove and re-apply the coding")
+            raise QuoteError(i18n._(
+                "coding {id} ({code}, coder {coder}) in {source} unit {unit}: the quote "
+                "{quote} is not verbatim in the source text (which has {found} at "
+                "{start}:{end}), so nothing is exported. Remove and re-apply the coding").format(
+                    id=coding.id, code=coding.code, coder=coding.coder, source=unit.source.name,
+                    unit=unit.ordinal, quote=_snippet(coding.text), found=_snippet(quoted),
+                    start=coding.start, end=coding.end))
 
 
 def _snippet(text: str, width: int = 40) -> str:

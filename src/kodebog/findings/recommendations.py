@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store
 from kodebog.store.models import Recommendation, RecommendationCode, utcnow
 
@@ -60,10 +61,10 @@ def _check_codes(session: Session, codes: Sequence[str]) -> list[str]:
 def _check_title(title: str) -> str:
     title = " ".join(title.split())
     if not title:
-        raise ProjectError("the recommendation's title is empty; give --title TEXT")
+        raise ProjectError(_("the recommendation's title is empty; give --title TEXT"))
     if len(title) > 300:
-        raise ProjectError(f"the title has {len(title)} characters; keep it under 300 and put "
-                           "the rest in --text")
+        raise ProjectError(_("the title has {n} characters; keep it under 300 and put the rest "
+                             "in --text").format(n=len(title)))
     return title
 
 
@@ -72,8 +73,9 @@ def _get(session: Session, number: int) -> Recommendation:
     if found is None:
         numbers = list(session.scalars(
             select(Recommendation.number).order_by(Recommendation.number)))
-        have = ", ".join(map(str, numbers)) if numbers else "none yet"
-        raise ProjectError(f"no recommendation number {number}; the project has: {have}")
+        have = ", ".join(map(str, numbers)) if numbers else _("none yet")
+        raise ProjectError(_("no recommendation number {number}; the project has: {have}")
+                           .format(number=number, have=have))
     return found
 
 
@@ -99,7 +101,8 @@ def _move(session: Session, rec: Recommendation, target: int) -> None:
     """Give ``rec`` the number ``target`` (1..n), shifting the ones in between by one."""
     count = session.scalar(select(func.count()).select_from(Recommendation)) or 0
     if not 1 <= target <= count:
-        raise ProjectError(f"--number {target}: give 1 to {count}")
+        raise ProjectError(_("--number {target}: give 1 to {count}").format(target=target,
+                                                                              count=count))
     current = rec.number
     if target == current:
         return

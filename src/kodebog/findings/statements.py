@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import require_code
 from kodebog.errors import ConflictError, ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store
 from kodebog.store.models import Coding, Event, Finding, utcnow
 
@@ -74,12 +75,12 @@ def set_finding(
 
 
 def _conflict(code_id: str, base_version: int, current: Finding | None) -> ConflictError:
-    who = (current.updated_by if current else None) or "someone"
+    who = (current.updated_by if current else None) or _("someone")
     version = current.version if current else 0
-    return ConflictError(
-        f"the finding for '{code_id}' was changed by {who} (now version {version}, "
-        f"you started from version {base_version}); your text was not saved. "
-        "Read their version, then save again to replace it.")
+    return ConflictError(_(
+        "the finding for '{code}' was changed by {who} (now version {version}, you started "
+        "from version {base}); your text was not saved. Read their version, then save again "
+        "to replace it.").format(code=code_id, who=who, version=version, base=base_version))
 
 
 def _write_finding(
@@ -94,8 +95,9 @@ def _write_finding(
             select(Coding.id).where(Coding.id.in_(quotes), Coding.code_id == code_id)))
         missing = [q for q in quotes if q not in found]
         if missing:
-            raise ProjectError(f"coding {missing[0]} is not a coding of '{code_id}'; "
-                               "see the ids with `kodebog units PROJECT SOURCE --json`")
+            raise ProjectError(_("coding {id} is not a coding of '{code}'; see the ids with "
+                                 "`kodebog units PROJECT SOURCE --json`").format(
+                                     id=missing[0], code=code_id))
     who = coder_id(session, coder)
     finding = session.scalar(
         select(Finding).where(Finding.code_id == code_id).with_for_update())

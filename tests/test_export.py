@@ -161,7 +161,7 @@ def test_xlsx_sheets_and_a_correct_matrix(project: Store, tmp_path: Path) -> Non
     assert book.sheetnames == ["Citatbank", "Kodninger", "Matrix", "Krydstabel", "Samforekomst"]
     bank = book["Citatbank"]
     bheader = [c.value for c in bank[1]]
-    assert bheader[:6] == ["Citat", "Temaer", "Valens", "Rolle", "Deltager", "Henvisning"]
+    assert bheader[:6] == ["Citat", "Temaer", "Vurdering", "Rolle", "Deltager", "Henvisning"]
     assert "Forløbslængde" in bheader and "forloebslaengde" not in bheader
     assert bheader[-4:] == ["Nøglecitat", "Brugt i rapporten", "Kodere", "Memo"]
     quotes = [dict(zip(bheader, r, strict=True)) for r in bank.iter_rows(min_row=2,
@@ -177,7 +177,7 @@ def test_xlsx_sheets_and_a_correct_matrix(project: Store, tmp_path: Path) -> Non
     header = [c.value for c in codings[1]]
     assert header[:8] == ["Kodning", "Kilde", "Henvisning", "Enhed", "Tidsstempel", "Taler",
                           "Deltager", "Rolle"]
-    assert "Kommune" in header and header[-4:] == ["Memo", "Nøglecitat", "Oprindelse", "Valens"]
+    assert "Kommune" in header and header[-4:] == ["Memo", "Nøglecitat", "Oprindelse", "Vurdering"]
     assert codings.max_row == len(CODINGS) + 1
     assert codings.freeze_panes == "C2" and codings.auto_filter.ref == f"A1:V{len(CODINGS) + 1}"
     assert codings["A1"].font.b

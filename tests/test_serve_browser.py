@@ -195,22 +195,58 @@ class Terminal:
 
         ActionChains(self.driver).send_keys(*keys).perform()
 
-    def drag(self, row: int, first: int, last: int) -> None:
-        """Press the mouse on cell ``first`` of ``row``, move to ``last``, release."""
-        from selenium.webdriver.common.action_chains import ActionChains
-        from selenium.webdriver.common.actions.action_builder import ActionBuilder
-
+    def drag(self, row: int, first: int, last: int, shift: bool = False) -> None:
+        """Press the mouse on cell ``first`` of ``row``, move to ``last``, release
+        (holding shift with ``shift``): real input events of the browser (DevTools)."""
         left, top, width, height = self.driver.execute_script(GEOMETRY)
         y = top + (row + 0.5) * height
-        actions = ActionBuilder(self.driver)
-        actions.pointer_action.move_to_location(int(left + (first + 0.5) * width), int(y))
-        actions.pointer_action.pointer_down()
-        for column in range(first + 1, last + 1, 3):
-            actions.pointer_action.move_to_location(int(left + (column + 0.5) * width), int(y))
-        actions.pointer_action.move_to_location(int(left + (last + 0.5) * width), int(y))
-        actions.pointer_action.pointer_up()
+        xs = [left + (column + 0.5) * width for column in range(first, last, 2)]
+        xs.append(left + (last + 0.5) * width)
+        modifiers = 8 if shift else 0
+
+        def mouse(kind: str, x: float, **more: object) -> None:
+            self.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+                "type": kind, "x": x, "y": y, "modifiers": modifiers, **more})
+
+        mouse("mouseMoved", xs[0])
+        mouse("mousePressed", xs[0], button="left", buttons=1, clickCount=1)
+        for x in xs[1:]:
+            mouse("mouseMoved", x, button="left", buttons=1)
+        mouse("mouseReleased", xs[-1], button="left", buttons=0, clickCount=1)
+
+    def key(self, *chord: str) -> None:
+        """Press a chord: modifiers held down, the last key pressed."""
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        actions = ActionChains(self.driver)
+        for modifier in chord[:-1]:
+            actions.key_down(modifier)
+        actions.send_keys(chord[-1])
+        for modifier in reversed(chord[:-1]):
+            actions.key_up(modifier)
         actions.perform()
-        ActionChains(self.driver).pause(0.1).perform()
+
+    def background(self) -> int:
+        """The background colour of the top-left cell (changes with the theme)."""
+        colour: int = self.driver.execute_script(
+            "return window.kodebogTerminal.buffer.active.getLine(0).getCell(0).getBgColor()")
+        return colour
+
+
+def log_in(driver: Any, url: str) -> Terminal:
+    """Log in as anna; the app's screen once the sources are shown, keys going to it."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(url + "/")
+    assert driver.find_elements(By.CSS_SELECTOR, "form[action='/login']")
+    assert not driver.find_elements(By.CSS_SELECTOR, ".textual-terminal")
+    driver.find_element(By.ID, "name").send_keys("anna")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    terminal = Terminal(driver)
+    assert "coder anna" in terminal.wait_for("fg1")[0]
+    driver.execute_script("window.kodebogTerminal.focus()")  # as a click on the page does
+    return terminal
 
 
 def test_log_in_code_by_hotkey_and_mouse_then_log_out(served: Served, browser: Any,
@@ -219,16 +255,7 @@ def test_log_in_code_by_hotkey_and_mouse_then_log_out(served: Served, browser: A
     from selenium.webdriver.common.keys import Keys
 
     started = time.monotonic()
-    browser.get(served.url + "/")
-    assert browser.find_elements(By.CSS_SELECTOR, "form[action='/login']")
-    assert not browser.find_elements(By.CSS_SELECTOR, ".textual-terminal")
-    browser.find_element(By.ID, "name").send_keys("anna")
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-
-    terminal = Terminal(browser)
-    assert "coder anna" in terminal.wait_for("fg1")[0]
-    browser.execute_script("window.kodebogTerminal.focus()")  # as a click on the page does
+    terminal = log_in(browser, served.url)
     terminal.press(Keys.ENTER)  # open the source
     terminal.wait_for("fire sagsbehandlere")
     terminal.press("1")  # the hotkey of caseworker_relation: the whole first unit
@@ -271,3 +298,85 @@ def test_log_in_code_by_hotkey_and_mouse_then_log_out(served: Served, browser: A
     assert " login anna from 127.0.0.1 (role coder)" in log
     assert " logout anna " in log
     assert time.monotonic() - started < 60
+
+
+#: Records every key press the page sees and whether the page kept it from the browser.
+RECORD_KEYS = """
+window.kodebogKeys = [];
+window.addEventListener('keydown', event => setTimeout(() => window.kodebogKeys.push(
+  [event.key, event.ctrlKey, event.shiftKey, event.defaultPrevented]), 0), true);
+"""
+CLIPBOARD = """
+const done = arguments[0];
+navigator.clipboard.readText().then(done, error => done('failed: ' + error));
+"""
+PASTE = """
+const data = new DataTransfer();
+data.setData('text/plain', arguments[0]);
+document.querySelector('.xterm-helper-textarea').dispatchEvent(
+  new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+"""
+
+
+def test_browser_keys_paste_and_copy(served: Served, browser: Any) -> None:
+    """What docs/serve.md says about keys, paste and copy in the browser."""
+    from selenium.webdriver.common.keys import Keys
+
+    control, shift = Keys.CONTROL, Keys.SHIFT
+    terminal = log_in(browser, served.url)
+    browser.execute_script(RECORD_KEYS)
+    browser.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": served.url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+
+    # F9 is the theme key in the browser (ctrl+t opens a tab there)
+    dark = terminal.background()
+    terminal.key(Keys.F9)
+    _wait_until(lambda: terminal.background() != dark, 10, lambda: "F9 kept the theme")
+    terminal.key(Keys.F9)
+    _wait_until(lambda: terminal.background() == dark, 10, lambda: "F9 kept the theme")
+
+    # the page keeps these from the browser (the app gets them); not these, the browser acts
+    for chord in [(control, "s"), (control, "r"), (control, "p"), (control, "z"),
+                  (control, "y"), (control, "f"), (control, "v"), (Keys.F5,)]:
+        terminal.key(*chord)
+        terminal.press(Keys.ESCAPE)
+    for chord in [(control, shift, "v"), (shift, Keys.INSERT), (control, Keys.INSERT)]:
+        terminal.key(*chord)
+
+    # F2 is "new code" on the coding screen; ctrl+n is not bound there in the browser
+    terminal.press(Keys.ENTER)
+    terminal.wait_for("fire sagsbehandlere")
+    terminal.key(control, "n")
+    time.sleep(0.5)
+    assert not any("New code" in line for line in terminal.lines())
+    terminal.key(Keys.F2)
+    terminal.wait_for("New code")
+    terminal.press(Keys.ESCAPE)
+    terminal.wait_for("fire sagsbehandlere")
+    time.sleep(0.3)
+    seen = {(key.lower(), ctrl, with_shift): kept for key, ctrl, with_shift, kept
+            in browser.execute_script("return window.kodebogKeys")}
+    for key in ("s", "r", "p", "z", "y", "f", "v"):
+        assert seen[(key, True, False)], f"ctrl+{key} went to the browser"
+    assert seen[("f5", False, False)] and seen[("f2", False, False)]
+    assert seen[("f9", False, False)]
+    assert not seen[("v", True, True)]  # ctrl+shift+v: the browser pastes
+    assert not seen[("insert", False, True)]  # shift+insert: the browser pastes
+    assert not seen[("insert", True, False)]  # ctrl+insert: the browser copies
+
+    # a paste (right-click Paste, ctrl+shift+v, shift+insert) arrives as typed text
+    terminal.press("/")
+    terminal.wait_for("Search all units")
+    browser.execute_script(PASTE, "telefonen")
+    terminal.wait_for("Man kan aldrig få fat i nogen på telefonen")
+    terminal.press(Keys.ESCAPE)
+    terminal.wait_for("fg1 · focus group")
+
+    # shift+drag selects on the page (the app never sees it) for the browser's copy
+    row, column = terminal.where("fire sagsbehandlere")
+    terminal.drag(row, column, column + len("fire sagsbehandlere"), shift=True)
+    assert browser.execute_script(
+        "return window.kodebogTerminal.getSelection()") == "fire sagsbehandlere"
+    assert not any("Selected" in line for line in terminal.lines())
+    browser.execute_script("window.kodebogTerminal.focus(); document.execCommand('copy')")
+    assert browser.execute_async_script(CLIPBOARD) == "fire sagsbehandlere"

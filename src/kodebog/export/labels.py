@@ -66,6 +66,16 @@ def role_name(role: str) -> str:
     return translate(known) if known else role
 
 
+def group_value(dimension: str, value: str) -> str:
+    """A group's value as a report shows it: a known role named in the report's language."""
+    return role_name(value) if dimension == ROLE else value
+
+
+def group_label(dimension: str, value: str) -> str:
+    """``Rolle: borger`` / ``Role: citizen``; ``Kommune: Aarhus`` / ``Municipality: Aarhus``."""
+    return f"{attribute_label(dimension)}: {group_value(dimension, value)}"
+
+
 def valence_heading(valence: str) -> str:
     """``Det fungerer godt`` / ``What works well``."""
     return translate(VALENCE_HEADINGS[valence])

@@ -34,6 +34,8 @@ from kodebog.export.common import (
 from kodebog.export.facts import Facts
 from kodebog.export.labels import (
     attribute_label,
+    group_label,
+    group_value,
     kind_count,
     kind_name,
     role_name,
@@ -257,7 +259,8 @@ class _Builder:
             yield Paragraph(_("Selection: {selection}.").format(selection=scope_filter))
 
     def group_name(self, group: GroupTotal | GroupCount) -> str:
-        return f"{attribute_label(group.dimension).lower()} {group.value}"
+        return (f"{attribute_label(group.dimension).lower()} "
+                f"{group_value(group.dimension, group.value)}")
 
     def attributes(self) -> Iterator[Block]:
         scope = self.findings.scope
@@ -346,7 +349,7 @@ class _Builder:
             return
         yield Table(
             (_("Group"), _("Participants with the theme"), _("Share"), _("Statements")),
-            tuple((f"{attribute_label(g.dimension)}: {g.value}",
+            tuple((group_label(g.dimension, g.value),
                    _("{n} of {total}").format(n=number(g.participants),
                                               total=number(g.participants_total)),
                    percent(g.participants, g.participants_total), number(g.units))

@@ -9,7 +9,7 @@ from pathlib import Path
 from kodebog import i18n
 from kodebog.export import ExportOptions
 from kodebog.export.common import table_material, write_with
-from kodebog.export.labels import attribute_label, valence_word
+from kodebog.export.labels import attribute_label, group_label, valence_word
 from kodebog.export.language import _, ngettext, number, translate
 from kodebog.export.sheets import Percent, Sheet, Value, write_xlsx
 from kodebog.findings import ROLE, CodingRecord, Findings, Material, summarise
@@ -120,7 +120,7 @@ def _crosstab_sheet(findings: Findings) -> Sheet:
     """
     groups = [g for g in findings.scope.groups
               if not (g.dimension == ROLE and g.value == "interviewer")]
-    labels = [f"{attribute_label(g.dimension)}: {g.value}" for g in groups]
+    labels = [group_label(g.dimension, g.value) for g in groups]
     header: list[Value] = [_("Code"), _("Theme"), _("Statements in all")]
     for label in labels:
         header += [_("{group}, statements").format(group=label),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,3 +87,30 @@ def test_a_codebook_problem_is_danish_and_keeps_its_place(tmp_path: Path) -> Non
     assert f"{path}:5:10: genvejstasten 'R' skal være et lille bogstav; skriv 'r'" in problems
     assert f"{path}:7:5: ukendt felt 'lable' (mente du 'label'?)" in problems
     assert str(caught.value).endswith("(og 3 problemer mere)")
+
+
+def test_refi_import_warnings_and_counts_are_danish(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    from .test_refi_interchange import FOREIGN, INTERVIEW
+
+    start = INTERVIEW.index("pengene")
+    qde = FOREIGN.replace("{start}", str(start)).replace("{end}", str(start + 7))
+    with zipfile.ZipFile(tmp_path / "mangler.qdpx", "w") as archive:
+        archive.writestr("project.qde", qde)  # the source's text file is missing
+    target = tmp_path / "p.kodebog"
+    assert main(["import-refi", str(tmp_path / "mangler.qdpx"), str(target)]) == 1
+    err = capsys.readouterr().err
+    assert ("  advarsel: kilden 'interview.txt': tekstfilen internal://interview.txt mangler "
+            "(ikke i filen); dens 1 kodninger importeres ikke") in err
+    assert ("1 kodninger i filen kan ikke importeres (se advarslerne); intet blev oprettet; "
+            "brug --partial for at importere resten") in err
+    assert main(["import-refi", str(tmp_path / "mangler.qdpx"), str(target), "--partial"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{target}: 2 koder, 5 GUID'er bevaret, 2 kodere\n")
+    assert ("  1 kode er en mappe (kan ikke bruges til kodning) i filen; i kodebog kan du "
+            "kode med den, og den skrives tilbage som mappe") in out
+    assert "advarsel: kilden 'interview.txt'" in err
+
+    assert "advarsel" not in out

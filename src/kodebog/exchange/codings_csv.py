@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kodebog.coding import apply_code_in
 from kodebog.errors import KodebogError, SourceError
+from kodebog.i18n import _
 from kodebog.privacy.safety import check_text_size
 from kodebog.queries import find_source, find_unit
 from kodebog.store import Store
@@ -34,9 +35,11 @@ def read_codings_csv(path: Path) -> list[CodingRow]:
     try:
         return _read(path)
     except UnicodeDecodeError:
-        raise SourceError(f"{path}: not UTF-8 text; save it as UTF-8 CSV") from None
+        raise SourceError(_("{path}: not UTF-8 text; save it as UTF-8 CSV").format(
+            path=path)) from None
     except csv.Error as error:
-        raise SourceError(f"{path}: not a readable CSV ({error})") from None
+        raise SourceError(_("{path}: not a readable CSV ({reason})").format(
+            path=path, reason=error)) from None
 
 
 def _read(path: Path) -> list[CodingRow]:
@@ -44,14 +47,15 @@ def _read(path: Path) -> list[CodingRow]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
-        raise SourceError(f"{path}: cannot read ({error.strerror})") from None
+        raise SourceError(_("{path}: cannot read ({reason})").format(
+            path=path, reason=error.strerror)) from None
     rows: list[CodingRow] = []
     with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("source", "unit", "code") if c not in (reader.fieldnames or [])]
         if missing:
-            raise SourceError(f"{path}: missing column(s) {', '.join(missing)}; "
-                              f"expected {','.join(COLUMNS)}")
+            raise SourceError(_("{path}: missing column(s) {missing}; expected {columns}").format(
+                path=path, missing=", ".join(missing), columns=",".join(COLUMNS)))
         for record in reader:
             line = reader.line_num
             try:
@@ -64,8 +68,9 @@ def _read(path: Path) -> list[CodingRow]:
                     memo=(record.get("memo") or "").strip() or None,
                 ))
             except (ValueError, AttributeError, TypeError):
-                raise SourceError(f"{path}:{line}: unit, start and end must be whole numbers"
-                                  ) from None
+                raise SourceError(_("{path}:{line}: unit, start and end must be whole "
+                                    "numbers").format(path=path, line=line)) from None
+
     return rows
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kodebog.exchange.refi_common import RefiReport
+from kodebog.i18n import _
 
 if TYPE_CHECKING:
     from kodebog.store import Store
@@ -99,9 +100,11 @@ def _guard(store: Store, fmt: str, options: Any, coder: str | None = None) -> No
 
 
 def _print(report: RefiReport) -> None:
-    print(report.lines()[0])
-    for line in report.lines()[1:]:
-        print(line, file=sys.stderr if "warning:" in line else sys.stdout)
+    print(report.summary())
+    for line in report.note_lines():
+        print(line)
+    for line in report.warning_lines():
+        print(line, file=sys.stderr)
 
 
 def cmd_import_refi(args: argparse.Namespace) -> int:
@@ -125,18 +128,21 @@ def cmd_codebook_from_qdc(args: argparse.Namespace) -> int:
 
 def configure_codebook_from_qdc(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``codebook from-qdc`` (for the parser that wires it)."""
-    parser.add_argument("qdc", metavar="QDC", help="REFI-QDA codebook (.qdc)")
-    parser.add_argument("output", metavar="YAML", help="codebook YAML to write (must not exist)")
+    parser.add_argument("qdc", metavar="QDC", help=_("REFI-QDA codebook (.qdc)"))
+    parser.add_argument("output", metavar="YAML",
+                        help=_("codebook YAML to write (must not exist)"))
 
 
 def register(command: Callable[[str, Callable[[argparse.Namespace], int], str],
                                argparse.ArgumentParser]) -> None:
     """Add ``import-refi`` to the command line."""
     sub = command("import-refi", cmd_import_refi,
-                  "create a project from a REFI-QDA project (.qdpx, or a bare .qde)")
-    sub.add_argument("qdpx", metavar="QDPX", help=".qdpx from NVivo, ATLAS.ti, MAXQDA, ...")
+                  _("create a project from a REFI-QDA project (.qdpx, or a bare .qde)"))
+    sub.add_argument("qdpx", metavar="QDPX", help=_(".qdpx from NVivo, ATLAS.ti, MAXQDA, ..."))
     sub.add_argument("project", metavar="PROJECT",
-                     help="new project file (SQLite) or database URL; must not exist yet")
+                     help=_("new project file (SQLite) or database URL; must not exist yet"))
     sub.add_argument("--partial", action="store_true",
-                     help="import what can be imported when some codings cannot (they are "
-                          "listed); without it such a file is refused and nothing is created")
+                     help=_("import what can be imported when some codings cannot (they are "
+                            "listed); without it such a file is refused and nothing is "
+                            "created"))
+

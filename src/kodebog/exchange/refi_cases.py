@@ -7,6 +7,7 @@ from collections import defaultdict
 from kodebog.exchange.refi_common import RefiReport
 from kodebog.exchange.refi_model import RefiCase
 from kodebog.exchange.refi_sources import Placed, SourcePlan
+from kodebog.i18n import _
 from kodebog.sources.model import ParsedParticipant, ParsedUnit
 from kodebog.sources.roles import ROLES
 from kodebog.sources.speakers import fold
@@ -36,8 +37,8 @@ def apply_cases(cases: list[RefiCase], plans: list[SourcePlan], report: RefiRepo
         name = case.name.strip() or case.description.strip() or case.guid[:8]
         if not linked:
             report.warn(
-                f"case '{name}' is linked to no imported text; its "
-                f"{len(case.variables)} variables are not imported"
+                _("case '{name}' is linked to no imported text; its {count} variables are not "
+                  "imported").format(name=name, count=len(case.variables))
             )
             continue
         for source_guid in linked:
@@ -109,6 +110,8 @@ def _whole_source(plan: SourcePlan, people: list[ParsedParticipant], report: Ref
         return
     names = ", ".join(f"'{p.label}'" for p in people)
     report.warn(
-        f"source '{plan.parsed.name}': cases {names} are linked to the source as a whole; "
-        "kept as participants with their variables but without units"
+        _("source '{source}': cases {names} are linked to the source as a whole; kept as "
+          "participants with their variables but without units").format(
+            source=plan.parsed.name, names=names)
     )
+

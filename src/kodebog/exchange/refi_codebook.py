@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from kodebog.codebook import RESERVED_KEYS, Code, Codebook, dump_codebook, parse_codebook
 from kodebog.exchange.refi_common import RefiReport, norm_guid
 from kodebog.exchange.refi_description import unpack
+from kodebog.i18n import _
 
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _KEY = re.compile(r"[a-z0-9]")
@@ -110,7 +111,9 @@ def _convert(
         code_id = _unique(slugify(label), ids.ids)
     ids.by_guid[norm_guid(code.guid)] = code_id
     if not code.codable:
-        report.notes.append(f"code '{label}' is not codable in the file; in kodebog it is")
+        report.notes.append(_("code '{label}' is not codable in the file; in kodebog it "
+                              "is").format(label=label))
+
     lists = {
         name: tuple(c for c in (_clean(item) for item in unpacked.lists.get(name, ())) if c)
         for name in ("include", "exclude", "examples", "keywords", "exclude_keywords")

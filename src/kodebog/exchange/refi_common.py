@@ -8,6 +8,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from kodebog.i18n import _, ngettext
+from kodebog.i18n.formats import number
+
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
@@ -47,16 +50,49 @@ class RefiReport:
 
     def summary(self) -> str:
         """One line: the path and the non-zero counts."""
-        parts = [f"{n} {what}" for what, n in self.counts.items() if n]
-        return f"{self.path}: {', '.join(parts) or 'nothing'}"
+        parts = [counted(what, n) for what, n in self.counts.items() if n]
+        return f"{self.path}: {', '.join(parts) or _('nothing')}"
 
     def lines(self) -> list[str]:
         """The summary, the notes and every warning, one per line."""
-        return (
-            [self.summary()]
-            + [f"  {note}" for note in self.notes]
-            + [f"  warning: {warning}" for warning in self.warnings]
-        )
+        return [self.summary(), *self.note_lines(), *self.warning_lines()]
+
+    def note_lines(self) -> list[str]:
+        """The notes, indented (the CLI prints them to stdout)."""
+        return [f"  {note}" for note in self.notes]
+
+    def warning_lines(self) -> list[str]:
+        """The warnings, indented and marked (the CLI prints them to stderr)."""
+        return ["  " + _("warning: {warning}").format(warning=warning)
+                for warning in self.warnings]
+
+
+
+def counted(what: str, n: int) -> str:
+    """``n`` of ``what`` (a key of ``RefiReport.counts``) in the language in use."""
+    forms = {
+        "cases": ngettext("{n} case", "{n} cases", n),
+        "codes": ngettext("{n} code", "{n} codes", n),
+        "coders": ngettext("{n} coder", "{n} coders", n),
+        "codings": ngettext("{n} coding", "{n} codings", n),
+        "codings flagged for review": ngettext("{n} coding flagged for review",
+                                               "{n} codings flagged for review", n),
+        "GUIDs kept": ngettext("{n} GUID kept", "{n} GUIDs kept", n),
+        "key quotes": ngettext("{n} key quote", "{n} key quotes", n),
+        "memos": ngettext("{n} memo", "{n} memos", n),
+        "notes": ngettext("{n} note", "{n} notes", n),
+        "selections split at unit boundaries": ngettext(
+            "{n} selection split at unit boundaries",
+            "{n} selections split at unit boundaries", n),
+        "sources": ngettext("{n} source", "{n} sources", n),
+        "unit memos": ngettext("{n} unit memo", "{n} unit memos", n),
+        "units": ngettext("{n} unit", "{n} units", n),
+        "users": ngettext("{n} user", "{n} users", n),
+        "valences": ngettext("{n} valence", "{n} valences", n),
+        "variables": ngettext("{n} variable", "{n} variables", n),
+    }
+    return forms.get(what, "{n} " + what).format(n=number(n))
+
 
 
 def guid(namespace: uuid.UUID, kind: str, *parts: object) -> str:

@@ -9,6 +9,7 @@ from types import TracebackType
 from xml.etree.ElementTree import Element
 
 from kodebog.errors import SourceError
+from kodebog.i18n import _
 from kodebog.privacy.safety import (
     MAX_TEXT_BYTES,
     check_text_size,
@@ -36,15 +37,16 @@ class Container:
 
     def __enter__(self) -> Container:
         if not self.path.exists():
-            raise SourceError(f"{self.path}: no such file")
+            raise SourceError(_("{path}: no such file").format(path=self.path))
         if special_file(self.path):
-            raise SourceError(f"{self.path}: is not a regular file")
+            raise SourceError(_("{path}: is not a regular file").format(path=self.path))
         if self.path.suffix.lower() == ".qdpx" or zipfile.is_zipfile(self.path):
             check_zip(self.path)
             try:
                 self.archive = zipfile.ZipFile(self.path)
             except (zipfile.BadZipFile, OSError) as exc:
-                raise SourceError(f"{self.path}: cannot be read as a .qdpx ({exc})") from exc
+                raise SourceError(_("{path}: cannot be read as a .qdpx ({reason})").format(
+                    path=self.path, reason=exc)) from exc
             self.entries = {
                 info.filename.replace("\\", "/").lower(): info
                 for info in self.archive.infolist()
@@ -72,7 +74,8 @@ class Container:
             found = [name for name in self.entries if name.endswith(".qde")]
             roots = [name for name in found if "/" not in name] or found
             if len(roots) != 1:
-                raise SourceError(f"{self.path}: has no project.qde; it is not a REFI-QDA project")
+                raise SourceError(_("{path}: has no project.qde; it is not a REFI-QDA "
+                                    "project").format(path=self.path))
             info = self.entries[roots[0]]
             self.prefix = roots[0].rpartition("/")[0] + "/" if "/" in roots[0] else ""
         return parse_xml(self._read(info), source=f"{self.path}: {info.filename}")
@@ -82,7 +85,8 @@ class Container:
         try:
             return self.archive.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-            message = f"{self.path}: part {info.filename!r} cannot be read ({exc})"
+            message = _("{path}: part {part} cannot be read ({reason})").format(
+                path=self.path, part=repr(info.filename), reason=exc)
             raise SourceError(message) from exc
 
     def read_internal(self, reference: str) -> bytes | None:
@@ -97,7 +101,8 @@ class Container:
                         None)
             return self._read(info) if info is not None else None
         if self.folder.is_symlink():
-            raise SourceError(f"{self.folder}: is a symbolic link; refusing to read through it")
+            raise SourceError(_("{path}: is a symbolic link; refusing to read through "
+                                "it").format(path=self.folder))
         candidate = self.folder / relative
         try:
             found = candidate.lstat()
@@ -105,11 +110,13 @@ class Container:
         except OSError:
             return None
         if not inside:
-            raise SourceError(f"{candidate}: lies outside {self.folder}; refusing it")
+            raise SourceError(_("{path}: lies outside {folder}; refusing it").format(
+                path=candidate, folder=self.folder))
         if not stat.S_ISREG(found.st_mode):
-            raise SourceError(f"{candidate}: is not a regular file; refusing it")
+            raise SourceError(_("{path}: is not a regular file; refusing it").format(
+                path=candidate))
         if found.st_size > MAX_TEXT_BYTES:
-            raise SourceError(f"{candidate}: is too large to import")
+            raise SourceError(_("{path}: is too large to import").format(path=candidate))
         return candidate.read_bytes()
 
 
@@ -125,9 +132,10 @@ def internal_name(reference: str, where: Path) -> str:
     parts = PurePosixPath(name).parts
     if not name or ".." in parts or any(":" in part or "\x00" in part for part in parts):
         raise SourceError(
-            f"{where}: source path {reference!r} points outside the project's sources; "
-            "refusing the file"
+            _("{where}: source path {reference} points outside the project's sources; "
+              "refusing the file").format(where=where, reference=repr(reference))
         )
+
     return "/".join(parts)
 
 

@@ -11,6 +11,7 @@ from typing import IO
 from xml.etree import ElementTree as ET
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.tempfiles import temp_beside
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -62,7 +63,9 @@ def write_zip(path: Path, entries: Iterable[tuple[str, bytes]]) -> None:
 def _replace(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ProjectError(f"{path}: folder {folder} does not exist")
+        raise ProjectError(_("{path}: folder {folder} does not exist").format(
+            path=path, folder=folder))
+
     temp = temp_beside(path)  # a killed run's file is removed by the next run
     fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:

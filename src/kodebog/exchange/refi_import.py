@@ -32,6 +32,7 @@ from kodebog.exchange.refi_sources import (
     read_text,
     source_name,
 )
+from kodebog.i18n import _, ngettext
 from kodebog.importing import import_parsed
 from kodebog.project import init_project
 from kodebog.store import Store
@@ -41,11 +42,18 @@ from kodebog.store.models import Coding, Source, Unit
 DEFAULT_CODER = "import"
 """The coder of codings whose creator the file does not name."""
 
-PLACEHOLDER_CODE = Code(
-    id="kode", label="Kode",
-    description="The imported file had no codes; kodebog needs one. Replace this codebook.",
-)
-"""The one code of a project imported from a file with sources but no codes."""
+_PLACEHOLDER_LABEL = "Kode"
+_PLACEHOLDER_DESCRIPTION = (
+    "The imported file had no codes; kodebog needs one. Replace this codebook.")
+PLACEHOLDER_CODE = Code(id="kode", label=_PLACEHOLDER_LABEL,
+                        description=_PLACEHOLDER_DESCRIPTION)
+
+"""The one code of a project imported from a file with sources but no codes.
+
+Stored in the project's codebook, so not translated (stored text never depends on the
+language of the screen it was made on).
+"""
+
 
 
 class PartialImport(KodebogError):
@@ -54,8 +62,8 @@ class PartialImport(KodebogError):
     def __init__(self, report: RefiReport) -> None:
         self.report = report
         super().__init__(
-            f"{report.lost_codings} codings of the file cannot be imported (see the warnings); "
-            "nothing was created; pass --partial to import the rest"
+            _("{count} codings of the file cannot be imported (see the warnings); nothing was "
+              "created; pass --partial to import the rest").format(count=report.lost_codings)
         )
 
 
@@ -79,9 +87,11 @@ class _Importer:
         refi = self.refi = parse_project(box.project_root(), self.path)
         if refi.losses:
             lost = ", ".join(refi.losses)
-            self.report.warn(f"not imported (kodebog has no place for them): {lost}")
+            self.report.warn(_("not imported (kodebog has no place for them): {lost}").format(
+                lost=lost))
         if not refi.codes and not refi.sources:
-            raise SourceError(f"{self.path}: has neither codes nor sources; nothing to import")
+            raise SourceError(_("{path}: has neither codes nor sources; nothing to "
+                                "import").format(path=self.path))
         for note in refi.notes.values():
             self._note_text(note, box)
         readings: list[Reading] = []
@@ -112,7 +122,8 @@ class _Importer:
         if language is None:
             language = detect([*(r.text_map.text for r in readings), *_code_texts(refi.codes)])
             if language is not None:
-                self.report.notes.append(f"codebook language '{language}' told from the text")
+                self.report.notes.append(_("codebook language '{language}' told from the "
+                                           "text").format(language=language))
         codes = refi.codes or [RefiCode(guid="", name=PLACEHOLDER_CODE.label)]
         codebook, self.code_ids = build_codebook(
             codes, self.report,
@@ -124,8 +135,8 @@ class _Importer:
             self.code_ids = {}
             codebook = Codebook(language=codebook.language, codes=(PLACEHOLDER_CODE,),
                                 title=codebook.title, description=codebook.description)
-            self.report.warn("the file has no codes; its sources are imported with a "
-                             "placeholder code 'kode' (kodebog needs one code)")
+            self.report.warn(_("the file has no codes; its sources are imported with a "
+                               "placeholder code 'kode' (kodebog needs one code)"))
         self.report.add("codes", len(codebook.ids) if refi.codes else 0)
         self._keep_codes(refi.codes)
         return codebook
@@ -142,23 +153,25 @@ class _Importer:
     def _count_lost(self) -> None:
         """Report and count codings that cover no unit text or name no code of the codebook."""
         for plan in self.plans:
-            where = f"source '{plan.refi.name}'"
+            where = _("source '{name}'").format(name=plan.refi.name)
             for placed in plan.placed.values():
                 selection = placed.selection
                 codings = selection.codings
                 if not placed.pieces and codings:
                     self.report.warn(
-                        f"{where}: selection '{selection.name or selection.guid}' covers no "
-                        f"unit text (only speaker labels or blank lines); {len(codings)} "
-                        "codings not imported"
+                        _("{where}: selection '{selection}' covers no unit text (only speaker "
+                          "labels or blank lines); {count} codings not imported").format(
+                            where=where, selection=selection.name or selection.guid,
+                            count=len(codings))
                     )
                     self.report.lose(len(codings))
                     continue
                 for coding in codings:
                     if coding.code not in self.code_ids:
                         self.report.warn(
-                            f"{where}: a coding names code {coding.code or '(none)'}, which is "
-                            "not in the codebook; skipped"
+                            _("{where}: a coding names code {code}, which is not in the "
+                              "codebook; skipped").format(where=where,
+                                                          code=coding.code or _("(none)"))
                         )
                         self.report.lose(1)
 
@@ -220,9 +233,12 @@ class _Importer:
             kept = refi_guids.save(session, self.guids, self.folders)
         self.report.add("GUIDs kept", kept)
         if self.folders:
-            self.report.notes.append(
-                f"{len(self.folders)} codes are folders (not codable) in the file; kodebog "
-                "lets you apply them and writes them back as folders")
+            self.report.notes.append(ngettext(
+                "{count} code is a folder (not codable) in the file; kodebog lets you apply it "
+                "and writes it back as a folder",
+                "{count} codes are folders (not codable) in the file; kodebog lets you apply "
+                "them and writes them back as folders", len(self.folders)).format(
+                count=len(self.folders)))
         for (unit_id, coder), (texts, guids) in self.unit_memos.items():
             set_unit_memo(store, coder, unit_id, "\n\n".join(dict.fromkeys(texts)))
             self.report.add("unit memos")
@@ -233,7 +249,9 @@ class _Importer:
         if unused:
             more = " ..." if len(unused) > 5 else ""
             shown = ", ".join(f"'{name}'" for name in unused[:5]) + more
-            self.report.warn(f"{len(unused)} notes are not linked to imported text: {shown}")
+            self.report.warn(ngettext("{count} note is not linked to imported text: {shown}",
+                                      "{count} notes are not linked to imported text: {shown}",
+                                      len(unused)).format(count=len(unused), shown=shown))
 
     def _case_selections(self, plan: SourcePlan, ordinals: list[int]) -> None:
         """Keep the GUIDs of selections that gave a case one whole unit (survey answers)."""
@@ -286,7 +304,7 @@ class _Importer:
                     self.report.add("memos", bool(memo))
                     self.coders.add(coder)
         if not selection.codings:
-            memo, _, _ = self.memo(selection, selection.notes)
+            memo = self.memo(selection, selection.notes)[0]
             for piece in placed.pieces if memo else ():
                 entry = self.unit_memos[(ids[piece.unit], self.coder(selection.user))]
                 entry[0].append(str(memo))
@@ -324,7 +342,9 @@ def import_project(path: str | Path, project: str | Path, *, partial: bool = Fal
     report = RefiReport(str(project))
     target = str(project)
     if not is_url(target) and Path(target).exists() and Path(target).stat().st_size > 0:
-        raise ProjectError(f"{target}: a file already exists there; choose another path")
+        raise ProjectError(_("{target}: a file already exists there; choose another "
+                             "path").format(target=target))
+
     importer = _Importer(path, report)
     with Container(path) as box:
         codebook = importer.read(box)

@@ -16,10 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kodebog.exchange.refi_common import fold_text
+from kodebog.i18n import N_, translate
 from kodebog.sources.encoding import normalize_text
 
-UNITS = {"cp": "code points", "utf16": "UTF-16 code units", "utf8": "UTF-8 bytes"}
-NEWLINES = {"one": "line breaks as one", "file": "CRLF as two", "two": "every line break as two"}
+UNITS = {"cp": N_("code points"), "utf16": N_("UTF-16 code units"), "utf8": N_("UTF-8 bytes")}
+NEWLINES = {"one": N_("line breaks as one"), "file": N_("CRLF as two"),
+            "two": N_("every line break as two")}
+_BOM_COUNTED = N_("BOM counted")
 
 _EVENT = re.compile(r"\r\n|[\r\n]|[^\x00-\x7f]")
 _BREAKS_ALONE = re.compile(r"\r(?!\n)|(?<!\r)\n")
@@ -34,10 +37,14 @@ class Convention:
     newlines: str = "one"
     bom: bool = False
 
-    def describe(self) -> str:
-        """E.g. ``UTF-16 code units, CRLF as two, BOM counted``."""
-        parts = [UNITS[self.unit], NEWLINES[self.newlines]]
-        return ", ".join(parts + (["BOM counted"] if self.bom else []))
+    def describe(self, translated: bool = False) -> str:
+        """E.g. ``UTF-16 code units, CRLF as two, BOM counted``.
+
+        English unless ``translated``: the English text is stored with a flagged coding.
+        """
+        parts = [UNITS[self.unit], NEWLINES[self.newlines]] + ([_BOM_COUNTED] if self.bom else [])
+        return ", ".join(translate(part) if translated else part for part in parts)
+
 
 
 @dataclass(frozen=True)

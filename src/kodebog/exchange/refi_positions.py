@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 
 OFFSETS = ("codepoints", "utf16")
 """``--offsets``: code points (the standard's characters) or UTF-16 code units (NVivo)."""
@@ -18,10 +19,12 @@ class Positions:
 
     def __init__(self, text: str, offsets: str = "codepoints", line_endings: str = "lf") -> None:
         if offsets not in OFFSETS:
-            raise ProjectError(f"--offsets {offsets}: choose one of {', '.join(OFFSETS)}")
+            raise ProjectError(_("--offsets {value}: choose one of {choices}").format(
+                value=offsets, choices=", ".join(OFFSETS)))
         if line_endings not in LINE_ENDINGS:
-            raise ProjectError(
-                f"--line-endings {line_endings}: choose one of {', '.join(LINE_ENDINGS)}")
+            raise ProjectError(_("--line-endings {value}: choose one of {choices}").format(
+                value=line_endings, choices=", ".join(LINE_ENDINGS)))
+
         self.crlf = line_endings == "crlf"
         self.breaks = [i for i, c in enumerate(text) if c == "\n"] if self.crlf else []
         self.astral = [i for i, c in enumerate(text) if ord(c) > 0xFFFF] if (

@@ -18,13 +18,20 @@ from kodebog.exchange.refi_model import (
     RefiSelection,
     RefiSource,
 )
+from kodebog.i18n import N_, _, translate
 
 _MEDIA = {
-    "PictureSource": "picture",
-    "AudioSource": "audio",
-    "VideoSource": "video",
+    "PictureSource": N_("picture sources"),
+    "AudioSource": N_("audio sources"),
+    "VideoSource": N_("video sources"),
 }
-_UNSUPPORTED = {"Links": "links", "Sets": "sets", "Graphs": "graphs"}
+_UNSUPPORTED = {"Links": N_("links"), "Sets": N_("sets"), "Graphs": N_("graphs")}
+_PROJECT_NOTES = N_("project notes (not linked to any text)")
+_CODE_MEMOS = N_("memos on codes")
+_CASE_CODES = N_("codes linked to cases")
+_PDF_AREAS = N_("PDF areas (page coordinates)")
+_PDF_WITHOUT_TEXT = N_("PDF sources without a text representation")
+_SOURCE_MEMOS = N_("memos on sources")
 
 
 def local(element: Element) -> str:
@@ -72,7 +79,8 @@ def parse_codes(parent: Element | None) -> list[RefiCode]:
 def parse_codebook_root(root: Element, where: str) -> list[RefiCode]:
     """The codes of a .qdc document."""
     if local(root) != "CodeBook":
-        raise SourceError(f"{where}: is not a REFI-QDA codebook (its root is <{local(root)}>)")
+        raise SourceError(_("{where}: is not a REFI-QDA codebook (its root is <{root}>)").format(
+            where=where, root=local(root)))
     return parse_codes(child(root, "Codes"))
 
 
@@ -80,7 +88,8 @@ def _int(value: str | None, what: str, where: str) -> int:
     try:
         return int((value or "").strip())
     except ValueError:
-        raise SourceError(f"{where}: {what} {value!r} is not a whole number") from None
+        raise SourceError(_("{where}: {what} {value} is not a whole number").format(
+            where=where, what=what, value=repr(value))) from None
 
 
 class _Reader:
@@ -94,11 +103,12 @@ class _Reader:
     def project(self, root: Element) -> RefiProject:
         if local(root) == "CodeBook":
             raise SourceError(
-                f"{self.where}: is a REFI-QDA codebook, not a project; "
-                "use `kodebog codebook from-qdc`"
+                _("{where}: is a REFI-QDA codebook, not a project; use `kodebog codebook "
+                  "from-qdc`").format(where=self.where)
             )
         if local(root) != "Project":
-            raise SourceError(f"{self.where}: is not a REFI-QDA project (root <{local(root)}>)")
+            raise SourceError(_("{where}: is not a REFI-QDA project (root <{root}>)").format(
+                where=self.where, root=local(root)))
         users = child(root, "Users")
         codebook = child(root, "CodeBook")
         project = RefiProject(
@@ -128,16 +138,16 @@ class _Reader:
             holder = child(root, name)
             if holder is not None and len(holder):
                 self.lost[what] += len(holder)
-        self.lost["project notes (not linked to any text)"] += len(_refs(root, "NoteRef"))
+        self.lost[_PROJECT_NOTES] += len(_refs(root, "NoteRef"))
         if codebook is not None:
             self.code_notes(child(codebook, "Codes"))
-        project.losses = [f"{what}: {n}" for what, n in self.lost.items() if n]
+        project.losses = [f"{translate(what)}: {n}" for what, n in self.lost.items() if n]
         project.variables = dict(self.variables)
         return project
 
     def code_notes(self, parent: Element | None) -> None:
         for code in children(parent, "Code") if parent is not None else ():
-            self.lost["memos on codes"] += len(_refs(code, "NoteRef"))
+            self.lost[_CODE_MEMOS] += len(_refs(code, "NoteRef"))
             self.code_notes(code)
 
     def values(self, element: Element) -> dict[str, str]:
@@ -151,7 +161,7 @@ class _Reader:
         return out
 
     def case(self, element: Element) -> RefiCase:
-        self.lost["codes linked to cases"] += len(_refs(element, "CodeRef"))
+        self.lost[_CASE_CODES] += len(_refs(element, "CodeRef"))
         return RefiCase(
             guid=norm_guid(element.get("guid")),
             name=element.get("name") or "",
@@ -167,13 +177,13 @@ class _Reader:
             return [self.text_source(element, element.get("name") or "")]
         if kind == "PDFSource":
             areas = list(children(element, "PDFSelection"))
-            self.lost["PDF areas (page coordinates)"] += len(areas)
+            self.lost[_PDF_AREAS] += len(areas)
             text = child(element, "Representation")
             if text is not None:
                 return [self.text_source(text, element.get("name") or "", outer=element)]
-            self.lost["PDF sources without a text representation"] += 1
+            self.lost[_PDF_WITHOUT_TEXT] += 1
             return []
-        self.lost[f"{_MEDIA.get(kind, kind)} sources"] += 1
+        self.lost[_MEDIA.get(kind, f"{kind} sources")] += 1
         return []
 
     def text_source(self, element: Element, name: str, outer: Element | None = None) -> RefiSource:
@@ -187,7 +197,7 @@ class _Reader:
             description=child_text(owner, "Description"),
             variables=self.values(owner),
         )
-        self.lost["memos on sources"] += len(_refs(owner, "NoteRef"))
+        self.lost[_SOURCE_MEMOS] += len(_refs(owner, "NoteRef"))
         source.selections = [self.selection(s) for s in children(element, "PlainTextSelection")]
         whole = [self.coding(c) for c in children(owner, "Coding")]
         if whole:
@@ -196,7 +206,9 @@ class _Reader:
         return source
 
     def selection(self, element: Element) -> RefiSelection:
-        where = f"{self.where}: selection {element.get('guid', '?')}"
+        where = _("{where}: selection {guid}").format(where=self.where,
+                                                      guid=element.get("guid", "?"))
+
         return RefiSelection(
             guid=norm_guid(element.get("guid")),
             name=element.get("name") or "",

@@ -13,6 +13,7 @@ from kodebog.exchange.refi_container import Container, is_inside
 from kodebog.exchange.refi_evidence import Assessment, assess, decide
 from kodebog.exchange.refi_model import RefiSelection, RefiSource
 from kodebog.exchange.refi_offsets import Convention, Hint, Placement, TextMap, place
+from kodebog.i18n import _
 from kodebog.sources.encoding import decode_bytes, normalize_text
 from kodebog.sources.model import KINDS, ParsedSource, ParsedUnit
 from kodebog.sources.transcript import segment_transcript
@@ -69,19 +70,22 @@ def source_name(refi: RefiSource) -> str:
 
 def read_text(refi: RefiSource, box: Container, report: RefiReport) -> tuple[str, bool] | None:
     """The source's decoded text and whether its file had a BOM; None (reported) if missing."""
-    label = f"source '{refi.name}'"
+    label = _("source '{name}'").format(name=refi.name)
     lost = sum(len(s.codings) for s in refi.selections)
-    loss = f"; its {lost} codings are not imported" if lost else ""
+    loss = _("; its {count} codings are not imported").format(count=lost) if lost else ""
     data = box.read_internal(refi.path) if refi.path and is_inside(refi.path) else None
     if data is None and refi.content is not None:
         return refi.content, False
     if not refi.path or not is_inside(refi.path):
-        report.warn(f"{label}: its text is outside the project ({refi.path or 'no path'}){loss}")
+        report.warn(_("{label}: its text is outside the project ({path}){loss}").format(
+            label=label, path=refi.path or _("no path"), loss=loss))
         report.lose(lost)
         return None
     if data is None:
-        where = "the .qde has no sources folder beside it" if box.is_bare else "not in the file"
-        report.warn(f"{label}: text file {refi.path} is missing ({where}){loss}")
+        where = (_("the .qde has no sources folder beside it") if box.is_bare
+                 else _("not in the file"))
+        report.warn(_("{label}: text file {path} is missing ({where}){loss}").format(
+            label=label, path=refi.path, where=where, loss=loss))
         report.lose(lost)
         return None
     try:
@@ -123,7 +127,8 @@ def plan_source(reading: Reading, agreed: set[Convention] | None,
     text = text_map.text if text_map.exact else normalize_text(text_map.raw)
     found = segment_transcript(text)
     if not found.units:
-        report.warn(f"source '{refi.name}': has no text to code; not imported")
+        report.warn(_("source '{name}': has no text to code; not imported").format(
+            name=refi.name))
         report.lose(sum(len(s.codings) for s in refi.selections))
         return None
     kind = _KIND.search(refi.description)
@@ -143,11 +148,12 @@ def plan_source(reading: Reading, agreed: set[Convention] | None,
     mapping = decision.mapping
     if mapping is not None and reading.numbered:
         if decision.how == "file":
-            report.notes.append(f"{name}: too few selections to tell how positions are "
-                                f"counted; read as the rest of the file "
-                                f"({mapping.convention.describe()})")
+            report.notes.append(_("{name}: too few selections to tell how positions are "
+                                  "counted; read as the rest of the file ({convention})").format(
+                name=name, convention=mapping.convention.describe(translated=True)))
         elif mapping.convention != Convention():
-            report.notes.append(f"{name}: positions read as {mapping.convention.describe()}")
+            report.notes.append(_("{name}: positions read as {convention}").format(
+                name=name, convention=mapping.convention.describe(translated=True)))
     numbers = iter(range(len(reading.numbered)))
     moved = 0
     for selection, hint in zip(refi.selections, reading.hints, strict=True):
@@ -155,9 +161,10 @@ def plan_source(reading: Reading, agreed: set[Convention] | None,
         placement = place(text, mapping, selection.start, selection.end, hint)
         if placement is None:
             report.warn(
-                f"source '{refi.name}': selection '{selection.name or selection.guid}' "
-                f"({selection.start}-{selection.end}) cannot be placed in the text; "
-                f"{len(selection.codings)} codings not imported"
+                _("source '{name}': selection '{selection}' ({start}-{end}) cannot be placed "
+                  "in the text; {count} codings not imported").format(
+                    name=refi.name, selection=selection.name or selection.guid,
+                    start=selection.start, end=selection.end, count=len(selection.codings))
             )
             report.lose(len(selection.codings))
             continue
@@ -166,9 +173,10 @@ def plan_source(reading: Reading, agreed: set[Convention] | None,
         flag = doubt if doubt and placement.how == "position" else None
         if flag:
             report.warn(
-                f"source '{refi.name}': selection '{selection.name or selection.guid}' "
-                f"({selection.start}-{selection.end}): {flag}; its codings are kept and "
-                "flagged for review"
+                _("source '{name}': selection '{selection}' ({start}-{end}): {flag}; its "
+                  "codings are kept and flagged for review").format(
+                    name=refi.name, selection=selection.name or selection.guid,
+                    start=selection.start, end=selection.end, flag=flag)
             )
             report.add("codings flagged for review", len(selection.codings))
         key = selection.guid
@@ -176,7 +184,9 @@ def plan_source(reading: Reading, agreed: set[Convention] | None,
             key += "#"
         plan.placed[key] = Placed(selection, placement, flag=flag)
     if moved:
-        report.notes.append(f"{name}: {moved} selections re-anchored on their text")
+        report.notes.append(_("{name}: {count} selections re-anchored on their text").format(
+            name=name, count=moved))
+
     return plan
 
 

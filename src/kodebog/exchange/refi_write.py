@@ -27,7 +27,9 @@ from kodebog.exchange.refi_common import (
 from kodebog.exchange.refi_description import pack, pack_code, pack_selection
 from kodebog.exchange.refi_files import element, new_element, write_atomic, write_zip, xml_bytes
 from kodebog.exchange.refi_guids import Ids, load_ids
+from kodebog.exchange.refi_offsets import UNITS
 from kodebog.exchange.refi_positions import Positions
+from kodebog.i18n import _, translate
 from kodebog.project import current_codebook
 from kodebog.store import Store
 from kodebog.store.models import (
@@ -84,7 +86,7 @@ def export_qdc(store: Store, path: str | Path) -> RefiReport:
     report.add("codes", add_codes(element(root, "Codes"), codebook.codes, ids))
     _codebook_losses(codebook, report)
     if codebook.title or codebook.description:
-        report.warn("the codebook's title and description have no place in a .qdc file")
+        report.warn(_("the codebook's title and description have no place in a .qdc file"))
     write_atomic(path, xml_bytes(root))
     return report
 
@@ -92,7 +94,8 @@ def export_qdc(store: Store, path: str | Path) -> RefiReport:
 def _codebook_losses(codebook: Codebook, report: RefiReport) -> None:
     replaced = [c.id for c in codebook.walk() if c.replaces]
     if replaced:
-        report.warn(f"'replaces' is not exported (codes {', '.join(replaced)})")
+        report.warn(_("'replaces' is not exported (codes {codes})").format(
+            codes=", ".join(replaced)))
 
 
 @dataclass
@@ -114,7 +117,7 @@ def _load(session: Session, coder: str | None) -> _Data:
     if coder is not None:
         coders = {i: name for i, name in coders.items() if name == coder}
         if not coders:
-            raise ProjectError(f"no coder called '{coder}' in this project")
+            raise ProjectError(_("no coder called '{coder}' in this project").format(coder=coder))
     units: dict[int, list[Unit]] = defaultdict(list)
     for unit in session.scalars(select(Unit).order_by(Unit.source_id, Unit.ordinal)):
         units[unit.source_id].append(unit)
@@ -155,8 +158,9 @@ def export_qdpx(store: Store, path: str | Path, *, coder: str | None = None,
     entries = [("project.qde", xml_bytes(root))]
     entries += [(f"sources/{name}", text.encode("utf-8")) for name, text in writer.files]
     if offsets != "codepoints" or line_endings != "lf":
-        units = "UTF-16 code units" if offsets == "utf16" else "code points"
-        report.notes.append(f"positions in {units}, line breaks {line_endings.upper()}")
+        units = translate(UNITS["utf16" if offsets == "utf16" else "cp"])
+        report.notes.append(_("positions in {units}, line breaks {line_endings}").format(
+            units=units, line_endings=line_endings.upper()))
     write_zip(path, entries)
     return report
 
@@ -245,7 +249,7 @@ class _ProjectWriter:
         selections: list[_Keyed] = []
         for unit in self.data.units.get(source.id, []):
             selections += self.unit_selections(source, unit)
-        for _, selection in sorted(selections, key=lambda item: item[0]):
+        for _key, selection in sorted(selections, key=lambda item: item[0]):
             node.append(selection)
         self.report.add("sources")
 
@@ -286,10 +290,11 @@ class _ProjectWriter:
         code_guid = self.code_guids.get(coding.code_id)
         coder = self.data.coders[coding.coder_id]
         if code_guid is None:
-            self.report.warn(
-                f"{source.name} unit {unit.ordinal}: code '{coding.code_id}' is not in the "
-                f"current codebook; {coder}'s coding was not exported"
-            )
+            self.report.warn(_(
+                "{source} unit {unit}: code '{code}' is not in the current codebook; {coder}'s "
+                "coding was not exported").format(source=source.name, unit=unit.ordinal,
+                                                  code=coding.code_id, coder=coder))
+
             return None
         start, end = unit.start + coding.start, unit.start + coding.end
         key = (source.name, unit.ordinal, coding.code_id, coder, coding.start, coding.end)

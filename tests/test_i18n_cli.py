@@ -149,3 +149,40 @@ def test_an_error_of_every_family_is_english_with_lang_en(tmp_path: Path) -> Non
     wrong = {name: err for name, (code, err) in results.items()
              if code == 0 or ERRORS[name][2] not in err}
     assert wrong == {}
+
+
+@pytest.fixture
+def fixture_project(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> str:
+    """A private copy of the fixture project of test_findings, as a path."""
+    from .test_findings import open_fixture_copy
+
+    store = open_fixture_copy(tmp_path_factory, tmp_path)
+    store.dispose()
+    return str(tmp_path / "project.kodebog")
+
+
+@pytest.mark.usefixtures("danish")
+def test_stats_and_sources_speak_danish_with_danish_numbers(
+        fixture_project: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    assert main(["stats", fixture_project]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("kilder       5 (")
+    assert "ord          16.129" in lines and "kodninger    28 på 24 enheder" in lines
+    assert any(line.split()[1:3] == ["1", "enhed"] for line in lines[7:])
+    assert main(["sources", fixture_project]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:6] == ["kilde", "art", "enheder", "ord", "personer", "kodet"]
+    assert "4.061" in out and "5\u00a0%" in out
+    assert main(["sources", fixture_project, "--json"]) == 0
+    assert '"words": 4061' in capsys.readouterr().out  # machine-readable: no Danish format
+
+
+def test_stats_speak_english_with_english_numbers(
+        fixture_project: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    assert main(["stats", fixture_project]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "words        16,129" in lines and "codings      28 on 24 units" in lines

@@ -55,8 +55,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for row in stats.by_code:
             who = ", ".join(f"{c} {number(n)}" for c, n in sorted(row["by_coder"].items()))
             units = ngettext("{n} unit", "{n} units", row["units"]).format(
-                n=number(row["units"]))
-            print(f"  {row['code']:<{width}} {units:>11}  {who}")
+                n=f"{number(row['units']):>5}")
+            print(f"  {row['code']:<{width}} {units:<13} {who}".rstrip())
     if agreed is not None:
         print(agreed.describe())
         print(_("rule: {rule}").format(rule=agreed.rule))

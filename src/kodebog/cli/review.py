@@ -40,16 +40,17 @@ def cmd_agree(args: argparse.Namespace) -> int:
         print(_("no source has been coded by all of these coders yet"))
         return 0
     if args.by == "character":
-        print(f"{_('code'):<24} {_('source'):<30} {_('coders'):<16} {_('agree'):>8} "
-              f"{_('kappa'):>7}")
+        code, source, who, agree = _("code"), _("source"), _("coders"), _("agree")
+        print(f"{code:<24} {source:<30} {who:<16} {agree:>8} {'kappa':>7}")
         for char_row in result.characters:
             print(f"{char_row.code:<24} {char_row.source:<30} {'|'.join(char_row.coders):<16} "
                   f"{formats.percent(char_row.percent, 2):>8} "
                   f"{formats.decimal(char_row.kappa, 3):>7}")
         return 0
     pairs = list(result.codes[0].kappa) if result.codes else []
-    header = f"{_('code'):<24} {_('units'):>6} " + " ".join(f"{c:>8}" for c in coders)
-    header += f" {_('agree'):>7} " + " ".join(f"{'κ ' + p:>12}" for p in pairs) + f" {'α':>7}"
+    code, units, agree = _("code"), _("units"), _("agree")
+    header = f"{code:<24} {units:>6} " + " ".join(f"{c:>8}" for c in coders)
+    header += f" {agree:>7} " + " ".join(f"{'κ ' + p:>12}" for p in pairs) + f" {'α':>7}"
     print(header)
     rows = [*result.codes, *([result.overall] if result.overall else [])]
     for row in rows:
@@ -77,7 +78,8 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
         print(_("no disagreements"))
         return 0
     for item in found:
-        who = ", ".join(f"{c}: {_('yes') if item.has_code[c] else _('no')}" for c in coders)
+        yes, no = _("yes"), _("no")
+        who = ", ".join(f"{c}: {yes if item.has_code[c] else no}" for c in coders)
         print(_("{code}  {source} unit {unit}  ({who})").format(
             code=item.code, source=item.source, unit=item.unit, who=who))
         speaker = f"{item.speaker}: " if item.speaker else ""

@@ -87,14 +87,17 @@ def report_items(material: Material, findings: Findings, facts: Facts) -> Iterat
     for theme in findings.themes:
         for side in theme.sides:
             for quote in side.quotes:
-                where = f"coding {quote.coding_id} at {quote.citation} ({theme.code.id})"
+                where = i18n._("coding {id} at {citation} ({code})").format(
+                    id=quote.coding_id, citation=quote.citation, code=theme.code.id)
                 yield Outbound(Field.QUOTE, where, quote.text)
     for rec in facts.recommendations:
-        yield Outbound(Field.STATEMENT, f"recommendation {rec.number}", rec.title)
-        yield Outbound(Field.STATEMENT, f"recommendation {rec.number}", rec.text)
+        where = i18n._("recommendation {number}").format(number=rec.number)
+        yield Outbound(Field.STATEMENT, where, rec.title)
+        yield Outbound(Field.STATEMENT, where, rec.text)
     for memo in facts.memos:
         field = Field.CODING_MEMO if memo.theme else Field.UNIT_MEMO
-        yield Outbound(field, f"the memo at {memo.citation}", memo.text)
+        yield Outbound(field, i18n._("the memo at {citation}").format(citation=memo.citation),
+                       memo.text)
 
 
 def table_material(store: Store, options: ExportOptions, fmt: str) -> Material:

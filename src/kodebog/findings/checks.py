@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kodebog.findings.model import Findings
+from kodebog.i18n import _
 from kodebog.privacy.guard import check_personal_data as check_personal_data  # re-exported
 
 
@@ -11,9 +12,12 @@ def finding_texts(findings: Findings) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     for theme in findings.themes:
         if theme.statement is not None:
-            items.append((f"the finding for {theme.code.id}", theme.statement.text))
+            items.append((_("the finding for {code}").format(code=theme.code.id),
+                          theme.statement.text))
         for quote in theme.quotes:
-            items.append((f"the quote {quote.citation} ({theme.code.id})", quote.text))
+            items.append((_("the quote {citation} ({code})").format(
+                citation=quote.citation, code=theme.code.id), quote.text))
             if quote.memo:
-                items.append((f"the memo of {quote.citation} ({theme.code.id})", quote.memo))
+                items.append((_("the memo of {citation} ({code})").format(
+                    citation=quote.citation, code=theme.code.id), quote.memo))
     return items

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kodebog.errors import ProjectError
 from kodebog.project import init_project
-from kodebog.serve import KodebogServer, ServeConfig, check_config, is_loopback
+from kodebog.serve import KodebogServer, ServeConfig, check_config, is_loopback, pages
 from kodebog.serve.sessions import LoginLimiter, Sessions
 from kodebog.store import Store
 from kodebog.store.models import Event
@@ -82,13 +82,13 @@ def test_wrong_password_refused_and_rate_limited(store: Store) -> None:
             response = await client.post("/login", data={"name": "anna", "password": "forkert"},
                                          allow_redirects=False)
             assert response.status == 401
-            assert "Forkert navn eller adgangskode" in await response.text()
+            assert "Wrong name or password." in await response.text()
             assert "kodebog_session" not in response.cookies
         # now even the right password waits
         response = await client.post("/login", data={"name": "anna", "password": PASSWORD},
                                      allow_redirects=False)
         assert response.status == 429 and int(response.headers["Retry-After"]) > 0
-        assert "For mange forkerte forsøg" in await response.text()
+        assert "Too many wrong tries; try again in 5 minutes." in await response.text()
         assert "kodebog_session" not in response.cookies
         assert (await client.get("/", allow_redirects=False)).status == 401
 
@@ -112,7 +112,7 @@ def test_login_opens_the_app_page_and_logout_ends_it(store: Store) -> None:
         assert page.status == 200 and "textual.js" in body and "/ws" in body
         assert (await client.get("/static/js/textual.js")).status == 200
         out = await client.post("/logout")
-        assert out.status == 200 and "logget ud" in await out.text()
+        assert out.status == 200 and "You are logged out." in await out.text()
         client.session.cookie_jar.update_cookies({"kodebog_session": cookie.value})
         assert (await client.get("/", allow_redirects=False)).status == 401
 
@@ -249,3 +249,40 @@ def test_each_session_runs_its_own_app_as_the_logged_in_coder(tmp_path: Path,
         store.dispose()
     assert any(" app-start anna " in line for line in lines)
     assert any(" app-end anna " in line for line in lines)
+
+
+def test_login_page_and_refusals_speak_danish(store: Store, danish: None) -> None:
+    with_users(store)
+
+    async def scenario(client: TestClient[object, object], _: KodebogServer) -> None:
+        page = await client.get("/", allow_redirects=False)
+        body = await page.text()
+        assert page.status == 401 and '<html lang="da">' in body
+        for text in ("<title>kodebog · log ind</title>", ">Kodernavn</label>",
+                     ">Adgangskode</label>", ">Log ind</button>"):
+            assert text in body
+        wrong = await client.post("/login", data={"name": "anna", "password": "forkert"})
+        assert "Forkert navn eller adgangskode." in await wrong.text()
+        for _try in range(4):
+            await client.post("/login", data={"name": "anna", "password": "forkert"})
+        throttled = await client.post("/login", data={"name": "anna", "password": PASSWORD})
+        assert "For mange forkerte forsøg; prøv igen om 5 minutter." in await throttled.text()
+
+    run(store, network(store), scenario)
+    assert "Du er logget ud." in pages.logged_out_page()
+    assert "Log ind via jeres organisations login-side" in pages.proxy_page("X-Remote-User")
+
+
+def test_full_server_says_so_in_danish(store: Store, danish: None) -> None:
+    async def scenario(client: TestClient[object, object], server: KodebogServer) -> None:
+        server.state.opened.append(object())  # type: ignore[arg-type]
+        page = await client.get("/")
+        assert page.status == 503
+        assert ("kodebog kører allerede 1 session, det højeste antal denne server tillader "
+                "(--max-sessions 1)") in await page.text()
+        server.state.opened.clear()
+
+    lines = run(store, ServeConfig(project=store.display_name, local_coder="ole",
+                                   max_sessions=1), scenario)
+    assert any(" login ole from 127.0.0.1 (loopback)" in line for line in lines)
+    assert lines[0].startswith("kodebog serve: ") and "højst 1 session)" in lines[0]

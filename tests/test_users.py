@@ -152,3 +152,23 @@ def test_cli_refuses_without_a_password(tmp_path: Path, codebook_file: Path,
     err = capsys.readouterr().err
     assert err.count("\n") == 4 and "Traceback" not in err
     assert "--password-stdin" in err and "shorter than 8" in err and "no user 'bo'" in err
+
+
+def test_cli_users_speaks_danish(tmp_path: Path, codebook_file: Path, danish: None,
+                                 capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "p.kodebog")
+    init_project(path, codebook_file).dispose()
+    assert main(["users", "list", path]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", path, "anna", "--password-stdin"]) == 0
+    assert main(["users", "role", path, "anna", "--role", "reviewer"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["users", "add", path, "bo"]) == 1
+    out, err = capsys.readouterr()
+    assert "ingen brugere: projektet kræver intet login" in out
+    assert "tilføjede anna som koder" in out and "anna er nu reviewer" in out
+    assert "ingen terminal at spørge om adgangskoden i" in err
+    with pytest.raises(SystemExit):
+        main(["users", "add", "--help"])
+    assert "læs adgangskoden fra første linje af standard input" in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kodebog.cli.common import Command, add_project, coder
+from kodebog.i18n import _
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -25,23 +26,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def register(command: Command) -> None:
     """Add ``serve``."""
     sub = command("serve", cmd_serve,
-                  "serve the coding workspace to browsers (one app per session, with login)")
+                  _("serve the coding workspace to browsers (one app per session, with login)"))
     add_project(sub)
     sub.add_argument("--host", default="127.0.0.1",
-                     help="address to listen on (default 127.0.0.1; any other address needs "
-                     "users or --trust-proxy-header)")
-    sub.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+                     help=_("address to listen on (default 127.0.0.1; any other address "
+                            "needs users or --trust-proxy-header)"))
+    sub.add_argument("--port", type=int, default=8000, help=_("port (default 8000)"))
     sub.add_argument("--trust-proxy-header", metavar="NAME",
-                     help="take the logged-in user from this header set by an authenticating "
-                     "reverse proxy (e.g. X-Remote-User)")
+                     help=_("take the logged-in user from this header set by an "
+                            "authenticating reverse proxy (e.g. X-Remote-User)"))
     sub.add_argument("--max-sessions", type=int, default=20,
-                     help="most app sessions at once (default 20); more are refused")
+                     help=_("most app sessions at once (default 20); more are refused"))
     sub.add_argument("--public-url", metavar="URL",
-                     help="the address browsers use, e.g. https://kodebog.example.dk behind "
-                     "a TLS proxy (default: the address of each request)")
+                     help=_("the address browsers use, e.g. https://kodebog.example.dk "
+                            "behind a TLS proxy (default: the address of each request)"))
     sub.add_argument("--session-hours", type=float, default=8.0,
-                     help="a login expires after this many hours (default 8)")
+                     help=_("a login expires after this many hours (default 8)"))
     sub.add_argument("--idle-minutes", type=float, default=60.0,
-                     help="a login unused this long expires (default 60)")
-    sub.add_argument("--coder", help="the coder of a loopback server without users "
-                     "(default: the remembered coder)")
+                     help=_("a login unused this long expires (default 60)"))
+    sub.add_argument("--coder", help=_("the coder of a loopback server without users "
+                                       "(default: the remembered coder)"))

@@ -12,8 +12,16 @@ import sys
 
 from kodebog.cli.common import Command, add_project, project, usage
 from kodebog.errors import ProjectError
+from kodebog.i18n import N_, _, translate
 
 ROLES = ("coder", "reviewer")
+#: How a role is said (the role itself, stored and typed, stays the English word).
+ROLE_NAMES = {"coder": N_("coder"), "reviewer": N_("reviewer")}
+
+
+def role_name(role: str) -> str:
+    """``role`` as shown to people."""
+    return translate(ROLE_NAMES.get(role, role))
 
 
 def read_password(args: argparse.Namespace) -> str:
@@ -22,19 +30,19 @@ def read_password(args: argparse.Namespace) -> str:
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
         if not password:
-            raise ProjectError("--password-stdin: standard input had no password on its "
-                               "first line")
+            raise ProjectError(_("--password-stdin: standard input had no password on its "
+                                 "first line"))
         return password
     if not sys.stdin.isatty():
-        raise ProjectError("no terminal to ask for the password on; pipe it in with "
-                           "--password-stdin")
+        raise ProjectError(_("no terminal to ask for the password on; pipe it in with "
+                             "--password-stdin"))
     try:
-        first = getpass.getpass(f"password for {args.name}: ")
-        second = getpass.getpass("the same password again: ")
+        first = getpass.getpass(_("password for {name}: ").format(name=args.name))
+        second = getpass.getpass(_("the same password again: "))
     except EOFError:
-        raise ProjectError("no password given; nothing was changed") from None
+        raise ProjectError(_("no password given; nothing was changed")) from None
     if first != second:
-        raise ProjectError("the two passwords differ; nothing was changed")
+        raise ProjectError(_("the two passwords differ; nothing was changed"))
     return first
 
 
@@ -44,7 +52,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     password = read_password(args)
     with project(args) as store, store.write() as session:
         user = add_user(session, args.name, password, args.role)
-    print(f"added {user.name} as {user.role}")
+    print(_("added {name} as {role}").format(name=user.name, role=role_name(user.role)))
     return 0
 
 
@@ -53,7 +61,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     with project(args) as store, store.write() as session:
         remove_user(session, args.name)
-    print(f"removed {args.name}; their codings stay under that coder name")
+    print(_("removed {name}; their codings stay under that coder name").format(
+        name=args.name))
     return 0
 
 
@@ -62,7 +71,7 @@ def cmd_role(args: argparse.Namespace) -> int:
 
     with project(args) as store, store.write() as session:
         user = set_role(session, args.name, args.role)
-    print(f"{user.name} is now {user.role}")
+    print(_("{name} is now {role}").format(name=user.name, role=role_name(user.role)))
     return 0
 
 
@@ -74,35 +83,37 @@ def cmd_list(args: argparse.Namespace) -> int:
     for user in users:
         print(f"{user.name}\t{user.role}")
     if not users:
-        print("no users: the project needs no login on this computer (kodebog serve "
-              "on loopback only)")
+        print(_("no users: the project needs no login on this computer (kodebog serve "
+                "on loopback only)"))
     return 0
 
 
 def register(command: Command) -> None:
     """Add ``users`` and its actions."""
     group = command("users", lambda _args: usage(group),
-                    "who may log in to kodebog serve, and who is a reviewer")
+                    _("who may log in to kodebog serve, and who is a reviewer"))
     actions = group.add_subparsers(dest="users_action", metavar="ACTION")
 
-    add = command("add", cmd_add, "add a user (asks for the password without echo)",
+    add = command("add", cmd_add, _("add a user (asks for the password without echo)"),
                   parent=actions)
     add_project(add)
-    add.add_argument("name", metavar="NAME", help="the coder name they log in and code as")
+    add.add_argument("name", metavar="NAME",
+                     help=_("the coder name they log in and code as"))
     add.add_argument("--role", choices=ROLES, default="coder",
-                     help="reviewers may also settle disputes (default: coder)")
+                     help=_("reviewers may also settle disputes (default: coder)"))
     add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input")
+                     help=_("read the password from the first line of standard input"))
 
-    remove = command("remove", cmd_remove, "remove a user (their codings stay)",
+    remove = command("remove", cmd_remove, _("remove a user (their codings stay)"),
                      parent=actions)
     add_project(remove)
-    remove.add_argument("name", metavar="NAME")
+    remove.add_argument("name", metavar="NAME", help=_("the user's coder name"))
 
-    role = command("role", cmd_role, "set a user's role", parent=actions)
+    role = command("role", cmd_role, _("set a user's role"), parent=actions)
     add_project(role)
-    role.add_argument("name", metavar="NAME")
-    role.add_argument("--role", choices=ROLES, required=True)
+    role.add_argument("name", metavar="NAME", help=_("the user's coder name"))
+    role.add_argument("--role", choices=ROLES, required=True,
+                      help=_("coder, or reviewer (may also settle disputes)"))
 
-    listing = command("list", cmd_list, "list the users and their roles", parent=actions)
+    listing = command("list", cmd_list, _("list the users and their roles"), parent=actions)
     add_project(listing)

@@ -6,6 +6,8 @@ import asyncio
 
 from textual_serve.app_service import AppService
 
+from kodebog.i18n import ENV_LANGUAGE, language
+
 #: The app processes read the project from here, so a URL's password is never in ``ps``.
 PROJECT_ENV = "KODEBOG_SERVE_PROJECT"
 #: Set for the app processes: the TUI remaps the keys browsers keep for themselves.
@@ -15,7 +17,8 @@ QUIT_WAIT = 15.0
 
 
 class KodebogAppService(AppService):
-    """One session's app process, told the project and that it runs in a browser."""
+    """One session's app process, told the project, that it runs in a browser, and the
+    server's language (which ``--lang`` may have set without the environment)."""
 
     project = ""
 
@@ -23,6 +26,7 @@ class KodebogAppService(AppService):
         environment = super()._build_environment(width, height)
         environment[PROJECT_ENV] = self.project
         environment[BROWSER_ENV] = "1"
+        environment[ENV_LANGUAGE] = language()
         return environment
 
 

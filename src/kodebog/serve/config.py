@@ -6,6 +6,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats, ngettext
 
 
 def is_loopback(host: str) -> bool:
@@ -37,9 +38,24 @@ class ServeConfig:
 def check_config(config: ServeConfig, has_users: bool) -> None:
     """Refuse a network bind without authentication, and nonsense limits."""
     if config.max_sessions < 1:
-        raise ProjectError(f"--max-sessions {config.max_sessions}: give at least 1")
+        raise ProjectError(_("--max-sessions {value}: give at least 1").format(
+            value=config.max_sessions))
     if not is_loopback(config.host) and not has_users and not config.trust_proxy_header:
-        raise ProjectError(
-            f"--host {config.host}: serving beyond this machine needs a login; add users "
-            "first (kodebog users add PROJECT NAME) or put an authenticating proxy in front "
-            "(--trust-proxy-header NAME)")
+        raise ProjectError(_(
+            "--host {host}: serving beyond this machine needs a login; add users first "
+            "(kodebog users add PROJECT NAME) or put an authenticating proxy in front "
+            "(--trust-proxy-header NAME)").format(host=config.host))
+
+
+def announcement(config: ServeConfig, project: str) -> str:
+    """The line the server says when it starts: what, where, for whom, how many."""
+    header = config.trust_proxy_header
+    mode = (_("users from the proxy header {header}").format(header=header) if header
+            else _("login with kodebog users"))
+    return ngettext(
+        "kodebog serve: {project} on {url} ({mode}; at most {count} session); "
+        "stop with Ctrl+C or SIGTERM",
+        "kodebog serve: {project} on {url} ({mode}; at most {count} sessions); "
+        "stop with Ctrl+C or SIGTERM", config.max_sessions).format(
+            project=project, url=f"http://{config.host}:{config.port}", mode=mode,
+            count=formats.number(config.max_sessions))

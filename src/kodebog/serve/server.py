@@ -23,13 +23,16 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats, ngettext
 from kodebog.serve import pages
 from kodebog.serve.apps import PROJECT_ENV, QUIT_WAIT, KodebogAppService, reap
-from kodebog.serve.config import ServeConfig, is_loopback
+from kodebog.serve.config import ServeConfig, announcement, is_loopback
 from kodebog.serve.sessions import LoginLimiter, Session, Sessions
 from kodebog.store import Store
 
 COOKIE = "kodebog_session"
+#: The page title while the app loads: the product's name, the same in every language.
+PRODUCT = "kodebog"
 
 SESSION = web.RequestKey("kodebog_session", Session)
 NEW_SESSION = web.RequestKey("kodebog_new_session", Session)
@@ -60,7 +63,7 @@ class KodebogServer(Server):
     def __init__(self, store: Store, config: ServeConfig,
                  out: Callable[[str], None] | None = None) -> None:
         super().__init__(self._command_template(), host=config.host, port=config.port,
-                         title="kodebog", public_url=config.public_url)
+                         title=PRODUCT, public_url=config.public_url)
         self.store = store
         self.config = config
         self.sessions = Sessions(ttl=config.session_hours * 3600,
@@ -87,7 +90,10 @@ class KodebogServer(Server):
 
     async def log(self, action: str, session: Session | None, name: str, remote: str,
                   detail: str = "", event: bool = True) -> None:
-        """One line on stdout; and one Event (``serve.ACTION``) unless ``event`` is False."""
+        """One line on stdout; and one Event (``serve.ACTION``) unless ``event`` is False.
+
+        The line is a log record in English in one fixed format, as the event log is, for
+        the operator's tools (journald, grep, fail2ban), not a message: never translated."""
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.out(f"{stamp} {action} {name or '-'} from {remote}"
                  + (f" ({detail})" if detail else ""))
@@ -105,7 +111,8 @@ class KodebogServer(Server):
                 log_event(db, coder_id(db, name) if name else None, f"serve.{action}",
                           "session", entity_id, None, after)
         except ProjectError as error:
-            self.out(f"could not log {action} to the project: {error}")
+            self.out(_("could not write {action} to the project's log: {error}").format(
+                action=action, error=error))
 
     # who is asking
 
@@ -217,9 +224,7 @@ class KodebogServer(Server):
         if wait > 0:
             await self.log("login-throttled", None, name, remote, event=False)
             return web.Response(
-                text=pages.login_page(self.store.display_name,
-                                      f"For mange forkerte forsøg; prøv igen om "
-                                      f"{int(wait // 60) + 1} minutter.", name),
+                text=pages.throttled_page(self.store.display_name, int(wait // 60) + 1, name),
                 content_type="text/html", status=429,
                 headers={"Retry-After": str(int(wait) + 1)})
 
@@ -231,9 +236,7 @@ class KodebogServer(Server):
         if user is None:
             self.limiter.failed(remote, name)
             await self.log("login-refused", None, name, remote, event=False)
-            return web.Response(text=pages.login_page(self.store.display_name,
-                                                      "Forkert navn eller adgangskode.",
-                                                      name),
+            return web.Response(text=pages.refused_page(self.store.display_name, name),
                                 content_type="text/html", status=401)
         self.limiter.succeeded(remote, name)
         session = self.sessions.start(user.name, remote)
@@ -250,8 +253,7 @@ class KodebogServer(Server):
             for opened in [o for o in self.state.opened if o.session is session]:
                 await self._close(opened, "logged out")
             await self.log("logout", session, session.name, self.remote(request))
-        response = web.Response(text=pages.message_page("logget ud", "Du er logget ud."),
-                                content_type="text/html")
+        response = web.Response(text=pages.logged_out_page(), content_type="text/html")
         response.del_cookie(COOKIE)
         return response
 
@@ -283,13 +285,8 @@ class KodebogServer(Server):
         return response
 
     def _full(self) -> web.Response:
-        limit = self.config.max_sessions
-        return web.Response(
-            text=pages.message_page("optaget", (
-                f"kodebog kører allerede {limit} sessioner, det højeste antal denne server "
-                f"tillader (--max-sessions {limit}). Luk en anden session eller prøv igen "
-                "senere.")),
-            content_type="text/html", status=503)
+        return web.Response(text=pages.full_page(self.config.max_sessions),
+                            content_type="text/html", status=503)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One app process for this session's coder, streamed until either side closes."""
@@ -378,16 +375,15 @@ class KodebogServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         """Say where it serves what."""
-        mode = (f"users from the proxy header {self.config.trust_proxy_header}"
-                if self.config.trust_proxy_header else "login with kodebog users")
-        self.out(f"kodebog serve: {self.store.display_name} on "
-                 f"http://{self.host}:{self.port} ({mode}; at most "
-                 f"{self.config.max_sessions} sessions); stop with Ctrl+C or SIGTERM")
+        self.out(announcement(self.config, self.store.display_name))
 
     async def on_shutdown(self, app: web.Application) -> None:
         """SIGTERM: every app process quits (finishing its writes), each browser is told."""
         self.state.stopping = True
-        self.out(f"kodebog serve: stopping; closing {len(self.state.opened)} session(s)")
+        open_now = len(self.state.opened)
+        self.out(ngettext("kodebog serve: stopping; closing {count} session",
+                          "kodebog serve: stopping; closing {count} sessions", open_now).format(
+                              count=formats.number(open_now)))
         await asyncio.gather(*(self._close(o, "server shutting down")
                                for o in list(self.state.opened)))
 

@@ -98,3 +98,22 @@ def test_audit_cli_json(store: Store, tmp_path: Path,
     data = json.loads(capsys.readouterr().out)
     assert {"near_duplicate", "unused"} <= {f["kind"] for f in data}
     assert main(["audit", project, "--similarity", "0"]) == 1
+
+
+@pytest.mark.usefixtures("danish")
+def test_audit_texts_are_danish(store: Store) -> None:
+    tag(store, "anna", 1, "contact_center")
+    tag(store, "anna", 2, "rules_and_system")
+    tag(store, "anna", 3, "contact_center")
+    tag(store, "bo", 4, "rules_and_system")
+    with store.read() as session:
+        messages = {f.kind: f.message for f in run_audit(session)}
+    assert messages["near_duplicate"].startswith("fg1#1 og fg1#2 ligner hinanden ")
+    assert "\u00a0%, men er kodet forskelligt (kun den første: contact_center;" in \
+        messages["near_duplicate"]
+    assert messages["exclude_keyword"] == (
+        "fg1#3: kodningen med 'contact_center' fra anna indeholder 'chat', et ord, som kodens "
+        "definition udelukker")
+    assert "bruges kun af" in messages["single_coder"]
+    assert messages["unused"] == ("'caseworker_change' (Skift af sagsbehandler) er "
+                                  "aldrig blevet brugt")

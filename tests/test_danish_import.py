@@ -114,3 +114,19 @@ def test_refi_import_warnings_and_counts_are_danish(tmp_path: Path,
     assert "advarsel: kilden 'interview.txt'" in err
 
     assert "advarsel" not in out
+
+
+def test_settings_and_copy_errors_are_danish(tmp_path: Path, store: Store) -> None:
+    from kodebog.errors import KodebogError, ProjectError
+    from kodebog.settings import Settings, load_settings
+    from kodebog.transfer import backup_project
+
+    path = Settings().path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("suggestions: måske\n", encoding="utf-8")
+    with pytest.raises(KodebogError, match=r"'suggestions' skal være true eller false$"):
+        load_settings()
+    taken = tmp_path / "kopi.kodebog"
+    taken.write_text("", encoding="utf-8")
+    with pytest.raises(ProjectError, match=r"kopi\.kodebog: findes allerede; vælg en ny fil$"):
+        backup_project(tmp_path / "p.kodebog", taken)

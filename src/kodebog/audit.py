@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kodebog.i18n import _, formats, ngettext
 from kodebog.store.models import Code, Coder, Coding, Source, Unit
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -146,10 +147,13 @@ def _near_duplicates(units: dict[int, _Row], coded: set[int], codings: Sequence[
                 only_b = sorted(sets.get(pair[1], set()) - sets.get(pair[0], set()))
                 findings.append(AuditFinding(
                     kind="near_duplicate",
-                    message=f"{a.source}#{a.ordinal} and {b.source}#{b.ordinal} are "
-                            f"{score:.0f}% alike but coded differently "
-                            f"(only first: {', '.join(only_a) or '-'}; "
-                            f"only second: {', '.join(only_b) or '-'})",
+                    message=_("{first} and {second} are {similarity} alike but coded "
+                              "differently (only first: {only_first}; only second: "
+                              "{only_second})").format(
+                        first=f"{a.source}#{a.ordinal}", second=f"{b.source}#{b.ordinal}",
+                        similarity=formats.percent(score, 0),
+                        only_first=", ".join(only_a) or "-",
+                        only_second=", ".join(only_b) or "-"),
                     units=[UnitLink(a.source, a.ordinal), UnitLink(b.source, b.ordinal)],
                     detail={"similarity": round(score, 1), "only_first": only_a,
                             "only_second": only_b},
@@ -159,7 +163,7 @@ def _near_duplicates(units: dict[int, _Row], coded: set[int], codings: Sequence[
 
 
 def _single_coder(codes: Sequence[Any], codings: Sequence[Any]) -> list[AuditFinding]:
-    coders = {name for _u, _c, name, *_ in codings}
+    coders = {name for _u, _c, name, *_rest in codings}
     if len(coders) < 2:
         return []
     users: dict[str, Counter[str]] = defaultdict(Counter)
@@ -171,8 +175,12 @@ def _single_coder(codes: Sequence[Any], codings: Sequence[Any]) -> list[AuditFin
             [(coder, count)] = users[code].items()
             findings.append(AuditFinding(
                 kind="single_coder", code=code, coder=coder,
-                message=f"'{code}' is used only by {coder} ({count} codings); "
-                        "do the other coders read its definition the same way?",
+                message=ngettext(
+                    "'{code}' is used only by {coder} ({count} coding); do the other coders "
+                    "read its definition the same way?",
+                    "'{code}' is used only by {coder} ({count} codings); do the other coders "
+                    "read its definition the same way?", count).format(
+                    code=code, coder=coder, count=formats.number(count)),
                 detail={"codings": count},
             ))
     return findings
@@ -203,8 +211,10 @@ def _exclude_keywords(codes: Sequence[Any], codings: Sequence[Any], units: dict[
         row = units[unit_id]
         findings.append(AuditFinding(
             kind="exclude_keyword", code=code, coder=coder,
-            message=f"{row.source}#{row.ordinal}: {coder}'s '{code}' coding contains "
-                    f"'{match.group(0)}', a word its definition excludes",
+            message=_("{unit}: {coder}'s '{code}' coding contains '{word}', a word its "
+                      "definition excludes").format(unit=f"{row.source}#{row.ordinal}",
+                                                    coder=coder, code=code,
+                                                    word=match.group(0)),
             units=[UnitLink(row.source, row.ordinal)], detail={"word": match.group(0)},
         ))
     return findings
@@ -243,8 +253,10 @@ def _drift(codes: Sequence[Any], codings: Sequence[Any], units: dict[int, _Row],
             later = [u for u in second if code in has[(coder, u)]][:10]
             findings.append(AuditFinding(
                 kind="drift", code=code, coder=coder,
-                message=f"{coder} applied '{code}' to {r1:.0%} of units in the first half of "
-                        f"their work and {r2:.0%} in the second (z = {z:.1f})",
+                message=_("{coder} applied '{code}' to {first} of units in the first half of "
+                          "their work and {second} in the second (z = {z})").format(
+                    coder=coder, code=code, first=formats.percent(r1 * 100, 0),
+                    second=formats.percent(r2 * 100, 0), z=formats.decimal(z, 1)),
                 units=[UnitLink(units[u].source, units[u].ordinal) for u in later],
                 detail={"first_rate": round(r1, 3), "second_rate": round(r2, 3),
                         "z": round(z, 2), "units_per_half": [len(first), len(second)]},
@@ -256,6 +268,8 @@ def _unused(codes: Sequence[Any], codings: Sequence[Any]) -> list[AuditFinding]:
     used = {code for _u, code, *_rest in codings}
     return [
         AuditFinding(kind="unused", code=code,
-                     message=f"'{code}' ({label}) has never been used")
+                     message=_("'{code}' ({label}) has never been used").format(
+                         code=code, label=label))
+
         for code, label, _definition in codes if code not in used
     ]

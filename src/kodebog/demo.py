@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kodebog.errors import KodebogError
 from kodebog.exchange.codings_csv import apply_codings, read_codings_csv
+from kodebog.i18n import _
 from kodebog.importing import import_parsed
 from kodebog.paths import example_codebook, example_transcripts
 from kodebog.project import init_project
@@ -26,7 +27,9 @@ def example_files() -> list[Path]:
     """The bundled example material, in name order (README files excluded)."""
     folder = example_transcripts()
     if not folder.is_dir():
-        raise KodebogError(f"{folder}: the example material is missing from this installation")
+        raise KodebogError(_("{folder}: the example material is missing from this "
+                             "installation").format(folder=folder))
+
     return sorted(
         p for p in folder.iterdir()
         if p.suffix.lower() in MATERIAL_SUFFIXES and not p.name.lower().startswith("readme")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kodebog.codebook import Codebook, load_codebook, parse_codebook
 from kodebog.coding import coder_id
 from kodebog.errors import ConflictError, ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store, open_project
 from kodebog.store.engine import discard_created
 from kodebog.store.models import (
@@ -64,7 +65,7 @@ def current_codebook(session: Session) -> Codebook:
         select(CodebookVersion).order_by(CodebookVersion.id.desc()).limit(1)
     ).first()
     if version is None:
-        raise ProjectError("the project has no codebook; run `kodebog codebook update`")
+        raise ProjectError(_("the project has no codebook; run `kodebog codebook update`"))
     return parse_codebook(version.text, version.filename)
 
 
@@ -89,9 +90,11 @@ def update_codebook(
             ).first()
             if latest is not None and latest.id != base_version:
                 raise ConflictError(
-                    f"{codebook_file.name}: the project's codebook is now version {latest.id} "
-                    f"(by {latest.created_by or 'someone'}), not version {base_version} that "
-                    "you started from; merge their changes into your file and try again"
+                    _("{file}: the project's codebook is now version {latest} (by {who}), not "
+                      "version {base} that you started from; merge their changes into your "
+                      "file and try again").format(
+                        file=codebook_file.name, latest=latest.id,
+                        who=latest.created_by or _("someone"), base=base_version)
                 )
         return _sync_codebook(session, codebook, text, codebook_file.name, coder)
 
@@ -109,7 +112,9 @@ def _where(session: Session, code_id: str, limit: int = 5) -> str:
         if ordinal not in by_source[name]:
             by_source[name].append(ordinal)
     parts = [
-        f"{name} unit {', '.join(map(str, units[:limit]))}{' ...' if len(units) > limit else ''}"
+        _("{source} unit {units}").format(
+            source=name,
+            units=", ".join(map(str, units[:limit])) + (" ..." if len(units) > limit else ""))
         for name, units in by_source.items()
     ]
     return "; ".join(parts)
@@ -141,12 +146,15 @@ def _sync_codebook(
     blocked = [code_id for code_id in dropped if counts[code_id]]
     if blocked:
         details = "; ".join(
-            f"'{c}' has {counts[c]} codings ({_where(session, c)})" for c in blocked
+            _("'{code}' has {count} codings ({where})").format(
+                code=c, count=counts[c], where=_where(session, c)) for c in blocked
         )
         raise ProjectError(
-            f"{filename}: the new codebook drops codes that are still used: {details}. "
-            "Keep them, or name them in `replaces` of the code that takes over"
+            _("{file}: the new codebook drops codes that are still used: {details}. Keep "
+              "them, or name them in `replaces` of the code that takes over").format(
+                file=filename, details=details)
         )
+
 
     update = CodebookUpdate(version_id=0)
     for position, entry in enumerate(codebook.walk()):

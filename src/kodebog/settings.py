@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from kodebog.errors import KodebogError
+from kodebog.i18n import _
 
 ENV_CONFIG_DIR = "KODEBOG_CONFIG_DIR"
 ENV_DATA_DIR = "KODEBOG_DATA_DIR"
@@ -61,19 +62,24 @@ def load_settings() -> Settings:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise KodebogError(f"{path}: cannot read settings ({error}); fix or delete it") from None
+        raise KodebogError(_("{path}: cannot read settings ({reason}); fix or delete it").format(
+            path=path, reason=error)) from None
     if not isinstance(data, dict):
-        raise KodebogError(f"{path}: settings must be a mapping; fix or delete it")
+        raise KodebogError(_("{path}: settings must be a mapping; fix or delete it").format(
+            path=path))
     known = set(asdict(settings))
     for key, value in data.items():
         if key in known:
             setattr(settings, key, value)
     if not isinstance(settings.keys, dict):
-        raise KodebogError(f"{path}: 'keys' must map action ids to keys")
+        raise KodebogError(_("{path}: 'keys' must map action ids to keys").format(path=path))
     if not isinstance(settings.suggestions, bool):
-        raise KodebogError(f"{path}: 'suggestions' must be true or false")
+        raise KodebogError(_("{path}: '{name}' must be true or false").format(
+            path=path, name="suggestions"))
     if not isinstance(settings.semantic, bool):
-        raise KodebogError(f"{path}: 'semantic' must be true or false")
+        raise KodebogError(_("{path}: '{name}' must be true or false").format(
+            path=path, name="semantic"))
+
     return settings
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store, open_project
 from kodebog.store.engine import discard_created, is_url
 from kodebog.store.fulltext import index_units
@@ -97,10 +98,12 @@ def _new_target(target: Path) -> Path:
     """A SQLite target path that is free; refuse anything else (one line)."""
     if os.path.lexists(target):
         if target.is_symlink() or not target.is_file():
-            raise ProjectError(f"{target}: is not a regular file; give the path of a new file")
-        raise ProjectError(f"{target}: already exists; choose a new file")
+            raise ProjectError(_("{path}: is not a regular file; give the path of a new "
+                                 "file").format(path=target))
+        raise ProjectError(_("{path}: already exists; choose a new file").format(path=target))
     if not target.parent.is_dir():
-        raise ProjectError(f"{target}: folder {target.parent} does not exist")
+        raise ProjectError(_("{path}: folder {folder} does not exist").format(
+            path=target, folder=target.parent))
     return target
 
 
@@ -109,10 +112,12 @@ def _publish(temporary: Path, final: Path) -> None:
         publish(temporary, final)
     except FileExistsError:
         _remove_temporary(temporary)
-        raise ProjectError(f"{final}: appeared while copying; the copy was not kept") from None
+        raise ProjectError(_("{path}: appeared while copying; the copy was not kept").format(
+            path=final)) from None
     except OSError as error:
         _remove_temporary(temporary)
-        raise ProjectError(f"{final}: cannot write ({error.strerror or error})") from None
+        raise ProjectError(_("{path}: cannot write ({reason})").format(
+            path=final, reason=error.strerror or error)) from None
 
 
 def _remove_temporary(temporary: Path) -> None:
@@ -148,8 +153,8 @@ def _copy(source: str | Path, target: str | Path, progress: Progress | None) -> 
         target_hash, target_counts = content_hash(destination)
         if source_hash != target_hash or source_counts != target_counts:
             raise ProjectError(
-                f"the copy at {destination.display_name} differs from the original "
-                "(content hash mismatch); it was not kept"
+                _("the copy at {target} differs from the original (content hash mismatch); it "
+                  "was not kept").format(target=destination.display_name)
             )
     except BaseException:
         destination.dispose()
@@ -185,7 +190,9 @@ def _sqlite_backup(store: Store, temporary: Path) -> None:
             sqlite_source.backup(copy)
         copy.close()
     except sqlite3.Error as error:
-        raise ProjectError(f"{temporary}: the backup failed ({error})") from None
+        raise ProjectError(_("{path}: the backup failed ({reason})").format(
+            path=temporary, reason=error)) from None
+
     finally:
         raw.close()
 

@@ -6,13 +6,14 @@ the event keeps the participant's fields before and after.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id
@@ -148,8 +149,10 @@ def attribute_defs(session: Session,
     defined = {row.name: AttributeInfo(row.name, row.label, row.kind, row.position)
                for row in session.scalars(select(AttributeDef).order_by(AttributeDef.position))}
     found: dict[str, bool] = {}  # name -> every value is a number so far
-    if seen is None:
-        seen = session.scalars(select(Participant.attributes))
+    if seen is None:  # each distinct set of values once (a survey's respondents share them)
+        seen = [decoded for raw in session.scalars(
+            select(cast(Participant.attributes, Text)).distinct())
+            if raw and (decoded := raw if isinstance(raw, dict) else json.loads(raw))]
     unique = {id(attributes): attributes for attributes in seen}  # shared dicts once
     for attributes in unique.values():
         for name, value in (attributes or {}).items():

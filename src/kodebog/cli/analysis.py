@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
 from kodebog.cli.report import add_agreed, parse_coders
+from kodebog.coding import VALENCE_MARKS, VALENCES
 from kodebog.errors import ProjectError
 
 
@@ -41,7 +42,7 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
         near_codes=tuple(args.near or ()), within=args.within or 0, overlap=args.overlap,
         coders=agreed_coders or tuple(args.coder or ()), sources=tuple(args.source or ()),
         roles=tuple(args.role or ()), where=_where(args.where), key_quotes=args.key_quotes,
-        agreed=args.agreed)
+        agreed=args.agreed, valences=tuple(dict.fromkeys(args.valence or ())))
     with project(args) as store, store.read() as session:
         result = retrieve(session, query)
     agreed = result.agreed
@@ -64,7 +65,8 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
             print(f"== {source}")
         who = passage.speaker or passage.participant or ""
         role = f" ({passage.role})" if passage.role else ""
-        mark = " ★" if passage.key_quote else ""
+        mark = (" ★" if passage.key_quote else "") + (
+            f" {VALENCE_MARKS[passage.valence]}" if passage.valence in VALENCE_MARKS else "")
         print(f"{passage.unit:>5}  {who}{role}  [{passage.coder}] "
               f"{'+'.join(passage.codes)}{mark}")
         print("       " + passage.text.replace("\n", "\n       "))
@@ -167,6 +169,8 @@ def register(command: Command) -> None:
     sub.add_argument("--where", action="append", metavar="ATTR=VALUE",
                      help="only participants with this attribute value (repeat: all of them)")
     sub.add_argument("--key-quotes", action="store_true", help="only key quotes")
+    sub.add_argument("--valence", action="append", choices=VALENCES,
+                     help="only codings with this valence (none: without one; repeat: any)")
     add_agreed(sub)
     sub.add_argument("--json", action="store_true", help="print JSON")
 

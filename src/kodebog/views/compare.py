@@ -18,8 +18,22 @@ from sqlalchemy.orm import Session
 
 from kodebog.agreed import AgreedCoding
 from kodebog.errors import ProjectError
-from kodebog.participants import INTERVIEWER, ROLES, attribute_defs, format_value
+from kodebog.participants import (
+    INTERVIEWER,
+    ROLES,
+    AttributeInfo,
+    attribute_defs,
+    parse_number,
+)
 from kodebog.store.models import Code, Coding, Source, Unit
+from kodebog.views.compare_counts import (
+    NO_VALENCE,
+    NONE,
+    cell_counts,
+    group_expression,
+    possible,
+    shown,
+)
 from kodebog.views.retrieve import (
     ROLE,
     Cache,
@@ -33,9 +47,9 @@ from kodebog.views.retrieve import (
 from kodebog.views.scope import Scope, coding_scope
 
 SOURCE = "source"
+VALENCE = "valence"
+VALENCES = ("positive", "negative", "mixed", NO_VALENCE)
 COOCCURRENCE = "cooccurrence"
-NONE = "(ingen)"
-"""The group of units without a participant, or of participants without the attribute."""
 
 
 @dataclass(frozen=True)
@@ -101,12 +115,14 @@ class Matrix:
                              agreed=self.query.agreed)
         if self.dimension == COOCCURRENCE:
             return replace(base, and_codes=() if row == column else (column,))
-        if column == NONE:
+        if column == NONE and self.dimension != VALENCE:
             return base
         if self.dimension == SOURCE:
             return replace(base, sources=(column,))
         if self.dimension == ROLE:
             return replace(base, roles=(column,))
+        if self.dimension == VALENCE:
+            return replace(base, valences=(column,))
         return replace(base, where=((self.dimension, column),))
 
     def sheet_rows(self) -> list[list[Any]]:
@@ -126,13 +142,6 @@ class Matrix:
         return rows
 
 
-def dimensions(session: Session) -> list[tuple[str, str]]:
-    """The groupings on offer: (dimension, label)."""
-    found = [(ROLE, "rolle"), (SOURCE, "kilde")]
-    found += [(info.name, info.label) for info in attribute_defs(session)]
-    return found
-
-
 def _codes(session: Session, codes: Sequence[str]) -> list[tuple[str, str]]:
     if codes:
         check_codes(session, codes)
@@ -142,22 +151,13 @@ def _codes(session: Session, codes: Sequence[str]) -> list[tuple[str, str]]:
         select(Code.id, Code.label).where(Code.retired.is_(False)).order_by(Code.position))]
 
 
-def _group_of(person: Person | None, dimension: str) -> str:
-    if person is None:
-        return NONE
-    if dimension == ROLE:
-        return person.role or NONE
-    value = person.attributes.get(dimension)
-    return format_value(value) if value is not None and value != "" else NONE
-
-
 def _order(columns: set[str], dimension: str, numeric: bool) -> list[str]:
     present = sorted(columns - {NONE})
     if dimension == ROLE:
         present = [r for r in ROLES if r in columns] + [r for r in present if r not in ROLES]
+    elif dimension == VALENCE:
+        present = [v for v in VALENCES if v in columns]
     elif numeric:
-        from kodebog.participants import parse_number
-
         present.sort(key=lambda v: parse_number(v) or 0)
     return present + ([NONE] if NONE in columns else [])
 
@@ -171,7 +171,7 @@ def _units(session: Session, sources: list[int] | None) -> dict[int, Place]:
     stmt = select(Unit.id, Unit.source_id, Unit.participant_id)
     if sources is not None:
         stmt = stmt.where(Unit.source_id.in_(sources))
-    return {uid: (sid, pid) for uid, sid, pid in session.execute(stmt)}
+    return {uid: (sid, pid) for uid, sid, pid in session.connection().execute(stmt)}
 
 
 def _unit_codes(session: Session, scope: Scope) -> list[tuple[int, str]]:
@@ -180,53 +180,14 @@ def _unit_codes(session: Session, scope: Scope) -> list[tuple[int, str]]:
     if scope.coder_ids is not None:
         stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
     if scope.agreed is None:
-        return [(uid, code) for _cid, uid, code in session.execute(stmt)]
-    return [(uid, code) for cid, uid, code in session.execute(stmt) if scope.keeps(cid)]
+        return [(uid, code) for _cid, uid, code in session.connection().execute(stmt)]
+    return [(uid, code) for cid, uid, code in session.connection().execute(stmt)
+            if scope.keeps(cid)]
 
 
 def _scope(session: Session, query: CompareQuery, cache: Cache | None) -> Scope:
     return cast(Scope, cached(cache, ("scope", query.coders, query.agreed),
                               partial(coding_scope, session, query.coders, query.agreed)))
-
-
-def _counts(session: Session, coders: Scope,
-            units: Mapping[int, Place]) -> dict[Place, dict[str, int]]:
-    """Codings per (source, participant) and code, counted here rather than by a GROUP BY
-    over a join (which SQLite sorts: several times slower on 300,000 codings)."""
-    counts: dict[Place, dict[str, int]] = {}
-    for uid, code in _unit_codes(session, coders):
-        place = units.get(uid)
-        if place is not None:
-            per_code = counts.get(place)
-            if per_code is None:
-                per_code = counts[place] = {}
-            per_code[code] = per_code.get(code, 0) + 1
-    return counts
-
-
-def _places(session: Session, query: CompareQuery, people: Mapping[int, Person],
-            units: Mapping[int, Place], cache: Cache | None) -> dict[Place, tuple[str, str | None]]:
-    """(source, participant) -> (group, case) for everyone counted (interviewers left out)."""
-    skip = _skip(people, query.include_interviewers, cache)
-    names = dict(session.execute(select(Source.id, Source.name)).all())
-    found: dict[Place, tuple[str, str | None]] = {}
-    by_attributes: dict[int, str] = {}  # people share attribute dicts: one group each
-    attribute = query.dimension not in (ROLE, SOURCE)
-    distinct = cached(cache, ("places", query.sources), lambda: set(units.values()))
-    for place in distinct:
-        source_id, pid = place
-        if pid in skip:
-            continue
-        person = people.get(pid) if pid is not None else None
-        if query.dimension == SOURCE:
-            name = str(names[source_id])
-        elif attribute and person is not None:
-            name = by_attributes.get(id(person.attributes)) or by_attributes.setdefault(
-                id(person.attributes), _group_of(person, query.dimension))
-        else:
-            name = _group_of(person, query.dimension)
-        found[place] = (name, person.case if person is not None else None)
-    return found
 
 
 def _skip(people: Mapping[int, Person], include_interviewers: bool,
@@ -238,64 +199,81 @@ def _skip(people: Mapping[int, Person], include_interviewers: bool,
         pid for pid, p in people.items() if (p.role or "") == INTERVIEWER}))
 
 
+def _attribute_infos(session: Session, cache: Cache | None) -> dict[str, AttributeInfo]:
+    return cast(dict[str, AttributeInfo], cached(cache, ("attributes",), lambda: {
+        info.name: info for info in attribute_defs(session)}))
+
+
 def compare(session: Session, query: CompareQuery,
             people: Mapping[int, Person] | None = None, cache: Cache | None = None) -> Matrix:
     """Codes x groups: passages, distinct participants and the group's participants.
 
-    With a ``cache`` the counts per code and participant are read once per coders and
-    sources: another grouping is then computed without reading the project again.
+    Counted in SQL (``compare_counts``); ``people`` is not needed and kept for callers that
+    pass it. With a ``cache``, a grouping already computed is not computed again.
     """
-    coders = _scope(session, query, cache)
+    scope = _scope(session, query, cache)
     sources = _source_ids(session, query.sources)
-    if people is None:
-        people = load_people(session)
-    infos = {info.name: info for info in attribute_defs(
-        session, [p.attributes for p in people.values()])}
-    if query.dimension not in (ROLE, SOURCE) and query.dimension not in infos:
-        raise ProjectError(f"no attribute '{query.dimension}' to compare by; choose role, "
+    infos = _attribute_infos(session, cache)
+    dimension = query.dimension
+    if dimension not in (ROLE, SOURCE, VALENCE) and dimension not in infos:
+        raise ProjectError(f"no attribute '{dimension}' to compare by; choose role, "
                            f"source or one of: {', '.join(infos) or 'no attributes yet'}")
-    units = cached(cache, ("units", query.sources), partial(_units, session, sources))
-    places = cached(cache, ("place_info", query.dimension, query.include_interviewers,
-                            query.sources),
-                    partial(_places, session, query, people, units, cache))
-    # who could have said it: every case with a unit, per group
-    possible: dict[str, set[str]] = {}
+    kind = infos[dimension].kind if dimension in infos else None
+    group = group_expression(dimension, kind, dialect=session.get_bind().dialect.name)
+    names: dict[Any, str] = {}
+    if dimension == SOURCE:
+        names = {sid: str(name) for sid, name in session.execute(select(Source.id, Source.name))}
+
+    def column(raw: Any) -> str:
+        return names.get(raw, NONE) if dimension == SOURCE else shown(raw, kind)
+
+    who = None if dimension == VALENCE else group
+    could = cached(cache, ("possible", dimension, query.sources, query.include_interviewers),
+                   partial(possible, session, who, sources, query.include_interviewers))
+    counted = cached(cache, ("cells", dimension, query.coders, query.agreed, query.sources,
+                             query.include_interviewers),
+                     partial(cell_counts, session, group, scope, sources,
+                             query.include_interviewers))
+    denominators: dict[str, int] = defaultdict(int)
     columns: set[str] = set()
-    for name, case in places.values():
-        columns.add(name)
-        if case is not None:
-            possible.setdefault(name, set()).add(case)
-    if query.dimension != SOURCE:
+    if dimension == VALENCE:
+        columns = set(VALENCES)
+        denominators = defaultdict(int, {name: could.get(None, 0) for name in VALENCES})
+    else:
+        for raw, n in could.items():
+            denominators[column(raw)] += n
+            columns.add(column(raw))
+    if dimension != SOURCE:
         columns.discard(NONE)  # shown below only if something was said there
     rows = _codes(session, query.codes)
     wanted = {code for code, _ in rows}
-    counts = cached(cache, ("counts", query.coders, query.agreed, query.sources),
-                    partial(_counts, session, coders, units))
-    passages: dict[tuple[str, str], int] = {}
-    said: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for place, per_code in counts.items():
-        info = places.get(place)
-        if info is None:
+    cells: dict[tuple[str, str], list[int]] = {}
+    for (code, raw), (n, said) in counted.items():
+        if code not in wanted:
             continue
-        name, case = info
-        for code, count in per_code.items():
-            if code not in wanted:
-                continue
-            key = (code, name)
-            passages[key] = passages.get(key, 0) + count
-            columns.add(name)
-            if case is not None:
-                said[key].add(case)
-    denominators = {name: len(cases) for name, cases in possible.items()}
-    numeric = query.dimension in infos and infos[query.dimension].kind == "number"
-    label = {ROLE: "rolle", SOURCE: "kilde"}.get(query.dimension) or (
-        infos[query.dimension].label)
-    matrix = Matrix(f"koder × {label}", query.dimension, rows,
-                    _order(columns, query.dimension, numeric), denominators=denominators,
-                    query=query, agreed=coders.agreed)
-    for key, count in passages.items():
-        matrix.cells[key] = Cell(count, len(said.get(key, ())), denominators.get(key[1], 0))
+        key = (code, column(raw))
+        columns.add(key[1])
+        found = cells.setdefault(key, [0, 0])
+        found[0] += n
+        found[1] += said
+    label = {ROLE: "rolle", SOURCE: "kilde", VALENCE: "vurdering"}.get(dimension) or (
+        infos[dimension].label)
+    matrix = Matrix(f"koder × {label}", dimension, rows,
+                    _order(columns, dimension, kind == "number"),
+                    denominators=dict(denominators), query=query, agreed=scope.agreed)
+    if dimension == VALENCE:
+        matrix.column_labels = valence_labels()
+    for key, (n, said) in cells.items():
+        matrix.cells[key] = Cell(n, said, denominators.get(key[1], 0))
     return matrix
+
+
+def valence_labels() -> dict[str, str]:
+    """Valence -> how a column or a filter shows it."""
+    from kodebog.i18n import _
+
+    return {"positive": _("+ works well"), "negative": _("− works less well"),
+            "mixed": _("± mixed"), NO_VALENCE: _("no valence")}
 
 
 def cooccurrence(session: Session, query: CompareQuery,
@@ -307,7 +285,8 @@ def cooccurrence(session: Session, query: CompareQuery,
     rows = _codes(session, query.codes)
     wanted = {code for code, _ in rows}
     if people is None:
-        people = load_people(session)
+        people = cast(dict[int, Person], cached(cache, ("people",),
+                                                partial(load_people, session)))
     skip = _skip(people, query.include_interviewers, cache)
     located = cached(cache, ("units", query.sources), partial(_units, session, sources))
     by_unit: dict[int, tuple[set[str], int | None]] = {}

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kodebog.participants import ROLES, AttributeInfo, attribute_defs, format_value
-from kodebog.store.models import CONSENSUS_CODER, Code, Coder, Coding, Source
+from kodebog.store.models import CONSENSUS_CODER, Code, Coder, Coding, Participant, Source
 from kodebog.views.retrieve import Person, load_people
 
 PALETTE = (
@@ -44,8 +44,13 @@ def _colour(value: str | None, position: int) -> str:
     return "#" + "".join(ch * 2 for ch in color[1:]) if len(color) == 4 else color
 
 
-def load_facets(session: Session) -> Facets:
-    """Read every choice once (a worker does this when a screen opens)."""
+def load_facets(session: Session, people: bool = True) -> Facets:
+    """Read every choice once (a worker does this when a screen opens).
+
+    Without ``people`` (the compare screen, which counts in SQL) the participants are not
+    read: no attribute values and no ``people``, which on 100,000 participants is most of
+    the time this takes.
+    """
     codes = [(code, label, _colour(color, n)) for n, (code, label, color) in enumerate(
         session.execute(select(Code.id, Code.label, Code.color)
                         .where(Code.retired.is_(False)).order_by(Code.position)))]
@@ -56,14 +61,19 @@ def load_facets(session: Session) -> Facets:
     if session.scalar(select(Coder.id).where(Coder.name == CONSENSUS_CODER)) is not None:
         coders.append(CONSENSUS_CODER)
     sources = list(session.scalars(select(Source.name).order_by(Source.name)))
-    people = load_people(session)
-    present = {p.role for p in people.values() if p.role}
+    if not people:
+        present_roles = {r for r in session.scalars(select(Participant.role).distinct()) if r}
+        return Facets(codes, coders, sources,
+                      [r for r in ROLES if r in present_roles]
+                      + sorted(present_roles - set(ROLES)), attribute_defs(session))
+    everyone = load_people(session)
+    present = {p.role for p in everyone.values() if p.role}
     roles = [r for r in ROLES if r in present] + sorted(present - set(ROLES))
-    infos = attribute_defs(session, [p.attributes for p in people.values()])
+    infos = attribute_defs(session, [p.attributes for p in everyone.values()])
     values: dict[str, set[str]] = {}
-    for person in people.values():
+    for person in everyone.values():
         for name, value in person.attributes.items():
             if value not in (None, ""):
                 values.setdefault(name, set()).add(format_value(value))
     return Facets(codes, coders, sources, roles, infos,
-                  {name: sorted(found) for name, found in values.items()}, people)
+                  {name: sorted(found) for name, found in values.items()}, everyone)

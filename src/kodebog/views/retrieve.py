@@ -26,6 +26,8 @@ from kodebog.store.models import Code, Coder, Coding, Participant, Source, Unit
 from kodebog.views.scope import Scope, coding_scope
 
 ROLE = "role"
+NO_VALENCE = "none"
+"""The valence filter's value for codings without a valence."""
 """``--where role=borger`` filters on the participant's role."""
 
 
@@ -57,6 +59,8 @@ class RetrieveQuery:
     key_quotes: bool = False
     agreed: bool = False
     """Count the agreed coding of ``coders`` (none: every coder but the consensus coder)."""
+    valences: tuple[str, ...] = ()
+    """Only passages with one of these valences (``none``: without a valence)."""
 
     def describe(self) -> str:
         """The query in words, for titles and exports."""
@@ -76,6 +80,8 @@ class RetrieveQuery:
         filters += [f"{name} = {value}" for name, value in self.where]
         if self.key_quotes:
             filters.append("kun nøglecitater")
+        if self.valences:
+            filters.append("vurdering " + ", ".join(self.valences))
         return " ".join(parts) + (f" · {'; '.join(filters)}" if filters else "")
 
 
@@ -101,6 +107,7 @@ class Passage:
     participant: str | None
     role: str | None
     case: str | None
+    valence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``kodebog retrieve --json``."""
@@ -108,7 +115,7 @@ class Passage:
                 "code": self.code, "codes": list(self.codes), "start": self.start,
                 "end": self.end, "text": self.text, "speaker": self.speaker,
                 "participant": self.participant, "role": self.role, "memo": self.memo,
-                "key_quote": self.key_quote}
+                "key_quote": self.key_quote, "valence": self.valence}
 
 
 @dataclass
@@ -286,7 +293,8 @@ def _code_rows(session: Session, code: str, scope: Scope,
                sources: list[int] | None) -> list[Any]:
     stmt = (select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start,
                    Coding.end, Coding.text, Coding.memo, Coding.key_quote, Unit.source_id,
-                   Source.name, Unit.ordinal, Unit.participant_id, Unit.speaker, Unit.text)
+                   Source.name, Unit.ordinal, Unit.participant_id, Unit.speaker, Unit.text,
+                   Coding.valence)
             .join(Coder, Coder.id == Coding.coder_id)
             .join(Unit, Unit.id == Coding.unit_id)
             .join(Source, Source.id == Unit.source_id)
@@ -328,8 +336,10 @@ def retrieve(session: Session, query: RetrieveQuery,
         rows = cached(cache, ("rows", wanted, *scope),
                       partial(_code_rows, session, wanted, chosen, sources))
         for (cid, uid, code, coder, start, end, text, memo, key_quote, sid, source, ordinal,
-             pid, speaker, unit_text) in rows:
+             pid, speaker, unit_text, valence) in rows:
             if query.key_quotes and not key_quote:
+                continue
+            if query.valences and (valence or NO_VALENCE) not in query.valences:
                 continue
             if allowed is not None and pid not in allowed:
                 continue
@@ -340,7 +350,7 @@ def retrieve(session: Session, query: RetrieveQuery,
                 cid, uid, sid, source, ordinal, coder, code, (code, *query.and_codes), start,
                 end, text, unit_text, memo, bool(key_quote), speaker,
                 person.label if person else None, person.role if person else None,
-                person.case if person else None))
+                person.case if person else None, valence))
     passages.sort(key=lambda p: (p.source, p.unit, p.start, p.end, p.code, p.coder))
     return RetrieveResult(query, passages, chosen.agreed)
 

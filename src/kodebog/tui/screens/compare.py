@@ -18,7 +18,7 @@ from kodebog.tui.dialogs.export_view import ExportChoice, ExportViewDialog
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
-from kodebog.views.compare import COOCCURRENCE, CompareQuery, Matrix
+from kodebog.views.compare import COOCCURRENCE, VALENCE, CompareQuery, Matrix
 from kodebog.views.facets import Facets
 from kodebog.views.retrieve import ROLE, Cache
 
@@ -125,7 +125,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         from kodebog.views.facets import load_facets
 
         with self.kodebog.store.read() as session:
-            facets = load_facets(session)
+            facets = load_facets(session, people=False)
         self.post_message(self.FacetsLoaded(facets))
 
     def on_compare_screen_facets_loaded(self, message: FacetsLoaded) -> None:
@@ -133,6 +133,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         facets = self.facets = message.facets
         options = [("efter rolle", ROLE), ("efter kilde", "source")]
         options += [(f"efter {info.label}", info.name) for info in facets.attributes]
+        options.append((_("by valence"), VALENCE))
         options.append(("kode × kode", COOCCURRENCE))
         by = self.query_one("#compare-by", Select)
         by.set_options(options)
@@ -174,7 +175,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         """The matrix, in a worker."""
         from kodebog.views.compare import compare, cooccurrence
 
-        people = self.facets.people if self.facets is not None else None
+        people = (self.facets.people or None) if self.facets is not None else None
         with self.kodebog.store.read() as session:
             if query.dimension == COOCCURRENCE:
                 matrix = cooccurrence(session, query, people, self.cache)
@@ -190,7 +191,9 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         table = self.query_one(MatrixTable)
         row, column = table.cursor_coordinate
         table.clear(columns=True)
-        table.add_column(Text("kode"), key="\x00code")
+        # the width said, not measured later: a render between the rows could show it cut
+        widest = max([len(label) for _code, label in matrix.rows] + [4])
+        table.add_column(Text("kode"), key="\x00code", width=min(widest, 40))
         for key in matrix.columns:
             label = matrix.column_label(key)
             if matrix.dimension != COOCCURRENCE:

@@ -28,6 +28,13 @@ AGREED = "\x00agreed"
 """The coder list's entry for the agreed coding (of the coders ticked beside it)."""
 
 
+def valence_choices() -> list[tuple[str, str]]:
+    """The valence filter's options: (label, value)."""
+    from kodebog.views.compare import valence_labels
+
+    return [(label, value) for value, label in valence_labels().items()]
+
+
 class RetrieveScreen(KodebogScreen[None]):
     """Codes on the left, filters under them, passages on the right."""
 
@@ -103,6 +110,8 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
                 yield SelectionList[str](id="retrieve-coders")
                 yield Select[str]([], prompt="Alle kilder", id="retrieve-source", compact=True)
                 yield Select[str]([], prompt="Alle deltagere", id="retrieve-who", compact=True)
+                yield Select[str]([], prompt="Alle vurderinger", id="retrieve-valence",
+                                  compact=True)
                 yield Checkbox("★ kun nøglecitater", id="retrieve-key", compact=True)
                 yield Checkbox("∧/¬ overlappende spans", id="retrieve-overlap", compact=True)
             with Vertical(id="retrieve-main"):
@@ -161,6 +170,10 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
             who_select.value = wanted
         if initial.sources:
             self.query_one("#retrieve-source", Select).value = initial.sources[0]
+        valence = self.query_one("#retrieve-valence", Select)
+        valence.set_options(valence_choices())
+        if initial.valences:
+            valence.value = initial.valences[0]
         self.query_one("#retrieve-key", Checkbox).value = initial.key_quotes
         self.query_one("#retrieve-overlap", Checkbox).value = initial.overlap
         self._loading = False
@@ -185,6 +198,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
                 roles = (value,)
             else:
                 where = ((name, value),)
+        valence = self.query_one("#retrieve-valence", Select).value
         ticked = self.query_one("#retrieve-coders", SelectionList).selected
         agreed = AGREED in ticked
         coders = tuple(name for name in ticked if name != AGREED
@@ -195,7 +209,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
             overlap=self.query_one("#retrieve-overlap", Checkbox).value,
             coders=coders, sources=(source,) if isinstance(source, str) else (),
             roles=roles, where=where, key_quotes=self.query_one("#retrieve-key", Checkbox).value,
-            agreed=agreed)
+            agreed=agreed, valences=(valence,) if isinstance(valence, str) else ())
 
     @on(CodePicker.Changed)
     @on(SelectionList.SelectedChanged)

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kodebog.coding import VALENCE_MARKS
 from kodebog.tui.heights import Heights
 from kodebog.tui.widgets.unit_list import contrast
 from kodebog.tui.wrapping import display_text, wrap_offsets
@@ -212,6 +213,9 @@ their unit (up to five lines around them). **j/k** or the arrows move, **page up
         header.append(Segment(f" · {passage.coder}", base + self._style("dim")))
         if passage.key_quote:
             header.append(Segment(" ★", base + self._style("mark")))
+        if passage.valence in VALENCE_MARKS:
+            header.append(Segment(f" {VALENCE_MARKS[passage.valence]}",
+                                  base + self._style("mark")))
         for code in passage.codes:
             label, color = self.codes.get(code, (code, "#888888"))
             header += [Segment(" ", base),

@@ -1,0 +1,104 @@
+"""Opening the compare screen on 100,000 units: the view building, then the screen itself.
+
+``python bench/compare_open.py --project PATH`` builds the project of ``bench/analysis.py``
+(100,000 survey answers, 3 coders, 30 codes, about 300,000 codings) at PATH once and keeps
+it; later runs reuse it. Printed: wall clock and CPU time (ms, median of 3) of what the
+compare screen's workers do when it opens (the choices, then the matrix by role), of each
+other grouping, and of the screen in the app from the key to the matrix on screen. The
+target (issue 15): the screen open under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from analysis import build, line, timed
+
+from kodebog.store import open_project
+
+
+def core(path: Path) -> None:
+    """The read models as the compare screen's workers call them."""
+    from kodebog.views.compare import CompareQuery, compare, cooccurrence
+    from kodebog.views.facets import load_facets
+
+    store = open_project(path)
+    with store.read() as session:
+        def open_screen() -> Any:
+            load_facets(session, people=False)
+            return compare(session, CompareQuery("role"), cache={})
+
+        seconds, cpu, matrix = timed(open_screen)
+        line("compare open: choices + matrix by role", seconds,
+             f"{len(matrix.rows)} x {len(matrix.columns)}", cpu)
+        seconds, cpu, _ = timed(lambda: load_facets(session, people=False))
+        line("  of which the choices", seconds, "", cpu)
+        for dimension in ("role", "source", "forloebslaengde", "alder", "valence"):
+            seconds, cpu, matrix = timed(lambda d=dimension: compare(
+                session, CompareQuery(d), cache={}))
+            line(f"compare by {dimension}", seconds,
+                 f"{len(matrix.rows)} x {len(matrix.columns)}", cpu)
+        seconds, cpu, matrix = timed(lambda: compare(
+            session, CompareQuery("role", coders=("coder1",)), cache={}))
+        line("compare by role, one coder", seconds, "", cpu)
+        seconds, cpu, matrix = timed(lambda: cooccurrence(session, CompareQuery(), cache={}),
+                                     runs=1)
+        line("co-occurrence code x code", seconds, "", cpu)
+        seconds, cpu, matrix = timed(lambda: compare(
+            session, CompareQuery("role", agreed=True), cache={}), runs=1)
+        line("compare by role, the agreed coding", seconds, "", cpu)
+    store.dispose()
+
+
+async def screen(path: Path) -> None:
+    """The compare screen in the app: from the key to the matrix shown."""
+    from kodebog.settings import Settings
+    from kodebog.tui.app import KodebogApp
+    from kodebog.tui.screens.compare import CompareScreen
+
+    store = open_project(path)
+    app = KodebogApp(store, "bench", Settings(coder="bench", suggestions=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        for _ in range(3):
+            started, cpu = time.perf_counter(), time.process_time()
+            await pilot.press("B")
+            while not (isinstance(app.screen, CompareScreen) and app.screen.matrix is not None):
+                await asyncio.sleep(0.002)
+            await pilot.pause()
+            line("TUI compare screen open (matrix shown)", time.perf_counter() - started,
+                 cpu=time.process_time() - cpu)
+            await pilot.press("escape")
+            await pilot.pause()
+    store.dispose()
+
+
+def main() -> None:
+    """Build once, then measure."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--project", type=Path, required=True, metavar="PATH")
+    parser.add_argument("--units", type=int, default=100_000)
+    args = parser.parse_args()
+    if not args.project.exists():
+        started = time.perf_counter()
+        codings = build(args.project, args.units)
+        print(f"built {args.units:,} units, {codings:,} codings in "
+              f"{time.perf_counter() - started:.1f} s")
+    print(f"load {os.getloadavg()[0]:.1f}")
+    core(args.project)
+    asyncio.run(screen(args.project))
+    print(f"load at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

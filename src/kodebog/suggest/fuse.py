@@ -16,6 +16,15 @@ SHRINK = 5.0  # a code learned from n units trusts the model n / (n + SHRINK)
 VETO = 0.5  # a trusted model that scores a code 0 halves that code's keyword score
 SEMANTIC_WEIGHT = 0.8  # the semantic probability's weight in the calibrated noisy-OR
 RRF_K = 2.0  # reciprocal rank fusion: 1 / (RRF_K + rank), rank 1 the best
+# The semantic tier raises a unit's confidence above what rules and learned say only as far
+# as the unit is near some code in absolute terms: not at all at a similarity of QUIET_FROM
+# to its nearest code, fully from QUIET_TO; a unit less similar than OFF_TOPIC_TO to every
+# code has its scores lowered, halved at OFF_TOPIC_FROM. Similarities of multilingual-e5-small
+# (``semantic.SemanticHit.similarity``); chosen on the demo, see docs/suggestions.md.
+QUIET_FROM = 0.92
+QUIET_TO = 0.96
+OFF_TOPIC_FROM = 0.86
+OFF_TOPIC_TO = 0.90
 FUSION: Fusion = "calibrated"
 
 
@@ -84,6 +93,37 @@ def rank_fusion(scores: Mapping[str, TierScores]) -> dict[str, float]:
         for position, code in enumerate(ordered, 1):
             out[code] += 1.0 / (RRF_K + position) / best
     return out
+
+
+def quiet(
+    fused: Mapping[str, float], scores: Mapping[str, TierScores], similarity: float
+) -> float:
+    """The factor (at most 1) by which one unit's calibrated fused scores are scaled, so that
+    the semantic tier does not make off-topic units confident.
+
+    The semantic probabilities are a softmax over the codes: they say which code a unit is
+    nearest, not whether it is near any. A greeting or "Tak for hjælpen." still gets one
+    code at 0.5, and the noisy-OR with a weak learned score made it a confident suggestion.
+    So the unit's best fused score ``f`` may exceed its best score without the semantic
+    tier ``b`` only by the share ``g`` of the difference that the unit's absolute similarity
+    to its nearest code supports: ``g`` rises from 0 at ``QUIET_FROM`` to 1 at ``QUIET_TO``,
+    and the factor is ``(b + g (f - b)) / f``. A unit far from every code (an off-topic
+    "Ved ikke.", whose learned score rests on its few words) is further scaled by ``h``, from
+    0.5 at ``OFF_TOPIC_FROM`` to 1 at ``OFF_TOPIC_TO``. One factor for all codes of the unit
+    keeps their order, so the ranking (top-1, top-3) is the fusion's.
+    """
+    off_topic = 0.5 + 0.5 * _ramp(similarity, OFF_TOPIC_FROM, OFF_TOPIC_TO)
+    best = max(fused.values(), default=0.0)
+    alone = max((combine(s.rule, s.learned, s.trusted) for s in scores.values()), default=0.0)
+    if best <= alone or best <= 0.0:
+        return off_topic
+    share = _ramp(similarity, QUIET_FROM, QUIET_TO)
+    return off_topic * (alone + share * (best - alone)) / best
+
+
+def _ramp(x: float, low: float, high: float) -> float:
+    """0 at ``low``, 1 at ``high``, linear between."""
+    return min(1.0, max(0.0, (x - low) / (high - low)))
 
 
 def fuse(scores: Mapping[str, TierScores], fusion: Fusion = FUSION) -> dict[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from kodebog.suggest.fuse import FUSION, Fusion, TierScores, combine, fuse, trust
+from kodebog.suggest.fuse import FUSION, Fusion, TierScores, combine, fuse, quiet, trust
 from kodebog.suggest.types import Evidence, RuleHit, Suggestion, Tier
 from kodebog.suggest.values import CONFIDENT  # below it a suggestion is shown marked low
 
@@ -44,7 +44,9 @@ def rank(
     Codes scoring under ``MIN_SCORE`` (or ``min_score``, if higher) are left out, except
     that with the default ``min_score`` the best code is kept when none reaches it (but it
     reaches ``LOW_FLOOR``), so the right code ranked first is not hidden; a suggestion
-    under ``CONFIDENT`` is ``low``.
+    under ``CONFIDENT`` is ``low``. With the semantic tier and the calibrated fusion, the
+    scores shown are scaled by ``fuse.quiet`` (the choice and order are the fusion's), so an
+    off-topic unit is no more confident than without the tier.
     """
     rules = {h.code: h for h in rule_hits if h.code not in exclude}
     learned = {c: p for c, p in (learned_scores or {}).items() if c not in exclude}
@@ -59,15 +61,18 @@ def rank(
         for code in rules.keys() | learned.keys() | near.keys()
     }
     fused = fuse(tiers, fusion)
+    factor = 1.0
+    if semantic and fusion == "calibrated":
+        factor = quiet(fused, tiers, max(h.similarity for h in semantic))
     ordered = sorted(
         ((score, code) for code, score in fused.items() if score > 0), key=lambda s: (-s[0], s[1])
     )
-    floor = max(min_score, MIN_SCORE)
-    chosen = [(s, c) for s, c in ordered if s >= floor][:top_k]
+    chosen = [(s, c) for s, c in ordered if s >= MIN_SCORE and s * factor >= min_score][:top_k]
     if not chosen and min_score <= 0 and ordered and ordered[0][0] >= LOW_FLOOR:
         chosen = ordered[:1]
     out = []
-    for score, code in chosen:
+    for fused_score, code in chosen:
+        score = fused_score * factor
         t = tiers[code]
         lv = t.trusted * t.learned if t.learned is not None else 0.0
         sv = t.semantic or 0.0

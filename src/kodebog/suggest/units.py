@@ -15,6 +15,7 @@ from kodebog.store import Store
 from kodebog.store.models import Coding, Participant, Source, Unit, utcnow
 from kodebog.store.models import Suggestion as SuggestionRow
 from kodebog.suggest.cache import suggester_for
+from kodebog.suggest.follow import follow_codebook
 from kodebog.suggest.lookup import chunks, coder_or_none, pipeline_name, to_info
 from kodebog.suggest.spaces import semantic_inputs
 from kodebog.suggest.types import Suggestion as Ranked
@@ -77,6 +78,8 @@ def suggest_for_units(
     """Up to ``top_k`` codes per unit for ``coder``, best first, stored as open suggestions.
 
     Codes the coder applied to a unit and codes they rejected for it are never suggested.
+    When the codebook's codes changed since the coder's model was trained, it is trained
+    again first (``follow.follow_codebook``; once per codebook change).
     ``semantic`` switches the semantic tier (None: on when installed and not switched off);
     units without a stored vector are embedded first.
     The stored open suggestions of these units are replaced by the new ones (a decided
@@ -88,6 +91,7 @@ def suggest_for_units(
         raise ProjectError(f"top {top_k}: ask for at least 1 suggestion per unit")
     if not ids:
         return {}
+    follow_codebook(store, coder, model_name=model_name)  # a model behind the codebook
     name = pipeline_name(model_name)
     with store.read() as session:
         suggester = suggester_for(store, session, coder, name)

@@ -130,3 +130,15 @@ def test_settings_and_copy_errors_are_danish(tmp_path: Path, store: Store) -> No
     taken.write_text("", encoding="utf-8")
     with pytest.raises(ProjectError, match=r"kopi\.kodebog: findes allerede; vælg en ny fil$"):
         backup_project(tmp_path / "p.kodebog", taken)
+
+
+def test_the_report_names_the_kind_and_replacement_in_danish() -> None:
+    from kodebog.importing import ImportResult
+
+    result = ImportResult("fg1", "replaced", "focus_group", units=4061, participants=5,
+                          words=12000, encoding="utf-8", reanchored=1)
+    assert result.report("fg1.txt") == [
+        "fg1.txt: erstattede 'fg1' (fokusgruppe): 4.061 enheder, 5 deltagere, 12.000 ord, "
+        "tegnkodning utf-8",
+        "  1 kodning genfundet i den nye version",
+    ]

@@ -286,3 +286,18 @@ def test_full_server_says_so_in_danish(store: Store, danish: None) -> None:
                                    max_sessions=1), scenario)
     assert any(" login ole from 127.0.0.1 (loopback)" in line for line in lines)
     assert lines[0].startswith("kodebog serve: ") and "højst 1 session)" in lines[0]
+
+
+def test_app_page_speaks_the_server_language_and_loads_nothing_from_outside(
+        store: Store, danish: None) -> None:
+    async def scenario(client: TestClient[object, object], _: KodebogServer) -> None:
+        page = await client.get("/")
+        body = await page.text()
+        assert page.status == 200 and '<html lang="da">' in body
+        assert ">Sessionen er slut.</div>" in body and ">Start igen</button>" in body
+        assert "googleapis" not in body and "https://" not in body
+        assert "fonts/RobotoMono-VariableFont_wght.ttf" in body
+        font = await client.get("/static/fonts/RobotoMono-VariableFont_wght.ttf")
+        assert font.status == 200
+
+    run(store, ServeConfig(project=store.display_name, local_coder="ole"), scenario)

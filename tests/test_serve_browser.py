@@ -380,3 +380,11 @@ def test_browser_keys_paste_and_copy(served: Served, browser: Any) -> None:
     assert not any("Selected" in line for line in terminal.lines())
     browser.execute_script("window.kodebogTerminal.focus(); document.execCommand('copy')")
     assert browser.execute_async_script(CLIPBOARD) == "fire sagsbehandlere"
+
+    # SIGTERM (systemctl stop): the app quits, the page is told the session ended, exit 0
+    served.process.terminate()
+    assert served.process.wait(timeout=40) == 0
+    _wait_until(lambda: browser.execute_script(
+        "return document.body.classList.contains('-closed')"), 10,
+        lambda: "the page was not told that the session ended")
+    assert " app-end anna from 127.0.0.1 (server shutting down)" in served.log.read_text()

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from textual_serve.app_service import AppService
 
-from kodebog.i18n import ENV_LANGUAGE, language
+from kodebog.i18n import ENV_LANGUAGE, N_, language, translate
 
 #: The app processes read the project from here, so a URL's password is never in ``ps``.
 PROJECT_ENV = "KODEBOG_SERVE_PROJECT"
 #: Set for the app processes: the TUI remaps the keys browsers keep for themselves.
 BROWSER_ENV = "KODEBOG_BROWSER"
+#: The app page's own texts (templates/app_index.html), in the server's language.
+PAGE_TEXTS = {"start": N_("Start"), "ended": N_("Session ended."), "restart": N_("Restart")}
+#: The folder of kodebog's copy of textual-serve's app page.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def page_text(key: str) -> str:
+    """One of the app page's texts, for the page's template."""
+    return translate(PAGE_TEXTS[key])
+
+
 #: Seconds an app process gets to finish its writes and quit before it is killed.
 QUIT_WAIT = 15.0
 

@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp_jinja2
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from kodebog.errors import ProjectError
-from kodebog.i18n import _, formats, ngettext
+from kodebog.i18n import _, formats, language, ngettext
 from kodebog.serve import pages
-from kodebog.serve.apps import PROJECT_ENV, QUIT_WAIT, KodebogAppService, reap
+from kodebog.serve.apps import PROJECT_ENV, QUIT_WAIT, TEMPLATES, KodebogAppService, page_text, reap
 from kodebog.serve.config import ServeConfig, announcement, is_loopback
 from kodebog.serve.sessions import LoginLimiter, Session, Sessions
 from kodebog.store import Store
@@ -63,7 +64,8 @@ class KodebogServer(Server):
     def __init__(self, store: Store, config: ServeConfig,
                  out: Callable[[str], None] | None = None) -> None:
         super().__init__(self._command_template(), host=config.host, port=config.port,
-                         title=PRODUCT, public_url=config.public_url)
+                         title=PRODUCT, public_url=config.public_url,
+                         templates_path=TEMPLATES)
         self.store = store
         self.config = config
         self.sessions = Sessions(ttl=config.session_hours * 3600,
@@ -201,6 +203,8 @@ class KodebogServer(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.middlewares.append(self.guard)
+        aiohttp_jinja2.get_env(app).globals.update(kodebog_text=page_text,
+                                                   kodebog_language=language)
         app.router.add_get("/login", self.handle_login_page)
         app.router.add_post("/login", self.handle_login)
         app.router.add_post("/logout", self.handle_logout)

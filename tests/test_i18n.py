@@ -11,6 +11,7 @@ from kodebog.i18n import LANGUAGES, formats, language, language_from, set_langua
 from kodebog.i18n.tools import (
     EXTERNAL_AREAS,
     PACKAGE,
+    calls_inside_fstrings,
     compiled,
     extract,
     import_time_calls,
@@ -91,6 +92,11 @@ def test_the_same_string_is_translated_the_same_way_everywhere() -> None:
 
 def test_translated_calls_take_one_literal() -> None:
     assert non_literal_calls() == [], "_() needs a literal: _('{n} units').format(n=n)"
+
+
+def test_no_translated_call_hides_inside_an_f_string() -> None:
+    assert calls_inside_fstrings() == [], (
+        "Babel cannot extract _() inside an f-string: build the text with .format()")
 
 
 def test_nothing_is_translated_at_import_time() -> None:

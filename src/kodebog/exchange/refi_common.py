@@ -51,7 +51,8 @@ class RefiReport:
     def summary(self) -> str:
         """One line: the path and the non-zero counts."""
         parts = [counted(what, n) for what, n in self.counts.items() if n]
-        return f"{self.path}: {', '.join(parts) or _('nothing')}"
+        counts = ", ".join(parts) or _("nothing")
+        return f"{self.path}: {counts}"
 
     def lines(self) -> list[str]:
         """The summary, the notes and every warning, one per line."""

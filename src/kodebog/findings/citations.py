@@ -84,4 +84,5 @@ def attribution(unit: UnitRecord) -> tuple[str, str]:
     from kodebog.export.labels import role_name
     from kodebog.export.language import _
 
-    return long, f"({role_name(role) if role else _('participant')})"
+    who = role_name(role) if role else _("participant")
+    return long, f"({who})"

@@ -170,6 +170,19 @@ def non_literal_calls(paths: Iterable[Path] = (PACKAGE,)) -> list[str]:
     return bad
 
 
+def calls_inside_fstrings(paths: Iterable[Path] = (PACKAGE,)) -> list[str]:
+    """``f"{_('x')}"``: Babel does not extract calls inside f-strings, so nothing translates."""
+    bad = []
+    for path in source_files(paths):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                bad.extend(f"{path.relative_to(PACKAGE)}:{inner.lineno}"
+                           for inner in ast.walk(node)
+                           if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                           and inner.func.id in KEYWORDS)
+    return bad
+
+
 def import_time_calls(paths: Iterable[Path] = (PACKAGE,)) -> list[str]:
     """``_(...)``/``ngettext(...)`` run at import time (module or class level): use ``N_``."""
     bad: list[str] = []

@@ -142,3 +142,19 @@ def test_the_report_names_the_kind_and_replacement_in_danish() -> None:
         "tegnkodning utf-8",
         "  1 kodning genfundet i den nye version",
     ]
+
+
+def test_the_names_note_is_known_in_both_languages() -> None:
+    from kodebog.i18n import set_language
+    from kodebog.sources.cast_notes import is_names_note, names_notes
+    from kodebog.sources.model import ParsedParticipant
+
+    people = [ParsedParticipant("Søren Hansen", "Søren Hansen")]
+    danish_note = names_notes(people)[0]
+    assert danish_note.startswith("talerbetegnelser, der ligner rigtige navne: 'Søren Hansen'")
+    set_language("en")
+    english_note = names_notes(people)[0]
+    set_language("da")
+    assert english_note.startswith("speaker labels that look like real names")
+    assert is_names_note(danish_note) and is_names_note(english_note)
+    assert not is_names_note("layout lines (talerlinjer 'Navn: tekst'): 2 taleture fra 2 talere")

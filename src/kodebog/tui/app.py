@@ -10,16 +10,19 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.widget import Widget
 
 from kodebog.errors import KodebogError
-from kodebog.settings import Settings, load_settings, save_settings
+from kodebog.i18n import N_, _, formats, ngettext, translate
+from kodebog.settings import Settings, load_settings
 from kodebog.store import Store
-from kodebog.tui.commands import Command, KodebogCommands
+from kodebog.tui.commands import Command, KodebogCommands, KodebogPalette
 from kodebog.tui.crash import CrashSafeApp
 from kodebog.tui.dialogs.coder_name import CoderNameDialog
 from kodebog.tui.dialogs.error import ErrorDialog
+from kodebog.tui.language import language_commands, save_settings_in_worker
 from kodebog.tui.screens.analysis import analysis_commands
 from kodebog.tui.screens.audit import AuditScreen
 from kodebog.tui.screens.coding import CodingScreen
@@ -30,7 +33,9 @@ from kodebog.tui.screens.participants import ParticipantsScreen
 from kodebog.tui.screens.project import ProjectScreen
 from kodebog.tui.screens.retrieve import RetrieveScreen
 from kodebog.tui.screens.review import ReviewScreen
+from kodebog.tui.screens.settings import SettingsScreen
 from kodebog.tui.screens.suggesting import SuggestionQueue
+from kodebog.tui.widgets.source_table import KIND_LABELS
 from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteQueue
 from kodebog.views.project import Overview, project_label, source_of_unit
@@ -43,37 +48,38 @@ TUI_WRITE_WAIT_MS = 1000
 BROWSER_KEYS = {"coding.new_code": "f2", "app.theme": "f9"}
 
 DARK, LIGHT = "textual-dark", "textual-light"
+PRODUCT = "kodebog"  # the name, the same in every language
 _LEAVES_SCREEN = frozenset({"find", "review", "audit", "retrieve", "compare", "participants"})
 
 
 def _help_title(node: DOMNode) -> str:
     """A node's name for the help: the first heading of its HELP, else its class name."""
-    help_text = node.HELP or ""
+    help_text = translate(node.HELP) if node.HELP else ""
     for line in help_text.splitlines():
         if line.startswith("#"):
             return line.lstrip("#").strip()
-    return "Everywhere" if isinstance(node, App) else type(node).__name__
+    return _("Everywhere") if isinstance(node, App) else type(node).__name__
 
 
 class KodebogApp(CrashSafeApp):
     """Keyboard-first qualitative coding of one project."""
 
-    TITLE = "kodebog"
+    TITLE = PRODUCT
     CSS_PATH = "app.tcss"
     COMMANDS: ClassVar = {KodebogCommands}
-    HELP = """\
+    HELP = N_("""\
 ## Everywhere
 
 **F1** shows help for where you are, **ctrl+p** the command palette with every action,
 **ctrl+t** switches between the light and the dark theme, **q** quits. Every key can be
 remapped in `settings.yaml` under `keys:` by the id shown in the help.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
+        Binding("q", "quit", N_("Quit"), id="app.quit"),
+        Binding("f1", "help", N_("Help"), id="app.help"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), show=False, priority=True,
                 id="app.palette"),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
+        Binding("ctrl+t", "toggle_theme", N_("Theme"), show=False, id="app.theme"),
     ]
 
     def __init__(self, store: Store, coder: str | None = None,
@@ -126,7 +132,10 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
     async def action_quit(self) -> None:
         """Quit, after saving what is still queued (said on screen while it lasts)."""
         if self.writer.pending:
-            self.notify(f"saving {self.writer.pending} change(s) before quitting…", timeout=3)
+            pending = self.writer.pending
+            self.notify(ngettext("Saving {count} change before quitting…",
+                                 "Saving {count} changes before quitting…", pending
+                                 ).format(count=formats.number(pending)), timeout=3)
             await asyncio.to_thread(self.writer.wait_idle, 15.0)
         self.exit()
 
@@ -141,10 +150,17 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         self.warm_up_suggestions()
 
     def _save_settings(self) -> None:
-        try:
-            save_settings(self.settings)
-        except OSError as error:
-            self.notify(f"Cannot save the settings: {error}", severity="warning")
+        save_settings_in_worker(self)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its texts in the language in use."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(KodebogPalette(placeholder=_("Search for commands…"),
+                                            id="--command-palette"))
+
+    def action_settings(self) -> None:
+        """Show the settings: coder, language, theme, suggestions."""
+        self.push_screen(SettingsScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No searching or reviewing away from a selection in span mode."""
@@ -173,9 +189,9 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
     def review_commands(self) -> list[Command]:
         """The review commands of the project and coding screens."""
         return [
-            Command("Review: agreement", "R: compare coders, settle their disputes",
+            Command(_("Review: agreement"), _("R: compare coders, settle their disputes"),
                     self.action_review),
-            Command("Review: consistency audit", "A: contradictions in the coding",
+            Command(_("Review: consistency audit"), _("A: contradictions in the coding"),
                     self.action_audit),
             *analysis_commands(self),
         ]
@@ -232,9 +248,9 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
             return
         focused: DOMNode = screen.focused or screen
         chain: list[DOMNode] = list(focused.ancestors_with_self)
-        help_parts = [node.HELP for node in chain if node.HELP][:1]
+        help_parts = [translate(node.HELP) for node in chain if node.HELP][:1]
         if isinstance(focused, Widget) and focused is not screen and screen.HELP:
-            help_parts.append(screen.HELP)
+            help_parts.append(translate(screen.HELP))
         rows: dict[tuple[int, str], KeyRow] = {}
         for key, active in screen.active_bindings.items():
             node, binding = active.node, active.binding
@@ -243,8 +259,9 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
             display = self.get_key_display(Binding(key, ""))
             found = rows.get((depth, ident))
             if found is None:
-                rows[(depth, ident)] = KeyRow(_help_title(node), display,
-                                              binding.description or binding.action, ident,
+                description = translate(binding.description) if binding.description \
+                    else binding.action
+                rows[(depth, ident)] = KeyRow(_help_title(node), display, description, ident,
                                               active.enabled)
             else:
                 rows[(depth, ident)] = KeyRow(found.group, f"{found.keys} / {display}",
@@ -255,18 +272,24 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
 
     def palette_commands(self) -> list[Command]:
         """Commands that work everywhere: find, open a source, theme, help, quit."""
-        commands = [Command("Find: search the project", "/", self.action_find)]
+        commands = [Command(_("Find: search the project"), "/", self.action_find)]
         if self.overview is not None:
             for source in self.overview.sources:
                 commands.append(Command(
-                    f"Source: open {source.name}",
-                    f"{source.kind.replace('_', ' ')}, {source.units} units",
+                    _("Source: open {name}").format(name=source.name),
+                    _("{kind}, {units}").format(
+                        kind=translate(KIND_LABELS.get(source.kind, source.kind)),
+                        units=ngettext("{count} unit", "{count} units", source.units).format(
+                            count=formats.number(source.units))),
                     partial(self.open_source, source.id),
                 ))
         commands += [
-            Command("View: switch light/dark theme", "ctrl+t", self.action_toggle_theme),
-            Command("Help: keys and help for where you are", "F1", self.action_help),
-            Command("App: quit", "q", lambda: self.call_later(self.action_quit)),
+            Command(_("View: switch light/dark theme"), "ctrl+t", self.action_toggle_theme),
+            Command(_("Settings: coder, language, theme, suggestions"), "",
+                    self.action_settings),
+            *language_commands(self),
+            Command(_("Help: keys and help for where you are"), "F1", self.action_help),
+            Command(_("App: quit"), "q", lambda: self.call_later(self.action_quit)),
         ]
         return commands
 
@@ -275,9 +298,10 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
     def show_worker_error(self, error: BaseException | None) -> None:
         """Every failed worker ends here: say what went wrong."""
         if isinstance(error, KodebogError):
-            self.push_screen(ErrorDialog("Cannot do that", str(error)))
+            self.push_screen(ErrorDialog(_("Cannot do that"), str(error)))
         else:
             self.push_screen(ErrorDialog(
-                "Something went wrong",
-                f"{type(error).__name__}: {error}\n\nThis is a bug; please report it.",
+                _("Something went wrong"),
+                _("{kind}: {error}\n\nThis is a bug; please report it.").format(
+                    kind=type(error).__name__, error=error),
             ))

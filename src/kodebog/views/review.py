@@ -18,10 +18,13 @@ from kodebog.comparison import (
     compare_coders,
     disagreements,
 )
+from kodebog.i18n import N_, translate
 from kodebog.store import Store
 from kodebog.store.models import CONSENSUS_CODER, Code, Coder, Coding, Event, Source, Unit
 
-DECISION_LABELS = {"a": "took {a}'s", "b": "took {b}'s", "both": "took both", "none": "took none"}
+DECISION_LABELS = {"a": N_("took {a}'s"), "b": N_("took {b}'s"), "both": N_("took both"),
+                   "none": N_("took none")}
+"""Each decision as the review screen says it (marked: shown with ``translate``)."""
 
 
 def ranked_coders(session: Session) -> list[tuple[str, int]]:
@@ -50,7 +53,8 @@ class Settled:
         """``took anna's`` and the like."""
         a = self.coders[0] if self.coders else "A"
         b = self.coders[1] if len(self.coders) > 1 else "B"
-        return DECISION_LABELS.get(self.decision, self.decision).format(a=a, b=b)
+        label = DECISION_LABELS.get(self.decision)
+        return translate(label).format(a=a, b=b) if label else self.decision
 
 
 def settlements(session: Session, codes: list[str] | None = None

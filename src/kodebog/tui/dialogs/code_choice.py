@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, TextArea
 
+from kodebog.i18n import N_, _
 from kodebog.tui.dialogs.code_form import TOP, parent_options
 from kodebog.views.codebook import CodebookView, CodeView
 
@@ -31,8 +32,8 @@ class CodeChoiceDialog(ModalScreen[CodeChoice | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="code_choice.save"),
-        Binding("escape", "cancel", "Cancel", id="code_choice.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="code_choice.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="code_choice.cancel"),
     ]
     DEFAULT_CSS = """
     CodeChoiceDialog {
@@ -59,21 +60,23 @@ class CodeChoiceDialog(ModalScreen[CodeChoice | None]):
         code = self.code
         with Vertical():
             if self.merge:
-                yield Label(f"Merge {code.label} ({code.id}) into …", markup=False)
-                yield Label("Its codings, keywords and examples go to the chosen code; its id "
-                            "stays as an alias. ctrl+z undoes.", classes="caption")
+                yield Label(_("Merge {label} ({id}) into …").format(label=code.label, id=code.id),
+                            markup=False)
+                yield Label(_("Its codings, keywords and examples go to the chosen code; its id "
+                              "stays as an alias. ctrl+z undoes."), classes="caption")
                 options = [(("  " * c.depth) + c.label, c.id) for c in self.codebook.codes
                            if c.id != code.id]
-                yield Select(options, id="target", prompt="Choose the code to merge into")
-                yield Label("Definition of the merged code", classes="caption")
+                yield Select(options, id="target", prompt=_("Choose the code to merge into"))
+                yield Label(_("Definition of the merged code"), classes="caption")
                 yield TextArea("", id="description")
             else:
-                yield Label(f"Move {code.label} ({code.id}) under …", markup=False)
+                yield Label(_("Move {label} ({id}) under …").format(label=code.label, id=code.id),
+                            markup=False)
                 yield Select(parent_options(self.codebook, leave_out=code.id),
                              value=code.parent or TOP, allow_blank=False, id="target")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(f"{'Merge' if self.merge else 'Move'} (ctrl+s)",
+                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Merge (ctrl+s)") if self.merge else _("Move (ctrl+s)"),
                              variant="primary", id="save")
 
     def on_mount(self) -> None:
@@ -102,7 +105,7 @@ class CodeChoiceDialog(ModalScreen[CodeChoice | None]):
         value = self.query_one("#target", Select).value
         if self.merge:
             if value is Select.BLANK:
-                self.notify("Choose the code to merge into.", severity="warning", timeout=3)
+                self.notify(_("Choose the code to merge into."), severity="warning", timeout=3)
                 return
             text = self.query_one("#description", TextArea).text.strip()
             self.dismiss(CodeChoice(str(value), text))

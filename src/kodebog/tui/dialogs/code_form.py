@@ -13,16 +13,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from kodebog.codebook import slug_from_label
+from kodebog.i18n import N_, _, translate
 from kodebog.views.codebook import CodebookView, CodeView
 
 TOP = "-"
 """The parent choice that means: at the top level."""
 
 LISTS = (
-    ("include", "Include (one per line)"),
-    ("exclude", "Exclude (one per line)"),
-    ("examples", "Examples (one per line)"),
-    ("keywords", "Keywords (one per line)"),
+    ("include", N_("Include (one per line)")),
+    ("exclude", N_("Exclude (one per line)")),
+    ("examples", N_("Examples (one per line)")),
+    ("keywords", N_("Keywords (one per line)")),
 )
 
 
@@ -52,7 +53,7 @@ def form_of(code: CodeView) -> CodeForm:
 def parent_options(codebook: CodebookView, leave_out: str | None = None
                    ) -> list[tuple[str, str]]:
     """(prompt, value) for a parent choice: the top level, then every code indented."""
-    options = [("(top level)", TOP)]
+    options = [(_("(top level)"), TOP)]
     hidden: set[str] = set()
     for code in codebook.codes:
         if code.id == leave_out or (code.parent is not None and code.parent in hidden):
@@ -66,8 +67,8 @@ class CodeDialog(ModalScreen[CodeForm | None]):
     """A form for a new code (``editing`` None) or for changing one; ctrl+s saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="code_form.save"),
-        Binding("escape", "cancel", "Cancel", id="code_form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="code_form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="code_form.cancel"),
     ]
     DEFAULT_CSS = """
     CodeDialog {
@@ -101,29 +102,30 @@ class CodeDialog(ModalScreen[CodeForm | None]):
         with Vertical():
             yield Label(self.title_text, markup=False)
             with VerticalScroll():
-                yield Label("Label", classes="caption")
+                yield Label(_("Label"), classes="caption")
                 yield Input(form.label, id="label", compact=True)
-                yield Label("Id (kept forever; empty: made from the label)", classes="caption")
+                yield Label(_("Id (kept forever; empty: made from the label)"),
+                            classes="caption")
                 yield Input(form.code_id or "", id="code-id",
                             placeholder=slug_from_label(form.label),
                             disabled=self.editing is not None, compact=True)
                 if self.editing is None:
-                    yield Label("Parent", classes="caption")
+                    yield Label(_("Parent"), classes="caption")
                     yield Select(parent_options(self.codebook), value=form.parent or TOP,
                                  allow_blank=False, id="parent", compact=True)
-                yield Label("Hotkey (a-z, æ, ø, å, 0-9) and colour (#rrggbb)",
+                yield Label(_("Hotkey (a-z, æ, ø, å, 0-9) and colour (#rrggbb)"),
                             classes="caption")
                 with Horizontal(classes="pair"):
                     yield Input(form.key, id="key", max_length=1, compact=True)
                     yield Input(form.color, id="color", placeholder="#1f77b4", compact=True)
-                yield Label("Definition", classes="caption")
+                yield Label(_("Definition"), classes="caption")
                 yield TextArea(form.description, id="description", compact=True)
                 for name, caption in LISTS:
-                    yield Label(caption, classes="caption")
+                    yield Label(translate(caption), classes="caption")
                     yield TextArea("\n".join(form.lists.get(name, [])), id=name, compact=True)
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="save")
 
     def on_mount(self) -> None:
         """Start with the label."""
@@ -152,7 +154,7 @@ class CodeDialog(ModalScreen[CodeForm | None]):
         """Close with what was filled in (kodebog checks it when it is stored)."""
         label = self._text("label")
         if not label:
-            self.notify("Write a label first.", severity="warning", timeout=3)
+            self.notify(_("Write a label first."), severity="warning", timeout=3)
             self.query_one("#label", Input).focus()
             return
         parent = self.form.parent

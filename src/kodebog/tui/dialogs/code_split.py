@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, SelectionList
 
 from kodebog.codebook import slug_from_label
 from kodebog.codebook_live import CodedQuote
+from kodebog.i18n import N_, _
 from kodebog.views.codebook import CodeView
 
 
@@ -30,8 +31,8 @@ class SplitDialog(ModalScreen[SplitForm | None]):
     """The code's codings (every coder's) to tick with space; ctrl+s splits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Split", id="code_split.save"),
-        Binding("escape", "cancel", "Cancel", id="code_split.cancel"),
+        Binding("ctrl+s", "save", N_("Split"), id="code_split.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="code_split.cancel"),
     ]
     DEFAULT_CSS = """
     SplitDialog {
@@ -56,19 +57,19 @@ class SplitDialog(ModalScreen[SplitForm | None]):
     def compose(self) -> ComposeResult:
         """Title, new label and id, the codings, buttons."""
         with Vertical():
-            yield Label(f"Split {self.code.label} ({self.code.id}): tick the codings "
-                        "(space) that go to the new code", markup=False)
+            yield Label(_("Split {label} ({id}): tick the codings (space) that go to the new "
+                          "code").format(label=self.code.label, id=self.code.id), markup=False)
             with Horizontal():
-                yield Input(id="label", placeholder="label of the new code", compact=True)
-                yield Input(id="code-id", placeholder="id (from the label)", compact=True)
+                yield Input(id="label", placeholder=_("label of the new code"), compact=True)
+                yield Input(id="code-id", placeholder=_("id (from the label)"), compact=True)
             yield SelectionList[int](
                 *[(Text(f"{q.source} {q.ordinal} · {q.coder} · {' '.join(q.text.split())[:70]}"),
                    q.coding_id) for q in self.quotes],
                 id="codings",
             )
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Split (ctrl+s)", variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Split (ctrl+s)"), variant="primary", id="save")
 
     def on_mount(self) -> None:
         """Start with the label."""
@@ -78,7 +79,7 @@ class SplitDialog(ModalScreen[SplitForm | None]):
         """Show the id the label would give."""
         if event.input.id == "label":
             self.query_one("#code-id", Input).placeholder = (
-                slug_from_label(event.value) or "id (from the label)")
+                slug_from_label(event.value) or _("id (from the label)"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Split or cancel."""
@@ -92,10 +93,10 @@ class SplitDialog(ModalScreen[SplitForm | None]):
         label = self.query_one("#label", Input).value.strip()
         chosen = list(self.query_one("#codings", SelectionList).selected)
         if not label:
-            self.notify("Write the new code's label.", severity="warning", timeout=3)
+            self.notify(_("Write the new code's label."), severity="warning", timeout=3)
             return
         if not chosen:
-            self.notify("Tick the codings that go to the new code (space).",
+            self.notify(_("Tick the codings that go to the new code (space)."),
                         severity="warning", timeout=3)
             return
         code_id = self.query_one("#code-id", Input).value.strip() or None

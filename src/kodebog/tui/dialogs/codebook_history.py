@@ -12,11 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 
 from kodebog.codebook_live import VersionInfo
+from kodebog.i18n import N_, _, formats, ngettext
 
 
 def version_line(version: VersionInfo) -> str:
     """``v12  2026-12-06 23:01  anna  merged 'a' into 'b' (…)``"""
-    when = version.at.strftime("%Y-%m-%d %H:%M")
+    when = formats.datetime(version.at)
     return f"v{version.id:<4} {when}  {version.by or '-':<10} {version.change}"
 
 
@@ -24,7 +25,7 @@ class CodebookHistoryDialog(ModalScreen[None]):
     """Newest first; esc closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="codebook_history.close"),
+        Binding("escape", "close", N_("Close"), id="codebook_history.close"),
     ]
     DEFAULT_CSS = """
     CodebookHistoryDialog {
@@ -44,8 +45,11 @@ class CodebookHistoryDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """Title and the versions."""
         with Vertical():
-            yield Label(f"Codebook history · {len(self.versions)} versions, newest first")
-            yield Label("ctrl+z on the coding screen undoes your last change · esc closes",
+            count = len(self.versions)
+            yield Label(ngettext("Codebook history · {count} version, newest first",
+                                 "Codebook history · {count} versions, newest first", count
+                                 ).format(count=formats.number(count)))
+            yield Label(_("ctrl+z on the coding screen undoes your last change · esc closes"),
                         classes="caption")
             yield OptionList(*[Text(version_line(v)) for v in self.versions], id="versions")
 

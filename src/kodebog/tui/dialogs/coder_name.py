@@ -10,12 +10,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from kodebog.i18n import N_, _
+
 
 class CoderNameDialog(ModalScreen[str]):
     """Who is coding? Every coding is stored under this name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.quit", "Quit", id="coder.quit"),
+        Binding("escape", "app.quit", N_("Quit"), id="coder.quit"),
     ]
     DEFAULT_CSS = """
     CoderNameDialog {
@@ -34,9 +36,10 @@ class CoderNameDialog(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         """A question and an input."""
         with Vertical():
-            yield Label("[b]Who is coding?[/b]\nYour codings, memos and undo history are kept "
-                        "under this name. It is remembered for next time.")
-            yield Input(placeholder="Your name or initials", id="coder-name")
+            yield Label("[b]" + _("Who is coding?") + "[/b]\n" + _(
+                "Your codings, memos and undo history are kept under this name. It is "
+                "remembered for next time."))
+            yield Input(placeholder=_("Your name or initials"), id="coder-name")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Accept a non-empty name."""
@@ -44,4 +47,4 @@ class CoderNameDialog(ModalScreen[str]):
         if name:
             self.dismiss(name)
         else:
-            self.notify("Type a name first.", severity="warning")
+            self.notify(_("Type a name first."), severity="warning")

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from kodebog.i18n import N_, _
+
 
 class ErrorDialog(ModalScreen[None]):
     """A message and an OK button."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", id="error.close"),
+        Binding("escape,enter", "close", N_("Close"), id="error.close"),
     ]
     DEFAULT_CSS = """
     ErrorDialog {
@@ -39,9 +42,9 @@ class ErrorDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """Title, message, OK."""
         with Vertical():
-            yield Label(f"[b]{self.title_text}[/b]")
+            yield Label(Text(self.title_text, style="bold"))
             yield Label(self.message, markup=False)
-            yield Button("OK", variant="error", id="ok")
+            yield Button(_("OK"), variant="error", id="ok")
 
     def on_button_pressed(self) -> None:
         """Close."""

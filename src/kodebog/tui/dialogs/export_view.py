@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
+from kodebog.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class ExportChoice:
@@ -25,7 +27,7 @@ class ExportViewDialog(ModalScreen[ExportChoice | None]):
     """A file name; enter writes, esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="export.cancel"),
     ]
     DEFAULT_CSS = """
     ExportViewDialog {
@@ -55,15 +57,16 @@ class ExportViewDialog(ModalScreen[ExportChoice | None]):
             yield Label(self.title_text)
             yield Input(self.default, id="export-path")
             if self.personal_data:
-                yield Checkbox("Include personal data (consent given)", id="export-personal",
+                yield Checkbox(_("Include personal data (consent given)"), id="export-personal",
                                compact=True)
-            yield Label(f"{self.formats} · enter writes · esc cancels", classes="hint")
+            yield Label(_("{formats} · enter writes · esc cancels").format(formats=self.formats),
+                        classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Write to the file named."""
         value = event.value.strip()
         if not value:
-            self.notify("Name a file.", severity="warning")
+            self.notify(_("Name a file."), severity="warning")
             return
         allow = bool(self.personal_data and self.query_one("#export-personal", Checkbox).value)
         self.dismiss(ExportChoice(Path(value).expanduser(), allow))

@@ -11,6 +11,7 @@ from textual.widgets import Label, Static
 
 from kodebog.errors import ConflictError
 from kodebog.findings import FindingEdit, FindingState, read_finding, set_finding
+from kodebog.i18n import N_, _, formats
 from kodebog.store import Store
 from kodebog.tui.dialogs.text_dialog_base import FramedTextDialog
 from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
@@ -26,17 +27,20 @@ class _Conflict:
 
 def _stamp(state: FindingState) -> str:
     if not state.version:
-        return "No finding written for this code yet."
-    when = f" at {state.updated_at:%Y-%m-%d %H:%M}" if state.updated_at else ""
-    return f"Version {state.version}, saved by {state.updated_by or 'someone'}{when}."
+        return _("No finding written for this code yet.")
+    who = state.updated_by or _("someone")
+    if state.updated_at:
+        return _("Version {version}, saved by {name} on {when}.").format(
+            version=state.version, name=who, when=formats.datetime(state.updated_at))
+    return _("Version {version}, saved by {name}.").format(version=state.version, name=who)
 
 
 class FindingDialog(FramedTextDialog[FindingEdit]):
     """The statement in a text area; saving checks the version it was opened with."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="finding.save"),
-        Binding("escape", "cancel", "Cancel", id="finding.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="finding.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="finding.cancel"),
     ]
     DEFAULT_CSS = """
     FindingDialog {
@@ -58,7 +62,8 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
 
     def __init__(self, store: Store, coder: str, code: str, label: str,
                  state: FindingState) -> None:
-        super().__init__(f"[b]Finding[/b] · {label}", state.statement, "finding-text")
+        super().__init__("[b]" + _("Finding") + "[/b] · " + label, state.statement,
+                         "finding-text")
         self.store = store
         self.coder = coder
         self.code = code
@@ -81,7 +86,7 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
         if self.saving:
             return
         if not text:
-            self.notify("The finding is empty: write it, or press esc to leave it as it was.",
+            self.notify(_("The finding is empty: write it, or press esc to leave it as it was."),
                         severity="warning")
             return
         store, code, coder, base = self.store, self.code, self.coder, self.base_version
@@ -95,10 +100,10 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
 
         writer = getattr(self.app, "writer", None)
         if writer is None:  # a dialog outside the kodebog app (tests of the dialog alone)
-            self.on_written(Written(WriteJob("the finding", run), run()))
+            self.on_written(Written(WriteJob(_("the finding"), run), run()))
             return
         self.saving = True
-        writer.submit(WriteJob("the finding", run, self))
+        writer.submit(WriteJob(_("the finding"), run, self))
 
     def on_written(self, message: Written) -> None:
         """Saved: close; or someone saved a newer version: show theirs."""
@@ -115,15 +120,18 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
 
     def on_write_waiting(self, message: WriteWaiting) -> None:
         """The project is busy: say so; the save is retried."""
-        self.notify(f"{message.reason}: retrying", severity="warning", timeout=4)
+        self.notify(_("{reason}: retrying").format(reason=message.reason), severity="warning",
+                    timeout=4)
 
     def _conflict(self, message: str, theirs: FindingState) -> None:
         """Show what the other person saved; a second save replaces it knowingly."""
         self.base_version = theirs.version
         self.query_one("#finding-stamp", Label).update(_stamp(theirs))
         notice = self.query_one("#finding-conflict", Static)
-        notice.update(f"Not saved: {message}\n\nTheir version {theirs.version}:\n"
-                      f"{theirs.statement or '(empty)'}\n\n"
-                      "ctrl+s again replaces it with your text; esc keeps theirs.")
+        notice.update(_("Not saved: {message}\n\nTheir version {version}:\n{statement}\n\n"
+                        "ctrl+s again replaces it with your text; esc keeps theirs.").format(
+            message=message, version=theirs.version,
+            statement=theirs.statement or _("(empty)")))
         notice.add_class("shown")
-        self.notify(f"Not saved: {message}", severity="error", timeout=10)
+        self.notify(_("Not saved: {reason}").format(reason=message), severity="error",
+                    timeout=10)

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Select
 
+from kodebog.i18n import N_, _, translate
 from kodebog.sources import EXTENSIONS
 from kodebog.sources.model import KINDS
 from kodebog.tui.widgets.source_table import KIND_LABELS
@@ -37,11 +38,12 @@ class ImportRequest:
 
 
 LAYOUT_CHOICES = [
-    ("Speakers: 'Name: text' lines", "lines"),
-    ("Speakers: 'Name 0:03' above", "headers"),
-    ("Speakers: subtitle cues", "cues"),
-    ("No speakers: paragraphs", "paragraphs"),
+    (N_("Speakers: 'Name: text' lines"), "lines"),
+    (N_("Speakers: 'Name 0:03' above"), "headers"),
+    (N_("Speakers: subtitle cues"), "cues"),
+    (N_("No speakers: paragraphs"), "paragraphs"),
 ]
+"""The transcript layouts to choose from (marked: shown with ``translate``)."""
 
 
 def _expand(value: str, base: Path) -> Path:
@@ -95,7 +97,7 @@ class ImportableTree(DirectoryTree):
 class ImportDialog(ModalScreen[ImportRequest | None]):
     """Pick a transcript, subtitle file or survey export and how to import it."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Import a source
 
 Type a path (→ completes it) or pick a file in the tree (enter). kodebog reads .txt and .md
@@ -110,11 +112,11 @@ coding whose text is still found (or changes nothing). **Names to pseudonymise**
 list of real names; they, CPR and phone numbers and e-mail addresses are replaced before
 anything is stored.
 **ctrl+s** imports, **esc** cancels.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Import", id="import.submit"),
-        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+        Binding("ctrl+s", "submit", N_("Import"), id="import.submit"),
+        Binding("escape", "cancel", N_("Cancel"), id="import.cancel"),
     ]
     DEFAULT_CSS = """
     ImportDialog {
@@ -126,16 +128,21 @@ anything is stored.
             max-height: 95%;
             overflow-y: auto;
             border: thick $accent;
+            border-title-color: $text;
+            border-title-style: bold;
             background: $panel;
             padding: 0 2;
         }
         & .hint { color: $text-muted; }
         & #import-error { color: $error; height: auto; }
-        & ImportableTree { height: 10; margin: 0 0 1 0; }
+        & Input, Select, Checkbox { margin: 0; }
+        & #import-path { margin-top: 1; }
+        & ImportableTree { height: 5; margin: 1 0 0 0; }
         & .row { height: auto; }
+        & #import-kind-row, #import-replace { margin-top: 1; }
         & .row Select { width: 30; margin-right: 2; }
         & .row Input { width: 1fr; }
-        & Checkbox { margin: 0; }
+        & #import-id-column { margin-left: 2; }
         & #buttons { height: auto; align-horizontal: right; }
         & Button { margin-left: 2; }
     }
@@ -147,35 +154,38 @@ anything is stored.
 
     def compose(self) -> ComposeResult:
         """Path, tree, kind and name, replace, names, buttons."""
-        with Vertical():
-            yield Label("Import a source", markup=False)
-            yield Label("A transcript, subtitles or a survey export. Type a path (→ completes "
-                        "it) or pick a file below.", classes="hint", markup=False)
-            yield Input(placeholder="path to the file", id="import-path",
-                        suggester=PathSuggester(self.folder))
+        with Vertical() as box:
+            box.border_title = _("Import a transcript, subtitles or a survey export")
+            yield Label(_("Type a path (→ completes it) or pick a file below."), classes="hint",
+                        markup=False)
+            yield Input(placeholder=_("path to the file"), id="import-path",
+                        suggester=PathSuggester(self.folder), compact=True)
             yield ImportableTree(self.folder, id="import-tree")
+            with Horizontal(classes="row", id="import-kind-row"):
+                yield Select[str]([(translate(KIND_LABELS.get(k, k)), k) for k in KINDS],
+                                  prompt=_("Kind: as detected"), id="import-kind", compact=True)
+                yield Input(placeholder=_("source name (default: the file name)"),
+                            id="import-name", compact=True)
             with Horizontal(classes="row"):
-                yield Select[str]([(KIND_LABELS.get(k, k), k) for k in KINDS],
-                                  prompt="Kind: as detected", id="import-kind")
-                yield Input(placeholder="source name (default: from the file name)",
-                            id="import-name")
+                yield Select[str]([(translate(label), value) for label, value in LAYOUT_CHOICES],
+                                  prompt=_("Layout: as detected"), id="import-layout",
+                                  compact=True)
+                yield Input(placeholder=_("speaker labels to trust: A,B"),
+                            id="import-speakers", compact=True)
             with Horizontal(classes="row"):
-                yield Select[str](LAYOUT_CHOICES, prompt="Layout: as detected",
-                                  id="import-layout")
-                yield Input(placeholder="speaker labels to trust: A,B",
-                            id="import-speakers")
-            with Horizontal(classes="row"):
-                yield Input(placeholder="survey: answer column(s), comma-separated",
-                            id="import-text-columns")
-                yield Input(placeholder="survey: respondent id column", id="import-id-column")
-            yield Checkbox("Replace a different version already imported (keeps codings)",
-                           id="import-replace")
-            yield Input(placeholder="names to pseudonymise: a YAML file (optional)",
-                        id="import-names", suggester=PathSuggester(self.folder))
+                yield Input(placeholder=_("survey: answer columns (a,b)"),
+                            id="import-text-columns", compact=True)
+                yield Input(placeholder=_("survey: id column"),
+                            id="import-id-column", compact=True)
+            yield Checkbox(_("Replace an earlier version (keeps codings)"),
+                           id="import-replace", compact=True)
+            yield Input(placeholder=_("names to pseudonymise: a YAML file (optional)"),
+                        id="import-names", suggester=PathSuggester(self.folder), compact=True)
             yield Label("", id="import-error", markup=False)
             with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Import (ctrl+s)", variant="primary", id="submit")
+                yield Button(_("Cancel"), id="cancel", compact=True)
+                yield Button(_("Import (ctrl+s)"), variant="primary", id="submit",
+                             compact=True)
 
     def on_mount(self) -> None:
         """Start typing the path at once."""
@@ -204,18 +214,19 @@ anything is stored.
         """The fields as a request; ``ValueError`` with a one-line reason when one is wrong."""
         raw = self.query_one("#import-path", Input).value
         if not raw.strip():
-            raise ValueError("Type the path of a file to import, or pick one in the tree.")
+            raise ValueError(_("Type the path of a file to import, or pick one in the tree."))
         path = _expand(raw, self.folder)
         if not path.is_file():
-            raise ValueError(f"{path}: no such file")
+            raise ValueError(_("{path}: no such file").format(path=path))
         if path.suffix.lower() not in EXTENSIONS:
-            raise ValueError(f"{path.name}: kodebog reads {', '.join(EXTENSIONS)}")
+            raise ValueError(_("{name}: kodebog reads {extensions}").format(
+                name=path.name, extensions=", ".join(EXTENSIONS)))
         names: Path | None = None
         names_raw = self.query_one("#import-names", Input).value
         if names_raw.strip():
             names = _expand(names_raw, self.folder)
             if not names.is_file():
-                raise ValueError(f"{names}: no such name list")
+                raise ValueError(_("{path}: no such name list").format(path=names))
         kind = self.query_one("#import-kind", Select).value
         name = self.query_one("#import-name", Input).value.strip()
         columns = tuple(c.strip() for c in

@@ -10,12 +10,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from kodebog.i18n import N_, _, formats
+
 
 class JumpDialog(ModalScreen[int | None]):
     """Go to the unit with this number."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="jump.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="jump.cancel"),
     ]
     DEFAULT_CSS = """
     JumpDialog {
@@ -37,7 +39,7 @@ class JumpDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         """A number input."""
         with Vertical():
-            yield Label(f"Go to unit (1–{self.count}):")
+            yield Label(_("Go to unit (1–{count}):").format(count=formats.number(self.count)))
             yield Input(type="integer", id="unit-number")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -49,7 +51,8 @@ class JumpDialog(ModalScreen[int | None]):
         if 1 <= number <= self.count:
             self.dismiss(number)
         else:
-            self.notify(f"Type a number from 1 to {self.count}.", severity="warning")
+            self.notify(_("Type a number from 1 to {count}.").format(
+                count=formats.number(self.count)), severity="warning")
 
     def action_cancel(self) -> None:
         """Close without jumping."""

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Select, TextArea
 
+from kodebog.i18n import N_, _
 from kodebog.tui.dialogs.text_dialog_base import FramedTextDialog
 
 UNIT = "unit"
@@ -35,14 +36,15 @@ class MemoDialog(FramedTextDialog[MemoResult]):
     """A memo editor with a choice of what the memo is about."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="memo.save"),
-        Binding("escape", "cancel", "Cancel", id="memo.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="memo.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="memo.cancel"),
     ]
     DEFAULT_CSS = "MemoDialog > Vertical { width: 80; height: 22; }"
 
     def __init__(self, title: str, targets: list[MemoTarget], selected: str) -> None:
         current = next((t for t in targets if t.key == selected), targets[0])
-        super().__init__(f"[b]Memo[/b] · {title}", current.text, "memo-text")
+        super().__init__("[b]" + _("Memo") + "[/b] · " + title, current.text,
+                         "memo-text")
         self.targets = targets
         self.selected = current.key
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Label, SelectionList
 
+from kodebog.i18n import N_, _
 from kodebog.tui.dialogs.text_dialog_base import FramedTextDialog
 
 
@@ -25,10 +26,10 @@ class RecommendationDraft:
 class RecommendationDialog(FramedTextDialog[RecommendationDraft]):
     """Title on top, the text in the middle, the themes it answers below."""
 
-    KEEP = "Add"
+    KEEP = N_("Add")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Add", id="recommendation.save"),
-        Binding("escape", "cancel", "Cancel", id="recommendation.cancel"),
+        Binding("ctrl+s", "save", N_("Add"), id="recommendation.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="recommendation.cancel"),
     ]
     DEFAULT_CSS = """
     RecommendationDialog {
@@ -40,19 +41,19 @@ class RecommendationDialog(FramedTextDialog[RecommendationDraft]):
     """
 
     def __init__(self, themes: Sequence[tuple[str, str]], chosen: Sequence[str] = ()) -> None:
-        super().__init__("[b]Recommendation[/b] · title, text (ctrl+s adds it)", "",
-                         "recommendation-text")
+        super().__init__("[b]" + _("Recommendation") + "[/b] · " + _(
+            "title, text (ctrl+s adds it)"), "", "recommendation-text")
         self.themes = list(themes)
         self.chosen = set(chosen)
 
     def compose_above(self) -> ComposeResult:
         """The title."""
-        yield Input(placeholder="Title, e.g. Én fast sagsbehandler gennem forløbet",
+        yield Input(placeholder=_("Title, e.g. Én fast sagsbehandler gennem forløbet"),
                     id="recommendation-title")
 
     def compose_below(self) -> ComposeResult:
         """The themes it answers (space ticks one)."""
-        yield Label("Answers the themes (space ticks):", classes="hint")
+        yield Label(_("Answers the themes (space ticks):"), classes="hint")
         yield SelectionList[str](*[(label, code, code in self.chosen)
                                    for code, label in self.themes],
                                  id="recommendation-themes")
@@ -65,7 +66,7 @@ class RecommendationDialog(FramedTextDialog[RecommendationDraft]):
         """Close with the draft, or say what is missing."""
         title = " ".join(self.query_one(Input).value.split())
         if not title:
-            self.notify("Give the recommendation a title.", severity="warning")
+            self.notify(_("Give the recommendation a title."), severity="warning")
             self.query_one(Input).focus()
             return
         codes = tuple(self.query_one(SelectionList).selected)

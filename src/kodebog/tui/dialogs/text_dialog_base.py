@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
+from kodebog.i18n import N_, _, translate
+
 ResultT = TypeVar("ResultT")
 
 
@@ -19,7 +21,7 @@ class FramedTextDialog(ModalScreen[ResultT | None]):
     ``compose_below``. Escape and Cancel dismiss with None.
     """
 
-    KEEP: ClassVar[str] = "Save"
+    KEEP: ClassVar[str] = N_("Save")
     """The word on the keep button (and, by convention, on the ctrl+s binding)."""
 
     DEFAULT_CSS = """
@@ -52,8 +54,9 @@ class FramedTextDialog(ModalScreen[ResultT | None]):
             yield TextArea(self.initial, id=self.text_id)
             yield from self.compose_below()
             with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button(f"{self.KEEP} (ctrl+s)", variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("{action} (ctrl+s)").format(action=translate(self.KEEP)),
+                             variant="primary", id="save")
 
     def compose_above(self) -> ComposeResult:
         """Widgets between the title and the text area."""

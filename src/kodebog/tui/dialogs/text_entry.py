@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Label
 
+from kodebog.i18n import N_
 from kodebog.tui.dialogs.text_dialog_base import FramedTextDialog
 
 
@@ -15,10 +16,10 @@ class TextDialog(FramedTextDialog[str]):
     """A title, a hint and a text area; dismisses with the text (stripped) or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Keep", id="text.save"),
-        Binding("escape", "cancel", "Cancel", id="text.cancel"),
+        Binding("ctrl+s", "save", N_("Keep"), id="text.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="text.cancel"),
     ]
-    KEEP = "Keep"
+    KEEP = N_("Keep")
     DEFAULT_CSS = "TextDialog > Vertical { width: 76; height: 16; }"
 
     def __init__(self, title: str, text: str = "", hint: str = "") -> None:

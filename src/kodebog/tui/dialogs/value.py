@@ -10,12 +10,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from kodebog.i18n import N_, _
+
 
 class ValueDialog(ModalScreen[str | None]):
     """A label, an input and a hint; dismisses with the text, or None on esc."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="value.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="value.cancel"),
     ]
     DEFAULT_CSS = """
     ValueDialog {
@@ -42,7 +44,7 @@ class ValueDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text, markup=False)
             yield Input(self.value, id="value-input")
-            yield Label(self.hint or "enter keeps · esc cancels", classes="hint", markup=False)
+            yield Label(self.hint or _("enter keeps · esc cancels"), classes="hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Keep the text."""

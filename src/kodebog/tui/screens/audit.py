@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 
 from kodebog.audit import AuditFinding
+from kodebog.i18n import N_, _, formats, ngettext, translate
 from kodebog.tui.commands import Command
 from kodebog.tui.screens.base import KodebogScreen
 from kodebog.tui.widgets.key_footer import KeyFooter
@@ -19,26 +20,26 @@ from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.views.review import load_audit, unit_of_link
 
 KIND_LABELS = {
-    "near_duplicate": "Near-duplicate units coded differently",
-    "single_coder": "Codes only one coder uses",
-    "exclude_keyword": "Codings that contain an excluded word",
-    "drift": "Drift: a coder's use of a code changed",
-    "unused": "Codes never used",
+    "near_duplicate": N_("Near-duplicate units coded differently"),
+    "single_coder": N_("Codes only one coder uses"),
+    "exclude_keyword": N_("Codings that contain an excluded word"),
+    "drift": N_("Drift: a coder's use of a code changed"),
+    "unused": N_("Codes never used"),
 }
 
 
 class AuditTree(Tree[int]):
     """The findings under one node per kind."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Findings
 
 Each finding is a place where the coding contradicts itself. **enter** on a finding opens
 its (first) unit on the coding screen; **enter** on a kind folds it.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open unit", id="audit.open"),
+        Binding("enter", "select_cursor", N_("Open unit"), id="audit.open"),
     ]
     DEFAULT_CSS = """
     AuditTree {
@@ -59,8 +60,8 @@ its (first) unit on the coding screen; **enter** on a kind folds it.
             kinds.setdefault(finding.kind, []).append(number)
         for kind, numbers in kinds.items():
             label = Text()
-            label.append(KIND_LABELS.get(kind, kind), style="bold")
-            label.append(f"  {len(numbers)}", style="dim")
+            label.append(translate(KIND_LABELS.get(kind, kind)), style="bold")
+            label.append(f"  {formats.number(len(numbers))}", style="dim")
             group = self.root.add(label, expand=True)
             for number in numbers:
                 finding = findings[number]
@@ -72,19 +73,19 @@ its (first) unit on the coding screen; **enter** on a kind folds it.
 class AuditScreen(KodebogScreen[None]):
     """Run the audit in a worker and list what it found."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Review: consistency audit
 
 Places where the project's coding contradicts itself: near-duplicate units coded
 differently, codes only one coder uses, codings that contain a word the code's definition
 excludes, drift in a coder's use of a code, and codes never used. **enter** on a finding
 opens its unit on the coding screen; **ctrl+r** runs the audit again.
-"""
+""")
 
     AUTO_FOCUS = "AuditTree"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="audit.back"),
-        Binding("ctrl+r", "rerun", "Run again", id="audit.rerun"),
+        Binding("escape", "close", N_("Back"), id="audit.back"),
+        Binding("ctrl+r", "rerun", N_("Run again"), id="audit.rerun"),
     ]
     DEFAULT_CSS = """
     AuditScreen {
@@ -113,26 +114,34 @@ opens its unit on the coding screen; **ctrl+r** runs the audit again.
     def compose(self) -> ComposeResult:
         """Findings, the highlighted one in full, a summary."""
         yield StatusBar(id="status")
-        yield AuditTree("Audit", id="audit-tree")
+        yield AuditTree(_("Audit"), id="audit-tree")
         yield Static("", id="audit-detail")
         yield Static("", id="audit-summary")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Run the audit."""
-        app = self.kodebog
-        self.query_one(StatusBar).set_where("kodebog", app.project_name,
-                                            "Review: consistency audit")
-        tree = self.query_one(AuditTree)
-        tree.show_root = False
-        tree.border_title = "Findings"
-        self.query_one("#audit-detail").border_title = "Finding"
+        self.query_one(AuditTree).show_root = False
+        self._show_titles()
         self.action_rerun()
+
+    def _show_titles(self) -> None:
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name,
+                                            _("Review: consistency audit"))
+        self.query_one(AuditTree).border_title = _("Findings")
+        self.query_one("#audit-detail").border_title = _("Finding")
+
+    def language_changed(self) -> None:
+        """Titles, findings and keys in the language now in use."""
+        self._show_titles()
+        if self.findings is not None:
+            self._show_findings(self.findings)
+        self.refresh_bindings()
 
     def action_rerun(self) -> None:
         """Run the audit (again)."""
         self.query_one(AuditTree).loading = True
-        self.query_one("#audit-summary", Static).update("running the audit…")
+        self.query_one("#audit-summary", Static).update(_("running the audit…"))
         self.run_audit()
 
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
@@ -143,16 +152,21 @@ opens its unit on the coding screen; **ctrl+r** runs the audit again.
     def on_audit_screen_done(self, message: Done) -> None:
         """List the findings."""
         self.findings = message.findings
-        tree = self.query_one(AuditTree)
-        tree.loading = False
-        tree.show(message.findings)
-        kinds = len({f.kind for f in message.findings})
-        count = len(message.findings)
-        self.query_one("#audit-summary", Static).update(
-            f"{count} finding{'s' * (count != 1)} of {kinds} kind{'s' * (kinds != 1)} · "
-            "enter opens a finding's unit" if message.findings else "No inconsistencies found.")
-        self._show_detail()
+        self.query_one(AuditTree).loading = False
+        self._show_findings(message.findings)
         self.refresh_bindings()
+
+    def _show_findings(self, findings: list[AuditFinding]) -> None:
+        self.query_one(AuditTree).show(findings)
+        kinds = len({f.kind for f in findings})
+        count = len(findings)
+        summary = " · ".join((
+            ngettext("{count} finding", "{count} findings", count).format(
+                count=formats.number(count)) + " " + ngettext(
+                "of {kinds} kind", "of {kinds} kinds", kinds).format(kinds=formats.number(kinds)),
+            _("enter opens a finding's unit"))) if findings else _("No inconsistencies found.")
+        self.query_one("#audit-summary", Static).update(summary)
+        self._show_detail()
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
         """Show the highlighted finding in full."""
@@ -170,17 +184,18 @@ opens its unit on the coding screen; **ctrl+r** runs the audit again.
         if finding is not None:
             text.append(finding.message + "\n")
             if finding.code:
-                text.append("code ", style="dim")
+                text.append(_("code") + " ", style="dim")
                 text.append(f"{finding.code}  ")
             if finding.coder:
-                text.append("coder ", style="dim")
+                text.append(_("coder") + " ", style="dim")
                 text.append(finding.coder)
             if finding.units:
-                more = f" and {len(finding.units) - 3} more" if len(finding.units) > 3 else ""
-                text.append("\nunits ", style="dim")
+                more = _(" and {count} more").format(count=formats.number(
+                    len(finding.units) - 3)) if len(finding.units) > 3 else ""
+                text.append("\n" + _("units") + " ", style="dim")
                 text.append(", ".join(str(u) for u in finding.units[:3]) + more)
             else:
-                text.append("\nno unit to open", style="dim")
+                text.append("\n" + _("no unit to open"), style="dim")
         self.query_one("#audit-detail", Static).update(text)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
@@ -194,11 +209,12 @@ opens its unit on the coding screen; **ctrl+r** runs the audit again.
             return
         finding = self.findings[number]
         if not finding.units:
-            self.notify("This finding is about a code, not a unit.", timeout=4)
+            self.notify(_("This finding is about a code, not a unit."), timeout=4)
             return
         found = unit_of_link(self.kodebog.store, finding.units[0])
         if found is None:
-            self.notify(f"{finding.units[0]} is no longer in the project.", severity="warning")
+            self.notify(_("{unit} is no longer in the project.").format(unit=finding.units[0]),
+                        severity="warning")
             return
         source_id, unit_id = found
         word = finding.detail.get("word")
@@ -212,4 +228,4 @@ opens its unit on the coding screen; **ctrl+r** runs the audit again.
 
     def palette_commands(self) -> list[Command]:
         """Run the audit again."""
-        return [Command("Review: run the audit again", "ctrl+r", self.action_rerun)]
+        return [Command(_("Review: run the audit again"), "ctrl+r", self.action_rerun)]

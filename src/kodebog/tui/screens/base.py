@@ -24,6 +24,15 @@ class KodebogScreen(Screen[ResultT]):
         assert isinstance(self.app, KodebogApp)
         return self.app
 
+    def language_changed(self) -> None:
+        """The language was switched: show the keys and every text in it.
+
+        Screens with text built once (titles, headers, labels) override this and redraw it.
+        """
+        self.refresh_bindings()
+        for widget in self.query("*"):
+            widget.refresh()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker messages do not bubble: hand failures to the app, which shows them."""
         if event.state == WorkerState.ERROR:

@@ -21,6 +21,7 @@ from kodebog import codes
 from kodebog.codebook_live import CodedQuote, VersionInfo, codebook_log, codings_of
 from kodebog.codes import CodebookChange, CodeEdit
 from kodebog.errors import DatabaseBusyError, KodebogError
+from kodebog.i18n import N_, _
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.code_choice import CodeChoice, CodeChoiceDialog
 from kodebog.tui.dialogs.code_form import CodeDialog, CodeForm, changed_lists, form_of
@@ -42,13 +43,13 @@ class CodebookScreen(SuggestingScreen):
     """Codebook changes for the coding screen (its base class)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "new_code", "New code", show=False, id="coding.new_code"),
-        Binding("I", "new_code_in_vivo", "In vivo", show=False, id="coding.in_vivo"),
-        Binding("E", "edit_code", "Edit code", show=False, id="coding.edit_code"),
-        Binding("V", "move_code", "Move code", show=False, id="coding.move_code"),
-        Binding("G", "merge_code", "Merge code", show=False, id="coding.merge_code"),
-        Binding("U", "split_code", "Split code", show=False, id="coding.split_code"),
-        Binding("H", "codebook_history", "Codebook history", show=False,
+        Binding("ctrl+n", "new_code", N_("New code"), show=False, id="coding.new_code"),
+        Binding("I", "new_code_in_vivo", N_("In vivo"), show=False, id="coding.in_vivo"),
+        Binding("E", "edit_code", N_("Edit code"), show=False, id="coding.edit_code"),
+        Binding("V", "move_code", N_("Move code"), show=False, id="coding.move_code"),
+        Binding("G", "merge_code", N_("Merge code"), show=False, id="coding.merge_code"),
+        Binding("U", "split_code", N_("Split code"), show=False, id="coding.split_code"),
+        Binding("H", "codebook_history", N_("Codebook history"), show=False,
                 id="coding.codebook_history"),
     ]
 
@@ -165,7 +166,7 @@ class CodebookScreen(SuggestingScreen):
             units = affected_units(store, change.event_id) if change.coding_ids else []
             self.post_message(self.CodebookWritten(change, None, read_codebook(store), units))
 
-        self.kodebog.writer.submit(WriteJob("the codebook change", run, self))
+        self.kodebog.writer.submit(WriteJob(_("the codebook change"), run, self))
 
     def on_codebook_screen_codebook_written(self, message: CodebookWritten) -> None:
         """Show the stored change (or why it was refused) and the codebook as it is now."""
@@ -173,9 +174,11 @@ class CodebookScreen(SuggestingScreen):
         if message.codebook is not None:
             self.apply_codebook(*message.codebook, highlight=change.code_id if change else None)
         if change is None:
-            self.notify(message.error or "the change was refused", severity="error", timeout=8)
+            self.notify(message.error or _("The change was refused."), severity="error",
+                        timeout=8)
             return
-        self.codings_written(message.unit_ids, f"{change.message} · ctrl+z undoes")
+        self.codings_written(message.unit_ids, _("{change} · ctrl+z undoes").format(
+            change=change.message))
         if change.action == "code.add" and change.coding_ids:
             self.selected_coding = change.coding_ids[0]
         if change.action in RETRAIN_AFTER and self.suggestions_on and not self._training:
@@ -187,25 +190,25 @@ class CodebookScreen(SuggestingScreen):
         code_id = self.query_one(CodebookTree).highlighted_code
         code = view.codebook.get(code_id) if view is not None and code_id else None
         if code is None:
-            self.notify("Highlight a code in the codebook first.", severity="warning",
+            self.notify(_("Highlight a code in the codebook first."), severity="warning",
                         timeout=3)
         return code
 
     def codebook_commands(self) -> list[Command]:
         """The palette's codebook commands."""
         return [
-            Command("Codebook: new code…", "ctrl+n", self.action_new_code),
-            Command("Codebook: new code from the selected words (in vivo)…", "I",
+            Command(_("Codebook: new code…"), "ctrl+n", self.action_new_code),
+            Command(_("Codebook: new code from the selected words (in vivo)…"), "I",
                     self.action_new_code_in_vivo),
-            Command("Codebook: edit the highlighted code…", "E", self.action_edit_code),
-            Command("Codebook: move the highlighted code…", "V", self.action_move_code),
-            Command("Codebook: merge the highlighted code into another…", "G",
+            Command(_("Codebook: edit the highlighted code…"), "E", self.action_edit_code),
+            Command(_("Codebook: move the highlighted code…"), "V", self.action_move_code),
+            Command(_("Codebook: merge the highlighted code into another…"), "G",
                     self.action_merge_code),
-            Command("Codebook: split codings off the highlighted code…", "U",
+            Command(_("Codebook: split codings off the highlighted code…"), "U",
                     self.action_split_code),
-            Command("Codebook: retire the highlighted code (only if unused)", "",
+            Command(_("Codebook: retire the highlighted code (only if unused)"), "",
                     self.action_retire_code),
-            Command("Codebook: history", "H", self.action_codebook_history),
+            Command(_("Codebook: history"), "H", self.action_codebook_history),
         ]
 
     # the actions
@@ -218,7 +221,7 @@ class CodebookScreen(SuggestingScreen):
         code_id = self.query_one(CodebookTree).highlighted_code
         code = view.codebook.get(code_id) if code_id else None
         form = CodeForm("", parent=code.parent if code else None)
-        self.app.push_screen(CodeDialog("New code", view.codebook, form), self._add)
+        self.app.push_screen(CodeDialog(_("New code"), view.codebook, form), self._add)
 
     def _add(self, form: CodeForm | None) -> None:
         view = self.view
@@ -241,7 +244,7 @@ class CodebookScreen(SuggestingScreen):
         start, end = span or (0, len(row.text))
         form = CodeForm(codes.in_vivo_label(row.text[start:end]))
         self.app.push_screen(
-            CodeDialog("New code from the selected words (in vivo)", view.codebook, form),
+            CodeDialog(_("New code from the selected words (in vivo)"), view.codebook, form),
             lambda result: self._add_in_vivo(row.id, span, result))
 
     def _add_in_vivo(self, unit_id: int, span: tuple[int, int] | None,
@@ -262,7 +265,8 @@ class CodebookScreen(SuggestingScreen):
             return
         before = form_of(code)
         self.app.push_screen(
-            CodeDialog(f"Edit {code.label} ({code.id})", view.codebook, before,
+            CodeDialog(_("Edit {label} ({id})").format(label=code.label, id=code.id),
+                       view.codebook, before,
                        editing=code.id),
             lambda form: self._edit(code.id, before, form))
 
@@ -337,7 +341,8 @@ class CodebookScreen(SuggestingScreen):
     def on_codebook_screen_codings_of_code_read(self, message: CodingsOfCodeRead) -> None:
         """Choose the codings that go to the new code."""
         if not message.quotes:
-            self.notify(f"{message.code.label} has no codings to split off.", timeout=4)
+            self.notify(_("{code} has no codings to split off.").format(code=message.code.label),
+                        timeout=4)
             return
         code_id = message.code.id
         self.app.push_screen(SplitDialog(message.code, message.quotes),

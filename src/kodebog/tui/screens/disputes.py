@@ -14,14 +14,14 @@ from textual.message import Message
 
 from kodebog.adjudication import settle
 from kodebog.comparison import Disagreement
+from kodebog.i18n import N_, _, formats
 from kodebog.store.models import CONSENSUS_CODER
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.text_entry import TextDialog
 from kodebog.tui.screens.base import KodebogScreen
-from kodebog.tui.widgets.dispute_panel import DisputePanel
+from kodebog.tui.widgets.dispute_panel import ConsensusPanel, DisputePanel, DisputeStats
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
-from kodebog.tui.widgets.text_lines import TextLines
 from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
 from kodebog.views.codebook import CodebookView
 from kodebog.views.review import ReviewData, Settled, codes_on_unit, load_review
@@ -29,32 +29,10 @@ from kodebog.views.review import ReviewData, Settled, codes_on_unit, load_review
 LETTERS = "ABCDEFGH"
 
 
-class DisputeStats(TextLines):
-    """The code's agreement numbers and how many disputes are settled (live)."""
-
-    DEFAULT_CSS = """
-    DisputeStats { height: 1; padding: 0 1; background: $boost; }
-    """
-
-
-class ConsensusPanel(TextLines):
-    """What the consensus coder holds for the unit, and the memo for the next decision."""
-
-    DEFAULT_CSS = """
-    ConsensusPanel {
-        height: 5;
-        border: round $panel-lighten-2;
-        border-title-color: $text-muted;
-        padding: 0 1;
-        background: $surface;
-    }
-    """
-
-
 class DisputesScreen(KodebogScreen[None]):
     """The disputed units of one code; a key per decision."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Review: disputes
 
 The units where the coders differ on one code, one at a time: each coder's version side by
@@ -63,18 +41,18 @@ side, their spans highlighted in the unit text. Decide what the consensus coder
 a memo that goes with the next decision (otherwise the decision itself is noted). After a
 decision the next unsettled unit is shown and the numbers above are computed again.
 **j**/**k** move between disputes, **N** goes to the next unsettled one.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "decide('a')", "Take A", id="disputes.take_a"),
-        Binding("b", "decide('b')", "Take B", id="disputes.take_b"),
-        Binding("2", "decide('both')", "Both", id="disputes.both"),
-        Binding("0", "decide('none')", "None", id="disputes.none"),
-        Binding("m", "memo", "Memo", id="disputes.memo"),
-        Binding("j,down", "step(1)", "Next", key_display="j/k", id="disputes.next"),
-        Binding("k,up", "step(-1)", "Previous", show=False, id="disputes.previous"),
-        Binding("N", "next_open", "Next unsettled", show=False, id="disputes.next_open"),
-        Binding("escape", "close", "Back", id="disputes.back"),
+        Binding("a", "decide('a')", N_("Take A"), id="disputes.take_a"),
+        Binding("b", "decide('b')", N_("Take B"), id="disputes.take_b"),
+        Binding("2", "decide('both')", N_("Both"), id="disputes.both"),
+        Binding("0", "decide('none')", N_("None"), id="disputes.none"),
+        Binding("m", "memo", N_("Memo"), id="disputes.memo"),
+        Binding("j,down", "step(1)", N_("Next"), key_display="j/k", id="disputes.next"),
+        Binding("k,up", "step(-1)", N_("Previous"), show=False, id="disputes.previous"),
+        Binding("N", "next_open", N_("Next unsettled"), show=False, id="disputes.next_open"),
+        Binding("escape", "close", N_("Back"), id="disputes.back"),
     ]
     DEFAULT_CSS = """
     DisputesScreen {
@@ -142,11 +120,23 @@ decision the next unsettled unit is shown and the numbers above are computed aga
 
     def on_mount(self) -> None:
         """Start at the first unsettled dispute."""
-        self.query_one(ConsensusPanel).border_title = f"Consensus · {CONSENSUS_CODER}"
+        self._show_titles()
         first = self._next_open(-1, 1)
         self.index = first if first is not None else 0
         self._show()
         self.read_role()
+
+    def _show_titles(self) -> None:
+        self.query_one(ConsensusPanel).border_title = _("Consensus · {coder}").format(
+            coder=CONSENSUS_CODER)
+
+    def language_changed(self) -> None:
+        """Titles, the dispute and keys in the language now in use."""
+        self._show_titles()
+        for panel in self.query(DisputePanel):
+            panel.language_changed()
+        self._show()
+        self.refresh_bindings()
 
     @work(thread=True, group="disputes-role", exit_on_error=False)
     def read_role(self) -> None:
@@ -169,8 +159,10 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         if item is not None and item.speaker:
             where += f" · {item.speaker}"
         self.query_one(StatusBar).set_where(
-            "kodebog", self.kodebog.project_name, f"Review: {self.label}",
-            f"dispute {self.index + 1 if item else 0}/{total}", where)
+            "kodebog", self.kodebog.project_name, _("Review: {code}").format(code=self.label),
+            _("dispute {number}/{total}").format(
+                number=formats.number(self.index + 1 if item else 0),
+                total=formats.number(total)), where)
         self.query_one(StatusBar).say(self.message)
         self._show_stats()
         if item is None:
@@ -185,22 +177,23 @@ decision the next unsettled unit is shown and the numbers above are computed aga
             consensus.append(f"{self.message}\n", style="italic")
         settled = self._settled(item)
         if settled is None:
-            consensus.append("not settled yet", style="dim")
+            consensus.append(_("not settled yet"), style="dim")
         else:
             consensus.append(settled.describe(), style="bold")
             if settled.reviewer:
-                consensus.append(f" (by {settled.reviewer})", style="dim")
+                consensus.append(" " + _("(by {reviewer})").format(reviewer=settled.reviewer),
+                                 style="dim")
             whole = len(item.text)
-            spans = ["whole unit" if s == (0, whole) else f"{s[0]}–{s[1]}"
+            spans = [_("whole unit") if s == (0, whole) else f"{s[0]}–{s[1]}"
                      for s in settled.spans]
-            consensus.append(f": {', '.join(spans)}" if spans else ": no coding")
+            consensus.append(f": {', '.join(spans)}" if spans else ": " + _("no coding"))
             if settled.memo:
                 consensus.append(f"\n✎ {settled.memo}", style="italic")
-        consensus.append("\nMemo for the next decision: ", style="bold")
+        consensus.append("\n" + _("Memo for the next decision:") + " ", style="bold")
         if self.memo:
             consensus.append(self.memo, style="italic")
         else:
-            consensus.append("(none: m writes one)", style="dim")
+            consensus.append(_("(none: m writes one)"), style="dim")
         self.query_one(ConsensusPanel).show_text(consensus)
 
     def _label_of(self, code_id: str) -> str:
@@ -213,21 +206,23 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         if row is not None:
             for coder in self.data.coders:
                 text.append(f"{coder} ", style="bold")
-                text.append(f"{row.counts.get(coder, 0)}  ")
-            text.append("agree ", style="dim")
-            text.append(f"{row.percent:.1%}  " if row.percent is not None else "–  ")
+                text.append(f"{formats.number(row.counts.get(coder, 0))}  ")
+            text.append(_("agree") + " ", style="dim")
+            text.append(f"{formats.percent(100 * row.percent)}  " if row.percent is not None
+                        else "–  ")
             for a, b in combinations(self.data.coders, 2):
                 value = row.kappa.get(f"{a}|{b}")
                 text.append(f"κ {a}|{b} ", style="dim")
-                text.append(f"{value:.3f}  " if value is not None else "–  ")
+                text.append(f"{formats.decimal(value, 3)}  " if value is not None else "–  ")
             text.append("α ", style="dim")
-            text.append(f"{row.alpha:.3f}  " if row.alpha is not None else "–  ")
+            text.append(f"{formats.decimal(row.alpha, 3)}  " if row.alpha is not None
+                        else "–  ")
         total = len(self.disputes)
         settled = self.data.settled_count(self.code)
-        text.append("settled ", style="dim")
+        text.append(_("settled") + " ", style="dim")
         text.append(f"{settled}/{total}", style="bold green" if settled == total else "bold")
         if self.computing:
-            text.append("  computing…", style="dim italic")
+            text.append("  " + _("computing…"), style="dim italic")
         self.query_one(DisputeStats).show_text(text)
 
     # moving
@@ -252,7 +247,7 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         """The next dispute without a decision."""
         found = self._next_open(self.index, 1)
         if found is None:
-            self.message = "every dispute of this code is settled"
+            self.message = _("every dispute of this code is settled")
         else:
             self.index, self.message = found, ""
         self._show()
@@ -269,7 +264,8 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         if item is None:
             return
         if self.may_settle is False:
-            self.message = f"{self.kodebog.coder} is not a reviewer; only reviewers settle"
+            self.message = _("{coder} is not a reviewer; only reviewers settle").format(
+                coder=self.kodebog.coder)
             self._show()
             return
         reviewer = self.kodebog.coder or ""
@@ -282,12 +278,13 @@ decision the next unsettled unit is shown and the numbers above are computed aga
             return settle(store, reviewer, item.unit_id, code, pair, decision, memo)
 
         self.kodebog.writer.submit(WriteJob(
-            f"the decision on {item.source} #{item.unit}", run, self, (key, before)))
+            _("the decision on {source} #{unit}").format(source=item.source, unit=item.unit),
+            run, self, (key, before)))
         self.memo = ""
         done = f"{item.source} #{item.unit}: {self.data.settled[key].describe()}"
         found = self._next_open(self.index, 1)
         if found is None:
-            self.message = f"{done} · every dispute of this code is settled"
+            self.message = f"{done} · " + _("every dispute of this code is settled")
         else:
             self.index, self.message = found, done
         self._show()
@@ -297,7 +294,7 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         context = message.job.context
         if not isinstance(context, tuple):
             return
-        key, _ = context
+        key, _before = context
         shown = self.data.settled.get(key)
         if shown is not None:
             spans = tuple(getattr(message.result, "spans", ()) or ())
@@ -309,7 +306,7 @@ decision the next unsettled unit is shown and the numbers above are computed aga
 
     def on_write_waiting(self, message: WriteWaiting) -> None:
         """The project is busy: say so; the decision is retried."""
-        self.message = f"{message.reason}: retrying"
+        self.message = _("{reason}: retrying").format(reason=message.reason)
         self._show()
 
     def on_write_failed(self, message: WriteFailed) -> None:
@@ -356,8 +353,9 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         if item is None:
             return
         self.app.push_screen(
-            TextDialog(f"Memo for the decision on {item.source} #{item.unit}", self.memo,
-                       "Kept with the next decision (a, b, 2 or 0) on this unit."),
+            TextDialog(_("Memo for the decision on {source} #{unit}").format(
+                source=item.source, unit=item.unit), self.memo,
+                _("Kept with the next decision (a, b, 2 or 0) on this unit.")),
             self._memo_written)
 
     def _memo_written(self, text: str | None) -> None:
@@ -379,11 +377,13 @@ decision the next unsettled unit is shown and the numbers above are computed aga
         """The decisions and moves."""
         a, b = self.pair
         return [
-            Command(f"Settle: take A ({a})", "a", lambda: self.action_decide("a")),
-            Command(f"Settle: take B ({b})", "b", lambda: self.action_decide("b")),
-            Command("Settle: take both", "2", lambda: self.action_decide("both")),
-            Command("Settle: take none", "0", lambda: self.action_decide("none")),
-            Command("Settle: memo for the next decision…", "m", self.action_memo),
-            Command("Go: next unsettled dispute", "N", self.action_next_open),
-            Command("Go: back to the agreement table", "esc", self.action_close),
+            Command(_("Settle: take A ({coder})").format(coder=a), "a",
+                    lambda: self.action_decide("a")),
+            Command(_("Settle: take B ({coder})").format(coder=b), "b",
+                    lambda: self.action_decide("b")),
+            Command(_("Settle: take both"), "2", lambda: self.action_decide("both")),
+            Command(_("Settle: take none"), "0", lambda: self.action_decide("none")),
+            Command(_("Settle: memo for the next decision…"), "m", self.action_memo),
+            Command(_("Go: next unsettled dispute"), "N", self.action_next_open),
+            Command(_("Go: back to the agreement table"), "esc", self.action_close),
         ]

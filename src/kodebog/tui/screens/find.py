@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
+from kodebog.i18n import N_, _, formats, ngettext
 from kodebog.search import (
     Facets,
     SearchFilters,
@@ -46,21 +47,25 @@ class FindParams:
     filters: SearchFilters
 
 
+def _placeholder() -> str:
+    return _('Search all units: words, "a phrase", -not')
+
+
 class FindScreen(KodebogScreen[FindResult | None]):
     """Search box, filters and hits."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Find
 
 Search the text of every unit in the project. Words match as prefixes (*telefon* finds
 *telefontiden*), "quoted words" match as a phrase, -word excludes. Narrow the hits to units
 you have not coded, to a code, to a speaker or role, or to participants with an attribute.
 **enter** in the search box moves to the hits; **enter** on a hit opens it.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="find.close"),
-        Binding("ctrl+u", "toggle_uncoded", "Uncoded only", id="find.uncoded"),
+        Binding("escape", "close", N_("Close"), id="find.close"),
+        Binding("ctrl+u", "toggle_uncoded", N_("Uncoded only"), id="find.uncoded"),
     ]
     DEFAULT_CSS = """
     FindScreen {
@@ -94,25 +99,25 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.initial_query = query
+        self.result: SearchResult | None = None
         self.last: FindParams | None = None
 
     def compose(self) -> ComposeResult:
         """Search box, filters, summary, hits."""
         yield StatusBar(id="status")
-        yield Input(self.initial_query, placeholder='Search all units: words, "a phrase", -not',
-                    id="query")
+        yield Input(self.initial_query, placeholder=_placeholder(), id="query")
         with Horizontal(id="find-filters"):
-            yield Checkbox("Uncoded by me", id="uncoded")
-            yield Select[str]([], prompt="Any code", id="code")
-            yield Select[str]([], prompt="Any speaker or role", id="who")
-            yield Select[str]([], prompt="Any participant", id="attribute")
+            yield Checkbox(_("Uncoded by me"), id="uncoded")
+            yield Select[str]([], prompt=_("Any code"), id="code")
+            yield Select[str]([], prompt=_("Any speaker or role"), id="who")
+            yield Select[str]([], prompt=_("Any participant"), id="attribute")
         yield Static("", id="find-summary")
         yield HitList(id="hits")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the filter values; search at once."""
-        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "find")
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("find"))
         self.query_one("#query", Input).focus()
         self.load_facets()
         self.search_now()
@@ -132,8 +137,9 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
         """Fill the filter choices."""
         self.query_one("#code", Select).set_options(
             [(code.label, code.id) for code in message.codebook.codes])
-        who = [(f"Role: {role}", f"role{_SEPARATOR}{role}") for role in message.facets.roles]
-        who += [(f"Speaker: {name}", f"speaker{_SEPARATOR}{name}")
+        who = [(_("Role: {role}").format(role=role), f"role{_SEPARATOR}{role}")
+               for role in message.facets.roles]
+        who += [(_("Speaker: {name}").format(name=name), f"speaker{_SEPARATOR}{name}")
                 for name in message.facets.speakers]
         self.query_one("#who", Select).set_options(who)
         self.query_one("#attribute", Select).set_options(
@@ -147,11 +153,11 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
         attribute = self.query_one("#attribute", Select).value
         speaker = role = None
         if isinstance(who, str):
-            kind, _, value = who.partition(_SEPARATOR)
+            kind, _sep, value = who.partition(_SEPARATOR)
             speaker, role = (value, None) if kind == "speaker" else (None, value)
         pair = None
         if isinstance(attribute, str):
-            name, _, value = attribute.partition(_SEPARATOR)
+            name, _sep, value = attribute.partition(_SEPARATOR)
             pair = (name, value)
         filters = SearchFilters(
             coder=self.kodebog.coder,
@@ -171,7 +177,7 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
         params = self.params()
         if params != self.last:
             self.last = params
-            self.query_one("#find-summary", Static).update("searching…")
+            self.query_one("#find-summary", Static).update(_("searching…"))
             self.run_search(params)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -186,11 +192,32 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
         if message.params != self.last:
             return
         result = message.result
-        count = f"{len(result.hits)}{'+' if result.truncated else ''}"
-        how = {"fts": "full-text index", "like": "plain text match", "all": "no search words"}
-        self.query_one("#find-summary", Static).update(
-            f"{count} units · {how.get(result.mode, result.mode)}")
+        self.result = result
+        self._summarise(result)
         self.query_one(HitList).show(result.hits)
+
+    def _summarise(self, result: SearchResult) -> None:
+        count = len(result.hits)
+        units = ngettext("{count} unit", "{count} units", count).format(
+            count=formats.number(count) + ("+" if result.truncated else ""))
+        how = {"fts": _("full-text index"), "like": _("plain text match"),
+               "all": _("no search words")}
+        self.query_one("#find-summary", Static).update(
+            f"{units} · {how.get(result.mode, result.mode)}")
+
+    def language_changed(self) -> None:
+        """Labels, prompts and the summary in the language now in use."""
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("find"))
+        self.query_one("#query", Input).placeholder = _placeholder()
+        self.query_one("#uncoded", Checkbox).label = _("Uncoded by me")
+        self.query_one("#code", Select).prompt = _("Any code")
+        self.query_one("#who", Select).prompt = _("Any speaker or role")
+        self.query_one("#attribute", Select).prompt = _("Any participant")
+        hits = self.query_one(HitList)
+        hits.border_title = _("Hits")
+        if self.result is not None:
+            self._summarise(self.result)
+        self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search box moves to the hits."""
@@ -215,4 +242,4 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
 
     def palette_commands(self) -> list[Command]:
         """Find commands."""
-        return [Command("Find: toggle uncoded only", "ctrl+u", self.action_toggle_uncoded)]
+        return [Command(_("Find: toggle uncoded only"), "ctrl+u", self.action_toggle_uncoded)]

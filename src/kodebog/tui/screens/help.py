@@ -13,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from kodebog.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class KeyRow:
@@ -26,10 +28,13 @@ class KeyRow:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Help for the focused widget: its description and the keys that apply."""
+    """Help for the focused widget: its description and the keys that apply.
+
+    The caller passes the help text and key descriptions already translated.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,q", "close", "Close help", id="help.close"),
+        Binding("escape,f1,q", "close", N_("Close help"), id="help.close"),
     ]
     DEFAULT_CSS = """
     HelpScreen {
@@ -56,17 +61,17 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """The widget's help, then a table of keys."""
         with Vertical() as box:
-            box.border_title = f"Help · {self.title_text}"
-            box.border_subtitle = "esc closes · keys can be remapped by id in settings.yaml"
+            box.border_title = _("Help · {title}").format(title=self.title_text)
+            box.border_subtitle = _("esc closes · keys can be remapped by id in settings.yaml")
             with VerticalScroll():
                 yield Markdown(self.help_text)
                 yield Static(self._table(), id="help-keys")
 
     def _table(self) -> Table:
         table = Table(expand=True, box=None, show_edge=False, pad_edge=False)
-        table.add_column("Key", style="bold", no_wrap=True, width=16)
-        table.add_column("Does", ratio=1)
-        table.add_column("Id (for settings.keys)", style="dim", no_wrap=True)
+        table.add_column(_("Key"), style="bold", no_wrap=True, width=16)
+        table.add_column(_("Does"), ratio=1)
+        table.add_column(_("Id (for settings.keys)"), style="dim", no_wrap=True)
         group = None
         for row in self.rows:
             if row.group != group:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -16,18 +15,30 @@ from textual.message import Message
 from textual.widgets import DataTable, Select, Static
 
 from kodebog.case_sheet import SheetReport
+from kodebog.i18n import N_, _, formats, ngettext, translate
 from kodebog.participants import AttributeInfo, ParticipantInfo, format_value
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.value import ValueDialog
-from kodebog.tui.screens.base import KodebogScreen
+from kodebog.tui.screens.participants_sheet import CaseSheetActions
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.tui.writer import WriteFailed, WriteJob, WriteWaiting, Written
 
-FIXED = (("mark", "", 1), ("source", "kilde", 16), ("speaker", "taler", 14),
-         ("label", "navn", 14), ("role", "rolle", 11), ("case", "sag", 10), ("units", "enh.", 4))
-_EDITABLE = {"label": "Name shown in quotes", "role": "Role (borger, medarbejder, leder, "
-             "interviewer …)", "case": "Case: the same name links participants into one person"}
+FIXED = (("mark", "", 1), ("source", N_("source"), 16), ("speaker", N_("speaker"), 14),
+         ("label", N_("name"), 14), ("role", N_("role"), 11), ("case", N_("case"), 10),
+         ("units", N_("un."), 4))
+_EDITABLE = {"label": N_("Name shown in quotes"), "role": N_("Role (borger, medarbejder, "
+             "leder, interviewer …)"), "case": N_("Case: the same name links participants "
+                                                  "into one person")}
+_COMMANDS = (
+    (N_("Participants: edit the cell"), "enter", "edit"),
+    (N_("Participants: add an attribute column"), "+", "add_attribute"),
+    (N_("Participants: label or type of this attribute"), "T", "label_attribute"),
+    (N_("Participants: link marked into one case"), "ctrl+l", "link"),
+    (N_("Participants: unlink from its case"), "U", "unlink"),
+    (N_("Participants: write the case sheet"), "ctrl+e", "export_sheet"),
+    (N_("Participants: read a case sheet"), "I", "import_sheet"),
+)
 
 
 @dataclass
@@ -40,10 +51,10 @@ class Loaded:
     focus: int | None
 
 
-class ParticipantsScreen(KodebogScreen[None]):
+class ParticipantsScreen(CaseSheetActions):
     """A table of participants; enter edits the cell under the cursor."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Participants
 
 Who speaks in each source, and the attributes that make them a case for comparison. Labels
@@ -56,19 +67,19 @@ column (with a display label), **T** gives the column under the cursor its displ
 **ctrl+l** links the marked participants into one case, **U** unlinks one. Every change is
 saved through the app's write queue, one transaction and one event each. **ctrl+e** writes
 the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="participants.back"),
-        Binding("enter", "edit", "Edit", id="participants.edit"),
-        Binding("space", "mark", "Mark", id="participants.mark"),
-        Binding("ctrl+l", "link", "Link", id="participants.link"),
-        Binding("U", "unlink", "Unlink", show=False, id="participants.unlink"),
-        Binding("plus", "add_attribute", "Attribute", key_display="+",
+        Binding("escape", "back", N_("Back"), id="participants.back"),
+        Binding("enter", "edit", N_("Edit"), id="participants.edit"),
+        Binding("space", "mark", N_("Mark row"), id="participants.mark"),
+        Binding("ctrl+l", "link", N_("Link"), id="participants.link"),
+        Binding("U", "unlink", N_("Unlink"), show=False, id="participants.unlink"),
+        Binding("plus", "add_attribute", N_("Attribute"), key_display="+",
                 id="participants.attribute"),
-        Binding("T", "label_attribute", "Label", show=False, id="participants.label"),
-        Binding("ctrl+e", "export_sheet", "Sheet", id="participants.export"),
-        Binding("I", "import_sheet", "Import sheet", show=False, id="participants.import"),
+        Binding("T", "label_attribute", N_("Label"), show=False, id="participants.label"),
+        Binding("ctrl+e", "export_sheet", N_("Sheet"), id="participants.export"),
+        Binding("I", "import_sheet", N_("Import sheet"), show=False, id="participants.import"),
     ]
     DEFAULT_CSS = """
     ParticipantsScreen {
@@ -96,17 +107,26 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
     def compose(self) -> ComposeResult:
         """Source filter, summary, table."""
         yield StatusBar(id="status")
-        yield Select[str]([], prompt="Alle kilder", id="participants-source", compact=True)
-        yield Static("reading…", id="participants-summary", markup=False)
+        yield Select[str]([], prompt=_("All sources"), id="participants-source", compact=True)
+        yield Static(_("reading…"), id="participants-summary", markup=False)
         yield DataTable[Any](id="participants", cursor_type="cell", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read in a worker."""
         self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name,
-                                            "participants")
+                                            _("participants"))
         self.query_one(DataTable).focus()
         self.read(self.source, None)
+
+    def language_changed(self) -> None:
+        """Headers, prompts and the summary in the language now in use."""
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name,
+                                            _("participants"))
+        self.query_one("#participants-source", Select).prompt = _("All sources")
+        if self.loaded is not None:
+            self.on_participants_screen_read(self.Read(self.loaded))
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="participants-read", exit_on_error=False)
     def read(self, source: str | None, focus: int | None) -> None:
@@ -139,7 +159,7 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
         row, column = table.cursor_coordinate
         table.clear(columns=True)
         for key, label, width in FIXED:
-            table.add_column(label, key=key, width=width)
+            table.add_column(translate(label) if label else "", key=key, width=width)
         for info in loaded.attributes:
             table.add_column(f"{info.label}{' #' if info.kind == 'number' else ''}",
                              key=f"attr:{info.name}", width=14)
@@ -151,16 +171,20 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
             row = found if found is not None else row
         table.move_cursor(row=min(row, max(0, len(loaded.people) - 1)),
                           column=max(column, 3))
-        cases = len({p.case for p in loaded.people})
-        self.query_one("#participants-summary", Static).update(
-            f"{len(loaded.people)} participants · {cases} cases · "
-            f"{len(loaded.attributes)} attributes · marked {len(self.marked)}")
+        people, cases = len(loaded.people), len({p.case for p in loaded.people})
+        self.query_one("#participants-summary", Static).update(" · ".join((
+            ngettext("{count} participant", "{count} participants", people).format(
+                count=formats.number(people)),
+            ngettext("{count} case", "{count} cases", cases).format(count=formats.number(cases)),
+            ngettext("{count} attribute", "{count} attributes", len(loaded.attributes)).format(
+                count=formats.number(len(loaded.attributes))),
+            _("marked {count}").format(count=formats.number(len(self.marked))))))
 
     def _cells(self, person: ParticipantInfo, infos: list[AttributeInfo]) -> list[Any]:
         mark = Text("●" if person.id in self.marked else " ", style="bold")
         return [mark, Text(person.source, no_wrap=True, overflow="ellipsis"),
                 person.speaker, person.label, person.role or "",
-                person.case_key or "", Text(str(person.units), justify="right"),
+                person.case_key or "", Text(formats.number(person.units), justify="right"),
                 *(Text(format_value(person.attributes.get(info.name)),
                        justify="right" if info.kind == "number" else "left")
                   for info in infos)]
@@ -196,16 +220,17 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
         if key.startswith("attr:"):
             name = key[5:]
             info = next(a for a in self.loaded.attributes if a.name == name)  # type: ignore[union-attr]
-            title = f"{info.label} ({info.kind}) for {person.label}"
+            title = _("{attribute} ({kind}) for {name}").format(
+                attribute=info.label, kind=info.kind, name=person.label)
             current = format_value(person.attributes.get(name))
-            hint = "empty removes the value · enter keeps · esc cancels"
+            hint = _("empty removes the value · enter keeps · esc cancels")
         elif key in _EDITABLE:
-            title = f"{_EDITABLE[key]}: {person.label}"
+            title = f"{translate(_EDITABLE[key])}: {person.label}"
             current = {"label": person.label, "role": person.role or "",
                        "case": person.case_key or ""}[key]
             hint = ""
         else:
-            self.notify("Move to the name, role, case or an attribute column to edit it.")
+            self.notify(_("Move to the name, role, case or an attribute column to edit it."))
             return
         self.app.push_screen(ValueDialog(title, current, hint),
                              partial(self._edited, person.id, key))
@@ -233,7 +258,7 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
             write = partial(core.link, store, [participant_id], coder, value)
         else:
             write = partial(core.unlink, store, participant_id, coder)
-        self.save(write, "saved", participant_id)
+        self.save(write, _("saved"), participant_id)
 
     def save(self, write: Callable[[], Any], message: str, focus: int | None) -> None:
         """One write (one transaction and one event) through the app's write queue."""
@@ -252,12 +277,13 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
 
     def on_write_waiting(self, message: WriteWaiting) -> None:
         """The project is busy: say so while the write waits."""
-        self.query_one(StatusBar).say(f"waiting to save: {message.reason}")
+        self.query_one(StatusBar).say(_("waiting to save: {reason}").format(
+            reason=message.reason))
 
     def on_write_failed(self, message: WriteFailed) -> None:
         """Not saved: say why and show what the project holds."""
-        self.query_one(StatusBar).say(f"not saved: {message.reason}")
-        self.notify(f"Not saved: {message.reason}", severity="error")
+        self.query_one(StatusBar).say(_("not saved: {reason}").format(reason=message.reason))
+        self.notify(_("Not saved: {reason}").format(reason=message.reason), severity="error")
         self.read(self.source, message.job.context)
 
     def action_mark(self) -> None:
@@ -275,14 +301,16 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
     def action_link(self) -> None:
         """Link the marked participants into one case."""
         if len(self.marked) < 2:
-            self.notify("Mark two or more participants with space first.", severity="warning")
+            self.notify(_("Mark two or more participants with space first."),
+                        severity="warning")
             return
         from kodebog.participants import link
 
         ids = sorted(self.marked)
         self.marked = set()
         self.save(partial(link, self.kodebog.store, ids, self.kodebog.coder or ""),
-                  f"linked {len(ids)} participants into one case", ids[0])
+                  _("linked {count} participants into one case").format(
+                      count=formats.number(len(ids))), ids[0])
 
     def action_unlink(self) -> None:
         """Make the participant a case of its own."""
@@ -291,36 +319,37 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
             from kodebog.participants import unlink
 
             self.save(partial(unlink, self.kodebog.store, found[0].id, self.kodebog.coder or ""),
-                      "unlinked", found[0].id)
+                      _("unlinked"), found[0].id)
 
     def action_add_attribute(self) -> None:
         """A new attribute column: its display label, then (optionally) ``: number``/``: date``."""
         self.app.push_screen(ValueDialog(
-            "New attribute (display label; add ': number' or ': date' for a typed column)",
-            "", "e.g. forløbslængde: number · enter keeps · esc cancels"), self._attribute_added)
+            _("New attribute (display label; add ': number' or ': date' for a typed column)"),
+            "", _("e.g. forløbslængde: number · enter keeps · esc cancels")),
+            self._attribute_added)
 
     def _attribute_added(self, value: str | None) -> None:
         if not value or not value.strip():
             return
         from kodebog.participants import define_attribute, name_for
 
-        label, _, kind = value.partition(":")
+        label, _sep, kind = value.partition(":")
         kind = kind.strip().lower() or "text"
         self.save(partial(define_attribute, self.kodebog.store, name_for(label),
                           self.kodebog.coder or "", label=label.strip(), kind=kind),
-                  f"attribute {label.strip()} ({kind})", None)
+                  _("attribute {label} ({kind})").format(label=label.strip(), kind=kind), None)
 
     def action_label_attribute(self) -> None:
         """The display label (and type) of the attribute column under the cursor."""
         found = self._current()
         if found is None or not found[1].startswith("attr:") or self.loaded is None:
-            self.notify("Move to an attribute column to give it a label.")
+            self.notify(_("Move to an attribute column to give it a label."))
             return
         name = found[1][5:]
         info = next(a for a in self.loaded.attributes if a.name == name)
         self.app.push_screen(ValueDialog(
-            f"Label for '{name}' (add ': number', ': date' or ': text' to change its type)",
-            f"{info.label}: {info.kind}", "enter keeps · esc cancels"),
+            _("Label for '{name}' (add ': number', ': date' or ': text' to change its type)"
+              ).format(name=name), f"{info.label}: {info.kind}", _("enter keeps · esc cancels")),
             partial(self._labelled, name))
 
     def _labelled(self, name: str, value: str | None) -> None:
@@ -328,46 +357,11 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
             return
         from kodebog.participants import define_attribute
 
-        label, _, kind = value.partition(":")
+        label, _sep, kind = value.partition(":")
         self.save(partial(define_attribute, self.kodebog.store, name, self.kodebog.coder or "",
                           label=label.strip(), kind=kind.strip().lower() or None),
-                  f"attribute {name} shown as {label.strip()}", None)
-
-    def action_export_sheet(self) -> None:
-        """Write the case sheet to fill in."""
-        self.app.push_screen(ValueDialog("Write the case sheet to", "deltagere.xlsx",
-                                         ".xlsx or .csv · enter writes · esc cancels"),
-                             self._export_to)
-
-    def _export_to(self, value: str | None) -> None:
-        if value and value.strip():
-
-            self.write_sheet(Path(value.strip()).expanduser())
-
-    @work(thread=True, exclusive=True, group="participants-sheet", exit_on_error=False)
-    def write_sheet(self, path: Path) -> None:
-        """Write the case sheet (a read of the project) in a worker."""
-        from kodebog.case_sheet import export_sheet
-
-        summary = export_sheet(self.kodebog.store, path)
-        self.app.call_from_thread(self.notify, summary)
-
-    def action_import_sheet(self) -> None:
-        """Read a filled-in case sheet."""
-        self.app.push_screen(ValueDialog("Read the case sheet from", "deltagere.xlsx",
-                                         ".xlsx or .csv · enter reads · esc cancels"),
-                             self._import_from)
-
-    def _import_from(self, value: str | None) -> None:
-        if value and value.strip():
-            self.import_sheet(Path(value.strip()).expanduser())
-
-    def import_sheet(self, path: Path) -> None:
-        """Read the sheet through the write queue; the report is shown."""
-        from kodebog.case_sheet import import_sheet
-
-        self.save(partial(import_sheet, self.kodebog.store, path, self.kodebog.coder or ""),
-                  f"read {path}", None)
+                  _("attribute {name} shown as {label}").format(name=name, label=label.strip()),
+                  None)
 
     def action_back(self) -> None:
         """Back."""
@@ -375,13 +369,5 @@ the case sheet (.xlsx or .csv) to fill in, **I** reads a filled-in one back.
 
     def palette_commands(self) -> list[Command]:
         """Participants commands."""
-        return [
-            Command("Participants: edit the cell", "enter", self.action_edit),
-            Command("Participants: add an attribute column", "+", self.action_add_attribute),
-            Command("Participants: label or type of this attribute", "T",
-                    self.action_label_attribute),
-            Command("Participants: link marked into one case", "ctrl+l", self.action_link),
-            Command("Participants: unlink from its case", "U", self.action_unlink),
-            Command("Participants: write the case sheet", "ctrl+e", self.action_export_sheet),
-            Command("Participants: read a case sheet", "I", self.action_import_sheet),
-        ]
+        return [Command(translate(name), key, getattr(self, f"action_{action}"))
+                for name, key, action in _COMMANDS]

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, ProgressBar, Select, Static
 
 from kodebog.errors import KodebogError
+from kodebog.i18n import N_, _, formats, ngettext, translate
 from kodebog.queries import SourceInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.import_source import ImportDialog, ImportRequest
@@ -24,15 +25,10 @@ from kodebog.views.project import Overview, load_overview
 _SEPARATOR = "\x1f"
 
 
-def thousands(number: int) -> str:
-    """A number with Danish thousands separators."""
-    return f"{number:,}".replace(",", ".")
-
-
 class ProjectScreen(KodebogScreen[None]):
     """The project's sources; pick one to code."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Project
 
 The sources of the project and how far you are with each. **enter** opens a source for
@@ -40,18 +36,18 @@ coding, **/** searches the text of the whole project, **R** compares coders (agr
 settling disputes), **A** runs the consistency audit, **i** imports a transcript, subtitle
 file or survey export (in the background, with its progress under the table). Use **tab**
 to reach the filters.
-"""
+""")
 
     AUTO_FOCUS = "SourceTable"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "app.find", "Find", key_display="/", id="project.find"),
-        Binding("R", "app.review", "Review", id="project.review"),
-        Binding("A", "app.audit", "Audit", id="project.audit"),
-        Binding("G", "app.retrieve", "Retrieve", show=False, id="project.retrieve"),
-        Binding("B", "app.compare", "Compare", show=False, id="project.compare"),
-        Binding("L", "app.participants", "Participants", show=False, id="project.participants"),
-        Binding("i", "import_source", "Import", id="project.import"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="project.reload"),
+        Binding("slash", "app.find", N_("Find"), key_display="/", id="project.find"),
+        Binding("R", "app.review", N_("Review"), id="project.review"),
+        Binding("A", "app.audit", N_("Audit"), id="project.audit"),
+        Binding("G", "app.retrieve", N_("Retrieve"), show=False, id="project.retrieve"),
+        Binding("B", "app.compare", N_("Compare"), show=False, id="project.compare"),
+        Binding("L", "app.participants", N_("Participants"), show=False, id="project.participants"),
+        Binding("i", "import_source", N_("Import"), id="project.import"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="project.reload"),
     ]
     DEFAULT_CSS = """
     ProjectScreen {
@@ -65,7 +61,7 @@ to reach the filters.
                 padding: 0 1 0 0;
                 background: $surface;
             }
-            & Select { width: 34; margin-right: 2; }
+            & Select { width: 1fr; max-width: 34; margin-right: 2; }
         }
         & #summary { padding: 0 2; color: $text-muted; height: 1; }
         & #importing {
@@ -117,10 +113,10 @@ to reach the filters.
         """Status, filters, sources, summary, footer."""
         yield StatusBar(id="status")
         with Horizontal(id="filters"):
-            yield Label("Kind")
-            yield Select[str]([], prompt="All kinds", id="kind-filter")
-            yield Label("Participants")
-            yield Select[str]([], prompt="Anyone", id="attribute-filter")
+            yield Label(_("Kind"))
+            yield Select[str]([], prompt=_("All kinds"), id="kind-filter")
+            yield Label(_("Participants"))
+            yield Select[str]([], prompt=_("Anyone"), id="attribute-filter")
         yield SourceTable(id="sources")
         with Horizontal(id="importing"):
             yield Label("", id="import-what", markup=False)
@@ -130,10 +126,46 @@ to reach the filters.
 
     def on_mount(self) -> None:
         """Show a loading indicator until the sources are read."""
-        app = self.kodebog
-        self.query_one(StatusBar).set_where("kodebog", app.project_name, f"coder {app.coder}")
+        self._show_where()
         self.query_one(SourceTable).loading = True
         self.query_one(SourceTable).focus()
+
+    def _show_where(self) -> None:
+        app = self.kodebog
+        title = self.overview.codebook.title if self.overview is not None else ""
+        self.query_one(StatusBar).set_where(
+            "kodebog", app.project_name,
+            _("codebook {title}").format(title=title) if title else "",
+            _("coder {name}").format(name=app.coder))
+
+    def language_changed(self) -> None:
+        """Compose again in the language now in use, keeping the filters and the cursor."""
+        self.call_later(self._compose_in_language)
+
+    async def _compose_in_language(self) -> None:
+        kind = self.query_one("#kind-filter", Select).value
+        attribute = self.query_one("#attribute-filter", Select).value
+        table = self.query_one(SourceTable)
+        current = table.current_source_id()
+        importing = self.importing
+        what = str(self.query_one("#import-what", Label).content)
+        await self.recompose()
+        self._show_where()
+        if importing:
+            self.query_one("#importing").add_class("running")
+            self.query_one("#import-what", Label).update(what)
+        if self.overview is not None:
+            self._fill_filters(self.overview)
+            with self.prevent(Select.Changed):
+                self.query_one("#kind-filter", Select).value = kind
+                self.query_one("#attribute-filter", Select).value = attribute
+            self._show()
+            if current is not None:
+                self.query_one(SourceTable).select_source_id(current)
+        else:
+            self.query_one(SourceTable).loading = True
+        self.query_one(SourceTable).focus()
+        self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         """Read the sources again (coding elsewhere changes the progress)."""
@@ -160,23 +192,23 @@ to reach the filters.
         overview = message.overview
         self.overview = overview
         self.kodebog.overview = overview
-        title = overview.codebook.title
-        self.query_one(StatusBar).set_where(
-            "kodebog", self.kodebog.project_name, f"codebook {title}" if title else "",
-            f"coder {self.kodebog.coder}")
-        kind = self.query_one("#kind-filter", Select)
-        kind.set_options([(KIND_LABELS.get(k, k), k) for k in overview.kinds])
-        attribute = self.query_one("#attribute-filter", Select)
-        attribute.set_options(
-            [(f"{name} = {value}", f"{name}{_SEPARATOR}{value}")
-             for name, value in overview.attribute_values]
-        )
+        self._show_where()
+        self._fill_filters(overview)
         self.query_one(SourceTable).loading = False
         self._show()
         if self._select_source is not None:
             self.query_one(SourceTable).select_source(self._select_source)
             self._select_source = None  # (the newest read holds it, or it was filtered out)
         self.refresh_bindings()  # the table's keys apply now that it is filled
+
+    def _fill_filters(self, overview: Overview) -> None:
+        kind = self.query_one("#kind-filter", Select)
+        kind.set_options([(translate(KIND_LABELS.get(k, k)), k) for k in overview.kinds])
+        attribute = self.query_one("#attribute-filter", Select)
+        attribute.set_options(
+            [(f"{name} = {value}", f"{name}{_SEPARATOR}{value}")
+             for name, value in overview.attribute_values]
+        )
 
     @on(Select.Changed)
     def _filters_changed(self) -> None:
@@ -190,7 +222,7 @@ to reach the filters.
         attribute = self.query_one("#attribute-filter", Select).value
         pair: tuple[str, str] | None = None
         if isinstance(attribute, str):
-            name, _, value = attribute.partition(_SEPARATOR)
+            name, _sep, value = attribute.partition(_SEPARATOR)
             pair = (name, value)
         return [
             source
@@ -204,13 +236,18 @@ to reach the filters.
         self.query_one(SourceTable).show(sources, self.overview.done if self.overview else set())
         units = sum(s.units for s in sources)
         coded = sum(s.coded_units for s in sources)
-        share = f" ({coded / units:.0%})" if units else ""
+        share = f" ({formats.percent(100 * coded / units, 0)})" if units else ""
         total = len(self.overview.sources) if self.overview else 0
-        shown = f"{len(sources)} of {total} sources" if len(sources) != total else (
-            f"{total} sources")
-        self.query_one("#summary", Static).update(
-            f"{shown} · {thousands(units)} units · {thousands(coded)} coded by you{share}"
-        )
+        shown = ngettext("{shown} of {total} source", "{shown} of {total} sources", total
+                         ) if len(sources) != total else ngettext(
+                             "{total} source", "{total} sources", total)
+        shown = shown.format(shown=formats.number(len(sources)), total=formats.number(total))
+        self.query_one("#summary", Static).update(" · ".join((
+            shown,
+            ngettext("{count} unit", "{count} units", units).format(
+                count=formats.number(units)),
+            _("{count} coded by you").format(count=formats.number(coded)) + share,
+        )))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Open the chosen source."""
@@ -222,7 +259,7 @@ to reach the filters.
     def action_import_source(self) -> None:
         """Ask for a file, then import it in the background."""
         if self.importing:
-            self.notify("An import is running; wait for it to finish.", severity="warning")
+            self.notify(_("An import is running; wait for it to finish."), severity="warning")
             return
         self.app.push_screen(ImportDialog(), self._import_chosen)
 
@@ -231,7 +268,8 @@ to reach the filters.
             return
         self.importing = True
         self.query_one("#importing").add_class("running")
-        self.on_project_screen_import_progress(self.ImportProgress(f"reading {request.path.name}"))
+        self.on_project_screen_import_progress(self.ImportProgress(
+            _("reading {name}").format(name=request.path.name)))
         self.import_source(request)
 
     @work(thread=True, group="import", exit_on_error=False)
@@ -252,7 +290,7 @@ to reach the filters.
                                      speakers=request.speakers or None, names=names)
                 if names is not None:
                     parsed = pseudonymise_source(parsed, names)
-                what = f"importing {parsed.name}"
+                what = _("importing {name}").format(name=parsed.name)
                 total = len(parsed.units)
                 self.post_message(self.ImportProgress(what, 0, total))
 
@@ -265,7 +303,7 @@ to reach the filters.
             self.post_message(self.ImportDone([], str(problem)))
             return
         except BaseException:
-            self.post_message(self.ImportDone([], "the import failed; nothing was stored"))
+            self.post_message(self.ImportDone([], _("The import failed; nothing was stored.")))
             raise
         self.post_message(self.ImportDone(result.report(parsed.filename), source=result.source,
                                           changed=result.status != "unchanged"))
@@ -281,16 +319,17 @@ to reach the filters.
         self.importing = False
         self.query_one("#importing").remove_class("running")
         if message.error is not None:
-            self.notify(message.error, title="Nothing imported", severity="error", timeout=10)
+            self.notify(message.error, title=_("Nothing imported"), severity="error", timeout=10)
             return
         self.notify("\n".join(message.lines),
-                    title="Imported" if message.changed else "Nothing to do", timeout=8)
+                    title=_("Imported") if message.changed else _("Nothing to do"), timeout=8)
         self._select_source = message.source
         self.load()
 
     def palette_commands(self) -> list[Command]:
         """Project-screen commands: importing, reloading, reviewing."""
-        return [Command("Project: import a source", "i: a transcript, subtitles or a survey",
-                        self.action_import_source),
-                Command("Project: reload sources", "ctrl+r: read the sources and progress again",
-                        self.action_reload), *self.kodebog.review_commands()]
+        return [Command(_("Project: import a source"),
+                        _("i: a transcript, subtitles or a survey"), self.action_import_source),
+                Command(_("Project: reload sources"),
+                        _("ctrl+r: read the sources and progress again"), self.action_reload),
+                *self.kodebog.review_commands()]

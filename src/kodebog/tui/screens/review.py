@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from kodebog.i18n import N_, _, formats, ngettext, translate
 from kodebog.project import current_codebook
 from kodebog.tui.commands import Command
 from kodebog.tui.screens.base import KodebogScreen
@@ -23,11 +24,16 @@ from kodebog.tui.widgets.status_bar import StatusBar
 from kodebog.views.codebook import CodebookView, codebook_view
 from kodebog.views.review import ReviewData, load_review, ranked_coders
 
+_RULES = (N_("a source counts when every chosen coder has marked it done or coded at least one "
+             "unit in it; its units are compared up to the last unit every coder has read "
+             "(all units once marked done, else up to the last unit each coded)"),)
+"""The comparison's rule (kept in English in its JSON), marked to be shown translated."""
+
 
 class ReviewScreen(KodebogScreen[None]):
     """Choose coders, read their agreement per code, open a code's disputes."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Review: agreement
 
 Inter-coder agreement over the units every chosen coder has read. Tick two or more coders
@@ -35,12 +41,12 @@ on the left (**space**; by default the two with the most codings); the first two
 list order, are **A** and **B** when you settle disputes. **enter** on a code lists the
 units where the coders differ; each decision is written for the consensus coder
 *konsensus*, and the numbers here follow.
-"""
+""")
 
     AUTO_FOCUS = "AgreementTable"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="review.back"),
-        Binding("ctrl+r", "recompute", "Recompute", show=False, id="review.recompute"),
+        Binding("escape", "close", N_("Back"), id="review.back"),
+        Binding("ctrl+r", "recompute", N_("Recompute"), show=False, id="review.recompute"),
     ]
     DEFAULT_CSS = """
     ReviewScreen {
@@ -91,6 +97,7 @@ units where the coders differ; each decision is written for the consensus coder
         self.data: ReviewData | None = None
         self.codebook: CodebookView | None = None
         self.order: list[str] = []
+        self.coders: list[tuple[str, int]] = []  # with codings, most codings first
 
     def compose(self) -> ComposeResult:
         """Coders and the rule on the left, the agreement table on the right."""
@@ -105,13 +112,26 @@ units where the coders differ; each decision is written for the consensus coder
 
     def on_mount(self) -> None:
         """Read the coders; the comparison follows."""
-        app = self.kodebog
-        self.query_one(StatusBar).set_where("kodebog", app.project_name, "Review: agreement",
-                                            f"reviewer {app.coder}")
-        self.query_one("#review-coders").border_title = "Coders (A, B …)"
-        self.query_one(AgreementTable).border_title = "Agreement per code"
+        self._show_titles()
         self.query_one(AgreementTable).loading = True
         self.load_coders()
+
+    def _show_titles(self) -> None:
+        app = self.kodebog
+        self.query_one(StatusBar).set_where("kodebog", app.project_name, _("Review: agreement"),
+                                            _("reviewer {name}").format(name=app.coder))
+        self.query_one("#review-coders").border_title = _("Coders (A, B …)")
+        self.query_one(AgreementTable).border_title = _("Agreement per code")
+
+    def language_changed(self) -> None:
+        """Titles, coders, numbers and keys in the language now in use."""
+        self._show_titles()
+        self._show_coders()
+        if self.data is not None:
+            self._show_data(self.data)
+        elif len(self.chosen) < 2 and self.coders:
+            self._summary(_("Tick at least two coders to compare them."))
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="review-coders", exit_on_error=False)
     def load_coders(self) -> None:
@@ -125,15 +145,26 @@ units where the coders differ; each decision is written for the consensus coder
     def on_review_screen_coders_loaded(self, message: CodersLoaded) -> None:
         """List the coders; tick the two with the most codings."""
         self.codebook = message.codebook
-        self.order = [name for name, count in message.coders if count]
+        self.coders = [(name, count) for name, count in message.coders if count]
+        self.order = [name for name, _count in self.coders]
+        self._show_coders([name for name, _count in self.coders[:2]])
+        self.recompute()
+
+    def _show_coders(self, ticked: list[str] | None = None) -> None:
+        """List the coders with their codings (``ticked``: else the ones ticked now)."""
         chooser = self.query_one("#review-coders", SelectionList)
+        chosen = set(self.chosen if ticked is None else ticked)
+        highlighted = chooser.highlighted
         with chooser.prevent(SelectionList.SelectedChanged):
             chooser.clear_options()
             chooser.add_options([
-                Selection(f"{name}  ({count} codings)", name, number < 2)
-                for number, (name, count) in enumerate(message.coders) if count
+                Selection(ngettext("{name}  ({count} coding)", "{name}  ({count} codings)",
+                                   count).format(name=name, count=formats.number(count)),
+                          name, name in chosen)
+                for name, count in self.coders
             ])
-        self.recompute()
+            if highlighted is not None and highlighted < len(self.coders):
+                chooser.highlighted = highlighted
 
     @property
     def chosen(self) -> list[str]:
@@ -156,7 +187,7 @@ units where the coders differ; each decision is written for the consensus coder
         if len(coders) < 2:
             table.loading = False
             table.clear()
-            self._summary("Tick at least two coders to compare them.")
+            self._summary(_("Tick at least two coders to compare them."))
             return
         table.loading = True
         self._computations += 1
@@ -171,19 +202,27 @@ units where the coders differ; each decision is written for the consensus coder
         """Show the numbers of the newest computation (older ones may finish later)."""
         if message.generation != self._computations:
             return
-        self.data = data = message.data
-        table = self.query_one(AgreementTable)
-        table.loading = False
-        table.show(data, self.codebook)
+        self.data = message.data
+        self.query_one(AgreementTable).loading = False
+        self._show_data(message.data)
         self.refresh_bindings()
-        sources = ", ".join(data.comparison.sources) or "none yet"
+
+    def _show_data(self, data: ReviewData) -> None:
+        self.query_one(AgreementTable).show(data, self.codebook)
+        sources = ", ".join(data.comparison.sources) or _("none yet")
         self.query_one("#review-rule", Static).update(
-            f"A = {data.coders[0]}, B = {data.coders[1]}\n\nSources compared: {sources}\n\n"
-            f"Rule: {data.comparison.rule}")
+            _("A = {a}, B = {b}\n\nSources compared: {sources}\n\nRule: {rule}").format(
+                a=data.coders[0], b=data.coders[1], sources=sources,
+                rule=translate(data.comparison.rule)))
         disputes = sum(len(v) for v in data.disputes.values())
         settled = sum(data.settled_count(code) for code in data.disputes)
-        self._summary(f"{len(data.comparison.codes)} codes · {disputes} disputed unit-codes · "
-                      f"{settled} settled · enter on a code to settle its disputes")
+        codes = len(data.comparison.codes)
+        self._summary(" · ".join((
+            ngettext("{count} code", "{count} codes", codes).format(count=formats.number(codes)),
+            ngettext("{count} disputed unit-code", "{count} disputed unit-codes", disputes
+                     ).format(count=formats.number(disputes)),
+            _("{count} settled").format(count=formats.number(settled)),
+            _("enter on a code to settle its disputes"))))
 
     def _summary(self, text: str) -> None:
         self.query_one("#review-summary", Static).update(text)
@@ -199,7 +238,7 @@ units where the coders differ; each decision is written for the consensus coder
             return
         disputes = data.disputes.get(code, [])
         if not disputes:
-            self.notify("The coders agree on every unit for this code.", timeout=4)
+            self.notify(_("The coders agree on every unit for this code."), timeout=4)
             return
         self.app.push_screen(DisputesScreen(data, code, self.codebook),
                              lambda _result: self.recompute())
@@ -210,12 +249,14 @@ units where the coders differ; each decision is written for the consensus coder
 
     def palette_commands(self) -> list[Command]:
         """Open a code's disputes; recompute."""
-        commands = [Command("Review: recompute agreement", "ctrl+r", self.action_recompute)]
+        commands = [Command(_("Review: recompute agreement"), "ctrl+r", self.action_recompute)]
         if self.data is not None:
             for row in self.data.comparison.codes:
                 count = len(self.data.disputes.get(row.code, []))
                 if count:
                     commands.append(Command(
-                        f"Review: settle disputes for {row.label}", f"{count} disputed units",
+                        _("Review: settle disputes for {code}").format(code=row.label),
+                        ngettext("{count} disputed unit", "{count} disputed units", count
+                                 ).format(count=formats.number(count)),
                         partial(self.open_disputes, row.code)))
         return commands

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from kodebog.comparison import CodeAgreement
+from kodebog.i18n import N_, _, formats
 from kodebog.views.codebook import CodebookView
 from kodebog.views.review import ReviewData
 
@@ -23,20 +24,20 @@ def number(value: float | None, digits: int = 3) -> Text:
     if value is None:
         return Text("–", style="dim", justify="right")
     style = "" if value >= 0.8 else ("yellow" if value >= 0.6 else "red")
-    return Text(f"{value:.{digits}f}", style=style, justify="right")
+    return Text(formats.decimal(value, digits), style=style, justify="right")
 
 
 def percent(value: float | None) -> Text:
     """A share as a percentage."""
     if value is None:
         return Text("–", style="dim", justify="right")
-    return Text(f"{value:.1%}", justify="right")
+    return Text(formats.percent(100 * value), justify="right")
 
 
 class AgreementTable(DataTable[str | Text]):
     """One row per code and an overall row; enter opens the code's disputed units."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Agreement
 
 How far the chosen coders agree, code by code, over the units they have all read: how many
@@ -45,10 +46,10 @@ and Krippendorff's α (green ≥ 0.8, yellow ≥ 0.6, red below). *disputes* are
 differ, *settled* how many of those the consensus coder has a decision for.
 
 **enter** on a code shows its disputed units side by side, to settle them one by one.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Disputes", id="review.disputes"),
+        Binding("enter", "select_cursor", N_("Disputes"), id="review.disputes"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -58,14 +59,16 @@ differ, *settled* how many of those the consensus coder has a decision for.
     def show(self, data: ReviewData, codebook: CodebookView | None) -> None:
         """Show a comparison, keeping the highlighted code."""
         pairs = [f"{a}|{b}" for a, b in combinations(data.coders, 2)]
-        columns = ("Code", "units", *data.coders, "agree", *(f"κ {p}" for p in pairs), "α",
-                   "disputes", "settled")
+        keys = ("code", "units", *data.coders, "agree", *(f"κ {p}" for p in pairs), "α",
+                "disputes", "settled")
+        labels = (_("Code"), _("units"), *data.coders, _("agree"), *(f"κ {p}" for p in pairs),
+                  "α", _("disputes"), _("settled"))
         keep = self._highlighted()
-        if columns != self._columns:
+        if labels != self._columns:
             self.clear(columns=True)
-            for name in columns:
-                self.add_column(name, key=name)
-            self._columns = columns
+            for key, label in zip(keys, labels, strict=True):
+                self.add_column(label, key=key)
+            self._columns = labels
         else:
             self.clear()
         for row in data.rows():
@@ -79,7 +82,7 @@ differ, *settled* how many of those the consensus coder has a decision for.
         code = codebook.get(row.code) if codebook is not None and not overall else None
         label = Text()
         if overall:
-            label.append("overall", style="bold")
+            label.append(_("overall"), style="bold")
         else:
             label.append("■ ", style=code.color if code else "")
             name = "  " * (code.depth if code else 0) + row.label
@@ -93,12 +96,12 @@ differ, *settled* how many of those the consensus coder has a decision for.
         done_style = "green" if disputes and settled == disputes else ""
         return [
             label,
-            Text(str(row.units), justify="right"),
-            *(Text(str(row.counts.get(c, 0)), justify="right") for c in data.coders),
+            Text(formats.number(row.units), justify="right"),
+            *(Text(formats.number(row.counts.get(c, 0)), justify="right") for c in data.coders),
             percent(row.percent),
             *(number(row.kappa.get(p)) for p in pairs),
             number(row.alpha),
-            Text(str(disputes), justify="right", style="bold" if disputes else "dim"),
+            Text(formats.number(disputes), justify="right", style="bold" if disputes else "dim"),
             Text(f"{settled}/{disputes}" if disputes else "–", justify="right",
                  style=done_style or ("" if disputes else "dim")),
         ]

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kodebog.comparison import Disagreement
+from kodebog.i18n import _
+from kodebog.tui.widgets.text_lines import TextLines
 
 
 def _short(text: str, limit: int) -> str:
@@ -52,6 +54,7 @@ class DisputePanel(VerticalScroll, can_focus=False):
         self.letter = letter
         self.coder = coder
         self.border_title = f"{letter} · {coder}" if letter else coder
+        self._shown: tuple[Disagreement, str, list[str] | None] | None = None
 
     def compose(self) -> ComposeResult:
         """The text."""
@@ -64,18 +67,18 @@ class DisputePanel(VerticalScroll, can_focus=False):
         coded = bool(item.has_code.get(self.coder))
         self.set_class(coded, "coded")
         self.set_class(not coded, "absent")
-        self.border_subtitle = "coded" if coded else "not coded"
+        self.border_subtitle = _("coded") if coded else _("not coded")
         background = self.styles.background if self.styles.background.a else Color(0, 0, 0)
         body = Text()
         whole = len(item.text)
         if coded:
-            body.append("✓ coded ", style="bold green")
-            parts = ["whole unit" if (s, e) == (0, whole) else f"{s}–{e}" for s, e in spans]
+            body.append("✓ " + _("coded") + " ", style="bold green")
+            parts = [_("whole unit") if (s, e) == (0, whole) else f"{s}–{e}" for s, e in spans]
             body.append(", ".join(parts), style="dim")
         else:
-            body.append("✗ not coded", style="bold yellow")
+            body.append("✗ " + _("not coded"), style="bold yellow")
         if others:
-            body.append("\nalso coded here: ", style="dim")
+            body.append("\n" + _("also coded here:") + " ", style="dim")
             body.append(", ".join(others))
         body.append("\n\n")
         body.append_text(highlighted(item.text, spans, color, background))
@@ -84,3 +87,32 @@ class DisputePanel(VerticalScroll, can_focus=False):
                 body.append(f"\n\n✎ {_short(str(coding['memo']), 200)}", style="italic")
         self.query_one(".dispute-text", Static).update(body)
         self.scroll_home(animate=False)
+        self._shown = (item, color, others)
+
+    def language_changed(self) -> None:
+        """Show the same dispute in the language now in use."""
+        if self._shown is not None:
+            item, color, others = self._shown
+            self.show(item, color, others)
+
+
+class DisputeStats(TextLines):
+    """The code's agreement numbers and how many disputes are settled (live)."""
+
+    DEFAULT_CSS = """
+    DisputeStats { height: 1; padding: 0 1; background: $boost; }
+    """
+
+
+class ConsensusPanel(TextLines):
+    """What the consensus coder holds for the unit, and the memo for the next decision."""
+
+    DEFAULT_CSS = """
+    ConsensusPanel {
+        height: 5;
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        padding: 0 1;
+        background: $surface;
+    }
+    """

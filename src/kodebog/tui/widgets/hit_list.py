@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from kodebog.i18n import N_, _
 from kodebog.search import SearchHit
 
 SNIPPET = 220
@@ -31,12 +32,12 @@ def snippet(hit: SearchHit, width: int = SNIPPET) -> Text:
 class HitList(OptionList):
     """The hits of a search; enter opens the unit in its source."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Hits
 
 Units that match the search and the filters, in document order. **↑/↓** browse, **enter**
 opens the unit on the coding screen with the search words highlighted.
-"""
+""")
 
     DEFAULT_CSS = """
     HitList {
@@ -49,7 +50,7 @@ opens the unit on the coding screen with the search words highlighted.
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "Hits"
+        self.border_title = _("Hits")
         self.hits: list[SearchHit] = []
 
     def show(self, hits: list[SearchHit]) -> None:

@@ -28,6 +28,8 @@ _RULES = (N_("a source counts when every chosen coder has marked it done or code
              "unit in it; its units are compared up to the last unit every coder has read "
              "(all units once marked done, else up to the last unit each coded)"),)
 """The comparison's rule (kept in English in its JSON), marked to be shown translated."""
+NARROW = 100
+"""Below this many columns the side panel is narrower and the summary shorter."""
 
 
 class ReviewScreen(KodebogScreen[None]):
@@ -115,6 +117,10 @@ units where the coders differ; each decision is written for the consensus coder
         self._show_titles()
         self.query_one(AgreementTable).loading = True
         self.load_coders()
+
+    def on_resize(self) -> None:
+        """A narrower side panel on a small terminal, so the numbers keep their room."""
+        self.query_one("#review-side").styles.width = 22 if self.size.width < NARROW else 28
 
     def _show_titles(self) -> None:
         app = self.kodebog
@@ -222,7 +228,8 @@ units where the coders differ; each decision is written for the consensus coder
             ngettext("{count} disputed unit-code", "{count} disputed unit-codes", disputes
                      ).format(count=formats.number(disputes)),
             _("{count} settled").format(count=formats.number(settled)),
-            _("enter on a code to settle its disputes"))))
+            *([] if self.size.width < NARROW else [_("enter on a code to settle its disputes")]),
+        )))
 
     def _summary(self, text: str) -> None:
         self.query_one("#review-summary", Static).update(text)

@@ -17,6 +17,9 @@ from kodebog.views.review import ReviewData
 
 OVERALL = "*"
 LABEL_WIDTH = 24
+NARROW_LABEL_WIDTH = 18
+NARROW = 100
+"""On a terminal narrower than this the code labels are cut shorter."""
 
 
 def number(value: float | None, digits: int = 3) -> Text:
@@ -86,8 +89,9 @@ differ, *settled* how many of those the consensus coder has a decision for.
         else:
             label.append("■ ", style=code.color if code else "")
             name = "  " * (code.depth if code else 0) + row.label
-            if len(name) > LABEL_WIDTH - 2:
-                name = name[: LABEL_WIDTH - 3] + "…"
+            width = NARROW_LABEL_WIDTH if self.app.size.width < NARROW else LABEL_WIDTH
+            if len(name) > width - 2:
+                name = name[: width - 3] + "…"
             label.append(name)
         disputes = sum(len(v) for v in data.disputes.values()) if overall else len(
             data.disputes.get(row.code, []))

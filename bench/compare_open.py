@@ -75,11 +75,16 @@ async def screen(path: Path) -> None:
             await pilot.press("B")
             while not (isinstance(app.screen, CompareScreen) and app.screen.matrix is not None):
                 await asyncio.sleep(0.002)
+            shown = app.screen
             await pilot.pause()
             line("TUI compare screen open (matrix shown)", time.perf_counter() - started,
                  cpu=time.process_time() - cpu)
             await pilot.press("escape")
-            await pilot.pause()
+            while app.screen is shown:
+                await asyncio.sleep(0.002)
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
     store.dispose()
 
 

@@ -27,10 +27,15 @@ from kodebog.participants import (
 )
 from kodebog.store.models import Code, Coding, Source, Unit
 from kodebog.views.compare_counts import (
+    MAX_VALUES,
     NO_VALENCE,
     NONE,
+    Band,
+    auto_bands,
     cell_counts,
     group_expression,
+    number_values,
+    parse_band,
     possible,
     shown,
 )
@@ -100,6 +105,8 @@ class Matrix:
     column_labels: dict[str, str] = field(default_factory=dict)
     agreed: AgreedCoding | None = None
     """The agreed coding counted, when the query asked for it."""
+    note: str = ""
+    """How the groups were made, when that needs saying (bands of a number attribute)."""
 
     def column_label(self, column: str) -> str:
         """A column as shown: a group's value, or a code's label."""
@@ -158,7 +165,11 @@ def _order(columns: set[str], dimension: str, numeric: bool) -> list[str]:
     elif dimension == VALENCE:
         present = [v for v in VALENCES if v in columns]
     elif numeric:
-        present.sort(key=lambda v: parse_number(v) or 0)
+        def position(value: str) -> float:
+            band = parse_band(value)
+            return band[0] if band is not None else float(parse_number(value) or 0)
+
+        present.sort(key=position)
     return present + ([NONE] if NONE in columns else [])
 
 
@@ -219,7 +230,11 @@ def compare(session: Session, query: CompareQuery,
         raise ProjectError(f"no attribute '{dimension}' to compare by; choose role, "
                            f"source or one of: {', '.join(infos) or 'no attributes yet'}")
     kind = infos[dimension].kind if dimension in infos else None
-    group = group_expression(dimension, kind, dialect=session.get_bind().dialect.name)
+    bands: list[Band] = []
+    if kind == "number":
+        bands = cached(cache, ("bands", dimension),
+                       lambda: auto_bands(number_values(session, dimension)))
+    group = group_expression(dimension, kind, bands, session.get_bind().dialect.name)
     names: dict[Any, str] = {}
     if dimension == SOURCE:
         names = {sid: str(name) for sid, name in session.execute(select(Source.id, Source.name))}
@@ -263,6 +278,13 @@ def compare(session: Session, query: CompareQuery,
                     denominators=dict(denominators), query=query, agreed=scope.agreed)
     if dimension == VALENCE:
         matrix.column_labels = valence_labels()
+    if bands:
+        from kodebog.i18n import _
+
+        matrix.note = _("{label} in bands {first}, {second} … (more than {n} different values "
+                        "are split at round numbers)").format(
+            label=label, first=bands[0][0], second=bands[1][0] if len(bands) > 1 else "",
+            n=MAX_VALUES)
     for key, (n, said) in cells.items():
         matrix.cells[key] = Cell(n, said, denominators.get(key[1], 0))
     return matrix

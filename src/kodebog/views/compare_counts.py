@@ -11,6 +11,7 @@ same rows are read per coding and counted here.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -147,3 +148,67 @@ def possible(session: Session, group: ColumnElement[Any] | None, sources: list[i
     stmt = _filtered(select(group.label("grp"), people).select_from(joined).group_by(group),
                      sources, include_interviewers)
     return {raw: int(n) for raw, n in session.connection().execute(stmt)}
+
+
+MAX_VALUES = 6
+"""A number attribute with more distinct values than this is compared in bands."""
+_STEPS = (1, 2, 5)
+
+
+def auto_bands(values: Sequence[float]) -> list[Band]:
+    """Round bands for a number attribute with many values; none for a few values.
+
+    The rule: more than ``MAX_VALUES`` distinct values are split at round numbers, the band
+    width the smallest of 1, 2 or 5 times a power of ten that gives at most 7 bands (ages
+    18-67 give 10-19, 20-29 ... 60-69). Whole numbers are labelled ``20–29``, others
+    ``2,5–<5``.
+    """
+    distinct = sorted(set(values))
+    if len(distinct) <= MAX_VALUES:
+        return []
+    low, high = distinct[0], distinct[-1]
+    span = high - low
+    width = 1.0
+    power = 10.0 ** math.floor(math.log10(span / 7)) if span > 0 else 1.0
+    for factor in (1, 10):
+        found = next((step * power * factor for step in _STEPS
+                      if math.floor(high / (step * power * factor))
+                      - math.floor(low / (step * power * factor)) + 1 <= 7), None)
+        if found is not None:
+            width = found
+            break
+    whole = all(float(v).is_integer() for v in distinct) and float(width).is_integer()
+    bands: list[Band] = []
+    start = math.floor(low / width) * width
+    while start <= high:
+        end = start + width
+        bands.append((band_label(start, end, whole), start, end))
+        start = end
+    return bands
+
+
+def band_label(low: float, high: float, whole: bool) -> str:
+    """``20–29`` for whole numbers, ``2,5–<5`` otherwise."""
+    if whole:
+        return f"{int(low)}–{int(high) - 1}"
+    return f"{format_value(float(low))}–<{format_value(float(high))}"
+
+
+def parse_band(label: str) -> tuple[float, float] | None:
+    """The bounds (low inclusive, high exclusive) of a band label, or None if it is not one."""
+    text = label.strip().replace("−", "-").replace("–", "-")
+    low_text, sep, high_text = text.partition("-")
+    if not sep or not low_text:
+        return None
+    exclusive = high_text.startswith("<")
+    low, high = parse_number(low_text), parse_number(high_text.lstrip("<"))
+    if low is None or high is None:
+        return None
+    return float(low), float(high) if exclusive else float(high) + 1
+
+
+def number_values(session: Session, name: str) -> list[float]:
+    """The distinct values of a number attribute, as numbers."""
+    value = attribute_value(name, session.get_bind().dialect.name, number=True)
+    return [float(v) for v in session.connection().execute(
+        select(value).where(value.is_not(None)).distinct()).scalars()]

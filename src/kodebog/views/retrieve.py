@@ -182,7 +182,12 @@ def _matches(value: Any, wanted: str) -> bool:
         from kodebog.participants import parse_number
 
         number = parse_number(wanted)
-        return number is not None and float(number) == float(value)
+        if number is None:  # a band of the compare screen: 20–29
+            from kodebog.views.compare_counts import parse_band
+
+            band = parse_band(wanted)
+            return band is not None and band[0] <= float(value) < band[1]
+        return float(number) == float(value)
     return format_value(value).casefold() == wanted.strip().casefold()
 
 

@@ -217,8 +217,10 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         self.query_one("#compare-summary", Static).update(
             f"{matrix.title} · {what} · {coders} · {people}")
         rule = self.query_one("#compare-rule", Static)
-        rule.update(matrix.agreed.explain() if matrix.agreed is not None else "")
-        rule.set_class(matrix.agreed is not None, "shown")
+        notes = [matrix.agreed.explain()] if matrix.agreed is not None else []
+        notes += [matrix.note] if matrix.note else []
+        rule.update("\n".join(notes))
+        rule.set_class(bool(notes), "shown")
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         """Open retrieve filtered to the cell."""

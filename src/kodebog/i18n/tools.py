@@ -172,7 +172,7 @@ def non_literal_calls(paths: Iterable[Path] = (PACKAGE,)) -> list[str]:
 
 def calls_inside_fstrings(paths: Iterable[Path] = (PACKAGE,)) -> list[str]:
     """``f"{_('x')}"``: Babel does not extract calls inside f-strings, so nothing translates."""
-    bad = []
+    bad: list[str] = []
     for path in source_files(paths):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from kodebog.privacy.detect import Hit, find_personal_data
 from kodebog.privacy.names import NameList
-from kodebog.sources.cast_notes import NAMES_NOTE, names_notes
+from kodebog.sources.cast_notes import is_names_note, names_notes
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 
 
@@ -142,7 +142,7 @@ def pseudonymise_source(parsed: ParsedSource, names: NameList | None) -> ParsedS
     renamed = name != parsed.name or filename != parsed.filename
     metadata = {k: _clean(v, names) or v for k, v in parsed.metadata.items()}
     notes = [_clean(note, names) or note for note in parsed.notes
-             if not note.startswith(NAMES_NOTE)]
+             if not is_names_note(note)]
     notes += names_notes(participants)  # labels that still look like names
     notes.append(f"pseudonymised: {replaced} names or personal numbers replaced"
                  + ("; the file name too" if renamed else ""))

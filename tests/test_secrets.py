@@ -26,7 +26,7 @@ import sys
 from kodebog.store import engine
 from kodebog.cli import main
 
-def buggy_store(self, url):
+def buggy_store(self, url, **options):
     plain = url.render_as_string(hide_password=False)  # a local holding the password
     raise RuntimeError(f"bug while connecting to {plain}")
 

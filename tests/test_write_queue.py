@@ -116,6 +116,7 @@ def test_a_held_sqlite_lock_becomes_a_busy_error(project: Path) -> None:
 
     store = open_project(project)
     store.write_wait_ms = 50
+    store.busy_patience = 0
     blocker = sqlite3.connect(project, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:

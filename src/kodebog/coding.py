@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kodebog import coding_pg
 from kodebog.errors import ProjectError
+from kodebog.i18n import N_, _, formats, ngettext
 from kodebog.store import Store
 from kodebog.store.engine import driver_error
 from kodebog.store.models import (
@@ -46,7 +47,8 @@ UNDOABLE = frozenset(
 VALENCES = ("positive", "negative", "mixed", "none")
 """What a coding can say: works well, less well, both; "none" (stored as NULL) says nothing."""
 VALENCE_MARKS = {"positive": "+", "negative": "−", "mixed": "±"}
-VALENCE_NAMES = {"positive": "works well", "negative": "works less well", "mixed": "mixed"}
+VALENCE_NAMES = {"positive": N_("works well"), "negative": N_("works less well"),
+                 "mixed": N_("mixed")}
 VALENCE_CYCLE = {None: "positive", "positive": "negative", "negative": "mixed", "mixed": "none"}
 """The valence the coding screen's + key sets next."""
 ORIGINS = frozenset({"manual", "suggestion", "import", "adjudication"})
@@ -108,7 +110,7 @@ def coder_id(session: Session, name: str) -> int:
     """The id of the coder with this name, created on first use."""
     name = name.strip()
     if not name:
-        raise ProjectError("the coder's name is empty; pass --coder NAME")
+        raise ProjectError(_("the coder's name is empty; pass --coder NAME"))
     found = session.scalar(select(Coder.id).where(Coder.name == name))
     if found is not None:
         return found
@@ -121,7 +123,7 @@ def coder_id(session: Session, name: str) -> int:
 def _unit(session: Session, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise ProjectError(f"no unit with id {unit_id}")
+        raise ProjectError(_("no unit with id {id}").format(id=unit_id))
     return unit
 
 
@@ -135,7 +137,8 @@ def require_code(session: Session, code_id: str) -> Code:
     if code is None or code.retired:
         known = ", ".join(session.scalars(
             select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)))
-        raise ProjectError(f"unknown code '{code_id}'; the codebook has: {known}")
+        raise ProjectError(_("unknown code '{code}'; the codebook has: {known}").format(
+            code=code_id, known=known))
     return code
 
 
@@ -144,10 +147,10 @@ def _span(unit: Unit, span: tuple[int, int] | None) -> tuple[int, int]:
         return 0, len(unit.text)
     start, end = span
     if not 0 <= start < end <= len(unit.text):
-        raise ProjectError(
-            f"span {start}:{end} is outside unit {unit.ordinal} "
-            f"(its text has {len(unit.text)} characters; use START:END with 0 <= START < END)"
-        )
+        raise ProjectError(_(
+            "span {start}:{end} is outside unit {unit} (its text has {length} characters; "
+            "use START:END with 0 <= START < END)").format(
+                start=start, end=end, unit=unit.ordinal, length=len(unit.text)))
     return start, end
 
 
@@ -202,9 +205,10 @@ def _find(
 def refuse_consensus(coder_name: str) -> None:
     """ProjectError when someone codes by hand as the consensus coder (decisions only)."""
     if coder_name.strip() == CONSENSUS_CODER:
-        raise ProjectError(f"'{CONSENSUS_CODER}' is reserved for the reviewer's decisions; "
-                           "code under your own name, and settle disagreements in the review "
-                           "(kodebog settle, or the review screen)")
+        raise ProjectError(_("'{consensus}' is reserved for the reviewer's decisions; code "
+                             "under your own name, and settle disagreements in the review "
+                             "(kodebog settle, or the review screen)").format(
+                                 consensus=CONSENSUS_CODER))
 
 
 def apply_code_in(
@@ -243,7 +247,7 @@ def apply_code_in(
         if valence is not None and valence_value(valence) != coding.valence:
             coding.valence, changed = valence_value(valence), True
         if not changed:
-            return Change(None, "none", (coding.id,), "already coded", Outcome.NOTHING)
+            return Change(None, "none", (coding.id,), _("already coded"), Outcome.NOTHING)
         session.flush()
         event = log_event(
             session,
@@ -335,7 +339,7 @@ def remove_code_in(
         session.delete(coding)
     session.flush()
     event = log_event(session, coder, "coding.remove", "coding", ids[0], before, {"codings": []})
-    return Change(event, "coding.remove", ids, f"removed {len(ids)}", Outcome.REMOVED)
+    return Change(event, "coding.remove", ids, _removed(len(ids)), Outcome.REMOVED)
 
 
 def remove_code(
@@ -354,7 +358,7 @@ def remove_code(
         store, coder, unit_id, code_id, span, _FIELDS["codings"]))
     if fast is not None:
         ids, event = fast
-        return Change(event, "coding.remove", ids, f"removed {len(ids)}", Outcome.REMOVED)
+        return Change(event, "coding.remove", ids, _removed(len(ids)), Outcome.REMOVED)
     with store.write() as session:
         return remove_code_in(session, coder_name, unit_id, code_id, span)
 
@@ -388,12 +392,18 @@ def toggle_code(store: Store, coder_name: str, unit_id: int, code_id: str) -> Ch
         return apply_code_in(session, coder_name, unit_id, code_id)
 
 
+def _removed(count: int) -> str:
+    return ngettext("removed {n} coding", "removed {n} codings", count).format(
+        n=formats.number(count))
+
+
 def _owned_coding(session: Session, coder: int, coding_id: int) -> Coding:
     coding = session.get(Coding, coding_id)
     if coding is None:
-        raise ProjectError(f"no coding with id {coding_id}")
+        raise ProjectError(_("no coding with id {id}").format(id=coding_id))
     if coding.coder_id != coder:
-        raise ProjectError(f"coding {coding_id} belongs to another coder; only they can change it")
+        raise ProjectError(_("coding {id} belongs to another coder; only they can change "
+                             "it").format(id=coding_id))
     return coding
 
 
@@ -442,7 +452,8 @@ def valence_value(valence: str | None) -> str | None:
     if valence is None or valence == "none":
         return None
     if valence not in VALENCES:
-        raise ProjectError(f"valence '{valence}': choose one of {', '.join(VALENCES)}")
+        raise ProjectError(_("valence '{valence}': choose one of {choices}").format(
+            valence=valence, choices=", ".join(VALENCES)))
     return valence
 
 
@@ -555,7 +566,8 @@ def _step(store: Store, coder_name: str, direction: str) -> Change:
         undo, redo = _stacks(session, coder)
         stack = undo if direction == "undo" else redo
         if not stack:
-            return Change(None, "none", (), f"nothing to {direction}", Outcome.NOTHING)
+            nothing = _("nothing to undo") if direction == "undo" else _("nothing to redo")
+            return Change(None, "none", (), nothing, Outcome.NOTHING)
         target = session.get(Event, stack[-1])
         assert target is not None
         before, after = target.before or {}, target.after or {}
@@ -582,8 +594,9 @@ def _step(store: Store, coder_name: str, direction: str) -> Change:
             ref=target.id,
         )
         outcome = Outcome.UNDONE if direction == "undo" else Outcome.REDONE
-        return Change(event, direction, tuple(touched), f"{direction} {target.action}",
-                      outcome, target.action)
+        said = (_("undo {action}") if direction == "undo" else _("redo {action}")).format(
+            action=target.action)
+        return Change(event, direction, tuple(touched), said, outcome, target.action)
 
 
 def undo(store: Store, coder_name: str) -> Change:
@@ -605,7 +618,7 @@ def mark_source_done(store: Store, coder_name: str, source_id: int, done: bool =
         status = session.scalar(select(SourceStatus).where(
             SourceStatus.source_id == source_id, SourceStatus.coder_id == coder))
         if (status is not None) == done:
-            return Change(None, "none", (), "already marked" if done else "not marked",
+            return Change(None, "none", (), _("already marked") if done else _("not marked"),
                           Outcome.NOTHING)
         if done:
             session.add(SourceStatus(source_id=source_id, coder_id=coder))

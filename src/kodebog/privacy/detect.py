@@ -72,7 +72,9 @@ _EMAIL = re.compile(
 
 # Every CPR or phone number lies in a run of 8+ digits and separators starting with a
 # digit. This plain pattern is fast to search; the exact patterns only run around its runs.
-_NUMBER_RUN = re.compile(rf"\d[\d{_SPACES}{_HYPHENS}./]{{7,}}")
+# ``[0-9]``, not ``\d``: three times faster to scan, and the text it runs on has only ASCII
+# digits (``_fold`` turns every other digit into one).
+_NUMBER_RUN = re.compile(rf"[0-9][0-9{_SPACES}{_HYPHENS}./]{{7,}}")
 _BEFORE_RUN = 12  # "(+45) " and the look-behinds before it
 _AFTER_RUN = 6  # the look-aheads after a number (" kr", ",-", ".5" ...)
 
@@ -123,6 +125,22 @@ _OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 _DASHES = "\u2012\u2014\u2015\u2212"
 
 
+def _needs_fold(text: str) -> bool:
+    """Whether ``text`` holds anything ``_fold`` changes.
+
+    Most Danish text is Latin-1 (æ, ø, å), where the only such character is the soft
+    hyphen and no digit is non-ASCII: one ``encode`` answers for it, instead of two regular
+    expression scans (which made the detector twice as slow).
+    """
+    if text.isascii():
+        return False
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return bool(_FOLDABLE.search(text) or _OTHER_DIGIT.search(text))
+    return "\u00ad" in text
+
+
 def _fold(text: str) -> tuple[str, list[int]] | None:
     """``text`` as the patterns expect it, with each character's index in ``text``.
 
@@ -130,7 +148,7 @@ def _fold(text: str) -> tuple[str, list[int]] | None:
     spaces become spaces, dashes hyphens, full-width and small forms their ASCII letter.
     None when nothing needs folding (the common case, checked with one search).
     """
-    if text.isascii() or not (_FOLDABLE.search(text) or _OTHER_DIGIT.search(text)):
+    if not _needs_fold(text):
         return None
     out: list[str] = []
     where: list[int] = []
@@ -176,7 +194,7 @@ def _plain_candidates(text: str, names: NameList | None) -> Iterator[Hit]:
             if ("phone", m.start()) not in seen:
                 seen.add(("phone", m.start()))
                 yield Hit("phone", m.start(), m.end(), m.group(), PHONE_PLACEHOLDER)
-    if "@" in text or _AT_WORD.search(text):
+    if "@" in text or (("(" in text or "[" in text or "{" in text) and _AT_WORD.search(text)):
         for m in _EMAIL.finditer(text):
             yield Hit("email", m.start(), m.end(), m.group(), EMAIL_PLACEHOLDER)
     if names is not None:

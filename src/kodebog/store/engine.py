@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +20,9 @@ from kodebog.errors import (
     DatabaseUnavailableError,
     ProjectError,
 )
-from kodebog.store import secrets
+from kodebog.i18n import N_, _, translate
+from kodebog.store import busy, secrets
+from kodebog.store.connect import WRITE_WAIT_MS, is_read_only, make_engine
 
 #: The newest migration; a test checks it equals Alembic's head.
 SCHEMA_HEAD = "0010"
@@ -46,22 +48,24 @@ def project_url(project: str | Path) -> URL:
         try:
             url = make_url(project)
         except ArgumentError:
-            raise ProjectError(f"{safe_url(project)}: not a valid database URL") from None
+            raise ProjectError(_("{url}: not a valid database URL").format(
+                url=safe_url(project))) from None
         secrets.remember(url.password)  # masked in every crash report from now on
         _check_supported(url)
         return url
     return URL.create("sqlite+pysqlite", database=str(Path(project).expanduser().resolve()))
 
 
-#: How long a SQLite writer waits for another program's write lock before giving up (ms).
-WRITE_WAIT_MS = 10_000
+#: How long a write keeps trying while another program holds the write lock (seconds),
+#: counting down on stderr; the TUI sets 0 and retries in its write worker instead.
+BUSY_PATIENCE = 60.0
 
 
 class RefusedChangeError(ProjectError, ConflictError):
     """The database refused a write (a constraint, a trigger): often a concurrent change."""
 
 
-def driver_error(error: DBAPIError, project: str) -> ProjectError:
+def driver_error(error: DBAPIError, project: str, holder: str | None = None) -> ProjectError:
     """A database driver's error as one line a user can act on (never with a password).
 
     A held lock becomes ``DatabaseBusyError`` (trying again can succeed), a lost or refused
@@ -72,18 +76,42 @@ def driver_error(error: DBAPIError, project: str) -> ProjectError:
     detail = first[0] if first else type(error).__name__
     lowered = detail.lower()
     if "locked" in lowered or "busy" in lowered:
-        return DatabaseBusyError(
-            f"the project is busy: another program is writing to {project}")
+        return DatabaseBusyError(busy_message(project, holder or _("another program")))
     if "disk is full" in lowered or "no space" in lowered:
-        return ProjectError(f"{project}: the disk is full; free some space and try again")
+        return ProjectError(_("{project}: the disk is full; nothing was saved. Free some space "
+                              "and try again").format(project=project))
+    if "readonly" in lowered or "read-only" in lowered:
+        return ReadOnlyProjectError(read_only_message(project))
     if isinstance(error, IntegrityError):
-        return RefusedChangeError(f"{project} refused the change ({detail}); someone else "
-                                  "may have changed the same thing: reload and try again")
+        return RefusedChangeError(_("{project} refused the change ({detail}); someone else "
+                                    "may have changed the same thing: reload and try again"
+                                    ).format(project=project, detail=detail))
     if isinstance(error, OperationalError) or error.connection_invalidated:
-        return DatabaseUnavailableError(
-            f"the database server did not answer ({detail}); check the connection to "
-            f"{project}")
-    return ProjectError(f"{project}: the database refused the change ({detail})")
+        return DatabaseUnavailableError(_(
+            "the database server did not answer ({detail}); check the connection to "
+            "{project}").format(detail=detail, project=project))
+    return ProjectError(_("{project}: the database refused the change ({detail})").format(
+        project=project, detail=detail))
+
+
+def busy_message(project: str, holder: str) -> str:
+    """The project is busy, naming who holds the lock."""
+    return _("the project is busy: {holder} is writing to {project}").format(
+        holder=holder, project=project)
+
+
+def read_only_message(project: str) -> str:
+    """A write to a read-only project, in one line."""
+    return _("{project} is read-only; nothing was changed. To work on it, copy it to a "
+             "folder you can write to (kodebog copy)").format(project=project)
+
+
+class ReadOnlyProjectError(ProjectError):
+    """A write was asked of a project opened read-only."""
+
+
+class _StillBusy(Exception):
+    """The write lock is held and there is time left to wait (internal to ``Store.write``)."""
 
 
 _DRIVERS = {"postgresql": ("psycopg", "psycopg2"), "sqlite": ("pysqlite",)}
@@ -92,66 +120,46 @@ _DRIVERS = {"postgresql": ("psycopg", "psycopg2"), "sqlite": ("pysqlite",)}
 def _check_supported(url: URL) -> None:
     """Refuse, in one line, a URL kodebog cannot use (other databases, drivers, memory)."""
     shown = safe_url(url)
-    backend, _, driver = url.drivername.partition("+")  # no dialect is loaded to ask
+    backend, _plus, driver = url.drivername.partition("+")  # no dialect is loaded to ask
     if backend == "postgres":
-        raise ProjectError(f"{shown}: write postgresql+psycopg:// instead of postgres://")
+        raise ProjectError(_("{url}: write postgresql+psycopg:// instead of postgres://")
+                           .format(url=shown))
     if backend not in _DRIVERS:
-        raise ProjectError(f"{shown}: kodebog works with SQLite files and PostgreSQL "
-                           f"(postgresql+psycopg://...), not {backend}")
+        raise ProjectError(_("{url}: kodebog works with SQLite files and PostgreSQL "
+                             "(postgresql+psycopg://...), not {backend}").format(
+                                 url=shown, backend=backend))
     if "+" in url.drivername and driver not in _DRIVERS[backend]:
-        raise ProjectError(f"{shown}: the driver {driver!r} is not supported; use "
-                           f"{backend}+{_DRIVERS[backend][0]}://")
+        raise ProjectError(_("{url}: the driver {driver} is not supported; use "
+                             "{scheme}://").format(url=shown, driver=repr(driver),
+                                                   scheme=f"{backend}+{_DRIVERS[backend][0]}"))
     if backend == "sqlite" and url.database in (None, "", ":memory:"):
-        raise ProjectError(f"{shown}: an in-memory database cannot hold a project; give a "
-                           "file path")
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-def _make_engine(url: URL, *, immediate: bool,
-                 wait_ms: Callable[[], int] | None = None) -> Engine:
-    if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            if wait_ms is not None:
-                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms())}")
-            conn.exec_driver_sql(begin_sql)
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        raise ProjectError(_("{url}: an in-memory database cannot hold a project; give a "
+                             "file path").format(url=shown))
 
 
 class Store:
     """An open project database: engines and sessions.
 
     ``write()`` gives a session in one transaction that takes the write lock at once
-    (SQLite ``BEGIN IMMEDIATE``), so two writers wait for each other instead of failing.
-    ``read()`` gives a session for queries.
+    (SQLite ``BEGIN IMMEDIATE``), so two writers wait for each other instead of failing;
+    while another program holds the lock it says who, counting down (``countdown``), for up
+    to ``busy_patience`` seconds. ``read()`` gives a session for queries that never waits
+    for a writer. A ``read_only`` store refuses every write in one line.
     """
 
-    def __init__(self, url: URL) -> None:
+    def __init__(self, url: URL, *, read_only: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.get_backend_name() == "sqlite"
-        #: How long a write waits for another program's lock (SQLite) before it fails with
-        #: ``DatabaseBusyError``; the TUI shortens it and retries with a visible message.
+        self.read_only = read_only
+        #: How long one attempt at the write lock waits (SQLite, ms).
         self.write_wait_ms = WRITE_WAIT_MS
-        self.write_engine = _make_engine(url, immediate=True,
-                                         wait_ms=lambda: self.write_wait_ms)
-        self.read_engine = (
-            _make_engine(url, immediate=False) if self.is_sqlite else self.write_engine
-        )
+        #: How long a write keeps trying while the project is busy (s); 0: one attempt.
+        self.busy_patience = BUSY_PATIENCE
+        #: Shows the wait (the CLI's updating stderr line); None: wait in silence.
+        self.countdown: busy.Countdown | None = busy.Countdown()
+        self.read_engine = make_engine(url, immediate=False, read_only=read_only)
+        self.write_engine = self.read_engine if read_only or not self.is_sqlite else \
+            make_engine(url, immediate=True, wait_ms=lambda: self.write_wait_ms)
         self.upgraded_from: str | None = None
         #: Called by ``dispose`` (engines that others keep beside this store's).
         self.on_dispose: list[Callable[[], None]] = []
@@ -167,6 +175,12 @@ class Store:
             return str(self.url.database)
         return safe_url(self.url)
 
+    def lock_holder(self) -> str:
+        """Who holds the write lock, in words (SQLite; "another program" when unknown)."""
+        if self.is_sqlite:
+            return busy.holder(Path(str(self.url.database)))
+        return _("another program")
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on error.
@@ -174,11 +188,38 @@ class Store:
         Driver errors (a held lock, a lost server, a full disk) come out as one-line
         ``KodebogError``s (see ``driver_error``), never as driver exceptions.
         """
+        if self.read_only:
+            raise ReadOnlyProjectError(read_only_message(self.display_name))
+        deadline = time.monotonic() + self.busy_patience
         try:
-            with self._write_sessions() as session, session.begin():
-                yield session
-        except DBAPIError as error:
-            raise driver_error(error, self.display_name) from error
+            while True:
+                try:
+                    with self._write_sessions() as session, session.begin():
+                        if self.is_sqlite:
+                            self._take_lock(session, deadline)
+                        yield session
+                    return
+                except _StillBusy:
+                    if self.countdown is not None:
+                        self.countdown(busy_message(self.display_name, self.lock_holder()),
+                                       deadline - time.monotonic())
+                except DBAPIError as error:
+                    holder = self.lock_holder() if self.is_sqlite else None
+                    raise driver_error(error, self.display_name, holder) from error
+        finally:
+            if self.countdown is not None:
+                self.countdown.done()
+
+    @staticmethod
+    def _take_lock(session: Session, deadline: float) -> None:
+        """Begin the transaction now (``BEGIN IMMEDIATE``); a held lock with time left is
+        ``_StillBusy``, so ``write`` can say who holds it and try again."""
+        try:
+            session.connection()
+        except OperationalError as error:
+            if "locked" in str(error.orig).lower() and time.monotonic() < deadline:
+                raise _StillBusy from None
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -262,29 +303,38 @@ def open_project(project: str | Path, *, create: bool = False) -> Store:
     """
     url = project_url(project)
     name = str(project) if not is_url(str(project)) else safe_url(url)
+    read_only = False
     if url.get_backend_name() == "sqlite":
         path = Path(str(url.database))
         if not create and not path.exists():
-            raise ProjectError(
-                f"{name}: no such project; create one with `kodebog init {name} --codebook FILE`"
-            )
+            raise ProjectError(_("{name}: no such project; create one with `kodebog init "
+                                 "{name} --codebook FILE`").format(name=name))
         created = _new_sqlite_file(path, name) if create else ()
+        read_only = not create and is_read_only(path)
     else:
         created = ()
-    store = Store(url)
+    store = Store(url, read_only=read_only)
     store.created_files = created
     try:
-        revision = _current_revision(store.write_engine)
-        if revision is None and _has_tables(store.write_engine):
-            raise ProjectError(f"{name}: this database is not a kodebog project")
+        # through the read engine: a long import holding the write lock does not stop
+        # anyone from opening the project to read it
+        revision = _current_revision(store.read_engine)
+        if revision is None and _has_tables(store.read_engine):
+            raise ProjectError(_("{name}: this database is not a kodebog project").format(
+                name=name))
         if revision is None and not create:
-            raise ProjectError(f"{name}: no kodebog project here; create one with `kodebog init`")
+            raise ProjectError(_("{name}: no kodebog project here; create one with "
+                                 "`kodebog init`").format(name=name))
         if revision is not None and create:
-            raise ProjectError(f"{name}: already holds a kodebog project")
+            raise ProjectError(_("{name}: already holds a kodebog project").format(name=name))
         if revision is not None and revision not in known_revisions():
-            raise ProjectError(
-                f"{name}: made by a newer kodebog (schema {revision}); upgrade kodebog to open it"
-            )
+            raise ProjectError(_("{name}: made by a newer kodebog (schema {revision}); upgrade "
+                                 "kodebog to open it").format(name=name, revision=revision))
+        if revision != SCHEMA_HEAD and read_only:
+            raise ReadOnlyProjectError(_(
+                "{name} is read-only and was made by an older kodebog (schema {revision}); "
+                "copy it to a folder you can write to and open the copy").format(
+                    name=name, revision=revision))
         if revision != SCHEMA_HEAD:
             if revision is not None and store.is_sqlite:
                 store.backup_path = _backup_before_upgrade(store, revision)
@@ -294,7 +344,8 @@ def open_project(project: str | Path, *, create: bool = False) -> Store:
         store.dispose()
         discard_created(store)
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise ProjectError(f"{name}: cannot open the database ({reason})") from None
+        raise ProjectError(_("{name}: cannot open the database ({reason})").format(
+            name=name, reason=reason)) from None
     except BaseException:
         store.dispose()
         discard_created(store)
@@ -302,7 +353,8 @@ def open_project(project: str | Path, *, create: bool = False) -> Store:
     return store
 
 
-_SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+_SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal", busy.SUFFIX)
+_EXISTS = N_("{name}: a file already exists there; choose another path")
 
 
 def _new_sqlite_file(path: Path, name: str) -> tuple[Path, ...]:
@@ -314,17 +366,20 @@ def _new_sqlite_file(path: Path, name: str) -> tuple[Path, ...]:
     """
     if os.path.lexists(path):
         if path.is_symlink() or not path.is_file():
-            raise ProjectError(f"{name}: is not a regular file; give the path of a new file")
-        raise ProjectError(f"{name}: a file already exists there; choose another path")
+            raise ProjectError(_("{name}: is not a regular file; give the path of a new "
+                                 "file").format(name=name))
+        raise ProjectError(translate(_EXISTS).format(name=name))
     if not path.parent.is_dir():
-        raise ProjectError(f"{name}: folder {path.parent} does not exist")
+        raise ProjectError(_("{name}: folder {folder} does not exist").format(
+            name=name, folder=path.parent))
     fresh = tuple(Path(f"{path}{s}") for s in _SQLITE_SUFFIXES if not os.path.lexists(f"{path}{s}"))
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR)
     except FileExistsError:
-        raise ProjectError(f"{name}: a file already exists there; choose another path") from None
+        raise ProjectError(translate(_EXISTS).format(name=name)) from None
     except OSError as error:
-        raise ProjectError(f"{name}: cannot create the file ({error.strerror or error})") from None
+        raise ProjectError(_("{name}: cannot create the file ({reason})").format(
+            name=name, reason=error.strerror or error)) from None
     os.close(fd)
     return fresh
 
@@ -338,5 +393,5 @@ def discard_created(store: Store) -> None:
 
 def remove_sqlite_files(path: Path) -> None:
     """Delete a SQLite project file and its WAL and shared-memory files."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in _SQLITE_SUFFIXES:
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -95,6 +95,8 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         #: Every database write of the app, in order, off the UI thread.
         self.writer = WriteQueue()
         store.write_wait_ms = TUI_WRITE_WAIT_MS
+        store.busy_patience = 0.0  # the write worker retries and says so on screen
+        store.countdown = None  # never write to the terminal under the app
 
     def on_mount(self) -> None:
         """Theme and keymap from the settings; ask who is coding if nobody said."""

@@ -26,11 +26,15 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from kodebog.errors import DatabaseBusyError, KodebogError
+from kodebog.i18n import _, formats
+from kodebog.store.secrets import mask
 
 #: How long a job keeps retrying while another program holds the write lock.
 BUSY_PATIENCE = 120.0
 #: Pauses between retries while the project is busy (the last one repeats).
 BUSY_PAUSES = (0.2, 0.5, 1.0, 2.0)
+#: While a job waits, how often the screen hears the seconds left (s).
+WAITING_EVERY = 5.0
 #: How long the app waits for queued writes when it quits.
 DRAIN_ON_EXIT = 15.0
 
@@ -58,13 +62,20 @@ class Written(Message):
 
 
 class WriteWaiting(Message):
-    """A job waits: the project is busy. ``reason`` is one line for the status bar."""
+    """A job waits: the project is busy. ``reason`` is one line for the status bar.
 
-    def __init__(self, job: WriteJob, reason: str, waited: float) -> None:
+    It names who holds the lock and ends with the seconds left before the job gives up
+    (``seconds_left``); it is posted when the wait starts and again every
+    ``WAITING_EVERY`` seconds while it lasts, so the screen can count down.
+    """
+
+    def __init__(self, job: WriteJob, reason: str, waited: float,
+                 seconds_left: float = BUSY_PATIENCE) -> None:
         super().__init__()
         self.job = job
         self.reason = reason
         self.waited = waited
+        self.seconds_left = seconds_left
 
 
 class WriteFailed(Message):
@@ -79,7 +90,9 @@ class WriteFailed(Message):
 class WriteQueue:
     """A single thread that runs write jobs in submission order."""
 
-    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._jobs: queue.Queue[WriteJob | None] = queue.Queue()
         self._sleep = sleep
         self._thread: threading.Thread | None = None
@@ -132,33 +145,39 @@ class WriteQueue:
                         self._idle.set()
 
     def _run(self, job: WriteJob) -> None:
-        started = time.monotonic()
+        started = self._clock()
         pauses = iter(BUSY_PAUSES)
         pause = BUSY_PAUSES[0]
-        told = False
+        told: float | None = None
         while True:
             try:
                 result = job.run()
             except DatabaseBusyError as error:
-                waited = time.monotonic() - started
+                waited = self._clock() - started
                 if waited >= BUSY_PATIENCE or self.stopping:
-                    self._post(job, WriteFailed(
-                        job, f"{job.label} was not saved: {error} (gave up after "
-                             f"{waited:.0f} s)"))
+                    self._post(job, WriteFailed(job, _(
+                        "{label} was not saved: {reason} (gave up after {seconds} s)").format(
+                            label=job.label, reason=error,
+                            seconds=formats.number(round(waited)))))
                     return
-                if not told:
-                    self._post(job, WriteWaiting(job, str(error), waited))
-                    told = True
+                if told is None or waited - told >= WAITING_EVERY:
+                    left = BUSY_PATIENCE - waited
+                    reason = _("{reason}; {seconds} s left").format(
+                        reason=error, seconds=formats.number(round(left)))
+                    self._post(job, WriteWaiting(job, reason, waited, left))
+                    told = waited
                 pause = next(pauses, pause)
                 self._sleep(pause)
                 continue
             except KodebogError as error:
-                self._post(job, WriteFailed(job, f"{job.label} was not saved: {error}"))
+                self._post(job, WriteFailed(job, _("{label} was not saved: {reason}").format(
+                    label=job.label, reason=error)))
                 return
             except Exception as error:  # a bug: still one line, and the app stays up
-                self._post(job, WriteFailed(
-                    job, f"{job.label} was not saved: unexpected {type(error).__name__}: "
-                         f"{str(error).splitlines()[0] if str(error) else ''}"))
+                first = str(error).splitlines()[0] if str(error) else ""
+                self._post(job, WriteFailed(job, mask(_(
+                    "{label} was not saved: unexpected {kind}: {detail}").format(
+                        label=job.label, kind=type(error).__name__, detail=first))))
                 return
             self._post(job, Written(job, result))
             return

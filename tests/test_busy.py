@@ -184,3 +184,17 @@ def test_a_read_only_project_opens_and_exports_and_refuses_writes_in_one_line(
         out.unlink(missing_ok=True)
     assert project.read_bytes() == content
     assert sorted(p.name for p in project.parent.iterdir()) == before
+
+
+@pytest.mark.usefixtures("danish")
+def test_a_busy_project_is_said_in_danish(project: Path,
+                                           held: subprocess.Popen[str]) -> None:
+    store = open_project(project)
+    store.busy_patience = 0
+    with pytest.raises(DatabaseBusyError) as raised:
+        coding.apply_code(store, "anna", 1, "contact_center")
+    store.dispose()
+    assert str(raised.value).startswith(
+        f"projektet er optaget: kodebog import (pid {held.pid}, bruger ")
+    assert str(raised.value).endswith(f"skriver til {project}")
+    assert ", siden " in str(raised.value) and " kl. " in str(raised.value)

@@ -524,3 +524,17 @@ def test_scanning_ten_thousand_comments_is_fast() -> None:
     found = sum(1 for c in comments if find_personal_data(c, names))
     assert found == 0
     assert time.process_time() - start < 2.0
+
+
+@pytest.mark.usefixtures("danish")
+def test_the_export_guard_refuses_in_danish() -> None:
+    from kodebog.privacy.guard import PersonalDataError
+    from kodebog.privacy.outbound import Field, Outbound, guard
+
+    quote = Outbound(Field.QUOTE, "fg1:2", "Ring til mig på 12 34 56 78, tak.")
+    with pytest.raises(PersonalDataError) as refused:
+        guard([quote], "md", allow=False)
+    assert str(refused.value) == (
+        "citat i fg1:2 indeholder personoplysninger (telefonnummer ** ** ** 78), så intet "
+        "eksporteres; pseudonymisér eller fjern dem, udelad dem af eksporten "
+        "(--code/--source/--where), eller angiv --allow-personal-data")

@@ -224,6 +224,8 @@ def _written_text(path: Path, fmt: str) -> str:
         return "\n".join(cell for row in csv.reader(io.StringIO(text)) for cell in row)
     if fmt == "json":
         return json.dumps(json.loads(text), ensure_ascii=False)
+    if fmt == "qdc":  # its codes carry GUIDs too: left out as in qdpx
+        return GUID.sub("", html.unescape(text))
     return html.unescape(text)
 
 

@@ -96,3 +96,15 @@ def test_mask_hides_remembered_passwords_and_url_passwords() -> None:
     masked = secrets.mask(text)
     assert "x9y8z7" not in masked and "Hemmelig" not in masked
     assert masked.startswith("postgresql+psycopg://ann:***@db/kb")
+
+
+@pytest.mark.pg
+def test_init_with_a_password_in_the_url_prints_it_masked(
+        pg_url: str, codebook_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    url = _secret_url(pg_url)
+    assert main(["init", url, "--codebook", str(codebook_file)]) == 0
+    printed = "".join(capsys.readouterr())
+    assert "created postgresql+psycopg://postgres:***@127.0.0.1" in printed
+    assert PASSWORD not in printed

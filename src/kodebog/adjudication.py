@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kodebog.coding import apply_code_in, coder_id, remove_code_in
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store
 from kodebog.store.models import CONSENSUS_CODER, Coder, Coding, Event
 from kodebog.users import require_reviewer
@@ -43,16 +44,18 @@ def settle(
     (``kodebog users``), only a reviewer may settle.
     """
     if decision not in DECISIONS:
-        raise ProjectError(f"decision '{decision}': choose one of {', '.join(DECISIONS)}")
+        raise ProjectError(_("decision '{decision}': choose one of {choices}").format(
+            decision=decision, choices=", ".join(DECISIONS)))
     if consensus in coders:
-        raise ProjectError(f"'{consensus}' is the consensus coder; compare two other coders")
+        raise ProjectError(_("'{consensus}' is the consensus coder; compare two other "
+                             "coders").format(consensus=consensus))
     with store.write() as session:
         require_reviewer(session, reviewer)
         ids = {}
         for name in coders:
             found = session.scalar(select(Coder.id).where(Coder.name == name))
             if found is None:
-                raise ProjectError(f"unknown coder '{name}'")
+                raise ProjectError(_("unknown coder '{name}'").format(name=name))
             ids[name] = found
         chosen = {"a": coders[:1], "b": coders[1:], "both": coders, "none": ()}[decision]
         spans = sorted({

@@ -23,6 +23,7 @@ from kodebog.codebook import TEXT_LIST_FIELDS, Codebook, dump_codebook, parse_co
 from kodebog.codebook import Code as Entry
 from kodebog.coding import CODING_FIELDS
 from kodebog.errors import CodebookError, ConflictError, ProjectError
+from kodebog.i18n import _
 from kodebog.store.models import Code, CodebookVersion, Coding, Event, Finding, Suggestion
 
 CODE_FIELDS = (
@@ -60,7 +61,7 @@ def latest_version(session: Session, *, lock: bool = False) -> CodebookVersion:
         query = query.with_for_update()
     version = session.scalars(query).first()
     if version is None:
-        raise ProjectError("the project has no codebook; run `kodebog codebook update`")
+        raise ProjectError(_("the project has no codebook; run `kodebog codebook update`"))
     return version
 
 
@@ -70,17 +71,18 @@ def check_base(session: Session, base_version: int | None, what: str) -> Codeboo
     session.expire_all()
     latest = latest_version(session)  # a fresh read: sees a version committed while we waited
     if base_version is not None and latest.id != base_version:
-        raise ConflictError(
-            f"{what}: the codebook is now version {latest.id} (by "
-            f"{latest.created_by or 'someone'}: {describe(latest)}), not version "
-            f"{base_version} that you started from; look at their change and try again"
+        raise ConflictError(_(
+            "{what}: the codebook is now version {now} (by {who}: {change}), not version "
+            "{base} that you started from; look at their change and try again").format(
+                what=what, now=latest.id, who=latest.created_by or _("someone"),
+                change=describe(latest), base=base_version)
         )
     return latest
 
 
 def describe(version: CodebookVersion) -> str:
     """What a version changed, in one line."""
-    return version.change or f"read from {version.filename}"
+    return version.change or _("read from {file}").format(file=version.filename)
 
 
 def resolve_code(session: Session, code_id: str) -> Code | None:
@@ -141,7 +143,8 @@ def codebook_log(session: Session) -> list[VersionInfo]:
         ).order_by(CodebookVersion.id.desc())
     ).all()
     return [
-        VersionInfo(id, at, by, change or f"read from {filename}", filename)
+        VersionInfo(id, at, by, change or _("read from {file}").format(file=filename),
+                    filename)
         for id, at, by, change, filename in rows
     ]
 
@@ -226,9 +229,8 @@ def store_version(
         parse_codebook(text, latest.filename)
     except CodebookError as error:
         messages = "; ".join(problem.message for problem in error.problems[:5])
-        raise ProjectError(
-            f"the codebook would not be valid after this change: {messages}"
-        ) from None
+        raise ProjectError(_("the codebook would not be valid after this change: {problems}")
+                           .format(problems=messages)) from None
     version = CodebookVersion(
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -254,10 +256,10 @@ def _check_current(
 ) -> None:
     """ConflictError unless the rows still look as ``current`` says (nobody changed them)."""
     now = latest_version(session)
-    stale = ConflictError(
-        f"cannot {what}: the codebook or its codings changed since (now version {now.id} by "
-        f"{now.created_by or 'someone'}: {describe(now)}); make the change by hand instead"
-    )
+    stale = ConflictError(_(
+        "cannot {what}: the codebook or its codings changed since (now version {now} by "
+        "{who}: {change}); make the change by hand instead").format(
+            what=what, now=now.id, who=now.created_by or _("someone"), change=describe(now)))
     for kind in ("codes", "codings"):
         expected = {row["id"]: row for row in current.get(kind, [])}
         for row in target.get(kind, []):
@@ -347,15 +349,15 @@ def step_codebook(
     before, after = event.before or {}, event.after or {}
     current, target = (after, before) if direction == "undo" else (before, after)
     change = after.get("change") or event.action
-    what = f"{direction} '{change}'"
+    what = (_("undo '{change}'") if direction == "undo" else _("redo '{change}'")).format(
+        change=change)
     latest = check_base(session, None, what)
     _check_current(session, current, target, what)
     try:
         touched = _apply(session, current, target)
     except IntegrityError:
-        raise ConflictError(
-            f"cannot {what}: a coding it would restore exists again; make the change by hand"
-        ) from None
+        raise ConflictError(_("cannot {what}: a coding it would restore exists again; make the "
+                              "change by hand").format(what=what)) from None
     version = store_version(session, latest, coder_name, f"{direction}: {change}")
     logged_before = {**current, "version": latest.id}
     logged_after = {**target, "version": version.id, "change": f"{direction}: {change}"}

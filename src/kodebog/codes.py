@@ -32,6 +32,7 @@ from kodebog.codebook_live import (
 )
 from kodebog.coding import _span, _unit, coder_id
 from kodebog.errors import ProjectError
+from kodebog.i18n import N_, _, formats, translate
 from kodebog.store import Store
 from kodebog.store.models import Code, CodebookVersion, Coding, Event, Finding, Source, Unit
 
@@ -80,7 +81,7 @@ class _Change:
         self.codings_new: list[Coding] = []
         self.findings: list[tuple[dict[str, Any], Finding]] = []
 
-    def code(self, code_id: str, what: str = "code") -> Code:
+    def code(self, code_id: str, what: str = N_("code")) -> Code:
         """A live code, or ProjectError naming the live ones."""
         code = self.session.get(Code, code_id)
         if code is None or code.retired:
@@ -89,8 +90,10 @@ class _Change:
                     select(Code.id).where(Code.retired.is_(False)).order_by(Code.position)
                 )
             )
-            state = "a retired" if code is not None else "no"
-            raise ProjectError(f"{what} '{code_id}' is {state} code; the codebook has: {known}")
+            template = (_("{what} '{code}' is a retired code; the codebook has: {known}")
+                        if code is not None else
+                        _("{what} '{code}' is no code; the codebook has: {known}"))
+            raise ProjectError(template.format(what=translate(what), code=code_id, known=known))
         return code
 
     def touch(self, codings: Iterable[Coding]) -> None:
@@ -102,7 +105,11 @@ class _Change:
         self.findings.append((finding_row(finding), finding))
         finding.code_id = code_id
 
-    def finish(self, action: str, code_id: str, change: str) -> CodebookChange:
+    def finish(self, action: str, code_id: str, template: str,
+               **values: object) -> CodebookChange:
+        """Store the version and the event; ``template`` (marked with ``N_``) filled with
+        ``values`` is stored in English and said in the user's language."""
+        change = template.format(**values)
         session = self.session
         session.flush()
         version = store_version(session, self.latest, self.coder_name, change)
@@ -140,7 +147,8 @@ class _Change:
         session.add(event)
         session.flush()
         coding_ids = tuple(row["id"] for row in codings_after)
-        return CodebookChange(event.id, action, code_id, version.id, change, coding_ids)
+        said = translate(template).format(**values)
+        return CodebookChange(event.id, action, code_id, version.id, said, coding_ids)
 
 
 # Checking values
@@ -153,9 +161,10 @@ def _text(value: str) -> str:
 def _label(value: str) -> str:
     label = " ".join(_text(value).split())
     if not label:
-        raise ProjectError("the label is empty; write the code's name")
+        raise ProjectError(_("the label is empty; write the code's name"))
     if len(label) > MAX_LABEL:
-        raise ProjectError(f"the label has {len(label)} characters; keep it to {MAX_LABEL}")
+        raise ProjectError(_("the label has {count} characters; keep it to {limit}").format(
+            count=formats.number(len(label)), limit=MAX_LABEL))
     return label
 
 
@@ -169,7 +178,8 @@ def _color(value: str) -> str | None:
         return None
     digits = color.removeprefix("#")
     if len(digits) not in (3, 6) or any(c not in "0123456789abcdef" for c in digits):
-        raise ProjectError(f"colour '{value}' is not a hex colour; write #rgb or #rrggbb")
+        raise ProjectError(_("colour '{value}' is not a hex colour; write #rgb or #rrggbb")
+                           .format(value=value))
     return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
 
 
@@ -184,9 +194,8 @@ def _key(session: Session, value: str, code_id: str) -> str | None:
         select(Code).where(Code.key == key, Code.retired.is_(False), Code.id != code_id)
     )
     if owner is not None:
-        raise ProjectError(
-            f"hotkey '{key}' is used by '{owner.id}' ({owner.label}); choose another key"
-        )
+        raise ProjectError(_("hotkey '{key}' is used by '{code}' ({label}); choose another "
+                             "key").format(key=key, code=owner.id, label=owner.label))
     return key
 
 
@@ -196,15 +205,17 @@ def _new_id(session: Session, code_id: str | None, label: str) -> str:
         code_id = code_id.strip()
         if not is_valid_id(code_id) or len(code_id) > MAX_ID:
             suggestion = slug_from_label(code_id)
-            hint = f" (e.g. '{suggestion}')" if suggestion else ""
-            raise ProjectError(
-                f"id '{code_id}' is not valid; use lowercase letters a-z, digits and _, "
-                f"starting with a letter{hint}"
-            )
+            message = _("id '{code}' is not valid; use lowercase letters a-z, digits and _, "
+                        "starting with a letter").format(code=code_id)
+            if suggestion:
+                message += " " + _("(e.g. '{suggestion}')").format(suggestion=suggestion)
+            raise ProjectError(message)
         taken = session.get(Code, code_id)
         if taken is not None:
-            state = "a retired code (ids never change meaning)" if taken.retired else "a code"
-            raise ProjectError(f"id '{code_id}' is already {state}; choose another id")
+            raise ProjectError((
+                _("id '{code}' is already a retired code (ids never change meaning); choose "
+                  "another id") if taken.retired else
+                _("id '{code}' is already a code; choose another id")).format(code=code_id))
         return code_id
     return derive_id(session, label)
 
@@ -223,15 +234,14 @@ def derive_id(session: Session, label: str) -> str:
 def _parent(change: _Change, parent: str | None, code_id: str | None = None) -> str | None:
     if not parent:
         return None
-    change.code(parent, "parent")
+    change.code(parent, N_("parent"))
     if code_id is not None:
         ancestor: str | None = parent
         while ancestor is not None:
             if ancestor == code_id:
-                raise ProjectError(
-                    f"'{parent}' is '{code_id}' or one of its sub-codes; a code cannot go "
-                    "under itself"
-                )
+                raise ProjectError(_(
+                    "'{parent}' is '{code}' or one of its sub-codes; a code cannot go under "
+                    "itself").format(parent=parent, code=code_id))
             row = change.session.get(Code, ancestor)
             ancestor = row.parent_id if row is not None else None
     return parent
@@ -250,7 +260,8 @@ def _where_used(session: Session, code_id: str) -> str:
         .order_by(Source.name, Unit.ordinal)
         .limit(3)
     ).all()
-    return ", ".join(f"{name} unit {ordinal}" for name, ordinal in rows)
+    return ", ".join(_("{source} unit {unit}").format(source=name, unit=ordinal)
+                     for name, ordinal in rows)
 
 
 # The changes
@@ -275,7 +286,7 @@ def add_code(
 ) -> CodebookChange:
     """Add a code; its id is derived from the label unless given."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, "add code")
+        change = _Change(session, coder, base_version, _("add code"))
         code = _add(
             change,
             label,
@@ -292,7 +303,8 @@ def add_code(
                 "exclude_keywords": exclude_keywords,
             },
         )
-        return change.finish("code.add", code.id, f"added '{code.id}' ({code.label})")
+        return change.finish("code.add", code.id, N_("added '{code}' ({label})"),
+                             code=code.id, label=code.label)
 
 
 def _add(
@@ -345,12 +357,12 @@ def add_code_in_vivo(
     given) and first example, and the selection is coded with it at once (one action).
     ``lists`` may give include, exclude, more examples and keywords."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, "add code")
+        change = _Change(session, coder, base_version, _("add code"))
         unit = _unit(session, unit_id)
         start, end = _span(unit, span)
         words = unit.text[start:end]
         if not words.strip():
-            raise ProjectError("the selection is only white space; select some words")
+            raise ProjectError(_("the selection is only white space; select some words"))
         name = label if label and label.strip() else in_vivo_label(words)
         extra = dict(lists or {})
         extra["examples"] = [words, *extra.get("examples", [])]
@@ -367,9 +379,9 @@ def add_code_in_vivo(
         session.add(coding)
         session.flush()
         change.codings_new.append(coding)
-        return change.finish(
-            "code.add", code.id, f"added '{code.id}' ({code.label}) in vivo and coded it"
-        )
+        return change.finish("code.add", code.id,
+                             N_("added '{code}' ({label}) in vivo and coded it"),
+                             code=code.id, label=code.label)
 
 
 def in_vivo_label(words: str, limit: int = 80) -> str:
@@ -386,12 +398,15 @@ def rename_code(
 ) -> CodebookChange:
     """Give a code a new label; its id (and so its codings) stay."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, f"rename '{code_id}'")
+        change = _Change(session, coder, base_version,
+                         _("rename '{code}'").format(code=code_id))
         code = change.code(code_id)
         old, code.label = code.label, _label(label)
         if code.label == old:
-            raise ProjectError(f"'{code_id}' is already called '{old}'")
-        return change.finish("code.rename", code_id, f"renamed '{code_id}': {old} -> {code.label}")
+            raise ProjectError(_("'{code}' is already called '{label}'").format(
+                code=code_id, label=old))
+        return change.finish("code.rename", code_id, N_("renamed '{code}': {old} -> {new}"),
+                             code=code_id, old=old, new=code.label)
 
 
 def edit_code(
@@ -399,7 +414,7 @@ def edit_code(
 ) -> CodebookChange:
     """Change a code's label, definition, include/exclude, examples, keywords, colour, key."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, f"edit '{code_id}'")
+        change = _Change(session, coder, base_version, _("edit '{code}'").format(code=code_id))
         code = change.code(code_id)
         before = code_row(code)
         if edit.label is not None:
@@ -423,8 +438,9 @@ def edit_code(
             if _field(before, name) != _field(code_row(code), name)
         ]
         if not changed:
-            raise ProjectError(f"nothing to change in '{code_id}'")
-        return change.finish("code.edit", code_id, f"edited '{code_id}' ({', '.join(changed)})")
+            raise ProjectError(_("nothing to change in '{code}'").format(code=code_id))
+        return change.finish("code.edit", code_id, N_("edited '{code}' ({fields})"),
+                             code=code_id, fields=", ".join(changed))
 
 
 def _field(row: dict[str, Any], name: str) -> Any:
@@ -441,18 +457,19 @@ def move_code(
 ) -> CodebookChange:
     """Put a code (with its sub-codes) under another parent, or at the top with None."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, f"move '{code_id}'")
+        change = _Change(session, coder, base_version, _("move '{code}'").format(code=code_id))
         code = change.code(code_id)
         new_parent = _parent(change, parent, code_id)
         if code.parent_id == new_parent:
-            raise ProjectError(f"'{code_id}' is already {_place(new_parent)}")
+            raise ProjectError((
+                _("'{code}' is already under '{parent}'") if new_parent else
+                _("'{code}' is already at the top level")).format(code=code_id,
+                                                                   parent=new_parent))
         code.parent_id = new_parent
         code.position = _last_position(session)
-        return change.finish("code.move", code_id, f"moved '{code_id}' {_place(new_parent)}")
-
-
-def _place(parent: str | None) -> str:
-    return f"under '{parent}'" if parent else "at the top level"
+        moved = (N_("moved '{code}' under '{parent}'") if new_parent else
+                 N_("moved '{code}' to the top level"))
+        return change.finish("code.move", code_id, moved, code=code_id, parent=new_parent)
 
 
 def merge_codes(
@@ -469,11 +486,12 @@ def merge_codes(
     and ``source`` is retired as an alias of ``target``. ``description`` replaces
     target's definition (the TUI offers source's text for it)."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, f"merge '{source}' into '{target}'")
+        change = _Change(session, coder, base_version, _("merge '{source}' into '{target}'")
+                         .format(source=source, target=target))
         old = change.code(source)
         new = change.code(target)
         if old.id == new.id:
-            raise ProjectError(f"cannot merge '{source}' into itself")
+            raise ProjectError(_("cannot merge '{code}' into itself").format(code=source))
         _parent(change, new.id, old.id)  # refuses a target that is one of source's sub-codes
         moved, collapsed = _move_codings(change, old.id, new.id)
         for child in session.scalars(select(Code).where(Code.parent_id == old.id)):
@@ -496,11 +514,9 @@ def merge_codes(
             change.move_finding(finding, new.id)
         old.retired, old.key, old.merged_into = True, None, new.id
         return change.finish(
-            "code.merge",
-            new.id,
-            f"merged '{old.id}' into '{new.id}' ({moved} codings moved, "
-            f"{collapsed} duplicates collapsed)",
-        )
+            "code.merge", new.id,
+            N_("merged '{old}' into '{new}' ({moved} codings moved, {collapsed} duplicates "
+               "collapsed)"), old=old.id, new=new.id, moved=moved, collapsed=collapsed)
 
 
 def _move_codings(change: _Change, old: str, new: str) -> tuple[int, int]:
@@ -541,17 +557,17 @@ def split_code(
 ) -> CodebookChange:
     """A new code beside ``code_id`` that takes over the chosen codings of it."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, f"split '{code_id}'")
+        change = _Change(session, coder, base_version, _("split '{code}'").format(code=code_id))
         code = change.code(code_id)
         wanted = sorted(set(coding_ids))
         if not wanted:
-            raise ProjectError(f"choose the codings of '{code_id}' that go to '{new_id}'")
+            raise ProjectError(_("choose the codings of '{code}' that go to '{new}'").format(
+                code=code_id, new=new_id))
         codings = list(session.scalars(select(Coding).where(Coding.id.in_(wanted))))
         wrong = sorted(set(wanted) - {c.id for c in codings if c.code_id == code_id})
         if wrong:
-            raise ProjectError(
-                f"codings {', '.join(map(str, wrong[:5]))} are not codings of '{code_id}'"
-            )
+            raise ProjectError(_("codings {ids} are not codings of '{code}'").format(
+                ids=", ".join(map(str, wrong[:5])), code=code_id))
         name = label if label and label.strip() else new_id.replace("_", " ").capitalize()
         new = _add(change, name, new_id, code.parent_id, None, None, "", {})
         new.position = code.position
@@ -559,10 +575,8 @@ def split_code(
         for coding in codings:
             coding.code_id = new.id
         return change.finish(
-            "code.split",
-            new.id,
-            f"split '{new.id}' ({new.label}) from '{code_id}' ({len(codings)} codings)",
-        )
+            "code.split", new.id, N_("split '{new}' ({label}) from '{code}' ({count} codings)"),
+            new=new.id, label=new.label, code=code_id, count=len(codings))
 
 
 def retire_code(
@@ -570,25 +584,26 @@ def retire_code(
 ) -> CodebookChange:
     """Take an unused code out of the codebook (it stays in the project, retired)."""
     with store.write() as session:
-        change = _Change(session, coder, base_version, f"retire '{code_id}'")
+        change = _Change(session, coder, base_version, _("retire '{code}'").format(code=code_id))
         code = change.code(code_id)
         used = session.scalar(select(func.count()).where(Coding.code_id == code_id)) or 0
         if used:
-            raise ProjectError(
-                f"'{code_id}' still has {used} codings ({_where_used(session, code_id)}); "
-                "merge it into another code instead (`kodebog code merge`)"
-            )
+            raise ProjectError(_(
+                "'{code}' still has {count} codings ({where}); merge it into another code "
+                "instead (`kodebog code merge`)").format(
+                    code=code_id, count=formats.number(used),
+                    where=_where_used(session, code_id)))
         children = list(
             session.scalars(
                 select(Code.id).where(Code.parent_id == code_id, Code.retired.is_(False))
             )
         )
         if children:
-            raise ProjectError(
-                f"'{code_id}' has sub-codes ({', '.join(children)}); move or retire them first"
-            )
+            raise ProjectError(_("'{code}' has sub-codes ({children}); move or retire them "
+                                 "first").format(code=code_id, children=", ".join(children)))
         code.retired, code.key = True, None
-        return change.finish("code.retire", code_id, f"retired '{code_id}' ({code.label})")
+        return change.finish("code.retire", code_id, N_("retired '{code}' ({label})"),
+                             code=code_id, label=code.label)
 
 
 def codings_on_units(
@@ -598,7 +613,7 @@ def codings_on_units(
     wanted = sorted(set(ordinals))
     source_id = session.scalar(select(Source.id).where(Source.name == source))
     if source_id is None:
-        raise ProjectError(f"no source named '{source}'")
+        raise ProjectError(_("no source named '{source}'").format(source=source))
     found = dict(
         session.execute(
             select(Unit.ordinal, Unit.id).where(
@@ -608,7 +623,8 @@ def codings_on_units(
     )
     missing = [n for n in wanted if n not in found]
     if missing:
-        raise ProjectError(f"{source} has no unit {', '.join(map(str, missing))}")
+        raise ProjectError(_("{source} has no unit {units}").format(
+            source=source, units=", ".join(map(str, missing))))
     return list(
         session.scalars(
             select(Coding.id)

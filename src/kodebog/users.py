@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id, log_event
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store.models import CONSENSUS_CODER, AppUser
 
 if TYPE_CHECKING:
@@ -57,24 +58,27 @@ def hash_password(password: str) -> str:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise ProjectError("the user's name is empty; give the coder name they code under")
+        raise ProjectError(_("the user's name is empty; give the coder name they code under"))
     if name == CONSENSUS_CODER:
-        raise ProjectError(f"'{CONSENSUS_CODER}' is the consensus coder; choose another name")
+        raise ProjectError(_("'{consensus}' is the consensus coder; choose another name")
+                           .format(consensus=CONSENSUS_CODER))
     if len(name) > 200:
-        raise ProjectError("the user's name is longer than 200 characters")
+        raise ProjectError(_("the user's name is longer than 200 characters"))
     return name
 
 
 def _check_role(role: str) -> str:
     if role not in ROLES:
-        raise ProjectError(f"role '{role}': choose one of {', '.join(ROLES)}")
+        raise ProjectError(_("role '{role}': choose one of {choices}").format(
+            role=role, choices=", ".join(ROLES)))
     return role
 
 
 def _get(session: Session, name: str) -> AppUser:
     found = session.scalar(select(AppUser).where(AppUser.name == name.strip()))
     if found is None:
-        raise ProjectError(f"no user '{name}' in this project; see kodebog users list")
+        raise ProjectError(_("no user '{name}' in this project; see kodebog users list")
+                           .format(name=name))
     return found
 
 
@@ -83,9 +87,11 @@ def add_user(session: Session, name: str, password: str, role: str = "coder") ->
     name = _check_name(name)
     _check_role(role)
     if len(password) < MIN_PASSWORD:
-        raise ProjectError(f"the password is shorter than {MIN_PASSWORD} characters")
+        raise ProjectError(_("the password is shorter than {count} characters").format(
+            count=MIN_PASSWORD))
     if session.scalar(select(AppUser.id).where(AppUser.name == name)) is not None:
-        raise ProjectError(f"user '{name}' already exists; use kodebog users role to change it")
+        raise ProjectError(_("user '{name}' already exists; use kodebog users role to change "
+                             "it").format(name=name))
     session.add(AppUser(name=name, password_hash=hash_password(password), role=role))
     session.flush()
     log_event(session, coder_id(session, name), "user.add", "app_user", name,
@@ -160,5 +166,6 @@ def may_settle(session: Session, name: str) -> bool:
 def require_reviewer(session: Session, name: str) -> None:
     """Refuse with one line unless ``name`` may settle disputes."""
     if not may_settle(session, name):
-        raise ProjectError(f"'{name}' is not a reviewer in this project; only reviewers settle "
-                           "disputes (kodebog users role PROJECT NAME --role reviewer)")
+        raise ProjectError(_("'{name}' is not a reviewer in this project; only reviewers "
+                             "settle disputes (kodebog users role PROJECT NAME --role "
+                             "reviewer)").format(name=name))

@@ -16,11 +16,12 @@ from kodebog.i18n import _, formats, ngettext
 
 def cmd_init(args: argparse.Namespace) -> int:
     from kodebog.project import init_project
+    from kodebog.store.secrets import mask
 
     store = init_project(args.project, args.codebook, coder=coder(args))
     store.dispose()
-    print(_("created {project} with codebook {codebook}").format(project=args.project,
-                                                                  codebook=args.codebook))
+    print(_("created {project} with codebook {codebook}").format(
+        project=mask(args.project), codebook=args.codebook))
     return 0
 
 

@@ -22,11 +22,12 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from kodebog.store.secrets import mask
     from kodebog.transfer import backup_project
 
     result = backup_project(args.project, args.destination)
     print(_("backup written to {target}: {rows} rows, content sha256 {sha256}").format(
-        target=result.target, rows=formats.number(sum(result.counts.values())),
+        target=mask(result.target), rows=formats.number(sum(result.counts.values())),
         sha256=result.sha256))
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kodebog.i18n import N_, _, translate
 from kodebog.privacy.detect import find_personal_data
 from kodebog.privacy.names import NameList
 
@@ -16,8 +17,8 @@ _NAME = re.compile(
 """Column names of contact data and identifiers (``E-mail``, ``Telefon nr.``, ``CPR``,
 ``Fornavn``, ``Navn`` ...); ``Kommunenavn`` is not one of them."""
 
-_KINDS = {"cpr": "CPR numbers", "phone": "phone numbers", "email": "e-mail addresses",
-          "name": "listed names"}
+_KINDS = {"cpr": N_("CPR numbers"), "phone": N_("phone numbers"),
+          "email": N_("e-mail addresses"), "name": N_("listed names")}
 
 
 def personal_column(name: str, values: Iterable[str], names: NameList | None = None) -> str | None:
@@ -28,11 +29,13 @@ def personal_column(name: str, values: Iterable[str], names: NameList | None = N
     """
     match = _NAME.search(name)
     if match:
-        return f"its name says {match.group().strip().lower()}"
+        return _("its name says {word}").format(word=match.group().strip().lower())
     distinct = dict.fromkeys(v for v in values if v)
     # One scan over the distinct values, a blank line between them (never joins numbers).
     hits = find_personal_data("\n\n".join(distinct), names)
     if not hits:
         return None
-    kinds = [_KINDS[k] for k in dict.fromkeys(h.kind for h in hits)]
-    return "it holds " + " and ".join(kinds)
+    kinds = [translate(_KINDS[k]) for k in dict.fromkeys(h.kind for h in hits)]
+    if len(kinds) == 1:
+        return _("it holds {kinds}").format(kinds=kinds[0])
+    return _("it holds {kinds} and {last}").format(kinds=", ".join(kinds[:-1]), last=kinds[-1])

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kodebog.i18n import _
+
 if TYPE_CHECKING:
     from kodebog.privacy.names import NameList
 
@@ -234,15 +236,15 @@ def describe(hit: Hit) -> str:
     """A short label for reports that never shows the whole identifier."""
     if hit.kind == "cpr":
         digits = re.sub(r"\D", "", hit.text)
-        return f"CPR number {digits[:6]}-****"
+        return _("CPR number {masked}").format(masked=f"{digits[:6]}-****")
     if hit.kind == "phone":
         positions = [i for i, ch in enumerate(hit.text) if ch.isdigit()]
         hidden = set(positions[-8:-2])
         masked = "".join("*" if i in hidden else ch for i, ch in enumerate(hit.text))
-        return f"phone number {masked}"
+        return _("phone number {masked}").format(masked=masked)
     if hit.kind == "email":
-        local, _, domain = hit.text.rpartition("@")
-        return f"e-mail {local[:1]}***@{domain}"
+        local, _at, domain = hit.text.rpartition("@")
+        return _("e-mail {masked}").format(masked=f"{local[:1]}***@{domain}")
     if hit.kind == "name":
-        return f"name → {hit.replacement}"
+        return _("name → {pseudonym}").format(pseudonym=hit.replacement)
     return hit.kind

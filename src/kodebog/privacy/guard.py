@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kodebog.errors import KodebogError
+from kodebog.i18n import _
 from kodebog.privacy.detect import describe, find_personal_data
 
 
@@ -20,6 +21,7 @@ def check_personal_data(items: Iterable[tuple[str, str]]) -> None:
         hits = find_personal_data(text)
         if hits:
             found = "; ".join(describe(h) for h in hits[:3])
-            raise PersonalDataError(
-                f"{what} contains personal data ({found}), so nothing is exported; remove it "
-                "from the export (--code/--source/--where), or pass --allow-personal-data")
+            raise PersonalDataError(_(
+                "{what} contains personal data ({found}), so nothing is exported; remove it "
+                "from the export (--code/--source/--where), or pass --allow-personal-data"
+            ).format(what=what, found=found))

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from kodebog.errors import KodebogError, Problem
+from kodebog.i18n import N_, _, translate
 from kodebog.privacy.detect import PLACEHOLDERS
 
 GENERATED_PSEUDONYM = "[navn {n}]"
@@ -40,13 +41,13 @@ class NameList:
         for name, pseudonym in self.pseudonyms.items():
             problem = _check_name(name) or _check_pseudonym(pseudonym)
             if problem:
-                raise NameListError(f"name list: {problem}")
+                raise NameListError(_("name list: {problem}").format(problem=problem))
         pseudonyms = {_nfc(name): _nfc(p) for name, p in self.pseudonyms.items()}
         lookup = _with_capitals(pseudonyms)
         pattern = _names_pattern(lookup) if lookup else None
         clash = _clash(pattern, pseudonyms)
         if clash:
-            raise NameListError(f"name list: {clash[1]}")
+            raise NameListError(_("name list: {problem}").format(problem=clash[1]))
         object.__setattr__(self, "pseudonyms", pseudonyms)
         object.__setattr__(self, "_lookup", lookup)
         object.__setattr__(self, "_pattern", pattern)
@@ -111,32 +112,33 @@ def _clash(
         match = pattern.search(placeholder)
         if match:
             name = next(n for n in pseudonyms if match["name"] in (n, n.upper()))
-            return name, f"the name {name!r} would match inside the placeholder {placeholder}"
+            return name, _("the name {name} would match inside the placeholder {placeholder}"
+                           ).format(name=repr(name), placeholder=placeholder)
     for name, pseudonym in pseudonyms.items():
         match = pattern.search(pseudonym)
         if match:
-            return name, (
-                f"the pseudonym {pseudonym!r} contains the listed name {match['name']!r}; "
-                "a pseudonym must not contain real names"
-            )
+            return name, _("the pseudonym {pseudonym} contains the listed name {name}; a "
+                           "pseudonym must not contain real names").format(
+                               pseudonym=repr(pseudonym), name=repr(match["name"]))
     return None
 
 
 def _check_name(name: object) -> str | None:
     if not isinstance(name, str) or not name.strip():
-        return "a name must be non-empty text"
+        return _("a name must be non-empty text")
     if "\n" in name or "\r" in name:
-        return "a name must be on one line"
+        return _("a name must be on one line")
     if not (name[0].isalnum() and name[-1].isalnum()):
-        return f"the name {name!r} must begin and end with a letter or digit"
+        return _("the name {name} must begin and end with a letter or digit").format(
+            name=repr(name))
     return None
 
 
 def _check_pseudonym(pseudonym: object) -> str | None:
     if not isinstance(pseudonym, str) or not pseudonym.strip():
-        return "a pseudonym must be non-empty text"
+        return _("a pseudonym must be non-empty text")
     if "\n" in pseudonym or "\r" in pseudonym:
-        return "a pseudonym must be on one line"
+        return _("a pseudonym must be on one line")
     return None
 
 
@@ -191,29 +193,34 @@ def load_names(path: str | Path) -> NameList:
     from kodebog.privacy.safety import special_file
 
     if special_file(path):
-        raise NameListError(f"{shown}: is not a regular file; give the name list's YAML file")
+        raise NameListError(_("{file}: is not a regular file; give the name list's YAML file")
+                            .format(file=shown))
     try:
         if path.stat().st_size > MAX_NAMES_BYTES:
-            raise NameListError(f"{shown}: is too large for a name list (over 5 MB)")
+            raise NameListError(_("{file}: is too large for a name list (over 5 MB)").format(
+                file=shown))
         data = path.read_bytes()
     except OSError as exc:
-        raise NameListError(f"{shown}: cannot read the name list ({exc.strerror or exc})") from None
+        raise NameListError(_("{file}: cannot read the name list ({reason})").format(
+            file=shown, reason=exc.strerror or exc)) from None
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise NameListError(
-            str(Problem(shown, line, 1, "is not UTF-8 text; save the name list as UTF-8"))
+            str(Problem(shown, line, 1, _("is not UTF-8 text; save the name list as UTF-8")))
         ) from None
     try:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "cannot be parsed"
-        raise NameListError(str(Problem(shown, line, col, f"invalid YAML: {what}"))) from None
+        what = exc.problem or exc.context or _("cannot be parsed")
+        raise NameListError(str(Problem(shown, line, col, _("invalid YAML: {problem}").format(
+            problem=what)))) from None
     except yaml.YAMLError as exc:
-        raise NameListError(f"{shown}: invalid YAML: {exc}") from None
+        raise NameListError(_("{file}: invalid YAML: {problem}").format(
+            file=shown, problem=exc)) from None
     entries = _entries(root, shown)
     return _build(entries, shown)
 
@@ -225,7 +232,7 @@ def _fail(file: str, node: yaml.Node, message: str) -> NameListError:
 
 def _text(node: yaml.Node, file: str, what: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-        raise _fail(file, node, f"expected {what} as text")
+        raise _fail(file, node, _("expected {what} as text").format(what=translate(what)))
     value = node.value
     assert isinstance(value, str)
     return _nfc(value)
@@ -237,33 +244,37 @@ _Entry = tuple[yaml.Node, str, "tuple[yaml.Node, str] | None"]
 def _entries(root: yaml.Node | None, file: str) -> list[_Entry]:
     """(name node, name, (pseudonym node, pseudonym) or None) in file order."""
     if root is None:
-        raise NameListError(str(Problem(file, 1, 1, "is empty; expected 'names:' with names")))
+        raise NameListError(str(Problem(file, 1, 1,
+                                        _("is empty; expected 'names:' with names"))))
     body: yaml.Node = root
     if isinstance(root, yaml.MappingNode):
         found: yaml.Node | None = None
         for key, value in root.value:
             key_text = key.value if isinstance(key, yaml.ScalarNode) else None
             if key_text != "names":
-                raise _fail(file, key, f"unknown key {key_text!r}; expected only 'names:'")
+                raise _fail(file, key, _("unknown key {key}; expected only 'names:'").format(
+                    key=repr(key_text)))
             if found is not None:
-                raise _fail(file, key, "'names:' is given twice")
+                raise _fail(file, key, _("'names:' is given twice"))
             found = value
         if found is None:
-            raise _fail(file, root, "expected 'names:' with names")
+            raise _fail(file, root, _("expected 'names:' with names"))
         body = found
     entries: list[_Entry] = []
     if isinstance(body, yaml.MappingNode):
         for key, value in body.value:
             entries.append(
-                (key, _text(key, file, "a name"), (value, _text(value, file, "a pseudonym")))
+                (key, _text(key, file, N_("a name")),
+                 (value, _text(value, file, N_("a pseudonym"))))
             )
     elif isinstance(body, yaml.SequenceNode):
         for item in body.value:
-            entries.append((item, _text(item, file, "a name"), None))
+            entries.append((item, _text(item, file, N_("a name")), None))
     elif isinstance(body, yaml.ScalarNode) and body.tag == "tag:yaml.org,2002:null":
         pass
     else:
-        raise _fail(file, body, "expected a mapping of name to pseudonym, or a list of names")
+        raise _fail(file, body, _("expected a mapping of name to pseudonym, or a list of "
+                                  "names"))
     return entries
 
 
@@ -276,7 +287,8 @@ def _build(entries: list[_Entry], file: str) -> NameList:
             raise _fail(file, node, problem)
         if name in nodes:
             first = nodes[name].start_mark.line + 1
-            raise _fail(file, node, f"the name {name!r} is listed twice (first on line {first})")
+            raise _fail(file, node, _("the name {name} is listed twice (first on line {line})")
+                        .format(name=repr(name), line=first))
         nodes[name] = node
         if given is None:
             pseudonym = GENERATED_PSEUDONYM.format(n=len(pseudonyms) + 1)

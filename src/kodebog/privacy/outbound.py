@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kodebog.i18n import N_, _, translate
 from kodebog.privacy.detect import Hit, describe, find_personal_data
 from kodebog.privacy.guard import PersonalDataError
 from kodebog.privacy.names import NameList
@@ -21,19 +22,19 @@ from kodebog.privacy.names import NameList
 class Field(StrEnum):
     """A kind of text that can leave the tool (its value names it in messages)."""
 
-    TITLE = "project title"
-    SOURCE_NAME = "source name"
-    UNIT_TEXT = "source text"
-    SPEAKER = "speaker label"
-    PARTICIPANT = "participant label"
-    ATTRIBUTE = "participant attribute"
-    CODE_LABEL = "code label"
-    CODE_DEFINITION = "code description"
-    QUOTE = "quote"
-    CODING_MEMO = "coding memo"
-    UNIT_MEMO = "unit memo"
-    STATEMENT = "finding statement"
-    CODER = "coder name"
+    TITLE = N_("project title")
+    SOURCE_NAME = N_("source name")
+    UNIT_TEXT = N_("source text")
+    SPEAKER = N_("speaker label")
+    PARTICIPANT = N_("participant label")
+    ATTRIBUTE = N_("participant attribute")
+    CODE_LABEL = N_("code label")
+    CODE_DEFINITION = N_("code description")
+    QUOTE = N_("quote")
+    CODING_MEMO = N_("coding memo")
+    UNIT_MEMO = N_("unit memo")
+    STATEMENT = N_("finding statement")
+    CODER = N_("coder name")
 
 
 ALL_FIELDS = frozenset(Field)
@@ -72,7 +73,8 @@ class Outbound:
 
     def label(self, names: NameList | None = None) -> str:
         """``the code label of code tillid`` (never the text; personal data in it masked)."""
-        return f"the {self.field} of {masked(self.where, names)}"
+        return _("the {field} of {where}").format(field=translate(str(self.field)),
+                                                  where=masked(self.where, names))
 
 
 def masked(text: str | None, names: NameList | None = None) -> str | None:
@@ -114,9 +116,9 @@ def guard(items: Iterable[Outbound], fmt: str, *, allow: bool) -> None:
     if allow:
         return
     fields = FORMAT_FIELDS[fmt]
-    for item, _ in hits(items, fields=fields):
+    for item, _hit in hits(items, fields=fields):
         found = "; ".join(describe(h) for h in find_personal_data(item.text)[:3])
-        raise PersonalDataError(
-            f"{item.label()} contains personal data ({found}), so nothing is exported; "
-            "pseudonymise or remove it, leave it out of the export (--code/--source/--where), "
-            "or pass --allow-personal-data")
+        raise PersonalDataError(_(
+            "{what} contains personal data ({found}), so nothing is exported; pseudonymise or "
+            "remove it, leave it out of the export (--code/--source/--where), or pass "
+            "--allow-personal-data").format(what=item.label(), found=found))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats, ngettext
 from kodebog.privacy.detect import PLACEHOLDERS, Hit, find_personal_data
 from kodebog.privacy.names import NameList
 from kodebog.store import Store
@@ -41,14 +42,31 @@ class Redaction:
     def describe(self) -> str:
         """``redacted 3 phone numbers, 1 name in 4 units (6 codings moved, 1 memo)``."""
         if not self.kinds and not self.memos:
-            return "no personal data found; nothing changed"
-        words = {"cpr": ("CPR number", "CPR numbers"), "phone": ("phone number", "phone numbers"),
-                 "email": ("e-mail", "e-mails"), "name": ("name", "names")}
-        parts = [f"{n} {words.get(k, (k, k))[n != 1]}" for k, n in sorted(self.kinds.items())]
-        return (f"redacted {', '.join(parts) or 'nothing in unit texts'} in "
-                f"{len(self.units)} unit{'s' if len(self.units) != 1 else ''} "
-                f"({self.codings} coding{'s' if self.codings != 1 else ''} re-anchored, "
-                f"{self.memos} memo{'s' if self.memos != 1 else ''} redacted)")
+            return _("no personal data found; nothing changed")
+        parts = [_count(kind, n) for kind, n in sorted(self.kinds.items())]
+        units = ngettext("{n} unit", "{n} units", len(self.units)).format(
+            n=formats.number(len(self.units)))
+        codings = ngettext("{n} coding re-anchored", "{n} codings re-anchored",
+                           self.codings).format(n=formats.number(self.codings))
+        memos = ngettext("{n} memo redacted", "{n} memos redacted", self.memos).format(
+            n=formats.number(self.memos))
+        return _("redacted {what} in {units} ({codings}, {memos})").format(
+            what=", ".join(parts) or _("nothing in unit texts"), units=units,
+            codings=codings, memos=memos)
+
+
+def _count(kind: str, n: int) -> str:
+    """``2 phone numbers`` for a kind of hit."""
+    number = formats.number(n)
+    if kind == "cpr":
+        return ngettext("{n} CPR number", "{n} CPR numbers", n).format(n=number)
+    if kind == "phone":
+        return ngettext("{n} phone number", "{n} phone numbers", n).format(n=number)
+    if kind == "email":
+        return ngettext("{n} e-mail", "{n} e-mails", n).format(n=number)
+    if kind == "name":
+        return ngettext("{n} name", "{n} names", n).format(n=number)
+    return f"{number} {kind}"
 
 
 def placeholder(hit: Hit) -> str:
@@ -132,8 +150,9 @@ def redact(store: Store, coder: str, names: NameList | None = None, *,
             known = set(session.scalars(select(Source.name)))
             missing = [s for s in sources if s not in known]
             if missing:
-                raise ProjectError(f"no source named {', '.join(missing)}; the project has: "
-                                   f"{', '.join(sorted(known))}")
+                raise ProjectError(_("no source named {names}; the project has: {known}")
+                                   .format(names=", ".join(missing),
+                                           known=", ".join(sorted(known))))
             query = query.where(Source.name.in_(list(sources)))
         if only:
             query = query.where(Source.id.in_(

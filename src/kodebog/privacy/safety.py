@@ -13,6 +13,7 @@ import defusedxml
 import defusedxml.ElementTree
 
 from kodebog.errors import SourceError
+from kodebog.i18n import N_, _, formats, translate
 
 MB = 1024 * 1024
 MAX_TEXT_BYTES = 200 * MB
@@ -23,6 +24,9 @@ _RATIO_FLOOR = 1 * MB
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml", ".qde", ".qdc")
 
+
+_NOT_REGULAR = N_("{path}: is not a regular file")
+_UNREADABLE = N_("{path}: cannot be read ({reason})")
 
 def check_zip(
     path: Path | str,
@@ -43,28 +47,30 @@ def check_zip(
     path = Path(path)
     what = path.suffix.lower() or "ZIP"
     if special_file(path):
-        raise SourceError(f"{path}: is not a regular file")
+        raise SourceError(translate(_NOT_REGULAR).format(path=path))
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        raise SourceError(f"{path}: is not a valid {what} (not a ZIP file)") from exc
+        raise SourceError(_("{path}: is not a valid {kind} (not a ZIP file)").format(
+            path=path, kind=what)) from exc
     except OSError as exc:
-        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise SourceError(translate(_UNREADABLE).format(
+            path=path, reason=exc.strerror or exc)) from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > max_entries:
-            raise SourceError(
-                f"{path}: has {len(infos)} entries (the limit is {max_entries}); "
-                f"it is not a normal {what} file"
-            )
+            raise SourceError(_(
+                "{path}: has {count} entries (the limit is {limit}); it is not a normal {kind} "
+                "file").format(path=path, count=formats.number(len(infos)),
+                               limit=formats.number(max_entries), kind=what))
         total = 0
         for info in infos:
             _check_entry(path, info, max_entry=max_entry, max_ratio=max_ratio)
             total += info.file_size
             if total > max_total:
-                raise SourceError(
-                    f"{path}: would expand to more than {max_total // MB} MB; refusing to open it"
-                )
+                raise SourceError(_(
+                    "{path}: would expand to more than {size} MB; refusing to open it").format(
+                        path=path, size=formats.number(max_total // MB)))
         if forbid_dtd:
             for info in infos:
                 if info.filename.lower().endswith(_XML_SUFFIXES) and not info.is_dir():
@@ -76,23 +82,27 @@ def _check_entry(path: Path, info: zipfile.ZipInfo, *, max_entry: int, max_ratio
     name = info.filename
     parts = name.replace("\\", "/").split("/")
     if ".." in parts:
-        raise SourceError(f"{path}: entry {name!r} points outside the archive ('..'); refusing it")
+        raise SourceError(_("{path}: entry {name} points outside the archive ('..'); "
+                            "refusing it").format(path=path, name=repr(name)))
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        raise SourceError(f"{path}: entry {name!r} has an absolute path; refusing it")
+        raise SourceError(_("{path}: entry {name} has an absolute path; refusing it").format(
+            path=path, name=repr(name)))
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise SourceError(f"{path}: entry {name!r} is a symbolic link; refusing it")
+        raise SourceError(_("{path}: entry {name} is a symbolic link; refusing it").format(
+            path=path, name=repr(name)))
     if info.file_size > max_entry:
-        raise SourceError(
-            f"{path}: entry {name!r} would expand to {info.file_size // MB} MB "
-            f"(the limit is {max_entry // MB} MB); refusing it"
-        )
+        raise SourceError(_(
+            "{path}: entry {name} would expand to {size} MB (the limit is {limit} MB); "
+            "refusing it").format(path=path, name=repr(name),
+                                  size=formats.number(info.file_size // MB),
+                                  limit=formats.number(max_entry // MB)))
     if info.file_size >= _RATIO_FLOOR:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > max_ratio:
-            raise SourceError(
-                f"{path}: entry {name!r} is compressed {ratio:.0f} to 1, "
-                "which looks like a ZIP bomb; refusing it"
-            )
+            raise SourceError(_(
+                "{path}: entry {name} is compressed {ratio} to 1, which looks like a ZIP bomb; "
+                "refusing it").format(path=path, name=repr(name),
+                                      ratio=formats.number(round(ratio))))
 
 
 class _RootReached(Exception):
@@ -103,10 +113,9 @@ def _check_xml_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInf
     """Refuse an XML part that declares a DTD; reads only up to its root element."""
 
     def doctype(*_args: object) -> None:
-        raise SourceError(
-            f"{path}: part {info.filename!r} declares a DTD (entities are not allowed in "
-            "Office files); refusing it"
-        )
+        raise SourceError(_(
+            "{path}: part {name} declares a DTD (entities are not allowed in Office files); "
+            "refusing it").format(path=path, name=repr(info.filename)))
 
     def root(*_args: object) -> None:
         raise _RootReached
@@ -123,11 +132,12 @@ def _check_xml_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInf
     except _RootReached:
         return
     except xml.parsers.expat.ExpatError as exc:
-        raise SourceError(
-            f"{path}: part {info.filename!r} is not well-formed XML ({exc}); the file is damaged"
-        ) from exc
+        raise SourceError(_(
+            "{path}: part {name} is not well-formed XML ({reason}); the file is damaged").format(
+                path=path, name=repr(info.filename), reason=exc)) from exc
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
-        raise SourceError(f"{path}: part {info.filename!r} cannot be read ({exc})") from exc
+        raise SourceError(_("{path}: part {name} cannot be read ({reason})").format(
+            path=path, name=repr(info.filename), reason=exc)) from exc
 
 
 def parse_xml(data: bytes, *, source: str = "XML") -> Element:
@@ -137,11 +147,14 @@ def parse_xml(data: bytes, *, source: str = "XML") -> Element:
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
     except defusedxml.DTDForbidden as exc:
-        raise SourceError(f"{source}: declares a DTD, which is not allowed; refusing it") from exc
+        raise SourceError(_("{source}: declares a DTD, which is not allowed; refusing it")
+                          .format(source=source)) from exc
     except defusedxml.DefusedXmlException as exc:
-        raise SourceError(f"{source}: uses XML entities, which are not allowed") from exc
+        raise SourceError(_("{source}: uses XML entities, which are not allowed").format(
+            source=source)) from exc
     except defusedxml.ElementTree.ParseError as exc:
-        raise SourceError(f"{source}: is not well-formed XML ({exc})") from exc
+        raise SourceError(_("{source}: is not well-formed XML ({reason})").format(
+            source=source, reason=exc)) from exc
     return root
 
 
@@ -165,16 +178,17 @@ def check_text_size(path: Path, *, limit: int | None = None) -> int:
     try:
         info = path.stat()
     except FileNotFoundError as exc:
-        raise SourceError(f"{path}: no such file") from exc
+        raise SourceError(_("{path}: no such file").format(path=path)) from exc
     except OSError as exc:
-        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise SourceError(translate(_UNREADABLE).format(
+            path=path, reason=exc.strerror or exc)) from exc
     if not stat.S_ISREG(info.st_mode):
-        raise SourceError(f"{path}: is not a regular file")
+        raise SourceError(translate(_NOT_REGULAR).format(path=path))
     if info.st_size > limit:
-        raise SourceError(
-            f"{path}: is {info.st_size / MB:.0f} MB; the limit is {limit // MB} MB. "
-            "Split it into smaller files"
-        )
+        raise SourceError(_(
+            "{path}: is {size} MB; the limit is {limit} MB. Split it into smaller files").format(
+                path=path, size=formats.number(round(info.st_size / MB)),
+                limit=formats.number(limit // MB)))
     return info.st_size
 
 

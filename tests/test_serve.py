@@ -301,3 +301,13 @@ def test_app_page_speaks_the_server_language_and_loads_nothing_from_outside(
         assert font.status == 200
 
     run(store, ServeConfig(project=store.display_name, local_coder="ole"), scenario)
+
+
+def test_serve_help_speaks_danish(danish: None, capsys: pytest.CaptureFixture[str]) -> None:
+    from kodebog.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps the lines
+    assert "højst så mange sessioner på én gang (standard 20); flere afvises" in out
+    assert "hent den indloggede bruger fra denne header" in out

@@ -44,7 +44,7 @@ class FindingDialog(FramedTextDialog[FindingEdit]):
     ]
     DEFAULT_CSS = """
     FindingDialog {
-        & > Vertical { width: 90; height: 30; }
+        & > Vertical { width: 90; max-width: 100%; height: 30; max-height: 100%; }
         & TextArea { margin: 1 0 0 0; }
         & #finding-conflict {
             display: none;

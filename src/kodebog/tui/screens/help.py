@@ -41,6 +41,7 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
         & > Vertical {
             width: 96;
+            max-width: 100%;
             height: 90%;
             border: thick $accent;
             border-title-color: $text;

@@ -58,7 +58,7 @@ async def test_accept_codes_the_unit_with_origin_suggestion(make_app: AppFactory
         await pilot.press("j")  # "Min sagsbehandler lyttede ikke. ..."
         await settle(app, pilot)
         shown = panel_text(app)
-        assert "› ■ Mødet med sagsbehandl… 0.90 both" in shown
+        assert "› ■ Mødet med sagsbehandleren  0.90 both" in shown
         assert "because «sagsbehandler» «lyttede»" in shown
         units = app.screen.query_one(UnitList)
         evidence = units.evidence

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,14 +26,17 @@ from kodebog.findings import FindingEdit, FindingState, read_finding
 from kodebog.findings.recommendations import add_recommendation
 from kodebog.i18n import N_, _, translate
 from kodebog.i18n.formats import number, percent
+from kodebog.positions import note_position, read_position, write_position
 from kodebog.queries import CodingInfo
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.finding import FindingDialog
 from kodebog.tui.dialogs.jump import JumpDialog
 from kodebog.tui.dialogs.memo import UNIT, MemoDialog, MemoResult, MemoTarget
 from kodebog.tui.dialogs.recommendation import RecommendationDialog, RecommendationDraft
+from kodebog.tui.screens import coding_layout
 from kodebog.tui.screens.codebook_editing import CodebookScreen
 from kodebog.tui.widgets.code_definition import CodeDefinition
+from kodebog.tui.widgets.code_strip import CodeStrip, entries
 from kodebog.tui.widgets.codebook_tree import CodebookTree
 from kodebog.tui.widgets.key_footer import KeyFooter
 from kodebog.tui.widgets.source_table import KIND_LABELS
@@ -47,6 +51,10 @@ from kodebog.views.source import SourceView, UnitRow, UnitsRead, load_source, re
 
 _NEEDS_CODINGS = frozenset({"key_quote", "next_coding", "valence"})
 _NEEDS_SUGGESTION = frozenset({"accept_suggestion", "reject_suggestion", "next_suggestion"})
+REMEMBER_AFTER = 1.0
+"""Seconds the cursor rests on a unit before it is remembered as the coder's place."""
+MESSAGE_SECONDS = 8.0
+"""Seconds a status message stays (the next key press clears it sooner)."""
 LATER = 0.15
 """Seconds after a write before the codebook counts and the footer are brought up to date."""
 
@@ -97,6 +105,10 @@ read all of it (agreement then counts every unit you left uncoded as "no code"; 
 line says ✓ done; **D** again takes the mark back). Codings by others (or from the command
 line) appear within two seconds, without moving the list.
 
+**K** folds the codebook to a strip of hotkeys above the units, and unfolds it again (on a
+terminal too narrow for the panel beside 60 columns of text it starts folded; unfolded, it
+goes below the units). **Z** hides or shows the current unit and the suggestions.
+
 The codebook changes here too (every change is undone with **ctrl+z**, like a coding):
 **ctrl+n** a new code; **I** a new code from the selected words (in vivo: they become its
 label and first example and are coded with it); on the highlighted code **E** edits it,
@@ -112,6 +124,8 @@ make to the codebook appear within two seconds, new hotkeys included.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="coding.back"),
         Binding("slash", "app.find", N_("Find"), key_display="/", id="coding.find"),
+        Binding("K", "toggle_codebook", N_("Codebook"), id="coding.codebook"),
+        Binding("Z", "toggle_details", N_("Panels"), show=False, id="coding.details"),
         Binding("N", "next_uncoded", N_("Uncoded"), id="coding.next_uncoded"),
         Binding("P", "previous_uncoded", N_("Previous uncoded"), show=False,
                 id="coding.previous_uncoded"),
@@ -135,16 +149,23 @@ make to the codebook appear within two seconds, new hotkeys included.
     DEFAULT_CSS = """
     CodingScreen {
         & #body { height: 1fr; }
-        & #left { width: 1fr; }
+        & #top { height: 1fr; }
         & #right { width: 46; }
         & UnitList {
             height: 1fr;
+            width: 1fr;
             border: round $panel-lighten-2;
             border-title-color: $text-muted;
             &:focus { border: round $accent; }
         }
         & CodebookTree { height: 1fr; }
         & CodeDefinition { height: 14; }
+        & #bottom { height: 11; }
+        & UnitDetail { width: 1fr; height: 1fr; }
+        & SuggestionsPanel { width: 46; height: 1fr; }
+        &.-below #top { layout: vertical; }
+        &.-below #right { layout: horizontal; }
+        &.-below CodebookTree { width: 1fr; }
     }
     """
 
@@ -188,6 +209,14 @@ make to the codebook appear within two seconds, new hotkeys included.
         self._provisional = itertools.count(-1, -1)  # ids of codings shown before saved
         self._real_ids: dict[int, int] = {}  # provisional id -> stored id (write worker)
         self._polling = False
+        self.codebook_panel: bool | None = None  # K: the panel or the strip; None: by room
+        self.details = True  # Z: the current unit and the suggestions shown
+        self.layout_plan: coding_layout.Plan | None = None
+        self._remember_timer: Timer | None = None
+        self._remembered: int | None = None  # the unit last written as this coder's place
+        self._place: int | None = None  # the current unit's id, kept for when leaving
+        self._message_shown = ""  # the status message the clearing timer belongs to
+        self._message_timer: Timer | None = None
 
     @property
     def units(self) -> UnitList:
@@ -201,15 +230,18 @@ make to the codebook appear within two seconds, new hotkeys included.
         return bool(found) and found.first().span is not None
 
     def compose(self) -> ComposeResult:
-        """Units and current unit on the left, codebook, definition, suggestions right."""
+        """Units with the codebook and definition beside them (or a strip of hotkeys above,
+        when there is no room), the current unit and the suggestions below."""
         yield StatusBar(id="status")
-        with Horizontal(id="body"):
-            with Vertical(id="left"):
+        yield CodeStrip(id="strip")
+        with Vertical(id="body"):
+            with Horizontal(id="top"):
                 yield UnitList(id="units")
+                with Vertical(id="right"):
+                    yield CodebookTree(id="codebook")
+                    yield CodeDefinition(id="definition")
+            with Horizontal(id="bottom"):
                 yield UnitDetail(id="detail")
-            with Vertical(id="right"):
-                yield CodebookTree(id="codebook")
-                yield CodeDefinition(id="definition")
                 yield SuggestionsPanel()
         yield KeyFooter()
 
@@ -218,15 +250,53 @@ make to the codebook appear within two seconds, new hotkeys included.
         self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("loading…"))
         self.units.loading = True
         self.units.focus()
+        self.relayout()
         self.load()
         self.set_interval(self.POLL_SECONDS, self.poll)
 
     @work(thread=True, exclusive=True, group="source", exit_on_error=False)
     def load(self) -> None:
-        """Read the source (head, codings, the chunk to start in)."""
+        """Read the source (head, codings, the chunk to start in): at the unit asked for,
+        else where this coder left it last time."""
         app = self.kodebog
-        view, start = load_source(app.store, self.source_id, app.coder or "", self.start_unit)
+        around = self.start_unit
+        if around is None:
+            around = read_position(self._project_key, app.coder or "", self.source_id)
+        view, start = load_source(app.store, self.source_id, app.coder or "", around)
         self.post_message(self.Loaded(view, start))
+
+    # where the coder is: remembered per coder and source, off the UI thread
+
+    @property
+    def _project_key(self) -> str:
+        return self.kodebog.store.url.render_as_string(hide_password=True)
+
+    def _remember_soon(self) -> None:
+        """Remember the current unit once the cursor has rested (a second)."""
+        row = self.units.current_row
+        self._place = row.id if row is not None else self._place
+        if self._remember_timer is not None:
+            self._remember_timer.stop()
+        self._remember_timer = self.set_timer(REMEMBER_AFTER, self._remember)
+
+    def _remember(self) -> None:
+        self._remember_timer = None
+        place, view = self._place, self.view
+        if view is None or place is None or place == self._remembered:
+            return
+        self._remembered = place
+        note_position(self._project_key, view.coder, self.source_id, place)
+        self.run_worker(partial(write_position, self._project_key, view.coder, self.source_id,
+                                place), thread=True, group="position", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        """Remember where the coder left the source (in a thread: the app may be closing)."""
+        place, view = self._place, self.view
+        if view is not None and place is not None and place != self._remembered:
+            note_position(self._project_key, view.coder, self.source_id, place)
+            threading.Thread(target=write_position, name="kodebog-position",
+                             args=(self._project_key, view.coder, self.source_id,
+                                   place)).start()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A source that cannot be read closes this screen (the base class shows why)."""
@@ -340,11 +410,66 @@ make to the codebook appear within two seconds, new hotkeys included.
             self.selected_coding = mine[0].id if mine else None
         self._show_unit()
         self._update_bindings()
+        self._remember_soon()
 
     def on_unit_list_selection_changed(self, message: UnitList.SelectionChanged) -> None:
         """Span mode changed: show the selection."""
         self._show_unit()
         self._update_bindings()
+
+    # the layout: panels that fit the terminal
+
+    def on_resize(self) -> None:
+        """Fit the panels to the new size."""
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Show, hide and size the panels for this size and the analyst's K and Z choices."""
+        strip = self.query_one(CodeStrip)
+        width, height = self.size
+        if not width or not height:
+            return
+        layout = coding_layout.plan(width, height, panel=self.codebook_panel,
+                                    details=self.details, strip_rows=strip.rows_for(width))
+        strip.set_codes(strip.items, layout.strip_rows)
+        if layout != self.layout_plan:
+            self.layout_plan = layout
+            coding_layout.apply(self, layout)
+            if self.view is not None:
+                self.call_after_refresh(self.show_suggestions)  # cut to the new width
+            focused = self.focused
+            if focused is not None and focused is not self.units and not (
+                    focused.display and all(a.display for a in focused.ancestors
+                                            if a is not self.app)):
+                self.units.focus()
+
+    def action_toggle_codebook(self) -> None:
+        """Switch between the codebook panel and the strip of hotkeys (K)."""
+        shown = self.layout_plan is not None and (self.layout_plan.side
+                                                  or self.layout_plan.below)
+        self.codebook_panel = not shown
+        self.relayout()
+        folded = self.layout_plan is None or self.layout_plan.strip
+        self._said(_("codebook folded to a strip of hotkeys · K unfolds it") if folded
+                   else _("codebook panel shown · K folds it"))
+
+    def action_toggle_details(self) -> None:
+        """Hide or show the current unit and the suggestions (Z)."""
+        self.details = not self.details
+        self.relayout()
+        self._said(_("current unit and suggestions shown") if self.details else
+                   _("current unit and suggestions hidden · Z shows them"))
+
+    def _show_strip(self, applied: set[str]) -> None:
+        """The strip's codes, those on the current unit ticked; its height may change."""
+        if self.view is None:
+            return
+        strip = self.query_one(CodeStrip)
+        items = entries(self.view.codebook, applied)
+        if items != strip.items:
+            strip.set_codes(items, strip.max_rows)
+            self.relayout()
+        self.query_one(CodebookTree).set_applied(applied)
 
     def _show_unit(self) -> None:
         view = self.view
@@ -352,6 +477,7 @@ make to the codebook appear within two seconds, new hotkeys included.
             return
         row = self.units.current_row
         mine = view.my_codings(row.id) if row else []
+        self._show_strip({c.code for c in mine})
         others = view.other_codings(row.id) if row and self.units.show_others else None
         memo = view.memos.get(row.id, {}).get(view.coder) if row else None
         personal = view.personal_data(row) if row else None
@@ -377,7 +503,26 @@ make to the codebook appear within two seconds, new hotkeys included.
                                                  coder=view.coder)
             + (" ✓ " + _("done") if view.done else ""),
         )
+        if self.message != self._message_shown:
+            self._message_shown = self.message
+            if self._message_timer is not None:
+                self._message_timer.stop()
+            self._message_timer = (self.set_timer(MESSAGE_SECONDS, self._clear_message)
+                                   if self.message else None)
         status.say(self.message)
+
+    def _clear_message(self) -> None:
+        """A status message has been read (or gone stale): take it away."""
+        self._message_timer = None
+        if self.message and self.message == self._message_shown:
+            self.message = ""
+            self._show_status()
+
+    def on_key(self, event: events.Key) -> None:
+        """The next key press makes the last action's message stale: clear it (the action
+        of this key, run after this, says its own)."""
+        if self.message and self.view is not None:
+            self._clear_message()
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         """Show the highlighted code's definition."""
@@ -845,10 +990,28 @@ make to the codebook appear within two seconds, new hotkeys included.
     def jump_to_unit(self, unit_id: int, query: str | None) -> None:
         """Show a unit of this source (from a search) with the search words highlighted."""
         self.units.set_query(query)
+        self.go_to_unit(unit_id)
+
+    def go_to_unit(self, unit_id: int) -> None:
+        """Move to a unit of this source: at once when its place is known, else after a
+        read in a worker (never on the UI thread)."""
         view = self.view
-        index = view.index_of_unit(unit_id) if view else None
+        if view is None:
+            return
+        if unit_id in view.ordinal_of:
+            index = view.index_of_ordinal(view.ordinal_of[unit_id])
+            if index is not None:
+                self.units.move_to(index, center=True)
+            return
+        self.find_unit(unit_id)
+
+    @work(thread=True, exclusive=True, group="find-unit", exit_on_error=False)
+    def find_unit(self, unit_id: int) -> None:
+        """Read where a unit is in this source, then move there."""
+        view = self.view
+        index = view.index_of_unit(unit_id) if view is not None else None
         if index is not None:
-            self.units.move_to(index, center=True)
+            self.app.call_from_thread(partial(self.units.move_to, index, center=True))
 
     def action_toggle_others(self) -> None:
         """Show or hide other coders' codings."""

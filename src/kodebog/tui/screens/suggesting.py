@@ -138,6 +138,10 @@ class SuggestingScreen(KodebogScreen[None]):
         """The unit list (the coding screen's)."""
         raise NotImplementedError
 
+    def go_to_unit(self, unit_id: int) -> None:
+        """Move to a unit of this source (the coding screen's; reads in a worker)."""
+        raise NotImplementedError
+
     def after_suggestion_write(self, unit_ids: list[int], message: str) -> None:
         """Show a coding made by accepting a suggestion (the coding screen's)."""
         raise NotImplementedError
@@ -494,15 +498,19 @@ class SuggestingScreen(KodebogScreen[None]):
         self.selected_suggestion = item.id
         self.message = queue.describe()
         if item.source == view.head.name:
-            index = view.index_of_unit(item.unit_id)
-            if index is not None:
-                self.units.move_to(index, center=True)
+            self.go_to_unit(item.unit_id)
             self.show_suggestions()
             self.refresh_bindings()
             return
-        source_id = source_id_by_name(app.store, item.source)
+        self.open_queue_source(item.source, item.unit_id)
+
+    @work(thread=True, exclusive=True, group="suggest-open", exit_on_error=False)
+    def open_queue_source(self, source: str, unit_id: int) -> None:
+        """Look up the source of the queue's next suggestion (a read), then open it there."""
+        app = self.kodebog
+        source_id = source_id_by_name(app.store, source)
         if source_id is not None:
-            app.open_source(source_id, item.unit_id)
+            app.call_from_thread(app.open_source, source_id, unit_id)
 
     def action_stop_queue(self) -> None:
         """Leave the queue."""

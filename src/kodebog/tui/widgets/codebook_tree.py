@@ -53,6 +53,7 @@ below the tree.
         self._codebook: CodebookView | None = None
         self._code_nodes: dict[str, TreeNode[str]] = {}
         self._counts: Counter[str] = Counter()
+        self._applied: set[str] = set()
 
     def set_codebook(self, codebook: CodebookView, counts: Counter[str]) -> None:
         """Show a codebook's codes with their counts."""
@@ -62,7 +63,8 @@ below the tree.
         self._counts = Counter(counts)
         for code in codebook.codes:
             parent = self._code_nodes.get(code.parent or "", self.root)
-            node = parent.add(self._label(code, counts[code.id]), data=code.id, expand=True)
+            node = parent.add(self._label(code, counts[code.id], code.id in self._applied),
+                              data=code.id, expand=True)
             self._code_nodes[code.id] = node
         for code in codebook.codes:
             node = self._code_nodes[code.id]
@@ -79,15 +81,27 @@ below the tree.
         for code in self._codebook.codes:
             node = self._code_nodes.get(code.id)
             if node is not None and counts[code.id] != self._counts[code.id]:
-                node.set_label(self._label(code, counts[code.id]))
+                node.set_label(self._label(code, counts[code.id], code.id in self._applied))
         self._counts = Counter(counts)
 
+    def set_applied(self, applied: set[str]) -> None:
+        """Tick the codes on the current unit (✓ instead of ■: not only a colour)."""
+        changed = applied ^ self._applied
+        self._applied = set(applied)
+        if self._codebook is None or not changed:
+            return
+        for code in self._codebook.codes:
+            node = self._code_nodes.get(code.id)
+            if code.id in changed and node is not None:
+                node.set_label(self._label(code, self._counts[code.id], code.id in applied))
+
     @staticmethod
-    def _label(code: CodeView, count: int) -> Text:
+    def _label(code: CodeView, count: int, applied: bool = False) -> Text:
         text = Text()
-        text.append("■ ", style=code.color)
+        text.append("✓ " if applied else "■ ", style=f"bold {code.color}" if applied
+                    else code.color)
         text.append(f"{code.key} " if code.key else "  ", style="bold")
-        text.append(code.label)
+        text.append(code.label, style="bold" if applied else "")
         if count:
             text.append(f"  {count}", style="dim")
         return text

@@ -12,7 +12,8 @@ from kodebog.i18n.formats import number
 from kodebog.tui.widgets.text_lines import TextLines
 from kodebog.views.codebook import CodebookView
 
-LABEL = 22
+LABEL = 30
+"""The widest a code's label gets in the panel (narrower panels cut it shorter)."""
 TIERS = {
     "rules": N_("rules"),
     "learned": N_("learn"),
@@ -136,6 +137,8 @@ switches it off.
             lines.append(Text(queue, style="bold"))
         if not suggestions:
             lines.append(Text(_("No suggestions for this unit."), style="dim"))
+        width = self.scrollable_content_region.width or 42
+        room = max(8, min(LABEL, width - 16))  # mark, colour, score, "?", tier: 16 cells
         for suggestion in suggestions[:3]:
             code = codebook.get(suggestion.code)
             mine = suggestion.id == selected
@@ -143,10 +146,10 @@ switches it off.
             text.append("› " if mine else "  ", style="bold")
             text.append("■ ", style=code.color if code else "#888888")
             label = code.label if code else suggestion.code
-            if len(label) > LABEL:
-                label = label[: LABEL - 1] + "…"
+            if len(label) > room:
+                label = label[: room - 1] + "…"
             low = suggestion.low
-            text.append(label.ljust(LABEL), style="bold" if mine else "dim" if low else "")
+            text.append(label.ljust(room), style="bold" if mine else "dim" if low else "")
             text.append(f" {formats.decimal(suggestion.score, 2)}", style="dim" if low else "")
             if low:
                 text.append("?", style="bold yellow")
@@ -158,7 +161,6 @@ switches it off.
         if chosen is not None:
             lines.append(_why(chosen))
         lines.extend(model.split("\n"))
-        width = self.scrollable_content_region.width or 42
         for line in lines:
             line.truncate(width, overflow="ellipsis")
         self.show_text(Text("\n").join(lines))

@@ -130,9 +130,9 @@ def test_vectors_are_stored_as_float16() -> None:
 
 
 def test_evidence_quote_is_short_and_marked() -> None:
-    assert quote("Hun  lytter\ntil mig.") == "ligner: «Hun lytter til mig.»"
+    assert quote("Hun  lytter\ntil mig.") == "similar: «Hun lytter til mig.»"
     long = quote("ord " * 60, limit=30)
-    assert long.startswith("ligner: «ord") and long.endswith("…»") and len(long) < 45
+    assert long.startswith("similar: «ord") and long.endswith("…»") and len(long) < 45
 
 
 # -- fusion, low confidence --

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from kodebog.cli.common import Command, add_project, print_json
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, ngettext
+from kodebog.i18n.formats import decimal, number
 
 if TYPE_CHECKING:
     from kodebog.suggest.service import Decision, ModelInfo, SuggestionInfo
@@ -18,11 +20,12 @@ EVIDENCE_WIDTH = 60  # characters of evidence words shown per row
 
 def _check(args: argparse.Namespace) -> None:
     if args.top < 1:
-        raise ProjectError(f"--top {args.top}: give 1 or more")
+        raise ProjectError(_("--top {k}: give 1 or more").format(k=args.top))
     if not 0.0 <= args.min_score <= 1.0:
-        raise ProjectError(f"--min-score {args.min_score}: give a score from 0 to 1")
+        raise ProjectError(_("--min-score {x}: give a score from 0 to 1").format(x=args.min_score))
     if args.folds < 2:
-        raise ProjectError(f"--folds {args.folds}: cross-validation needs 2 or more folds")
+        raise ProjectError(_("--folds {n}: cross-validation needs 2 or more folds")
+                           .format(n=args.folds))
     modes = [
         f"--{name}"
         for name in ("evaluate", "train", "accept", "reject")
@@ -30,7 +33,8 @@ def _check(args: argparse.Namespace) -> None:
     ]
     if modes and (args.source or args.code):
         raise ProjectError(
-            f"--source and --code choose what to suggest; leave them out with {modes[0]}"
+            _("--source and --code choose what to suggest; leave them out with {option}")
+            .format(option=modes[0])
         )
 
 
@@ -62,6 +66,7 @@ def _suggest(store: Any, coder: str, args: argparse.Namespace) -> int:
             service.check_code(session, code)
         unit_ids = service.units_to_suggest(session, args.source)
     _semantic_note(store, unit_ids)
+    _follow_codebook(store, coder)
     found = service.suggest_for_units(store, coder, unit_ids, args.top, args.min_score)
     wanted = set(args.code or ())
     rows = [s for u in unit_ids for s in found.get(u, []) if not wanted or s.code in wanted]
@@ -69,13 +74,29 @@ def _suggest(store: Any, coder: str, args: argparse.Namespace) -> int:
         print_json([s.to_dict() for s in rows])
         return 0
     print(format_suggestions(rows))
-    print(
-        f"\n{len(rows)} suggestions for {len({s.unit_id for s in rows})} of {len(unit_ids)} "
-        f"units (coder {coder}). Accept one with `kodebog suggest PROJECT --accept ID`."
-    )
+    units = len({s.unit_id for s in rows})
+    print("\n" + ngettext(
+        "{n} suggestion for {units} of {total} units (coder {coder}).",
+        "{n} suggestions for {units} of {total} units (coder {coder}).", len(rows),
+    ).format(n=number(len(rows)), units=number(units), total=number(len(unit_ids)),
+             coder=coder) + " " + _("Accept one with `kodebog suggest PROJECT --accept ID`."))
     if any(s.low for s in rows):
-        print("? after a score: low confidence (shown so that a right code is not hidden)")
+        print(_("? after a score: low confidence (shown so that a right code is not hidden)"))
     return 0
+
+
+def _follow_codebook(store: Any, coder: str) -> None:
+    """Train the coder's model again first when the codebook's codes changed since (a merge
+    or split with ``kodebog code``), and say so on stderr."""
+    from kodebog.suggest.cache import store_key
+    from kodebog.suggest.follow import follow_codebook, model_behind
+
+    with store.read() as session:
+        behind = model_behind(session, coder, store_key(store))
+    if behind:
+        print(_("the codebook changed since {coder}'s model was trained; training it "
+                "again ...").format(coder=coder), file=sys.stderr)
+        follow_codebook(store, coder)
 
 
 def _semantic_note(store: Any, unit_ids: Sequence[int]) -> None:
@@ -95,8 +116,8 @@ def _semantic_note(store: Any, unit_ids: Sequence[int]) -> None:
         state = embedding_state(session, name)
     missing = state.total - state.done
     if missing > 50:
-        print(f"semantic tier: embedding up to {missing} units first (once; about "
-              f"{missing // 20 + 1} s) ...", file=sys.stderr)
+        print(_("semantic tier: embedding up to {n} units first (once; about {seconds} s) ...")
+              .format(n=number(missing), seconds=number(missing // 20 + 1)), file=sys.stderr)
 
 
 def format_suggestions(rows: Sequence[SuggestionInfo]) -> str:
@@ -105,13 +126,15 @@ def format_suggestions(rows: Sequence[SuggestionInfo]) -> str:
     from kodebog.suggest.semantic_state import quote
 
     if not rows:
-        return "no suggestions"
-    source_w = max(6, *(len(s.source) for s in rows))
-    code_w = max(4, *(len(s.code) for s in rows))
-    tier_w = max(7, *(len(s.tier) for s in rows))
+        return _("no suggestions")
+    source, unit, code, score_head, tier, evidence = (
+        _("source"), _("unit"), _("code"), _("score"), _("tier"), _("evidence"))
+    source_w = max(len(source), *(len(s.source) for s in rows))
+    code_w = max(len(code), *(len(s.code) for s in rows))
+    tier_w = max(len(tier), 7, *(len(s.tier) for s in rows))
     lines = [
-        f"{'id':>6}  {'source':<{source_w}} {'unit':>5}  {'code':<{code_w}} {'score':>6}  "
-        f"{'tier':<{tier_w}}  evidence"
+        f"{'id':>6}  {source:<{source_w}} {unit:>5}  {code:<{code_w}} {score_head:>6}  "
+        f"{tier:<{tier_w}}  {evidence}"
     ]
     for s in rows:
         words = ", ".join(f"«{w}»" for w in s.words)
@@ -119,7 +142,7 @@ def format_suggestions(rows: Sequence[SuggestionInfo]) -> str:
             words = quote(s.similar, EVIDENCE_WIDTH - 10)
         if len(words) > EVIDENCE_WIDTH:
             words = words[: EVIDENCE_WIDTH - 1] + "…"
-        score = f"{s.score:.2f}{'?' if s.low else ' '}"
+        score = f"{decimal(s.score, 2)}{'?' if s.low else ' '}"
         lines.append(
             f"{s.id:>6}  {s.source:<{source_w}} {s.unit:>5}  {s.code:<{code_w}} "
             f"{score:>6}  {s.tier:<{tier_w}}  {words}"
@@ -130,10 +153,14 @@ def format_suggestions(rows: Sequence[SuggestionInfo]) -> str:
 def _evaluate(store: Any, coder: str, args: argparse.Namespace) -> int:
     from kodebog.suggest import service
 
-    print(f"cross-validating on {coder}'s codings ({args.folds} folds) ...", file=sys.stderr)
+    print(ngettext("cross-validating on {coder}'s codings ({n} fold) ...",
+                   "cross-validating on {coder}'s codings ({n} folds) ...", args.folds)
+          .format(coder=coder, n=number(args.folds)), file=sys.stderr)
 
     def progress(done: int, total: int) -> None:
-        print(f"\rsemantic tier: embedded {done}/{total} units", end="", file=sys.stderr)
+        line = _("semantic tier: embedded {done}/{total} units").format(
+            done=number(done), total=number(total))
+        print("\r" + line, end="", file=sys.stderr)
         if done >= total:
             print(file=sys.stderr)
 
@@ -141,7 +168,7 @@ def _evaluate(store: Any, coder: str, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"coder": coder, **report.to_dict()})
     else:
-        print(f"coder {coder}")
+        print(_("coder {coder}").format(coder=coder))
         print(report.format_table())
     return 0
 
@@ -160,17 +187,18 @@ def _train(store: Any, coder: str, args: argparse.Namespace) -> int:
 def format_model(info: ModelInfo) -> str:
     """One paragraph on a stored model: what it learned and from what."""
     lines = [
-        f"model {info.id} for {info.coder}: trained on {info.n_coded} coded units, "
-        f"{info.n_rejected} rejected suggestions and {info.n_examples} codebook examples "
-        f"in {info.seconds:.1f} s",
-        f"learned {len(info.codes)} codes: "
-        + ", ".join(f"{c} ({info.positives.get(c, 0)})" for c in info.codes),
+        _("model {id} for {coder}: trained on {coded} coded units, {rejected} rejected "
+          "suggestions and {examples} codebook examples in {seconds} s").format(
+            id=info.id, coder=info.coder, coded=number(info.n_coded),
+            rejected=number(info.n_rejected), examples=number(info.n_examples),
+            seconds=decimal(info.seconds, 1)),
+        ngettext("learned {n} code: {codes}", "learned {n} codes: {codes}", len(info.codes))
+        .format(n=number(len(info.codes)), codes=", ".join(
+            f"{c} ({number(info.positives.get(c, 0))})" for c in info.codes)),
     ]
     if info.skipped:
-        lines.append(
-            "too few units to learn: "
-            + ", ".join(f"{c} ({n})" for c, n in sorted(info.skipped.items()))
-        )
+        lines.append(_("too few units to learn: {codes}").format(codes=", ".join(
+            f"{c} ({number(n)})" for c, n in sorted(info.skipped.items()))))
     return "\n".join(lines)
 
 
@@ -187,18 +215,18 @@ def _decide(store: Any, coder: str, args: argparse.Namespace) -> int:
         return 0
     verb = "accept" if args.accept is not None else "reject"
     if decision.event_id is None:
-        print(f"suggestion {decision.suggestion_id} was already {decision.status}")
+        status = _("accepted") if decision.status == "accepted" else _("rejected")
+        print(_("suggestion {id} was already {status}").format(
+            id=decision.suggestion_id, status=status))
     elif verb == "accept":
-        print(
-            f"accepted suggestion {decision.suggestion_id}: {decision.code} on "
-            f"{decision.source} unit {decision.unit} "
-            f"(coding {', '.join(map(str, decision.coding_ids))})"
-        )
+        print(_("accepted suggestion {id}: {code} on {source} unit {unit} (coding {codings})")
+              .format(id=decision.suggestion_id, code=decision.code, source=decision.source,
+                      unit=decision.unit, codings=", ".join(map(str, decision.coding_ids))))
     else:
-        print(
-            f"rejected suggestion {decision.suggestion_id}: {decision.code} on "
-            f"{decision.source} unit {decision.unit}; it will not be suggested there again"
-        )
+        print(_("rejected suggestion {id}: {code} on {source} unit {unit}; it will not be "
+                "suggested there again").format(
+            id=decision.suggestion_id, code=decision.code, source=decision.source,
+            unit=decision.unit))
     return 0
 
 
@@ -207,56 +235,60 @@ def register(command: Command) -> None:
     sub = command(
         "suggest",
         cmd_suggest,
-        "suggest codes for units from the codebook's keywords and a model of your codings "
-        "(never applies them); or --train, --evaluate, --accept, --reject",
+        _("suggest codes for units from the codebook's keywords and a model of your codings "
+          "(never applies them); or --train, --evaluate, --accept, --reject"),
     )
     add_project(sub)
     sub.add_argument(
         "--source",
         action="append",
         metavar="S",
-        help="only units of this source (repeat; default: all sources)",
+        help=_("only units of this source (repeat; default: all sources)"),
     )
     sub.add_argument(
-        "--code", action="append", metavar="C", help="only suggestions of this code (repeat)"
+        "--code", action="append", metavar="C", help=_("only suggestions of this code (repeat)")
     )
     sub.add_argument(
         "--min-score",
         type=float,
         default=0.0,
         metavar="X",
-        help="only suggestions scoring at least X (0-1; 0.1 is always the floor)",
+        help=_("only suggestions scoring at least X (0-1; 0.1 is always the floor)"),
     )
     sub.add_argument(
-        "--top", type=int, default=3, metavar="K", help="at most K suggestions per unit (default 3)"
+        "--top", type=int, default=3, metavar="K",
+        help=_("at most K suggestions per unit (default 3)"),
     )
-    sub.add_argument("--coder", help="whose codings to learn from and suggest for (default: you)")
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument(
+        "--coder", help=_("whose codings to learn from and suggest for (default: you)")
+    )
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
     mode = sub.add_mutually_exclusive_group()
     mode.add_argument(
         "--evaluate",
         action="store_true",
-        help="cross-validate on the coder's codings: precision, recall and F1 "
-        "per code and tier, top-K hit rate, learning curve",
+        help=_("cross-validate on the coder's codings: precision, recall and F1 "
+        "per code and tier, top-K hit rate, learning curve"),
     )
     mode.add_argument(
         "--train",
         action="store_true",
-        help="train on the coder's codings and rejections and store the model",
+        help=_("train on the coder's codings and rejections and store the model"),
     )
     mode.add_argument(
-        "--accept", type=int, metavar="ID", help="accept suggestion ID: apply its code to its unit"
+        "--accept", type=int, metavar="ID",
+        help=_("accept suggestion ID: apply its code to its unit"),
     )
     mode.add_argument(
         "--reject",
         type=int,
         metavar="ID",
-        help="reject suggestion ID: never suggest that code for that unit again",
+        help=_("reject suggestion ID: never suggest that code for that unit again"),
     )
     sub.add_argument(
         "--folds",
         type=int,
         default=5,
         metavar="N",
-        help="--evaluate: number of cross-validation folds (default 5)",
+        help=_("--evaluate: number of cross-validation folds (default 5)"),
     )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import apply_code_in, log_event
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store
 from kodebog.store.models import Coder, Coding, Source, Unit
 from kodebog.store.models import Suggestion as SuggestionRow
@@ -43,12 +44,13 @@ def _owned(session: Session, coder: str, suggestion_id: int) -> tuple[int, Sugge
     """The coder's id, the suggestion, and whether the coder has its code on its unit."""
     row = session.get(SuggestionRow, suggestion_id)
     if row is None:
-        raise ProjectError(f"no suggestion with id {suggestion_id}")
+        raise ProjectError(_("no suggestion with id {id}").format(id=suggestion_id))
     cid = find_coder(session, coder)
     if row.coder_id != cid:
         owner = session.scalar(select(Coder.name).where(Coder.id == row.coder_id))
         raise ProjectError(
-            f"suggestion {suggestion_id} was made for {owner or 'another coder'}, not {coder}"
+            _("suggestion {id} was made for {owner}, not {coder}").format(
+                id=suggestion_id, owner=owner or _("another coder"), coder=coder)
         )
     applied = session.scalar(
         select(
@@ -107,8 +109,9 @@ def reject(store: Store, coder: str, suggestion_id: int) -> Decision:
             return _decision(session, row, None, (), "already")
         if applied:
             raise ProjectError(
-                f"suggestion {suggestion_id}: you have coded the unit with '{row.code_id}'; "
-                "remove the code (undo or untag) instead of rejecting it"
+                _("suggestion {id}: you have coded the unit with '{code}'; remove the code "
+                  "(undo or untag) instead of rejecting it").format(
+                    id=suggestion_id, code=row.code_id)
             )
         before = {"status": row.status}
         row.status = "rejected"
@@ -121,7 +124,7 @@ def reject(store: Store, coder: str, suggestion_id: int) -> Decision:
 def reopen(store: Store, coder: str, suggestion_id: int) -> Decision:
     """Take back a rejection: the suggestion is open again (the undo of ``reject``)."""
     with store.write() as session:
-        cid, row, _ = _owned(session, coder, suggestion_id)
+        cid, row, _applied = _owned(session, coder, suggestion_id)
         if row.status != "rejected":
             return _decision(session, row, None, (), "not rejected")
         row.status = "open"

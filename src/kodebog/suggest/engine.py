@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kodebog.codebook import Codebook
 from kodebog.errors import KodebogError
+from kodebog.i18n import _
 from kodebog.suggest.evaluate import EvaluationReport, TierScores, _Tallies, cross_validate
 from kodebog.suggest.learned import (
     MIN_EXAMPLES,
@@ -77,8 +78,8 @@ class Suggester:
         model = LearnedModel.from_bytes(blob, self.analyzer)
         if model.meta.pipeline != self.analyzer.name:
             raise KodebogError(
-                f"the stored suggestion model was trained with {model.meta.pipeline}, "
-                f"not {self.analyzer.name}; retrain it"
+                _("the stored suggestion model was trained with {old}, not {new}; retrain it")
+                .format(old=model.meta.pipeline, new=self.analyzer.name)
             )
         self.model = model
         return model

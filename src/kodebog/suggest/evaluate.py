@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kodebog.errors import KodebogError
+from kodebog.i18n import N_, _, ngettext, translate
+from kodebog.i18n.formats import decimal, number, percent
 from kodebog.suggest.fuse import FUSION
 from kodebog.suggest.learned import LearnedModel
 from kodebog.suggest.nlp import DocTokens
@@ -21,6 +23,16 @@ OTHER_FUSION = "rank" if FUSION == "calibrated" else "calibrated"
 # rules and learned alone, the two fused as before the semantic tier (combined), the
 # semantic tier alone, all three fused (fused), and the fusion not chosen, for comparison
 TIERS = ("rules", "learned", "combined", "semantic", "fused", f"fused_{OTHER_FUSION}")
+TIER_LABELS = {  # shown in the report (the names above are the JSON keys)
+    "rules": N_("rules"),
+    "learned": N_("learned"),
+    "combined": N_("combined"),
+    "semantic": N_("semantic"),
+    "fused": N_("fused"),
+    "fused_rank": N_("fused by rank"),
+    "fused_calibrated": N_("fused, calibrated"),
+}
+FUSIONS = {"calibrated": N_("calibrated"), "rank": N_("rank")}
 # trains on (unit, codes) pairs; the second argument holds the indices of the held-out units
 Trainer = Callable[[Sequence[tuple[DocTokens, set[str]]], Sequence[int]], LearnedModel | None]
 # the semantic hits of the held-out units (second argument), knowing the training units
@@ -105,62 +117,91 @@ class EvaluationReport:
         return data
 
     def format_table(self) -> str:
-        """A plain-text table for the terminal."""
-        head = (
-            f"Cross-validation: {self.n_units} units, {self.k} folds; predicted = top "
-            f"{self.top_k} with score >= {self.threshold:.2f}; fusion: {self.fusion}"
-        )
-        lines = [head, f"semantic tier: {self.semantic or 'off'}", ""]
-        sections = [("on your codings (cross-validated)", self.tiers)]
+        """A plain-text table for the terminal, in the user's language."""
+        threshold = decimal(self.threshold, 2)
+        head = _("Cross-validation: {units}, {folds}; predicted = top {top} with score >= "
+                 "{threshold}; fusion: {fusion}").format(
+            units=ngettext("{n} unit", "{n} units", self.n_units).format(
+                n=number(self.n_units)),
+            folds=ngettext("{n} fold", "{n} folds", self.k).format(n=number(self.k)),
+            top=self.top_k, threshold=threshold, fusion=translate(FUSIONS[self.fusion]))
+        state = _("semantic tier: {model}").format(model=self.semantic or _("off"))
+        lines = [head, state, ""]
+        sections = [(_("on your codings (cross-validated)"), self.tiers)]
         if self.codebook_only:
-            sections.append(("with the codebook only (nothing learned from codings)",
+            sections.append((_("with the codebook only (nothing learned from codings)"),
                              self.codebook_only))
         if self.examples:
-            sections.append((f"on the codebook's {self.n_examples} examples (held out by fold)",
-                             self.examples))
+            sections.append((
+                ngettext("on the codebook's {n} example (held out by fold)",
+                         "on the codebook's {n} examples (held out by fold)",
+                         self.n_examples).format(n=number(self.n_examples)),
+                self.examples))
         for title, tiers in sections:
             lines += [*_summary(title, tiers, self.top_k), ""]
-        codes = sorted({c for t in self.tiers.values() for c in t.per_code})
-        shown = [t for t in TIERS if t in self.tiers]
-        width = max([len("code"), *(len(c) for c in codes)]) + 2
-        lines.append("F1 per code (on your codings)")
-        lines.append(f"{'code':<{width}}" + "".join(f"{t:>{_col(t)}}" for t in shown)
-                     + f"{'units':>8}")
-        for code in codes:
-            scores = [self.tiers[t].per_code.get(code) for t in shown]
-            support = max((s.support for s in scores if s), default=0)
-            cells = "".join(f"{s.f1:>{_col(t)}.2f}" if s else f"{'-':>{_col(t)}}"
-                            for t, s in zip(shown, scores, strict=True))
-            lines.append(f"{code:<{width}}{cells}{support:>8}")
+        lines += _per_code(self.tiers)
         fused = self.tiers.get("fused")
         if fused is not None and fused.uncoded:
-            rates = ", ".join(f"{name} {s.loud / s.uncoded:.0%}" for name, s in self.tiers.items())
-            lines += ["", f"units read and left uncoded: {fused.uncoded}; share with a confident "
-                          f"suggestion (lower is quieter): {rates}"]
+            rates = ", ".join(f"{tier_label(name)} {percent(100 * s.loud / s.uncoded, 0)}"
+                              for name, s in self.tiers.items())
+            lines += ["", _("units read and left uncoded: {n}; share with a confident "
+                            "suggestion (lower is quieter): {rates}").format(
+                n=number(fused.uncoded), rates=rates)]
         if self.curve:
-            lines += ["", "Learning curve (training units: fused / learned)"]
-            lines.append(f"{'units':>8}{'micro F1':>20}{f'top-{self.top_k} hit':>20}")
+            lines += ["", _("Learning curve (training units: fused / learned)")]
+            units, micro = _("units"), _("micro F1")
+            hit = _("top-{k} hit").format(k=self.top_k)
+            lines.append(f"{units:>8}{micro:>20}{hit:>20}")
             for p in self.curve:
                 lines.append(
-                    f"{p.n_train:>8}{p.micro_f1:>12.2f} / {p.learned_micro_f1:.2f}"
-                    f"{p.top_hit_rate:>12.2f} / {p.learned_top_hit_rate:.2f}"
+                    f"{number(p.n_train):>8}"
+                    f"{decimal(p.micro_f1, 2):>12} / {decimal(p.learned_micro_f1, 2)}"
+                    f"{decimal(p.top_hit_rate, 2):>12} / {decimal(p.learned_top_hit_rate, 2)}"
                 )
         return "\n".join(lines)
 
 
-def _col(tier: str) -> int:
-    return max(10, len(tier) + 2)
+def tier_label(tier: str) -> str:
+    """A tier's name as shown (``fused_rank``: "fused by rank")."""
+    return translate(TIER_LABELS.get(tier, tier))
+
+
+def _per_code(tiers: dict[str, TierScores]) -> list[str]:
+    """F1 per code and tier, with the units coded with the code."""
+    codes = sorted({c for t in tiers.values() for c in t.per_code})
+    shown = [t for t in TIERS if t in tiers]
+    labels = {t: tier_label(t) for t in shown}
+    code_head, units = _("code"), _("units")
+    width = max([len(code_head), *(len(c) for c in codes)]) + 2
+    lines = [_("F1 per code (on your codings)"),
+             f"{code_head:<{width}}" + "".join(f"{labels[t]:>{_col(labels[t])}}" for t in shown)
+             + f"{units:>8}"]
+    for code in codes:
+        scores = [tiers[t].per_code.get(code) for t in shown]
+        support = max((s.support for s in scores if s), default=0)
+        cells = "".join(
+            f"{decimal(s.f1, 2) if s else '-':>{_col(labels[t])}}"
+            for t, s in zip(shown, scores, strict=True)
+        )
+        lines.append(f"{code:<{width}}{cells}{number(support):>8}")
+    return lines
+
+
+def _col(label: str) -> int:
+    return max(10, len(label) + 2)
 
 
 def _summary(title: str, tiers: dict[str, TierScores], top_k: int) -> list[str]:
-    lines = [title, f"{'tier':<18}{'top-1':>8}{f'top-{top_k}':>8}{'precision':>11}"
-                    f"{'recall':>8}{'F1':>7}"]
+    tier, precision, recall = _("tier"), _("precision"), _("recall")
+    lines = [title, f"{tier:<18}{'top-1':>8}{f'top-{top_k}':>8}{precision:>11}"
+                    f"{recall:>8}{'F1':>7}"]
     for name in TIERS:
         t = tiers.get(name)
         if t is None:
             continue
-        lines.append(f"{name:<18}{t.top1_rate:>8.2f}{t.top_hit_rate:>8.2f}"
-                     f"{t.micro.precision:>11.2f}{t.micro.recall:>8.2f}{t.micro.f1:>7.2f}")
+        lines.append(f"{tier_label(name):<18}{decimal(t.top1_rate, 2):>8}"
+                     f"{decimal(t.top_hit_rate, 2):>8}{decimal(t.micro.precision, 2):>11}"
+                     f"{decimal(t.micro.recall, 2):>8}{decimal(t.micro.f1, 2):>7}")
     return lines
 
 
@@ -272,7 +313,7 @@ def cross_validate(
     """
     n = len(docs)
     if n < 2:
-        raise KodebogError("cross-validation needs at least 2 coded units")
+        raise KodebogError(_("cross-validation needs at least 2 coded units"))
     k = max(2, min(k, n))
     order = list(range(n))
     random.Random(seed).shuffle(order)

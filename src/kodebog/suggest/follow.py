@@ -42,7 +42,7 @@ def model_behind(session: Session, coder: str, project: str = "") -> bool:
     found = latest_model_row(session, coder)
     if found is None:
         return False
-    model_id, meta, _ = found
+    model_id, meta, _trained_at = found
     version = codebook_version(session)
     if meta.get("codebook_version") == version:
         return False

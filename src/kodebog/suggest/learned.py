@@ -16,6 +16,7 @@ from typing import Any
 
 from kodebog.codebook import Codebook
 from kodebog.errors import KodebogError
+from kodebog.i18n import _
 from kodebog.suggest.nlp import Analyzer, DocTokens, get_analyzer
 from kodebog.suggest.types import Evidence
 
@@ -204,7 +205,8 @@ class LearnedModel:
             nlp.from_bytes(zlib.decompress(data[start + size :]))
         except (ValueError, KeyError, TypeError, struct.error, zlib.error) as exc:
             raise KodebogError(
-                f"the stored suggestion model cannot be read ({exc}); retrain it"
+                _("the stored suggestion model cannot be read ({problem}); retrain it")
+                .format(problem=exc)
             ) from exc
         return cls(nlp, meta, analyzer)
 
@@ -304,7 +306,8 @@ def train_docs(
     )
     if not learned:
         raise KodebogError(
-            f"no code has {min_examples} coded units yet; code more units to train suggestions"
+            _("no code has {n} coded units yet; code more units to train suggestions")
+            .format(n=min_examples)
         )
     return _fit(
         [docs[t] for t in cats_by_text],
@@ -378,7 +381,7 @@ def _fit(
     keep = [i for i, d in enumerate(docs) if len(d)]
     docs, cats = [docs[i] for i in keep], [cats[i] for i in keep]
     if not docs:
-        raise KodebogError("the coded units have no words to learn from")
+        raise KodebogError(_("the coded units have no words to learn from"))
     length = _hash_length(docs, ngram_size)
     textcat: Any = nlp.add_pipe("textcat_multilabel", config=_bow_config(ngram_size, length))
     for code in learned:
@@ -402,7 +405,7 @@ def _fit(
         epochs = max(MIN_EPOCHS, min(MAX_EPOCHS, math.ceil(MIN_UPDATES * BATCH_SIZE / max(n, 1))))
     rng = random.Random(seed)
     order = list(range(n))
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         rng.shuffle(order)
         for start in range(0, n, BATCH_SIZE):
             idx = order[start : start + BATCH_SIZE]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import require_code
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store.models import CodebookVersion, Coder
 from kodebog.store.models import Suggestion as SuggestionRow
 from kodebog.suggest.types import Evidence
@@ -23,8 +24,8 @@ def find_coder(session: Session, name: str) -> int:
     if found is None:
         names = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name)))
         raise ProjectError(
-            f"no coder named '{name}' in the project (its coders: {names or 'none yet'}); "
-            "pass --coder NAME"
+            _("no coder named '{name}' in the project (its coders: {names}); pass --coder NAME")
+            .format(name=name, names=names or _("none yet"))
         )
     return found
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from kodebog.errors import KodebogError
+from kodebog.i18n import _
 
 BATCH_SIZE = 512
 _CACHE_LIMIT = 500_000
@@ -193,14 +194,16 @@ def _load(lang: str, model: str | None) -> Analyzer:
             nlp = spacy.load(model)
         except OSError as exc:
             raise KodebogError(
-                f"spaCy pipeline {model!r} is not installed; install it into kodebog's "
-                "environment or clear the model setting to use the built-in blank pipeline"
+                _("spaCy pipeline {model} is not installed; install it into kodebog's "
+                  "environment or clear the model setting to use the built-in blank pipeline")
+                .format(model=repr(model))
             ) from exc
         return Analyzer(nlp, model, None)
     try:
         nlp = spacy.blank(lang)
     except ImportError as exc:
-        raise KodebogError(f"spaCy has no language {lang!r}; set the codebook language") from exc
+        raise KodebogError(_("spaCy has no language {lang}; set the codebook language")
+                           .format(lang=repr(lang))) from exc
     nlp.add_pipe("sentencizer")
     lemmatizer: Any = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     lookups = _lookups(lang)

@@ -29,6 +29,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kodebog.errors import KodebogError, ProjectError
+from kodebog.i18n import _
 
 if TYPE_CHECKING:
     from kodebog.store import Store
@@ -129,9 +130,12 @@ class SpacyProcess:
                 pipe.close()
 
     def _start(self) -> subprocess.Popen[bytes]:
+        from kodebog.i18n import ENV_LANGUAGE, language
+
+        env = {**os.environ, ENV_LANGUAGE: language()}  # its errors in the caller's language
         process = subprocess.Popen(
             [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, close_fds=True)
+            stderr=subprocess.DEVNULL, close_fds=True, env=env)
         self._process = process
         atexit.register(_end, process)
         return process
@@ -151,8 +155,8 @@ class SpacyProcess:
             except (EOFError, OSError, pickle.UnpicklingError) as problem:
                 self.stop()
                 raise ProjectError(
-                    "the suggestions process stopped before it answered; it starts again "
-                    "with the next request") from problem
+                    _("the suggestions process stopped before it answered; it starts again "
+                      "with the next request")) from problem
             finally:
                 with self._state_lock:
                     self._busy = False

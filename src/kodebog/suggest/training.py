@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kodebog.coding import coder_id as ensure_coder
 from kodebog.coding import log_event
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.project import current_codebook
 from kodebog.store import Store
 from kodebog.store.models import Coding, SuggestModel, Unit, utcnow
@@ -130,8 +131,9 @@ def train_and_store(store: Store, coder: str, *, model_name: str | None = None) 
     model = suggester.fit([*coded, *((text, set()) for _, text in uncoded)], rejected)
     if model is None:
         raise ProjectError(
-            f"nothing to learn from: no code has {suggester.min_examples} units coded by "
-            f"'{coder}' or 2 examples in the codebook; code more units first"
+            _("nothing to learn from: no code has {n} units coded by '{coder}' or 2 examples "
+              "in the codebook; code more units first").format(
+                n=suggester.min_examples, coder=coder)
         )
     seconds = time.perf_counter() - started
     blob = model.to_bytes()
@@ -197,14 +199,17 @@ def evaluate(
     with store.read() as session:
         find_coder(session, coder)
         codebook = current_codebook(session)
-        coded, _ = training_data(session, coder)
+        coded, _rejected = training_data(session, coder)
         coded_ids = _coded_ids(session, coder)
         uncoded = read_uncoded(session, coder)
     if len(coded) < 2:
-        raise ProjectError(
-            f"coder '{coder}' has {'no codings' if not coded else 'coded only one unit'} in "
-            "this project; cross-validation needs coded units (code some, or pass --coder)"
+        problem = (
+            _("coder '{coder}' has no codings in this project; cross-validation needs coded "
+              "units (code some, or pass --coder)") if not coded
+            else _("coder '{coder}' has coded only one unit in this project; cross-validation "
+                   "needs coded units (code some, or pass --coder)")
         )
+        raise ProjectError(problem.format(coder=coder))
     units = [*coded, *((text, set[str]()) for _, text in uncoded)]
     ids = [*coded_ids, *(u for u, _ in uncoded)]
     suggester = Suggester(codebook, pipeline_name(model_name))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id as ensure_coder
 from kodebog.errors import ConflictError, ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store
 from kodebog.store.models import Coding, Participant, Source, Unit, utcnow
 from kodebog.store.models import Suggestion as SuggestionRow
@@ -61,7 +62,7 @@ def _load_units(session: Session, unit_ids: Sequence[int], cid: int | None) -> _
             units.rejected.setdefault(unit_id, set()).add(code)
     missing = [u for u in unit_ids if u not in units.text]
     if missing:
-        raise ProjectError(f"no unit with id {missing[0]}")
+        raise ProjectError(_("no unit with id {id}").format(id=missing[0]))
     return units
 
 
@@ -88,7 +89,7 @@ def suggest_for_units(
     """
     ids = list(dict.fromkeys(unit_ids))
     if top_k < 1:
-        raise ProjectError(f"top {top_k}: ask for at least 1 suggestion per unit")
+        raise ProjectError(_("top {k}: ask for at least 1 suggestion per unit").format(k=top_k))
     if not ids:
         return {}
     follow_codebook(store, coder, model_name=model_name)  # a model behind the codebook

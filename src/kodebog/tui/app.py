@@ -287,9 +287,9 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
                 ))
         commands += [
             Command(_("View: switch light/dark theme"), "ctrl+t", self.action_toggle_theme),
+            *language_commands(self),  # before the settings: "sprog" finds it first
             Command(_("Settings: coder, language, theme, suggestions"), "",
                     self.action_settings),
-            *language_commands(self),
             Command(_("Help: keys and help for where you are"), "F1", self.action_help),
             Command(_("App: quit"), "q", lambda: self.call_later(self.action_quit)),
         ]

@@ -103,21 +103,21 @@ def test_markdown_report_has_the_seeds_shape(project: Store, tmp_path: Path) -> 
                         "Bilag: Temaernes definitioner"]
     assert ("Analysen bygger på 5 kilder: 2 fokusgrupper, 2 interview og 1 spørgeskema, i alt "
             "552 udsagn fra 355 deltagere." in report)
-    assert ("4 interviewere stillede spørgsmålene; de tæller ikke med i nogen andel."
+    assert ("4 interviewere stillede spørgsmålene og tæller ikke med i nogen andel."
             in report)
-    assert "336 af 354 respondenter skrev en kommentar" in report
+    assert "336 af 354 respondenter har skrevet et fritekstsvar" in report
     assert "forløbslængde" in report and "forloebslaengde" not in report
     assert "### Mødet med sagsbehandleren\n" in report
     assert "#### Det første møde og velkomsten\n\n" + STATEMENT in report
-    assert report.count("_Ingen konklusion skrevet endnu_") == 11
-    assert ("6 af 355 deltagere (2 %) giver udtryk for temaet, i 7 udsagn fra 4 af 5 kilder."
+    assert report.count("_Konklusionen er endnu ikke skrevet_") == 11
+    assert ("6 af 355 deltagere (2 %) giver udtryk for temaet i 7 udsagn fra 4 af 5 kilder."
             in report)
     assert "| Rolle: leder | 1 af 1 | 100 % | 1 |" in report
     assert "|---|---:|---:|---:|" in report  # numbers right-aligned
     assert "> — Borger 1, fokusgruppe borgere aarhus · FG-borgere-aarhus:13 [00:03:49]" in report
     assert "> […] At møderne bliver kortere, end de burde. […]" in report
     assert "> \\- 9 sagsbehandlere på 6 år\\" in report  # a list line stays quoted text
-    assert "_Ingen anbefalinger skrevet endnu" in report
+    assert "_Der er endnu ikke skrevet anbefalinger" in report
     for code in ("first_meeting", "caseworker_relation", "contact_center"):
         assert code not in report
 
@@ -209,8 +209,8 @@ def test_xlsx_sheets_and_a_correct_matrix(project: Store, tmp_path: Path) -> Non
     first = next(r for r in cross.iter_rows(min_row=2, values_only=True) if r[0] ==
                  "first_meeting")
     assert first[2] == 7 and first[cheader.index("Rolle: leder, udsagn")] == 1
-    assert first[cheader.index("Rolle: leder, andel deltagere")] == pytest.approx(1.0)
-    assert first[cheader.index("Rolle: medarbejder, andel deltagere")] == pytest.approx(1 / 8)
+    assert first[cheader.index("Rolle: leder, andel af deltagerne")] == pytest.approx(1.0)
+    assert first[cheader.index("Rolle: medarbejder, andel af deltagerne")] == pytest.approx(1 / 8)
     together = book["Samforekomst"]
     sheader = [c.value for c in together[1]]
     physical = next(r for r in together.iter_rows(min_row=2, values_only=True)

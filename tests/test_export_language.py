@@ -107,7 +107,7 @@ def test_an_english_word_report_numbers_its_pages_in_english(project: Store,
 
 
 def test_labels_follow_the_reports_language() -> None:
-    assert valence_heading("positive") == "Det fungerer godt"
+    assert valence_heading("positive") == "Det, der fungerer godt"
     assert role_plural("borger", 12) == "12 borgere" and role_plural("leder", 1) == "1 leder"
     assert attribute_label("forloebslaengde") == "Forløbslængde"
     with speaking("en"):

@@ -112,9 +112,9 @@ def test_help_is_danish_by_default(lang: str | None, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith("brug: kodebog")
-    assert "Kod danske interview, fokusgrupper og surveykommentarer med en kodebog i YAML." \
+    assert "Kod danske interview, fokusgrupper og fritekstsvar med en kodebog i YAML." \
         in out
-    assert "vis kodebogs version og afslut" in out
+    assert "vis versionen af kodebog og afslut" in out
     assert "opret et projekt med en kodebog" in out  # init
     assert "eksportér fund (md, docx, html, json)" in out  # export
     assert "usage:" not in out and "create a project with a codebook" not in out
@@ -173,7 +173,7 @@ def test_stats_and_sources_speak_danish_with_danish_numbers(
     assert any(line.split()[1:3] == ["1", "enhed"] for line in lines[7:])
     assert main(["sources", fixture_project]) == 0
     out = capsys.readouterr().out
-    assert out.split()[:6] == ["kilde", "art", "enheder", "ord", "personer", "kodet"]
+    assert out.split()[:6] == ["kilde", "slags", "enheder", "ord", "personer", "kodet"]
     assert "4.061" in out and "5\u00a0%" in out
     assert main(["sources", fixture_project, "--json"]) == 0
     assert '"words": 4061' in capsys.readouterr().out  # machine-readable: no Danish format

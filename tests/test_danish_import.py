@@ -138,7 +138,7 @@ def test_the_report_names_the_kind_and_replacement_in_danish() -> None:
     result = ImportResult("fg1", "replaced", "focus_group", units=4061, participants=5,
                           words=12000, encoding="utf-8", reanchored=1)
     assert result.report("fg1.txt") == [
-        "fg1.txt: erstattede 'fg1' (fokusgruppe): 4.061 enheder, 5 deltagere, 12.000 ord, "
+        "fg1.txt: erstattede kilden 'fg1' (fokusgruppe): 4.061 enheder, 5 deltagere, 12.000 ord, "
         "tegnkodning utf-8",
         "  1 kodning genfundet i den nye version",
     ]

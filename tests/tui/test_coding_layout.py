@@ -110,6 +110,8 @@ async def test_k_unfolds_the_codebook_below_the_units_and_folds_it_again(
         await pilot.press("K")
         await settle(app, pilot)
         assert "#strip" in shown(screen) and screen.focused is screen.units
+        names = [command.name for command in screen.palette_commands()]
+        assert "View: fold the codebook to a strip of hotkeys, or unfold it" in names
 
 
 @pytest.mark.anyio

@@ -1086,6 +1086,10 @@ make to the codebook appear within two seconds, new hotkeys included.
             Command(_("Unit: select words (span mode)"), "enter", self.units.action_span_start),
             Command(_("View: show or hide other coders' codings"), "O",
                     self.action_toggle_others),
+            Command(_("View: fold the codebook to a strip of hotkeys, or unfold it"), "K",
+                    self.action_toggle_codebook),
+            Command(_("View: hide or show the current unit and the suggestions"), "Z",
+                    self.action_toggle_details),
             Command(_("Source: mark as not done") if self.view is not None and self.view.done
                     else _("Source: mark as done (fully coded by you)"), "D",
                     self.action_mark_done),

@@ -167,7 +167,7 @@ def test_exports_of_what_the_screens_show(store: Store, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "m.xlsx").active
     assert book is not None
     header = [c.value for c in book[1]]
-    assert header[:5] == ["kode", "fg1: passager", "fg1: deltagere", "fg1: af", "fg1: andel"]
+    assert header[:5] == ["code", "fg1: passages", "fg1: participants", "fg1: of", "fg1: share"]
 
 
 def test_a_cache_gives_the_same_answers_and_reads_only_what_is_new(store: Store) -> None:

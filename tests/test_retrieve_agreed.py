@@ -118,7 +118,7 @@ def test_cli_retrieve_agreed_prints_the_rule(location: str,
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("agreed coding of anna, bo") and "1 unsettled" in lines[0]
     assert lines[1].startswith("rule: ")
-    assert "[anna]" in lines[3] and lines[-1].startswith("1 passages")
+    assert "[anna]" in lines[3] and lines[-1].startswith("1 passage · 1 participant")
 
     assert main(["retrieve", location, "--code", "contact_center", "--coders", "anna"]) == 1
     assert "add --agreed" in capsys.readouterr().err

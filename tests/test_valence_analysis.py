@@ -81,7 +81,8 @@ def test_cli_retrieve_valence(store: Store, project_location: str,  # noqa: F811
     assert main(["retrieve", project_location, "--code", "caseworker_relation",
                  "--valence", "positive"]) == 0
     out = capsys.readouterr().out
-    assert "[anna] caseworker_relation +" in out and out.splitlines()[-1].startswith("1 passages")
+    assert "[anna] caseworker_relation +" in out
+    assert out.splitlines()[-1].startswith("1 passage · 1 participant")
     with pytest.raises(SystemExit):
         main(["retrieve", project_location, "--code", "x", "--valence", "good"])
     assert "invalid choice: 'good'" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats
 from kodebog.store.models import CONSENSUS_CODER, Coder, Coding, Event
 
 if TYPE_CHECKING:
@@ -107,8 +108,6 @@ class AgreedCoding:
 
     def explain(self) -> str:
         """The rule and what it holds, in the user's language, for the analysis screens."""
-        from kodebog.i18n import _, formats
-
         n = self.counts()
         coders = ", ".join(self.coders) or _("no coders")
         return _("Agreed coding of {coders}: where they agree, their coding; a settled "
@@ -138,15 +137,17 @@ def chosen_coders(session: Session, coders: Sequence[str] | None,
         return [c for c in known if c != consensus and c in with_codings]
     names = [c.strip() for c in coders if c.strip()]
     if consensus in names:
-        raise ProjectError(f"'{consensus}' is the consensus coder: its codings are the "
-                           "decisions and join the agreed coding anyway; choose the coders "
-                           "who coded")
+        raise ProjectError(_("'{consensus}' is the consensus coder: its codings are the "
+                             "decisions and join the agreed coding anyway; choose the coders "
+                             "who coded").format(consensus=consensus))
     if len(set(names)) != len(names):
-        raise ProjectError(f"--coders {','.join(names)}: name each coder once")
+        raise ProjectError(_("--coders {names}: name each coder once").format(
+            names=",".join(names)))
     missing = [c for c in names if c not in known]
     if missing:
-        raise ProjectError(f"unknown coder(s) {', '.join(missing)}; the project has: "
-                           f"{', '.join(c for c in known if c != consensus) or 'none yet'}")
+        raise ProjectError(_("unknown coder(s) {missing}; the project has: {known}").format(
+            missing=", ".join(missing),
+            known=", ".join(c for c in known if c != consensus) or _("none yet")))
     return names
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats, ngettext
 from kodebog.participants import (
     attribute_defs,
     ensure_defs,
@@ -48,14 +49,20 @@ class SheetReport:
     def lines(self) -> list[str]:
         """The report for the terminal: counts, then every unknown label."""
         kinds = ", ".join(f"{label} ({kind})" for label, kind in self.columns.items())
-        updated = f"{self.updated} participant{'' if self.updated == 1 else 's'} updated"
-        out = [f"{self.path}: {updated}, {self.unchanged} unchanged"
-               + (f"; attributes: {kinds}" if kinds else "")]
+        updated = ngettext("{n} participant updated", "{n} participants updated",
+                           self.updated).format(n=formats.number(self.updated))
+        out = [_("{path}: {updated}, {unchanged} unchanged").format(
+            path=self.path, updated=updated, unchanged=formats.number(self.unchanged))
+            + (_("; attributes: {kinds}").format(kinds=kinds) if kinds else "")]
         if self.not_in_sheet:
-            out.append(f"  {self.not_in_sheet} participants of the project are not in the sheet")
+            out.append("  " + ngettext(
+                "{n} participant of the project is not in the sheet",
+                "{n} participants of the project are not in the sheet",
+                self.not_in_sheet).format(n=formats.number(self.not_in_sheet)))
         for line, source, speaker in self.unknown:
-            out.append(f"  {self.place} {line}: no participant '{speaker}' in source "
-                       f"'{source}' (skipped)")
+            out.append("  " + _("{place} {line}: no participant '{speaker}' in source "
+                                "'{source}' (skipped)").format(
+                place=self.place, line=line, speaker=speaker, source=source))
         return out
 
 
@@ -79,16 +86,22 @@ def export_sheet(store: Store, output: Path) -> str:
     header, rows = sheet_rows(store)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        sheet = Sheet("Deltagere", [header, *rows], len(rows) + 1, len(header),
+        sheet = Sheet(_("Participants"), [header, *rows], len(rows) + 1, len(header),
                       widths=[28, 18, 22, 14, 18, *([18] * (len(header) - len(FIXED)))],
                       freeze_cols=2)
-        write_with(output, lambda path: write_xlsx(path, [sheet], title="Deltagere"))
+        write_with(output, lambda path: write_xlsx(path, [sheet], title=_("Participants")))
     elif suffix == ".csv":
         write_text(output, render(header, [[format_value(v) for v in row] for row in rows]),
                    bom=True)
     else:
-        raise ProjectError(f"{output}: write the case sheet as .xlsx or .csv")
-    return f"wrote {output}: {len(rows)} participants, {len(header) - len(FIXED)} attributes"
+        raise ProjectError(_("{path}: write the case sheet as .xlsx or .csv").format(
+            path=output))
+    return _("wrote {path}: {participants}, {attributes}").format(
+        path=output,
+        participants=ngettext("{n} participant", "{n} participants", len(rows)).format(
+            n=formats.number(len(rows))),
+        attributes=ngettext("{n} attribute", "{n} attributes", len(header) - len(FIXED)).format(
+            n=formats.number(len(header) - len(FIXED))))
 
 
 def import_sheet(store: Store, path: Path, coder: str) -> SheetReport:
@@ -97,19 +110,20 @@ def import_sheet(store: Store, path: Path, coder: str) -> SheetReport:
 
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise ProjectError(f"{path}: no such file")
+        raise ProjectError(_("{path}: no such file").format(path=path))
     if suffix == ".xlsx":
         table = read_xlsx(path)
     elif suffix in (".csv", ".tsv"):
         table = read_csv(path, delimiter="\t" if suffix == ".tsv" else None)
     else:
-        raise ProjectError(f"{path}: read a case sheet from .xlsx or .csv")
+        raise ProjectError(_("{path}: read a case sheet from .xlsx or .csv").format(path=path))
     header = [_SYNONYMS.get(h.strip().lower(), h.strip()) for h in table.header]
     fixed = {name: header.index(name) for name in FIXED if name in header}
     for needed in ("source", "speaker"):
         if needed not in fixed:
-            raise ProjectError(f"{path}: no '{needed}' column; the sheet needs 'source' and "
-                               "'speaker' (export one with kodebog participants export)")
+            raise ProjectError(_("{path}: no '{column}' column; the sheet needs 'source' and "
+                                 "'speaker' (export one with kodebog participants export)")
+                               .format(path=path, column=needed))
     report = SheetReport(path, place=table.place)
     with store.write() as session:
         infos = attribute_defs(session)
@@ -144,8 +158,9 @@ def import_sheet(store: Store, path: Path, coder: str) -> SheetReport:
                 try:
                     value = parse_value(_cell(cells, index), kind)
                 except ValueError as error:
-                    raise ProjectError(f"{path}: {table.place} {line}, column "
-                                       f"'{header[index]}': {error}") from None
+                    raise ProjectError(_("{path}: {place} {line}, column '{column}': {error}")
+                                       .format(path=path, place=table.place, line=line,
+                                               column=header[index], error=error)) from None
                 if value is None:
                     attributes.pop(name, None)
                 else:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.agreement import Stat, cohen_kappa, krippendorff_alpha, percent_agreement
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store.models import Code, Coder, Coding, Source, SourceStatus, Unit
 
 RULE = ("a source counts when every chosen coder has marked it done or coded at least one "
@@ -106,18 +107,19 @@ def resolve_scope(
 ) -> Scope:
     """Check the names and find the sources every coder has coded."""
     if len(coders) < 2 or len(set(coders)) != len(coders):
-        raise ProjectError("--coders needs two or more different coder names, e.g. anna,bo")
+        raise ProjectError(_("--coders needs two or more different coder names, e.g. anna,bo"))
     found = dict(session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(coders))).all())
     missing = [c for c in coders if c not in found]
     if missing:
         known = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name)))
-        raise ProjectError(f"unknown coder(s) {', '.join(missing)}; the project has: {known}")
+        raise ProjectError(_("unknown coder(s) {missing}; the project has: {known}").format(
+            missing=", ".join(missing), known=known))
     all_sources = dict(session.execute(select(Source.name, Source.id)).all())
     if sources:
         unknown = [s for s in sources if s not in all_sources]
         if unknown:
-            raise ProjectError(f"no source named {', '.join(unknown)}; the project has: "
-                               f"{', '.join(sorted(all_sources))}")
+            raise ProjectError(_("no source named {names}; the project has: {known}").format(
+                names=", ".join(unknown), known=", ".join(sorted(all_sources))))
         candidates = {all_sources[s] for s in sources}
     else:
         candidates = set(all_sources.values())
@@ -152,11 +154,11 @@ def resolve_scope(
         )
     ]
     if codes:
-        known_codes = {c for c, _ in code_rows}
+        known_codes = {c for c, _label in code_rows}
         unknown = [c for c in codes if c not in known_codes]
         if unknown:
-            raise ProjectError(f"unknown code(s) {', '.join(unknown)}; the codebook has: "
-                               f"{', '.join(sorted(known_codes))}")
+            raise ProjectError(_("unknown code(s) {codes}; the codebook has: {known}").format(
+                codes=", ".join(unknown), known=", ".join(sorted(known_codes))))
         code_rows = [(c, label) for c, label in code_rows if c in codes]
     return Scope({c: found[c] for c in coders}, names, unit_ids, list(code_rows))
 
@@ -257,7 +259,7 @@ def compare_coders(
     for code, label in scope.codes:
         result.codes.append(_agreement(code, label, matrices[code], coders))
     if matrices:
-        pooled = np.concatenate([matrices[c] for c, _ in scope.codes], axis=1)
+        pooled = np.concatenate([matrices[c] for c, _label in scope.codes], axis=1)
         result.overall = _agreement("*", "alle koder", pooled, coders)
     return result
 

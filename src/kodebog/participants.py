@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store import Store
 from kodebog.store.models import AttributeDef, Event, Participant, Source, Unit
 
@@ -99,12 +100,13 @@ def parse_value(raw: str, kind: str) -> Value | None:
     if kind == "number":
         number = parse_number(text)
         if number is None:
-            raise ValueError(f"'{text}' is not a number (write 3,5 or 3.5)")
+            raise ValueError(_("'{text}' is not a number (write 3,5 or 3.5)").format(text=text))
         return number
     if kind == "date":
         day = parse_date(text)
         if day is None:
-            raise ValueError(f"'{text}' is not a date (write 2026-03-01 or 1-3-2026)")
+            raise ValueError(_("'{text}' is not a date (write 2026-03-01 or 1-3-2026)").format(
+                text=text))
         return day
     return text
 
@@ -124,7 +126,7 @@ def format_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return _("yes") if value else _("no")
     if isinstance(value, float):
         return (f"{value:.10g}").replace(".", ",")
     return str(value)
@@ -181,7 +183,7 @@ def list_participants(session: Session, source: str | None = None) -> list[Parti
     query = select(Participant)
     rows = []
     for person in session.scalars(query):
-        source_name, _, speaker = person.key.partition(":")
+        source_name, _sep, speaker = person.key.partition(":")
         if source is not None and source_name != source:
             continue
         rows.append(ParticipantInfo(
@@ -189,7 +191,7 @@ def list_participants(session: Session, source: str | None = None) -> list[Parti
             person.case_key, dict(person.attributes or {}), counts.get(person.id, 0)))
     if (source is not None and not rows
             and session.scalar(select(Source.id).where(Source.name == source)) is None):
-            raise ProjectError(f"no source named '{source}'")
+            raise ProjectError(_("no source named '{name}'").format(name=source))
     rows.sort(key=lambda p: (p.source, p.id))
     return rows
 
@@ -211,7 +213,7 @@ def log(session: Session, coder: str, action: str, entity: str, entity_id: objec
 def _participant(session: Session, participant_id: int) -> Participant:
     person = session.get(Participant, participant_id)
     if person is None:
-        raise ProjectError(f"no participant with id {participant_id}")
+        raise ProjectError(_("no participant with id {id}").format(id=participant_id))
     return person
 
 
@@ -228,14 +230,15 @@ def set_attribute(store: Store, participant_id: int, name: str, raw: str,
     """Set (or with an empty text, clear) one attribute, typed by its column's kind."""
     name = name.strip()
     if not name:
-        raise ProjectError("the attribute's name is empty")
+        raise ProjectError(_("the attribute's name is empty"))
     with store.write() as session:
         person = _participant(session, participant_id)
         kind = _kind_of(session, name)
         try:
             value = parse_value(raw, kind)
         except ValueError as error:
-            raise ProjectError(f"attribute '{name}' is a {kind} column: {error}") from None
+            raise ProjectError(_("attribute '{name}' is a {kind} column: {error}").format(
+                name=name, kind=kind, error=error)) from None
         before = snapshot(person)
         attributes = dict(person.attributes or {})
         if value is None:
@@ -252,7 +255,7 @@ def rename(store: Store, participant_id: int, label: str, coder: str) -> Partici
     """Give a participant the name shown in attributions (its key stays)."""
     label = label.strip()
     if not label:
-        raise ProjectError("the participant's name is empty")
+        raise ProjectError(_("the participant's name is empty"))
     return _change(store, participant_id, coder, "participant.rename", label=label)
 
 
@@ -281,7 +284,7 @@ def link(store: Store, participant_ids: Sequence[int], coder: str,
     participant that belongs to another case moves only that participant.
     """
     if len(participant_ids) < 2 and case is None:
-        raise ProjectError("link at least two participants into a case")
+        raise ProjectError(_("link at least two participants into a case"))
     with store.write() as session:
         people = [_participant(session, pid) for pid in participant_ids]
         key = (case or "").strip() or people[0].case_key or people[0].key
@@ -302,7 +305,8 @@ def define_attribute(store: Store, name: str, coder: str, *, label: str | None =
                      kind: str | None = None) -> AttributeInfo:
     """Set an attribute's display label and/or type; existing values are converted."""
     if kind is not None and kind not in KINDS:
-        raise ProjectError(f"unknown attribute type '{kind}'; choose one of {', '.join(KINDS)}")
+        raise ProjectError(_("unknown attribute type '{kind}'; choose one of {kinds}").format(
+            kind=kind, kinds=", ".join(KINDS)))
     with store.write() as session:
         known = {info.name: info for info in attribute_defs(session)}
         current = known.get(name) or AttributeInfo(name, default_label(name), "text",
@@ -332,8 +336,9 @@ def _convert(session: Session, name: str, kind: str) -> None:
         try:
             value = parse_value(format_value(attributes[name]), kind)
         except ValueError as error:
-            raise ProjectError(f"cannot make '{name}' a {kind} column: {person.label} has "
-                               f"{error}") from None
+            raise ProjectError(_("cannot make '{name}' a {kind} column: {person} has {error}")
+                               .format(name=name, kind=kind, person=person.label,
+                                       error=error)) from None
         person.attributes = {**attributes, name: value}
 
 
@@ -347,7 +352,7 @@ def ensure_defs(session: Session, kinds: Mapping[str, tuple[str, str]]) -> None:
 
 
 def _info(session: Session, person: Participant) -> ParticipantInfo:
-    source, _, speaker = person.key.partition(":")
+    source, _sep, speaker = person.key.partition(":")
     units = session.scalar(select(func.count()).where(Unit.participant_id == person.id)) or 0
     return ParticipantInfo(person.id, person.key, source, speaker, person.label, person.role,
                            person.case_key, dict(person.attributes or {}), units)

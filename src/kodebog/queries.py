@@ -9,6 +9,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.store.models import Code, Coder, Coding, Participant, Source, Unit, UnitMemo
 
 
@@ -90,9 +91,8 @@ def find_source(session: Session, name_or_id: str) -> Source:
     if source is None:
         names = list(session.scalars(select(Source.name).order_by(Source.name)))
         choices = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
-        raise ProjectError(
-            f"no source named '{name_or_id}'; the project has: {choices or 'no sources yet'}"
-        )
+        raise ProjectError(_("no source named '{name}'; the project has: {known}").format(
+            name=name_or_id, known=choices or _("no sources yet")))
     return source
 
 
@@ -104,9 +104,8 @@ def find_unit(session: Session, source: Source, ordinal: int) -> Unit:
     ) if in_range else None
     if unit is None:
         count = session.scalar(select(func.count()).where(Unit.source_id == source.id))
-        raise ProjectError(
-            f"source '{source.name}' has no unit {ordinal}; its units are 1 to {count}"
-        )
+        raise ProjectError(_("source '{name}' has no unit {ordinal}; its units are 1 to {count}")
+                           .format(name=source.name, ordinal=ordinal, count=count))
     return unit
 
 
@@ -295,8 +294,8 @@ def list_events(session: Session, coder: str | None = None, since: str | None = 
             moment = datetime.fromisoformat(since)
         except ValueError:
             raise ProjectError(
-                f"--since {since}: write a date or date-time like 2026-11-22 or "
-                "2026-11-22T09:30") from None
+                _("--since {since}: write a date or date-time like 2026-11-22 or "
+                  "2026-11-22T09:30").format(since=since)) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         query = query.where(Event.at >= moment)

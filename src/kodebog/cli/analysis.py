@@ -10,6 +10,7 @@ from kodebog.cli.common import Command, add_project, coder, print_json, project,
 from kodebog.cli.report import add_agreed, parse_coders
 from kodebog.coding import VALENCE_MARKS, VALENCES
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 
 
 def _where(values: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -17,8 +18,8 @@ def _where(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     for value in values or ():
         name, sep, wanted = value.partition("=")
         if not sep or not name.strip():
-            raise ProjectError(f"--where {value}: write it as ATTRIBUTE=VALUE, e.g. "
-                               "--where forløbslængde='over 2 år'")
+            raise ProjectError(_("--where {value}: write it as ATTRIBUTE=VALUE, e.g. "
+                                 "--where forløbslængde='over 2 år'").format(value=value))
         pairs.append((name.strip(), wanted.strip()))
     return tuple(pairs)
 
@@ -27,15 +28,15 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
     from kodebog.views.retrieve import RetrieveQuery, retrieve
 
     if args.near and args.within is None:
-        raise ProjectError("--near needs --within N (how many units away)")
+        raise ProjectError(_("--near needs --within N (how many units away)"))
     if args.within is not None and not args.near:
-        raise ProjectError("--within goes with --near CODE")
+        raise ProjectError(_("--within goes with --near CODE"))
     agreed_coders = parse_coders(args.coders)
     if agreed_coders and not args.agreed:
-        raise ProjectError("--coders chooses the coders of the agreed coding; add --agreed")
+        raise ProjectError(_("--coders chooses the coders of the agreed coding; add --agreed"))
     if args.agreed and args.coder:
-        raise ProjectError("--coder and --agreed exclude each other: --agreed retrieves the "
-                           "agreed coding of --coders A,B (default: every coder)")
+        raise ProjectError(_("--coder and --agreed exclude each other: --agreed retrieves the "
+                             "agreed coding of --coders A,B (default: every coder)"))
     query = RetrieveQuery(
         codes=tuple(dict.fromkeys([*args.code, *(args.or_codes or ())])),
         and_codes=tuple(args.and_codes or ()), not_codes=tuple(args.not_codes or ()),
@@ -52,12 +53,12 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
         if agreed is not None:
             data["agreed"] = {"coders": list(agreed.coders), "rule": agreed.rule,
                               **agreed.counts()}
-            print(f"rule: {agreed.rule}", file=sys.stderr)
+            print(_("rule: {rule}").format(rule=agreed.rule), file=sys.stderr)
         print_json(data)
         return 0
     if agreed is not None:
         print(agreed.describe())
-        print(f"rule: {agreed.rule}")
+        print(_("rule: {rule}").format(rule=agreed.rule))
     source = None
     for passage in result.passages:
         if passage.source != source:
@@ -71,7 +72,7 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
               f"{'+'.join(passage.codes)}{mark}")
         print("       " + passage.text.replace("\n", "\n       "))
         if passage.memo:
-            print(f"       memo: {passage.memo}")
+            print("       " + _("memo: {memo}").format(memo=passage.memo))
     print(result.summary())
     return 0
 
@@ -125,11 +126,11 @@ def cmd_participants_link(args: argparse.Namespace) -> int:
             for key in args.participants:
                 found = session.scalar(select(Participant.id).where(Participant.key == key))
                 if found is None:
-                    raise ProjectError(f"no participant '{key}'; write SOURCE:SPEAKER as "
-                                       "`kodebog participants list` shows it")
+                    raise ProjectError(_("no participant '{key}'; write SOURCE:SPEAKER as "
+                                         "`kodebog participants list` shows it").format(key=key))
                 ids.append(found)
         case = link(store, ids, coder(args), args.case)
-    print(f"linked {len(ids)} participants into case {case}")
+    print(_("linked {n} participants into case {case}").format(n=len(ids), case=case))
     return 0
 
 
@@ -139,69 +140,70 @@ def cmd_participants_label(args: argparse.Namespace) -> int:
     with project(args) as store:
         info = define_attribute(store, args.attribute, coder(args), label=args.label,
                                 kind=args.type)
-    print(f"attribute {info.name}: shown as '{info.label}' ({info.kind})")
+    print(_("attribute {name}: shown as '{label}' ({kind})").format(
+        name=info.name, label=info.label, kind=info.kind))
     return 0
 
 
 def register(command: Command) -> None:
     """Add ``retrieve`` and ``participants``."""
-    sub = command("retrieve", cmd_retrieve, "every passage coded with a code, combined with "
-                  "AND, OR, NOT and near, filtered by coder, source, role and attributes")
+    sub = command("retrieve", cmd_retrieve, _("every passage coded with a code, combined with "
+                  "AND, OR, NOT and near, filtered by coder, source, role and attributes"))
     add_project(sub)
     sub.add_argument("--code", action="append", required=True, metavar="X",
-                     help="passages coded with this code (repeat: any of them)")
+                     help=_("passages coded with this code (repeat: any of them)"))
     sub.add_argument("--and", dest="and_codes", action="append", metavar="Y",
-                     help="and coded with Y on the same unit (repeat)")
+                     help=_("and coded with Y on the same unit (repeat)"))
     sub.add_argument("--or", dest="or_codes", action="append", metavar="Y",
-                     help="or coded with Y (repeat)")
+                     help=_("or coded with Y (repeat)"))
     sub.add_argument("--not", dest="not_codes", action="append", metavar="Z",
-                     help="but not coded with Z on the same unit (repeat)")
+                     help=_("but not coded with Z on the same unit (repeat)"))
     sub.add_argument("--near", action="append", metavar="Y",
-                     help="with Y coded at most --within units away in the same source")
-    sub.add_argument("--within", type=int, metavar="N", help="units away for --near")
+                     help=_("with Y coded at most --within units away in the same source"))
+    sub.add_argument("--within", type=int, metavar="N", help=_("units away for --near"))
     sub.add_argument("--overlap", action="store_true",
-                     help="--and and --not mean overlapping spans, not the same unit")
+                     help=_("--and and --not mean overlapping spans, not the same unit"))
     sub.add_argument("--coder", action="append", metavar="NAME",
-                     help="only this coder's codings (repeat; default: every coder)")
-    sub.add_argument("--source", action="append", metavar="S", help="only this source (repeat)")
+                     help=_("only this coder's codings (repeat; default: every coder)"))
+    sub.add_argument("--source", action="append", metavar="S", help=_("only this source (repeat)"))
     sub.add_argument("--role", action="append", metavar="R",
-                     help="only participants with this role (repeat)")
+                     help=_("only participants with this role (repeat)"))
     sub.add_argument("--where", action="append", metavar="ATTR=VALUE",
-                     help="only participants with this attribute value (repeat: all of them)")
-    sub.add_argument("--key-quotes", action="store_true", help="only key quotes")
+                     help=_("only participants with this attribute value (repeat: all of them)"))
+    sub.add_argument("--key-quotes", action="store_true", help=_("only key quotes"))
     sub.add_argument("--valence", action="append", choices=VALENCES,
-                     help="only codings with this valence (none: without one; repeat: any)")
+                     help=_("only codings with this valence (none: without one; repeat: any)"))
     add_agreed(sub)
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
 
     group = command("participants", lambda _a: usage(group),
-                    "participants and cases: list, case sheet export and import, link")
+                    _("participants and cases: list, case sheet export and import, link"))
     actions = group.add_subparsers(dest="participants_command", metavar="ACTION")
-    sub = command("list", cmd_participants_list, "participants with role, case and "
-                  "attributes", actions)
+    sub = command("list", cmd_participants_list, _("participants with role, case and "
+                  "attributes"), actions)
     add_project(sub)
-    sub.add_argument("source", nargs="?", metavar="SOURCE", help="only this source")
-    sub.add_argument("--json", action="store_true", help="print JSON")
-    sub = command("export", cmd_participants_export, "write the case sheet (source, "
-                  "speaker, name, role, case, attributes) to fill in", actions)
+    sub.add_argument("source", nargs="?", metavar="SOURCE", help=_("only this source"))
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
+    sub = command("export", cmd_participants_export, _("write the case sheet (source, "
+                  "speaker, name, role, case, attributes) to fill in"), actions)
     add_project(sub)
-    sub.add_argument("file", metavar="FILE", help="cases.xlsx or cases.csv")
-    sub = command("import", cmd_participants_import, "read a filled-in case sheet keyed by "
-                  "source and speaker label; unknown labels are listed", actions)
+    sub.add_argument("file", metavar="FILE", help=_("cases.xlsx or cases.csv"))
+    sub = command("import", cmd_participants_import, _("read a filled-in case sheet keyed by "
+                  "source and speaker label; unknown labels are listed"), actions)
     add_project(sub)
-    sub.add_argument("file", metavar="FILE", help="cases.xlsx or cases.csv")
-    sub.add_argument("--coder", help="your name (for the log)")
-    sub = command("label", cmd_participants_label, "give an attribute its display label "
-                  "(forløbslængde for forloebslaengde) and/or type", actions)
+    sub.add_argument("file", metavar="FILE", help=_("cases.xlsx or cases.csv"))
+    sub.add_argument("--coder", help=_("your name (for the log)"))
+    sub = command("label", cmd_participants_label, _("give an attribute its display label "
+                  "(forløbslængde for forloebslaengde) and/or type"), actions)
     add_project(sub)
-    sub.add_argument("attribute", metavar="ATTRIBUTE", help="the attribute's stored name")
-    sub.add_argument("label", metavar="LABEL", nargs="?", help="the label shown everywhere")
+    sub.add_argument("attribute", metavar="ATTRIBUTE", help=_("the attribute's stored name"))
+    sub.add_argument("label", metavar="LABEL", nargs="?", help=_("the label shown everywhere"))
     sub.add_argument("--type", choices=["text", "number", "date"],
-                     help="convert every value to this type (refused naming a bad value)")
-    sub.add_argument("--coder", help="your name (for the log)")
-    sub = command("link", cmd_participants_link, "link participants into one case (the "
-                  "same person in several sources)", actions)
+                     help=_("convert every value to this type (refused naming a bad value)"))
+    sub.add_argument("--coder", help=_("your name (for the log)"))
+    sub = command("link", cmd_participants_link, _("link participants into one case (the "
+                  "same person in several sources)"), actions)
     add_project(sub)
     sub.add_argument("participants", nargs="+", metavar="SOURCE:SPEAKER")
-    sub.add_argument("--case", help="the case's name (default: the first participant's)")
-    sub.add_argument("--coder", help="your name (for the log)")
+    sub.add_argument("--case", help=_("the case's name (default: the first participant's)"))
+    sub.add_argument("--coder", help=_("your name (for the log)"))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.agreed import AgreedCoding
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats
 from kodebog.participants import (
     INTERVIEWER,
     ROLES,
@@ -87,8 +88,9 @@ class Cell:
         """``12 · 5/9``: passages, then participants out of the group."""
         if not self.passages and not self.of:
             return "–"
-        return f"{self.passages} · {self.people}/{self.of}" if self.of else (
-            f"{self.passages} · {self.people}")
+        passages, people = formats.number(self.passages), formats.number(self.people)
+        return (f"{passages} · {people}/{formats.number(self.of)}" if self.of
+                else f"{passages} · {people}")
 
 
 @dataclass
@@ -110,6 +112,8 @@ class Matrix:
 
     def column_label(self, column: str) -> str:
         """A column as shown: a group's value, or a code's label."""
+        if column == NONE and column not in self.column_labels:
+            return _("(none)")
         return self.column_labels.get(column, column)
 
     def cell(self, row: str, column: str) -> Cell:
@@ -134,11 +138,13 @@ class Matrix:
 
     def sheet_rows(self) -> list[list[Any]]:
         """Header and rows for a spreadsheet: passages, participants and the share per group."""
-        header: list[Any] = ["kode"]
+        header: list[Any] = [_("code")]
         for column in self.columns:
             name = self.column_label(column)
-            header += [f"{name}: passager", f"{name}: deltagere", f"{name}: af",
-                       f"{name}: andel"]
+            header += [_("{group}: passages").format(group=name),
+                       _("{group}: participants").format(group=name),
+                       _("{group}: of").format(group=name),
+                       _("{group}: share").format(group=name)]
         rows: list[list[Any]] = [header]
         for code, label in self.rows:
             row: list[Any] = [label]
@@ -227,8 +233,9 @@ def compare(session: Session, query: CompareQuery,
     infos = _attribute_infos(session, cache)
     dimension = query.dimension
     if dimension not in (ROLE, SOURCE, VALENCE) and dimension not in infos:
-        raise ProjectError(f"no attribute '{dimension}' to compare by; choose role, "
-                           f"source or one of: {', '.join(infos) or 'no attributes yet'}")
+        raise ProjectError(_("no attribute '{name}' to compare by; choose role, source or "
+                             "one of: {known}").format(
+            name=dimension, known=", ".join(infos) or _("no attributes yet")))
     kind = infos[dimension].kind if dimension in infos else None
     bands: list[Band] = []
     if kind == "number":
@@ -261,7 +268,7 @@ def compare(session: Session, query: CompareQuery,
     if dimension != SOURCE:
         columns.discard(NONE)  # shown below only if something was said there
     rows = _codes(session, query.codes)
-    wanted = {code for code, _ in rows}
+    wanted = {code for code, _label in rows}
     cells: dict[tuple[str, str], list[int]] = {}
     for (code, raw), (n, said) in counted.items():
         if code not in wanted:
@@ -271,16 +278,14 @@ def compare(session: Session, query: CompareQuery,
         found = cells.setdefault(key, [0, 0])
         found[0] += n
         found[1] += said
-    label = {ROLE: "rolle", SOURCE: "kilde", VALENCE: "vurdering"}.get(dimension) or (
+    label = {ROLE: _("role"), SOURCE: _("source"), VALENCE: _("valence")}.get(dimension) or (
         infos[dimension].label)
-    matrix = Matrix(f"koder × {label}", dimension, rows,
+    matrix = Matrix(_("codes × {group}").format(group=label), dimension, rows,
                     _order(columns, dimension, kind == "number"),
                     denominators=dict(denominators), query=query, agreed=scope.agreed)
     if dimension == VALENCE:
         matrix.column_labels = valence_labels()
     if bands:
-        from kodebog.i18n import _
-
         matrix.note = _("{label} in bands {first}, {second} … (more than {n} different values "
                         "are split at round numbers)").format(
             label=label, first=bands[0][0], second=bands[1][0] if len(bands) > 1 else "",
@@ -292,8 +297,6 @@ def compare(session: Session, query: CompareQuery,
 
 def valence_labels() -> dict[str, str]:
     """Valence -> how a column or a filter shows it."""
-    from kodebog.i18n import _
-
     return {"positive": _("+ works well"), "negative": _("− works less well"),
             "mixed": _("± mixed"), NO_VALENCE: _("no valence")}
 
@@ -305,7 +308,7 @@ def cooccurrence(session: Session, query: CompareQuery,
     coders = _scope(session, query, cache)
     sources = _source_ids(session, query.sources)
     rows = _codes(session, query.codes)
-    wanted = {code for code, _ in rows}
+    wanted = {code for code, _label in rows}
     if people is None:
         people = cast(dict[int, Person], cached(cache, ("people",),
                                                 partial(load_people, session)))
@@ -332,8 +335,8 @@ def cooccurrence(session: Session, query: CompareQuery,
                 both[(a, b)] = both.get((a, b), 0) + 1
                 if case is not None:
                     cases.setdefault((a, b), set()).add(case)
-    matrix = Matrix("kode × kode (enheder med begge)", COOCCURRENCE, rows,
-                    [code for code, _ in rows], query=query, column_labels=dict(rows),
+    matrix = Matrix(_("code × code (units with both)"), COOCCURRENCE, rows,
+                    [code for code, _label in rows], query=query, column_labels=dict(rows),
                     agreed=coders.agreed)
     for (a, b), count in both.items():
         matrix.cells[(a, b)] = Cell(count, len(cases.get((a, b), ())), 0)

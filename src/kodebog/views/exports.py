@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats, ngettext
 from kodebog.participants import format_value
 from kodebog.views.compare import Matrix
 from kodebog.views.retrieve import Person, RetrieveResult
@@ -65,23 +66,28 @@ def write_passages(output: Path, result: RetrieveResult, *, title: str,
         _passages_docx(output, result, title)
     else:
         _table(output, suffix, "Passager", header, rows)
-    return f"wrote {output}: {result.summary()}"
+    return _("wrote {path}: {summary}").format(path=output, summary=result.summary())
 
 
 def write_matrix(output: Path, matrix: Matrix) -> str:
     """Write a comparison matrix to ``output`` (.xlsx or .csv); a one-line summary."""
     suffix = _suffix(output)
     if suffix == ".docx":
-        raise ProjectError(f"{output}: write the matrix as .xlsx or .csv")
+        raise ProjectError(_("{path}: write the matrix as .xlsx or .csv").format(path=output))
     rows = matrix.sheet_rows()
     _table(output, suffix, "Sammenligning", rows[0], rows[1:])
-    return f"wrote {output}: {len(matrix.rows)} codes x {len(matrix.columns)} columns"
+    return _("wrote {path}: {codes} x {columns}").format(
+        path=output,
+        codes=ngettext("{n} code", "{n} codes", len(matrix.rows)).format(
+            n=formats.number(len(matrix.rows))),
+        columns=ngettext("{n} column", "{n} columns", len(matrix.columns)).format(
+            n=formats.number(len(matrix.columns))))
 
 
 def _suffix(output: Path) -> str:
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
-        raise ProjectError(f"{output}: name a .xlsx, .csv or .docx file")
+        raise ProjectError(_("{path}: name a .xlsx, .csv or .docx file").format(path=output))
     return suffix
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.agreed import AgreedCoding
 from kodebog.errors import ProjectError
+from kodebog.i18n import _, formats, ngettext
 from kodebog.participants import INTERVIEWER, attribute_defs, format_value
 from kodebog.store.models import Code, Coder, Coding, Participant, Source, Unit
 from kodebog.views.scope import Scope, coding_scope
@@ -64,24 +65,29 @@ class RetrieveQuery:
 
     def describe(self) -> str:
         """The query in words, for titles and exports."""
-        parts = [" eller ".join(self.codes) or "(ingen kode)"]
-        parts += [f"og {c}" for c in self.and_codes]
-        parts += [f"ikke {c}" for c in self.not_codes]
-        parts += [f"nær {c} (±{self.within})" for c in self.near_codes]
+        parts = [_(" or ").join(self.codes) or _("(no code)")]
+        parts += [_("and {code}").format(code=c) for c in self.and_codes]
+        parts += [_("not {code}").format(code=c) for c in self.not_codes]
+        parts += [_("near {code} (±{within})").format(code=c, within=self.within)
+                  for c in self.near_codes]
         if self.overlap and self.and_codes:
-            parts.append("(overlappende)")
+            parts.append(_("(overlapping)"))
         filters = []
-        if self.coders:
-            filters.append("kodere " + ", ".join(self.coders))
+        if self.agreed:
+            filters.append(_("the agreed coding") + (
+                " " + _("of {coders}").format(coders=", ".join(self.coders))
+                if self.coders else ""))
+        elif self.coders:
+            filters.append(_("coders {names}").format(names=", ".join(self.coders)))
         if self.sources:
-            filters.append("kilder " + ", ".join(self.sources))
+            filters.append(_("sources {names}").format(names=", ".join(self.sources)))
         if self.roles:
-            filters.append("roller " + ", ".join(self.roles))
+            filters.append(_("roles {names}").format(names=", ".join(self.roles)))
         filters += [f"{name} = {value}" for name, value in self.where]
         if self.key_quotes:
-            filters.append("kun nøglecitater")
+            filters.append(_("key quotes only"))
         if self.valences:
-            filters.append("vurdering " + ", ".join(self.valences))
+            filters.append(_("valence {names}").format(names=", ".join(self.valences)))
         return " ".join(parts) + (f" · {'; '.join(filters)}" if filters else "")
 
 
@@ -139,8 +145,13 @@ class RetrieveResult:
 
     def summary(self) -> str:
         """``12 passages · 7 participants · 3 sources``."""
-        return (f"{len(self.passages)} passages · {self.participants} participants · "
-                f"{self.sources} sources")
+        n = len(self.passages)
+        return " · ".join((
+            ngettext("{n} passage", "{n} passages", n).format(n=formats.number(n)),
+            ngettext("{n} participant", "{n} participants", self.participants).format(
+                n=formats.number(self.participants)),
+            ngettext("{n} source", "{n} sources", self.sources).format(
+                n=formats.number(self.sources))))
 
 
 def load_people(session: Session) -> dict[int, Person]:
@@ -221,8 +232,9 @@ def resolve_where(session: Session, where: Iterable[tuple[str, str]],
             continue
         if key not in names:
             known = ", ".join(sorted({*names.values(), ROLE}))
-            raise ProjectError(f"--where {name}={value}: no attribute '{name}'; the "
-                               f"attributes are: {known}")
+            raise ProjectError(_("--where {name}={value}: no attribute '{name}'; the "
+                                 "attributes are: {known}").format(name=name, value=value,
+                                                                   known=known))
         resolved.append((names[key], value))
     return tuple(resolved)
 
@@ -232,8 +244,8 @@ def check_codes(session: Session, codes: Iterable[str]) -> None:
     known = set(session.scalars(select(Code.id)))
     for code in codes:
         if code not in known:
-            raise ProjectError(f"no code '{code}' in the project's codebook; the codes are: "
-                               + ", ".join(sorted(known)))
+            raise ProjectError(_("no code '{code}' in the project's codebook; the codes are: "
+                                 "{known}").format(code=code, known=", ".join(sorted(known))))
 
 
 def _source_ids(session: Session, names: Sequence[str]) -> list[int] | None:
@@ -243,7 +255,7 @@ def _source_ids(session: Session, names: Sequence[str]) -> list[int] | None:
                                  .where(Source.name.in_(names))).all())
     for name in names:
         if name not in found:
-            raise ProjectError(f"no source named '{name}'")
+            raise ProjectError(_("no source named '{name}'").format(name=name))
     return [found[name] for name in names]
 
 
@@ -323,7 +335,7 @@ def retrieve(session: Session, query: RetrieveQuery,
     if not query.codes:
         return RetrieveResult(query)
     if query.within < 0:
-        raise ProjectError("--within must be 0 or more units")
+        raise ProjectError(_("--within must be 0 or more units"))
     check_codes(session, (*query.codes, *query.and_codes, *query.not_codes, *query.near_codes))
     chosen: Scope = cached(cache, ("scope", query.coders, query.agreed),
                            partial(coding_scope, session, query.coders, query.agreed))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
+from kodebog.i18n import _
 from kodebog.privacy import Hit, find_personal_data
 from kodebog.project import current_codebook
 from kodebog.queries import CodingInfo
@@ -326,8 +327,8 @@ def load_source(
     with store.read() as session:
         source = session.get(Source, source_id)
         if source is None:
-            raise ProjectError(f"source {source_id} is no longer in the project; "
-                               "reload the sources (ctrl+r) and pick another")
+            raise ProjectError(_("source {id} is no longer in the project; reload the sources "
+                                 "(ctrl+r) and pick another").format(id=source_id))
         count, low, high = session.execute(
             select(func.count(), func.min(Unit.ordinal), func.max(Unit.ordinal)).where(
                 Unit.source_id == source_id

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Select, Static
 
-from kodebog.i18n import _
+from kodebog.i18n import N_, _, formats
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.export_view import ExportChoice, ExportViewDialog
 from kodebog.tui.screens.base import KodebogScreen
@@ -30,23 +30,23 @@ AGREED = "\x00agreed"
 class MatrixTable(DataTable[Text]):
     """The matrix: a row per code, a column per group; enter opens the cell's passages."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Matrix
 
 Each cell: passages · participants who said it / participants in the group who could have
 (interviewers left out unless ticked). In code × code, a cell counts the units coded with
 both codes and the participants who said them. **enter** opens the cell's passages.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open passages", id="compare.open"),
+        Binding("enter", "select_cursor", N_("Open passages"), id="compare.open"),
     ]
 
 
 class CompareScreen(KodebogScreen[None]):
     """Choose a grouping and coders; read the matrix."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Compare
 
 Which themes dominate in which groups. Choose the grouping (role, source, any participant
@@ -54,12 +54,12 @@ attribute, or code × code co-occurrence) and the coder (all by default). Counts
 passages, and distinct participants (cases) out of everyone in the group with a unit in the
 project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes the matrix to
 .xlsx or .csv.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="compare.back"),
-        Binding("ctrl+e", "export", "Export", id="compare.export"),
-        Binding("ctrl+r", "recompute", "Again", show=False, id="compare.recompute"),
+        Binding("escape", "back", N_("Back"), id="compare.back"),
+        Binding("ctrl+e", "export", N_("Export"), id="compare.export"),
+        Binding("ctrl+r", "recompute", N_("Again"), show=False, id="compare.recompute"),
     ]
     DEFAULT_CSS = """
     CompareScreen {
@@ -104,11 +104,11 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         """Filters, summary, matrix."""
         yield StatusBar(id="status")
         with Horizontal(id="compare-filters"):
-            yield Select[str]([("efter rolle", ROLE)], allow_blank=False, id="compare-by",
+            yield Select[str]([(_("by role"), ROLE)], allow_blank=False, id="compare-by",
                               compact=True)
-            yield Select[str]([], prompt="Alle kodere", id="compare-coder", compact=True)
-            yield Checkbox("interviewere med", id="compare-interviewers", compact=True)
-        yield Static("computing…", id="compare-summary", markup=False)
+            yield Select[str]([], prompt=_("All coders"), id="compare-coder", compact=True)
+            yield Checkbox(_("with interviewers"), id="compare-interviewers", compact=True)
+        yield Static(_("computing…"), id="compare-summary", markup=False)
         yield Static("", id="compare-rule", markup=False)
         yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield KeyFooter()
@@ -131,10 +131,11 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
     def on_compare_screen_facets_loaded(self, message: FacetsLoaded) -> None:
         """Fill the choices and compute."""
         facets = self.facets = message.facets
-        options = [("efter rolle", ROLE), ("efter kilde", "source")]
-        options += [(f"efter {info.label}", info.name) for info in facets.attributes]
+        options = [(_("by role"), ROLE), (_("by source"), "source")]
+        options += [(_("by {attribute}").format(attribute=info.label), info.name)
+                    for info in facets.attributes]
         options.append((_("by valence"), VALENCE))
-        options.append(("kode × kode", COOCCURRENCE))
+        options.append((_("code × code"), COOCCURRENCE))
         by = self.query_one("#compare-by", Select)
         by.set_options(options)
         known = {value for _label, value in options}
@@ -167,7 +168,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         if query == self.last and not force:
             return
         self.last = query
-        self.query_one("#compare-summary", Static).update("computing…")
+        self.query_one("#compare-summary", Static).update(_("computing…"))
         self.compute(query)
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
@@ -193,11 +194,11 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         table.clear(columns=True)
         # the width said, not measured later: a render between the rows could show it cut
         widest = max([len(label) for _code, label in matrix.rows] + [4])
-        table.add_column(Text("kode"), key="\x00code", width=min(widest, 40))
+        table.add_column(Text(_("code")), key="\x00code", width=min(widest, 40))
         for key in matrix.columns:
             label = matrix.column_label(key)
             if matrix.dimension != COOCCURRENCE:
-                label += f" (n={matrix.denominators.get(key, 0)})"
+                label += f" (n={formats.number(matrix.denominators.get(key, 0))})"
             table.add_column(Text(label), key=key)
         for code, label in matrix.rows:
             cells = [Text(label)]
@@ -208,12 +209,13 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
             table.add_row(*cells, key=code)
         table.move_cursor(row=min(row, max(0, len(matrix.rows) - 1)),
                           column=min(max(column, 1), len(matrix.columns)))
-        what = ("enheder med begge · deltagere" if matrix.dimension == COOCCURRENCE
-                else "passager · deltagere / deltagere i gruppen")
-        coders = ", ".join(matrix.query.coders) or "alle kodere"
+        what = (_("units with both · participants") if matrix.dimension == COOCCURRENCE
+                else _("passages · participants / participants in the group"))
+        coders = ", ".join(matrix.query.coders) or _("all coders")
         if matrix.agreed is not None:
             coders = _("the agreed coding")
-        people = "med interviewere" if matrix.query.include_interviewers else "uden interviewere"
+        people = (_("with interviewers") if matrix.query.include_interviewers
+                  else _("without interviewers"))
         self.query_one("#compare-summary", Static).update(
             f"{matrix.title} · {what} · {coders} · {people}")
         rule = self.query_one("#compare-rule", Static)
@@ -246,8 +248,8 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         """Write the matrix."""
         if self.matrix is None:
             return
-        self.app.push_screen(ExportViewDialog("Write the matrix to", "sammenligning.xlsx",
-                                              ".xlsx or .csv", personal_data=False),
+        self.app.push_screen(ExportViewDialog(_("Write the matrix to"), _("comparison.xlsx"),
+                                              _(".xlsx or .csv"), personal_data=False),
                              self._export_to)
 
     def _export_to(self, choice: ExportChoice | None) -> None:
@@ -264,6 +266,6 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
     def palette_commands(self) -> list[Command]:
         """Compare commands."""
         return [
-            Command("Compare: export the matrix", "ctrl+e", self.action_export),
-            Command("Compare: compute again", "ctrl+r", self.action_recompute),
+            Command(_("Compare: export the matrix"), "ctrl+e", self.action_export),
+            Command(_("Compare: compute again"), "ctrl+r", self.action_recompute),
         ]

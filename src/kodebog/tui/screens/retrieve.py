@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Select, SelectionList, Static
 
-from kodebog.i18n import _
+from kodebog.i18n import N_, _
 from kodebog.store.models import CONSENSUS_CODER
 from kodebog.tui.commands import Command
 from kodebog.tui.dialogs.export_view import ExportChoice, ExportViewDialog
@@ -38,7 +38,7 @@ def valence_choices() -> list[tuple[str, str]]:
 class RetrieveScreen(KodebogScreen[None]):
     """Codes on the left, filters under them, passages on the right."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Retrieve
 
 Read everything coded with a theme, across sources. Mark codes on the left (**space**
@@ -48,14 +48,14 @@ passages, the distinct participants (cases) and the sources. **enter** on a pass
 it in its source; **ctrl+r** reads the project again (what was read is kept while the
 screen is open, so a filter change is quick); **ctrl+e** writes what you see to .xlsx,
 .csv or .docx; **B** compares groups.
-"""
+""")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="retrieve.back"),
-        Binding("ctrl+e", "export", "Export", id="retrieve.export"),
-        Binding("B", "compare", "Compare", id="retrieve.compare"),
-        Binding("ctrl+o", "toggle_overlap", "Overlap", show=False, id="retrieve.overlap"),
-        Binding("ctrl+r", "reload", "Read again", show=False, id="retrieve.reload"),
+        Binding("escape", "back", N_("Back"), id="retrieve.back"),
+        Binding("ctrl+e", "export", N_("Export"), id="retrieve.export"),
+        Binding("B", "compare", N_("Compare"), id="retrieve.compare"),
+        Binding("ctrl+o", "toggle_overlap", N_("Overlap"), show=False, id="retrieve.overlap"),
+        Binding("ctrl+r", "reload", N_("Read again"), show=False, id="retrieve.reload"),
     ]
     DEFAULT_CSS = """
     RetrieveScreen {
@@ -108,14 +108,14 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
             with Vertical(id="retrieve-side"):
                 yield CodePicker(id="retrieve-codes")
                 yield SelectionList[str](id="retrieve-coders")
-                yield Select[str]([], prompt="Alle kilder", id="retrieve-source", compact=True)
-                yield Select[str]([], prompt="Alle deltagere", id="retrieve-who", compact=True)
-                yield Select[str]([], prompt="Alle vurderinger", id="retrieve-valence",
+                yield Select[str]([], prompt=_("All sources"), id="retrieve-source", compact=True)
+                yield Select[str]([], prompt=_("All participants"), id="retrieve-who", compact=True)
+                yield Select[str]([], prompt=_("All valences"), id="retrieve-valence",
                                   compact=True)
-                yield Checkbox("★ kun nøglecitater", id="retrieve-key", compact=True)
-                yield Checkbox("∧/¬ overlappende spans", id="retrieve-overlap", compact=True)
+                yield Checkbox(_("★ key quotes only"), id="retrieve-key", compact=True)
+                yield Checkbox(_("∧/¬ overlapping spans"), id="retrieve-overlap", compact=True)
             with Vertical(id="retrieve-main"):
-                yield Static("reading the codebook…", id="retrieve-summary", markup=False)
+                yield Static(_("reading the codebook…"), id="retrieve-summary", markup=False)
                 yield Static("", id="retrieve-rule", markup=False)
                 yield PassageList(id="passages")
         yield KeyFooter()
@@ -123,7 +123,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
     def on_mount(self) -> None:
         """Read the choices in a worker."""
         self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "retrieve")
-        self.query_one("#retrieve-coders", SelectionList).border_title = "Kodere (ingen: alle)"
+        self.query_one("#retrieve-coders", SelectionList).border_title = _("Coders (none: all)")
         self.query_one(CodePicker).focus()
         self.load_facets()
 
@@ -153,7 +153,8 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
         coders.add_options([(name, name, name in initial.coders) for name in facets.coders])
         self.query_one("#retrieve-source", Select).set_options(
             [(name, name) for name in facets.sources])
-        who = [(f"rolle: {role}", f"{ROLE}{_SEP}{role}") for role in facets.roles]
+        who = [(_("role: {role}").format(role=role), f"{ROLE}{_SEP}{role}")
+               for role in facets.roles]
         for info in facets.attributes:
             who += [(f"{info.label} = {value}", f"{info.name}{_SEP}{value}")
                     for value in facets.values.get(info.name, [])]
@@ -227,7 +228,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
             self.result = RetrieveResult(query)
             self._show(self.result)
             return
-        self.query_one("#retrieve-summary", Static).update("retrieving…")
+        self.query_one("#retrieve-summary", Static).update(_("retrieving…"))
         self.run_query(query)
 
     @work(thread=True, exclusive=True, group="retrieve", exit_on_error=False)
@@ -248,7 +249,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
 
     def _show(self, result: RetrieveResult) -> None:
         if not result.query.codes:
-            summary = "mark a code with space (∨) to see its passages"
+            summary = _("mark a code with space (∨) to see its passages")
         else:
             summary = f"{result.summary()} · {result.query.describe()}"
         self.query_one("#retrieve-summary", Static).update(summary)
@@ -286,10 +287,10 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
     def action_export(self) -> None:
         """Write the passages shown to a file."""
         if self.result is None or not self.result.passages:
-            self.notify("Nothing to export: no passages.", severity="warning")
+            self.notify(_("Nothing to export: no passages."), severity="warning")
             return
-        self.app.push_screen(ExportViewDialog("Write the passages to", "passager.xlsx",
-                                              ".xlsx, .csv or .docx"), self._export_to)
+        self.app.push_screen(ExportViewDialog(_("Write the passages to"), _("passages.xlsx"),
+                                              _(".xlsx, .csv or .docx")), self._export_to)
 
     def _export_to(self, choice: ExportChoice | None) -> None:
         if choice is not None and self.result is not None:
@@ -311,8 +312,8 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
     def palette_commands(self) -> list[Command]:
         """Retrieve commands."""
         return [
-            Command("Retrieve: export what you see", "ctrl+e", self.action_export),
-            Command("Retrieve: toggle overlapping spans for AND/NOT", "ctrl+o",
+            Command(_("Retrieve: export what you see"), "ctrl+e", self.action_export),
+            Command(_("Retrieve: toggle overlapping spans for AND/NOT"), "ctrl+o",
                     self.action_toggle_overlap),
-            Command("Compare: codes by group", "B", self.action_compare),
+            Command(_("Compare: codes by group"), "B", self.action_compare),
         ]

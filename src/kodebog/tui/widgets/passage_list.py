@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kodebog.coding import VALENCE_MARKS
+from kodebog.i18n import N_
 from kodebog.tui.heights import Heights
 from kodebog.tui.widgets.unit_list import contrast
 from kodebog.tui.wrapping import display_text, wrap_offsets
@@ -36,24 +37,24 @@ GUTTER = 2
 class PassageList(ScrollView, can_focus=True, inherit_bindings=False):
     """Passages grouped by source; enter opens the highlighted one in its source."""
 
-    HELP = """\
+    HELP = N_("""\
 ## Passages
 
 Every passage that answers the codes and filters, grouped by source in document order: who
 said it, the coder, the codes, ★ for a key quote, and the coded words highlighted inside
 their unit (up to five lines around them). **j/k** or the arrows move, **page up/down**,
 **home/end**; **enter** opens the unit on the coding screen.
-"""
+""")
 
     ALLOW_SELECT = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", "Move", key_display="j/k", id="passages.next"),
-        Binding("k,up", "cursor(-1)", "Previous", show=False, id="passages.previous"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="passages.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="passages.page_up"),
-        Binding("home", "edge(0)", "First", show=False, id="passages.first"),
-        Binding("end", "edge(1)", "Last", show=False, id="passages.last"),
-        Binding("enter", "open", "Open in source", id="passages.open"),
+        Binding("j,down", "cursor(1)", N_("Move"), key_display="j/k", id="passages.next"),
+        Binding("k,up", "cursor(-1)", N_("Previous"), show=False, id="passages.previous"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="passages.page_down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="passages.page_up"),
+        Binding("home", "edge(0)", N_("First"), show=False, id="passages.first"),
+        Binding("end", "edge(1)", N_("Last"), show=False, id="passages.last"),
+        Binding("enter", "open", N_("Open in source"), id="passages.open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "passage-list--cursor", "passage-list--bar", "passage-list--source",

@@ -88,3 +88,10 @@ def test_cli_retrieve_valence(store: Store, project_location: str,  # noqa: F811
     assert "invalid choice: 'good'" in capsys.readouterr().err
 
 
+
+
+def test_the_cli_offers_every_valence() -> None:
+    from kodebog import coding
+    from kodebog.cli import analysis
+
+    assert analysis.VALENCES == coding.VALENCES

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
 from kodebog.cli.report import add_agreed, parse_coders
-from kodebog.coding import VALENCE_MARKS, VALENCES
 from kodebog.errors import ProjectError
 from kodebog.i18n import _
+
+VALENCES = ("positive", "negative", "mixed", "none")
+"""``coding.VALENCES``, written out: importing ``coding`` would load SQLAlchemy for --help."""
 
 
 def _where(values: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -25,6 +27,7 @@ def _where(values: list[str] | None) -> tuple[tuple[str, str], ...]:
 
 
 def cmd_retrieve(args: argparse.Namespace) -> int:
+    from kodebog.coding import VALENCE_MARKS
     from kodebog.views.retrieve import RetrieveQuery, retrieve
 
     if args.near and args.within is None:

@@ -6,6 +6,7 @@ Regenerate with ``--snapshot-update`` when the demo material changes, and look a
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +51,23 @@ def test_review_screen_in_danish(snap_compare: Compare, demo_app: KodebogApp,
 def test_project_screen_in_english_at_80x24(snap_compare: Compare, demo_app: KodebogApp
                                             ) -> None:
     assert snap_compare(demo_app, terminal_size=SMALL, run_before=pressed())
+
+
+@pytest.mark.usefixtures("danish")
+def test_import_dialog_in_danish_at_80x24(snap_compare: Compare, demo_app: KodebogApp,
+                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    for name in ("fokusgruppe_1.docx", "interview_borger.txt", "kommentarer.xlsx"):
+        (folder / name).write_bytes(b"")
+    monkeypatch.chdir(folder)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(demo_app, pilot)
+        await pilot.press("i")
+        await pilot.pause(1.0)
+        await pilot.press("tab")  # to the tree, its folder open
+        await pilot.pause(0.5)
+
+    assert snap_compare(demo_app, terminal_size=SMALL, run_before=run_before)

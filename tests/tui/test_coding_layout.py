@@ -196,3 +196,31 @@ async def test_a_long_message_shows_whole_and_the_place_gives_way(make_app: AppF
         line = screen.query_one(StatusBar)._render_text().plain
         assert line.endswith("coded Kontakt til jobcentret og mere")
         assert "unit 1/8" in line and len(line) <= 78
+
+
+@pytest.mark.anyio
+async def test_switching_the_language_redraws_the_coding_screen(make_app: AppFactory) -> None:
+    from kodebog.i18n import language, set_language
+    from kodebog.tui.language import switch_language
+
+    before = language()
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_source(app, pilot)
+            await pilot.press("j", "3")
+            await settle(app, pilot)
+            assert str(screen.query_one(CodebookTree).border_title).startswith("Codebook")
+            switch_language(app, "da")
+            await settle(app, pilot)
+            assert str(screen.query_one(CodebookTree).border_title).startswith("Kodebog")
+            assert screen.query_one("#definition").border_title == "Definition"
+            assert screen.query_one("#suggestions").border_title == "Forslag"
+            assert screen.query_one("#detail").border_title == "Enhed 2"
+            assert "kodet af anna" in screen.query_one(StatusBar)._render_text().plain
+            assert "fokusgruppe" in str(screen.units.border_title)
+            footer = " ".join(
+                screen.query_one("KeyFooter").render_line(0).text.split())  # type: ignore[attr-defined]
+            assert "Kodebog" in footer and "Tilbage" in footer
+    finally:
+        set_language(before)

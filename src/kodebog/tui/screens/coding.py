@@ -307,8 +307,7 @@ make to the codebook appear within two seconds, new hotkeys included.
         """Show the source and bind the codebook's hotkeys."""
         view = self.view = message.view
         units = self.units
-        kind = KIND_LABELS.get(view.head.kind)
-        units.border_title = f"{view.head.name} · {translate(kind) if kind else view.head.kind}"
+        self._title_units()
         units.loading = False
         units.set_query(self.start_query)
         units.set_view(view, message.start)
@@ -319,6 +318,28 @@ make to the codebook appear within two seconds, new hotkeys included.
         self._show_definition()
         self._update_bindings()
         self.start_suggestions()
+
+    def _title_units(self) -> None:
+        view = self.view
+        if view is not None:
+            kind = KIND_LABELS.get(view.head.kind)
+            self.units.border_title = (f"{view.head.name} · "
+                                       f"{translate(kind) if kind else view.head.kind}")
+
+    def language_changed(self) -> None:
+        """The language was switched: titles, units, panels, status and keys in it."""
+        self.query_one(CodebookTree).retitle()
+        self.query_one(CodeDefinition).border_title = _("Definition")
+        self.query_one(SuggestionsPanel).border_title = _("Suggestions")
+        self._title_units()
+        self.query_one(CodeStrip).redraw()
+        self.units.redraw_text()
+        self._show_definition()
+        self._show_unit()
+        self.show_suggestions()
+        self._binding_state = None
+        self._update_bindings()
+        self.refresh_bindings()
 
     def bind_codes(self) -> None:
         """Bind the codebook's hotkeys (ids ``code.ID``)."""

@@ -115,6 +115,11 @@ definitions); **Z** hides or shows the current unit and the suggestions.
         self._lines = None
         self.refresh()
 
+    def redraw(self) -> None:
+        """Draw again (the language changed)."""
+        self._lines = None
+        self.refresh()
+
     def rows_for(self, width: int) -> int:
         """The lines the codes need at this outer width (padding taken off)."""
         return rows_needed(max(1, width - 2), len(self.items))

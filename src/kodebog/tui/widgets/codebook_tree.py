@@ -70,9 +70,14 @@ below the tree.
             node = self._code_nodes[code.id]
             if not node.children:
                 node.allow_expand = False
-        self.border_title = (_("Codebook · {title}").format(title=codebook.title)
-                             if codebook.title else _("Codebook"))
+        self.retitle()
         self.cursor_line = 0
+
+    def retitle(self) -> None:
+        """The title in the language in use."""
+        title = self._codebook.title if self._codebook is not None else ""
+        self.border_title = (_("Codebook · {title}").format(title=title) if title
+                             else _("Codebook"))
 
     def set_counts(self, counts: Counter[str]) -> None:
         """Show new counts."""

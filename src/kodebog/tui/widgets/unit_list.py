@@ -537,6 +537,13 @@ on it.
 
     # drawing
 
+    def redraw_text(self) -> None:
+        """The language changed: measure and draw every unit again (headers are words)."""
+        self._strips.clear()
+        if self.view is not None:
+            self._remeasure_all()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         """The theme changed: draw everything again."""
         super().notify_style_update()

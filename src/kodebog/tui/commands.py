@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from rich.align import Align
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
-from kodebog.i18n import _
+from kodebog.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,19 @@ class KodebogCommands(Provider):
 
 
 class KodebogPalette(CommandPalette):
-    """Textual's command palette, saying "no matches" in the language in use."""
+    """Textual's command palette, its keys and "no matches" in the language in use."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+end, shift+end", "command_list('last')", N_("Go to bottom"), show=False),
+        Binding("ctrl+home, shift+home", "command_list('first')", N_("Go to top"),
+                show=False),
+        Binding("down", "cursor_down", N_("Next command"), show=False),
+        Binding("escape", "escape", N_("Exit the command palette")),
+        Binding("pagedown", "command_list('page_down')", N_("Next page"), show=False),
+        Binding("pageup", "command_list('page_up')", N_("Previous page"), show=False),
+        Binding("up", "command_list('cursor_up')", N_("Previous command"), show=False),
+    ]
+    """Textual's keys of the palette (8.2.8), with descriptions marked for the catalogue."""
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         self._stop_no_matches_countdown()

@@ -3,6 +3,8 @@ tier's hint and its evidence line."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kodebog.cli import main
@@ -59,3 +61,22 @@ def test_suggestions_are_listed_in_danish() -> None:
 def test_cli_errors_are_danish(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
     assert main(["suggest", "nowhere.kodebog", "--top", "0"]) != 0
     assert "--top 0: angiv 1 eller flere" in capsys.readouterr().err
+
+
+def test_the_helper_process_answers_in_the_callers_language(
+    project_location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kodebog.errors import ProjectError
+    from kodebog.suggest.process import SpacyProcess
+
+    from .test_suggest_service import make_store
+
+    store = make_store(project_location, tmp_path)
+    monkeypatch.setenv("KODEBOG_LANG", "en")  # the app switched to Danish after it started
+    helper = SpacyProcess()
+    try:
+        with pytest.raises(ProjectError, match="ingen enhed med id 99999"):
+            helper.suggest(store, "anna", [99999], model_name="")
+    finally:
+        helper.stop()
+        store.dispose()

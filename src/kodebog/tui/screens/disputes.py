@@ -155,11 +155,13 @@ decision the next unsettled unit is shown and the numbers above are computed aga
     def _show(self) -> None:
         item = self.current
         total = len(self.disputes)
-        where = f"{item.source} #{item.unit}" if item else ""
+        wide = self.app.size.width >= 100  # a small terminal: the code, the unit, the speaker
+        where = (f"{item.source} #{item.unit}" if wide else f"#{item.unit}") if item else ""
         if item is not None and item.speaker:
             where += f" · {item.speaker}"
         self.query_one(StatusBar).set_where(
-            "kodebog", self.kodebog.project_name, _("Review: {code}").format(code=self.label),
+            *(("kodebog", self.kodebog.project_name) if wide else ()),
+            _("Review: {code}").format(code=self.label) if wide else self.label,
             _("dispute {number}/{total}").format(
                 number=formats.number(self.index + 1 if item else 0),
                 total=formats.number(total)), where)

@@ -135,3 +135,26 @@ async def test_ten_quick_code_keys_on_a_slow_server_all_land_in_order(
     # FG1 has 8 units: the last two keys land on unit 8 (the cursor stops at the end)
     expected = [(min(n + 1, 8), codes[key]) for n, key in enumerate(keys)]
     assert [(ordinal, code) for ordinal, code, _ in rows] == expected
+
+
+async def test_a_read_only_project_opens_and_says_read_only_when_coding(
+        project_path: Path) -> None:
+    mode = project_path.stat().st_mode
+    project_path.chmod(0o444)
+    store = open_project(project_path)
+    try:
+        assert store.read_only
+        app = KodebogApp(store, "anna", Settings())
+        async with app.run_test(size=SIZE) as pilot:
+            await open_source(app, pilot)
+            await pilot.press("j", "1")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, CodingScreen)
+            assert "is read-only; nothing was changed" in screen.message
+            assert shown_codes(app, unit_id(store, "fg1", 2)) == []
+            assert app.is_running
+        assert codings(store) == []
+    finally:
+        store.dispose()
+        project_path.chmod(mode)

@@ -41,7 +41,7 @@ from kodebog.tui.writer import WriteQueue
 from kodebog.views.project import Overview, project_label, source_of_unit
 
 #: How long one write waits for another program's lock before the TUI says "busy" and
-#: retries (the CLI waits 10 s in silence).
+#: retries (the CLI retries for 60 s, counting down on stderr).
 TUI_WRITE_WAIT_MS = 1000
 #: In the browser (``kodebog serve`` sets KODEBOG_BROWSER=1) keys the browser keeps for
 #: itself (ctrl+n new window, ctrl+t new tab) move to free function keys; settings win.

@@ -52,8 +52,11 @@ async def test_a_held_write_lock_delays_the_save_never_the_screen(
             assert isinstance(screen, CodingScreen)
             await wait_until(pilot, lambda: screen.message.startswith(BUSY), timeout=30)
             assert codings(store) == []  # not stored while the lock is held
-            await pilot.press("j")  # the screen keeps answering
+            await pilot.press("j")  # the screen keeps answering (the key clears the message)
             assert screen.units.cursor == 2
+            # the worker says again how long it keeps trying (every WAITING_EVERY seconds)
+            await wait_until(pilot, lambda: screen.message.startswith(BUSY), timeout=30)
+            assert screen.message.endswith(" s left")
         finally:
             blocker.rollback()
             blocker.close()

@@ -534,6 +534,8 @@ make to the codebook appear within two seconds, new hotkeys included.
 
     def _clear_message(self) -> None:
         """A status message has been read (or gone stale): take it away."""
+        if self._message_timer is not None:  # a key press came first: the timer must not
+            self._message_timer.stop()       # clear a later message when it fires
         self._message_timer = None
         if self.message and self.message == self._message_shown:
             self.message = ""

@@ -110,10 +110,10 @@ class AgreedCoding:
         """The rule and what it holds, in the user's language, for the analysis screens."""
         n = self.counts()
         coders = ", ".join(self.coders) or _("no coders")
-        return _("Agreed coding of {coders}: where they agree, their coding; a settled "
-                 "disagreement, the decision; material only one of them coded, that coder's; "
-                 "unsettled disagreements left out. {agreed} agreed · {settled} settled · "
-                 "{single} single-coder · {unsettled} unsettled").format(
+        return _("Agreed coding of {coders}: {agreed} agreed · {settled} settled · {single} "
+                 "single-coder · {unsettled} unsettled (left out). Where they agree, their "
+                 "coding; a settled disagreement, the decision; material only one of them "
+                 "coded, that coder's.").format(
             coders=coders, agreed=formats.number(n[AGREED]),
             settled=formats.number(n[SETTLED]), single=formats.number(n[SINGLE]),
             unsettled=formats.number(n[UNSETTLED]))

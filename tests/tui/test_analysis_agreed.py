@@ -67,8 +67,9 @@ async def test_retrieve_screen_offers_the_agreed_coding_and_prints_its_rule(
         assert shown(screen, "#retrieve-summary").startswith("2 passages · 2 participants")
         rule = shown(screen, "#retrieve-rule")
         assert screen.query_one("#retrieve-rule").has_class("shown")
-        assert rule.startswith("Agreed coding of anna, bo: where they agree, their coding")
-        assert "1 agreed · 2 settled · 1 single-coder · 1 unsettled" in rule
+        assert rule.startswith("Agreed coding of anna, bo: 1 agreed · 2 settled · "
+                               "1 single-coder · 1 unsettled (left out).")
+        assert "Where they agree, their coding; a settled disagreement, the decision" in rule
 
         # ticking bo beside it agrees bo alone: his fg1 material is his, the decision stands
         screen.query_one("#retrieve-coders", SelectionList).select("bo")

@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import getpass
+import io
 import json
 import os
 import socket
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -97,9 +97,25 @@ def holder(database: Path) -> str:
     same_host = host == socket.gethostname()
     if (same_host and not _alive(pid)) or (same_host and pid == os.getpid()):
         return _("another program")
-    started = formats.datetime(datetime.fromtimestamp(since))
-    return _("{program} (pid {pid}, user {user}, since {time})").format(
-        program=name, pid=pid, user=user, time=started)
+    return _("{program} (pid {pid}, user {user}, started {elapsed} ago)").format(
+        program=name, pid=pid, user=user, elapsed=elapsed(time.time() - since))
+
+
+def elapsed(seconds: float) -> str:
+    """``45 s``, ``3 min``, ``2 h``: how long a writer has held the lock, shortly."""
+    seconds = max(0, round(seconds))
+    if seconds < 120:
+        return _("{n} s").format(n=formats.number(seconds))
+    if seconds < 7200:
+        return _("{n} min").format(n=formats.number(seconds // 60))
+    return _("{n} h").format(n=formats.number(seconds // 3600))
+
+
+def _columns(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return 80
 
 
 class Countdown:
@@ -115,9 +131,12 @@ class Countdown:
 
     def __call__(self, reason: str, seconds_left: float) -> None:
         stream = self.stream or sys.stderr
-        line = _("kodebog: {reason}; trying again, {seconds} s left").format(
+        line = _("kodebog: trying again for {seconds} s more: {reason}").format(
             reason=reason, seconds=formats.number(max(0, round(seconds_left))))
-        if stream.isatty():
+        if stream.isatty():  # one line: cut to the terminal's width, or it would wrap
+            width = _columns(stream)
+            if len(line) >= width:
+                line = line[: max(width - 2, 10)] + "…"
             stream.write("\r\x1b[K" + line)
         elif not self.shown:
             stream.write(line + "\n")

@@ -247,7 +247,11 @@ def compare(session: Session, query: CompareQuery,
         names = {sid: str(name) for sid, name in session.execute(select(Source.id, Source.name))}
 
     def column(raw: Any) -> str:
-        return names.get(raw, NONE) if dimension == SOURCE else shown(raw, kind)
+        if dimension == SOURCE:
+            return names.get(raw, NONE)
+        if bands:  # a band's position
+            return bands[int(raw)][0] if raw is not None and 0 <= int(raw) < len(bands) else NONE
+        return shown(raw, kind)
 
     who = None if dimension == VALENCE else group
     could = cached(cache, ("possible", dimension, query.sources, query.include_interviewers),

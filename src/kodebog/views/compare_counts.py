@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Float, Integer, String, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from kodebog.participants import INTERVIEWER, format_value, parse_number
@@ -57,7 +57,10 @@ def group_expression(dimension: str, kind: str | None = None, bands: Sequence[Ba
                      dialect: str = "sqlite") -> ColumnElement[Any]:
     """The SQL for a unit's (or coding's) group: role, source id, valence, attribute value.
 
-    A number attribute with ``bands`` groups by the band's label.
+    A number attribute with ``bands`` (``auto_bands``: one width, the first band starting
+    at or below every value) groups by the band's position, 0 for the first: arithmetic on
+    one JSON value per row, where a ``CASE`` per band read it again for every band (twice as
+    slow on 300,000 codings).
     """
     from kodebog.views.retrieve import ROLE
 
@@ -69,15 +72,14 @@ def group_expression(dimension: str, kind: str | None = None, bands: Sequence[Ba
         return func.coalesce(Coding.valence, literal(NO_VALENCE))
     if kind == "number" and bands:
         number = attribute_value(dimension, dialect, number=True)
-        whens = []
-        for label, low, high in bands:
-            conditions: list[ColumnElement[bool]] = [number.is_not(None)]
-            if low is not None:
-                conditions.append(number >= low)
-            if high is not None:
-                conditions.append(number < high)
-            whens.append((and_(*conditions), literal(label)))
-        return case(*whens, else_=literal(NONE))
+        _label, start, end = bands[0]
+        if start is None or end is None:
+            raise ValueError("bands need a start and an end")
+        position = (number - start) / (end - start)
+        # SQLite's CAST truncates (a floor for the positions here, never negative); on
+        # PostgreSQL a CAST rounds, so floor first
+        index = position if dialect == "sqlite" else func.floor(position)
+        return cast(index, Integer)
     return attribute_value(dimension, dialect)
 
 

@@ -215,6 +215,7 @@ make to the codebook appear within two seconds, new hotkeys included.
         self._remember_timer: Timer | None = None
         self._remembered: int | None = None  # the unit last written as this coder's place
         self._place: int | None = None  # the current unit's id, kept for when leaving
+        self._busy = False  # writes wait for another program's lock (the message says so)
         self._message_shown = ""  # the status message the clearing timer belongs to
         self._message_timer: Timer | None = None
 
@@ -533,10 +534,13 @@ make to the codebook appear within two seconds, new hotkeys included.
         status.say(self.message)
 
     def _clear_message(self) -> None:
-        """A status message has been read (or gone stale): take it away."""
+        """A status message has been read (or gone stale): take it away (but "the project
+        is busy" stays while its writes wait)."""
         if self._message_timer is not None:  # a key press came first: the timer must not
             self._message_timer.stop()       # clear a later message when it fires
         self._message_timer = None
+        if self._busy and self._in_flight:
+            return
         if self.message and self.message == self._message_shown:
             self.message = ""
             self._show_status()
@@ -640,12 +644,14 @@ make to the codebook appear within two seconds, new hotkeys included.
         if context.on_saved is not None:
             context.on_saved(saved)
         self._after_write(sorted(quiet), None)
-        if self._in_flight == 0 and self.message.startswith(translate(BUSY)):
+        if self._in_flight == 0 and self._busy:
+            self._busy = False
             self.message = _("saved")
             self._show_status()
 
     def on_write_waiting(self, message: WriteWaiting) -> None:
         """The project is busy (another program writes): say so; the worker retries."""
+        self._busy = True
         self.message = _("{busy}: retrying · {reason}").format(busy=translate(BUSY),
                                                               reason=message.reason)
         self.notify(_("{reason}: retrying until it is free").format(reason=message.reason),
@@ -655,6 +661,7 @@ make to the codebook appear within two seconds, new hotkeys included.
     def on_write_failed(self, message: WriteFailed) -> None:
         """A write was not saved: say so and show the units as they are stored."""
         context = message.job.context
+        self._busy = False
         self.message = message.reason
         self.notify(message.reason, severity="error", timeout=8)
         if isinstance(context, _Context):

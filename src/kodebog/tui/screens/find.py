@@ -75,6 +75,7 @@ you have not coded, to a code, to a speaker or role, or to participants with an 
             padding: 0 1;
             & Checkbox { width: auto; }
             & Select { width: 1fr; margin-left: 1; }
+            & SelectCurrent #label { text-wrap: nowrap; text-overflow: ellipsis; }
         }
         & #find-summary { padding: 0 2; color: $text-muted; height: 1; }
     }

@@ -62,14 +62,18 @@ class KodebogPalette(CommandPalette):
     """Textual's command palette, its keys and "no matches" in the language in use."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+end, shift+end", "command_list('last')", N_("Go to bottom"), show=False),
+        Binding("ctrl+end, shift+end", "command_list('last')", N_("Go to bottom"), show=False,
+                id="palette.last"),
         Binding("ctrl+home, shift+home", "command_list('first')", N_("Go to top"),
-                show=False),
-        Binding("down", "cursor_down", N_("Next command"), show=False),
-        Binding("escape", "escape", N_("Exit the command palette")),
-        Binding("pagedown", "command_list('page_down')", N_("Next page"), show=False),
-        Binding("pageup", "command_list('page_up')", N_("Previous page"), show=False),
-        Binding("up", "command_list('cursor_up')", N_("Previous command"), show=False),
+                show=False, id="palette.first"),
+        Binding("down", "cursor_down", N_("Next command"), show=False, id="palette.next"),
+        Binding("escape", "escape", N_("Exit the command palette"), id="palette.close"),
+        Binding("pagedown", "command_list('page_down')", N_("Next page"), show=False,
+                id="palette.page_down"),
+        Binding("pageup", "command_list('page_up')", N_("Previous page"), show=False,
+                id="palette.page_up"),
+        Binding("up", "command_list('cursor_up')", N_("Previous command"), show=False,
+                id="palette.previous"),
     ]
     """Textual's keys of the palette (8.2.8), with descriptions marked for the catalogue."""
 

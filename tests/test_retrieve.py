@@ -153,7 +153,7 @@ def test_exports_of_what_the_screens_show(store: Store, tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(tmp_path / "p.xlsx").active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("kilde", "enhed", "taler") and len(rows) == 5
+    assert rows[0][:3] == ("source", "unit", "speaker") and len(rows) == 5
     assert rows[4][9] == TURNS[1][1] and rows[4][10] == "hørt? nej"
     write_passages(tmp_path / "p.docx", relation, title="relation")
     paragraphs = [p.text for p in Document(str(tmp_path / "p.docx")).paragraphs]

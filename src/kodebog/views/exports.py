@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from kodebog.errors import ProjectError
-from kodebog.i18n import _, formats, ngettext
+from kodebog.i18n import N_, _, formats, ngettext, translate
 from kodebog.participants import format_value
 from kodebog.views.compare import Matrix
 from kodebog.views.retrieve import Person, RetrieveResult
 
-PASSAGE_HEADER = ["kilde", "enhed", "taler", "deltager", "rolle", "koder", "kode", "start",
-                  "slut", "citat", "memo", "nøglecitat"]
+PASSAGE_HEADER = [N_("source"), N_("unit"), N_("speaker"), N_("participant"), N_("role"),
+                  N_("coder"), N_("code"), N_("start"), N_("end"), N_("quote"), N_("memo"),
+                  N_("key quote")]
+"""The passage sheet's columns (translated when written)."""
 FORMATS = (".xlsx", ".csv", ".docx")
 
 
@@ -28,9 +30,9 @@ def _check(result: RetrieveResult) -> None:
     items: list[tuple[str, str]] = []
     for p in result.passages:
         where = f"{p.source} #{p.unit} ({p.code}, {p.coder})"
-        items.append((f"the passage {where}", p.text))
+        items.append((_("the passage {where}").format(where=where), p.text))
         if p.memo:
-            items.append((f"the memo of {where}", p.memo))
+            items.append((_("the memo of {where}").format(where=where), p.memo))
     check_personal_data(items)
 
 
@@ -41,7 +43,7 @@ def passage_rows(result: RetrieveResult, people: Mapping[int, Person] | None = N
     by_case: dict[str, Person] = {}
     for person in (people or {}).values():
         by_case.setdefault(person.case, person)
-    header = [*PASSAGE_HEADER, *attributes.values()]
+    header = [*(translate(name) for name in PASSAGE_HEADER), *attributes.values()]
     rows = []
     for p in result.passages:
         found = by_case.get(p.case) if p.case else None
@@ -65,7 +67,7 @@ def write_passages(output: Path, result: RetrieveResult, *, title: str,
     if suffix == ".docx":
         _passages_docx(output, result, title)
     else:
-        _table(output, suffix, "Passager", header, rows)
+        _table(output, suffix, _("Passages"), header, rows)
     return _("wrote {path}: {summary}").format(path=output, summary=result.summary())
 
 
@@ -75,7 +77,7 @@ def write_matrix(output: Path, matrix: Matrix) -> str:
     if suffix == ".docx":
         raise ProjectError(_("{path}: write the matrix as .xlsx or .csv").format(path=output))
     rows = matrix.sheet_rows()
-    _table(output, suffix, "Sammenligning", rows[0], rows[1:])
+    _table(output, suffix, _("Comparison"), rows[0], rows[1:])
     return _("wrote {path}: {codes} x {columns}").format(
         path=output,
         codes=ngettext("{n} code", "{n} codes", len(matrix.rows)).format(
@@ -126,9 +128,10 @@ def _passages_docx(output: Path, result: RetrieveResult, title: str) -> None:
             document.add_heading(source, 1)
         document.add_paragraph(f"»{p.text}«", QUOTE_STYLE)
         who = ", ".join(x for x in (p.participant or p.speaker, p.role) if x)
-        mark = " · nøglecitat" if p.key_quote else ""
-        document.add_paragraph(f"— {who or 'ukendt'} · {p.source} #{p.unit} · "
+        mark = " · " + _("key quote") if p.key_quote else ""
+        who = who or _("unknown")
+        document.add_paragraph(f"— {who} · {p.source} #{p.unit} · "
                                f"{'+'.join(p.codes)} ({p.coder}){mark}", SOURCE_STYLE)
         if p.memo:
-            document.add_paragraph(f"Memo: {p.memo}", SOURCE_STYLE)
+            document.add_paragraph(_("Memo: {memo}").format(memo=p.memo), SOURCE_STYLE)
     write_with(output, lambda path: document.save(str(path)))

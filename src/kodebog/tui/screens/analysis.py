@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kodebog.i18n import _
 from kodebog.tui.commands import Command
 
 if TYPE_CHECKING:
@@ -13,10 +14,10 @@ if TYPE_CHECKING:
 def analysis_commands(app: KodebogApp) -> list[Command]:
     """Retrieve, compare and participants, for the project and coding screens' palette."""
     return [
-        Command("Analysis: retrieve passages by code", "G (coding: ctrl+g): all coded with a theme",
-                app.action_retrieve),
-        Command("Analysis: compare groups", "B: codes x role, source or attribute",
+        Command(_("Analysis: retrieve passages by code"),
+                _("G (coding: ctrl+g): all coded with a theme"), app.action_retrieve),
+        Command(_("Analysis: compare groups"), _("B: codes x role, source or attribute"),
                 app.action_compare),
-        Command("Analysis: participants and cases", "L: roles, names, attributes, cases",
+        Command(_("Analysis: participants and cases"), _("L: roles, names, attributes, cases"),
                 app.action_participants),
     ]

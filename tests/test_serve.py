@@ -270,7 +270,7 @@ def test_login_page_and_refusals_speak_danish(store: Store, danish: None) -> Non
 
     run(store, network(store), scenario)
     assert "Du er logget ud." in pages.logged_out_page()
-    assert "Log ind via jeres organisations login-side" in pages.proxy_page("X-Remote-User")
+    assert "Log ind via din organisations loginside" in pages.proxy_page("X-Remote-User")
 
 
 def test_full_server_says_so_in_danish(store: Store, danish: None) -> None:

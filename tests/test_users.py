@@ -168,7 +168,7 @@ def test_cli_users_speaks_danish(tmp_path: Path, codebook_file: Path, danish: No
     out, err = capsys.readouterr()
     assert "ingen brugere: projektet kræver intet login" in out
     assert "tilføjede anna som koder" in out and "anna er nu reviewer" in out
-    assert "ingen terminal at spørge om adgangskoden i" in err
+    assert "ingen terminal at spørge efter adgangskoden i" in err
     with pytest.raises(SystemExit):
         main(["users", "add", "--help"])
     assert "læs adgangskoden fra første linje af standard input" in capsys.readouterr().out

@@ -241,6 +241,7 @@ SINK_POSITIONS: dict[str, tuple[int, ...]] = {
     "show_status": (0,), "ErrorDialog": (0,), "Markdown": (0,), "Rule": (0,),
     "add_parser": (), "add_argument_group": (0, 1), "Tab": (0,), "TabPane": (0,),
     "Collapsible": (), "Switch": (), "Input": (), "warn": (0,), "warning": (0,),
+    "Command": (0,),  # the palette entry's name (its help is the key)
 }
 SINK_KEYWORDS = frozenset({"help", "description", "title", "placeholder", "tooltip",
                            "sub_title", "prompt", "label", "message", "hint"})

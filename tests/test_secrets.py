@@ -84,6 +84,7 @@ def test_a_bug_in_the_tui_prints_no_database_password(pg_url: str, tmp_path: Pat
     init_project(url, codebook).dispose()
     done = _run(TUI_BUG, "open", url, "--coder", "ann")
     printed = done.stdout + done.stderr
+    assert done.returncode != 0
     assert "RuntimeError" in printed and "a bug in kodebog" in printed
     assert "buggy_mount" in printed  # the traceback is there, for the bug report
     assert PASSWORD not in printed

@@ -28,8 +28,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     from kodebog.tui import run
 
-    run(args.project, args.coder)
-    return 0
+    return run(args.project, args.coder)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -44,8 +43,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     from kodebog.tui import run
 
-    run(str(path), args.coder)
-    return 0
+    return run(str(path), args.coder)
 
 
 def cmd_codebook_validate(args: argparse.Namespace) -> int:

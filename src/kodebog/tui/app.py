@@ -38,7 +38,7 @@ from kodebog.tui.screens.suggesting import SuggestionQueue
 from kodebog.tui.widgets.source_table import KIND_LABELS
 from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteQueue
-from kodebog.views.project import Overview, project_label, source_of_unit
+from kodebog.views.project import Overview, project_label
 
 #: How long one write waits for another program's lock before the TUI says "busy" and
 #: retries (the CLI retries for 60 s, counting down on stderr).
@@ -227,12 +227,6 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
     def _found(self, result: FindResult | None) -> None:
         if result is not None:
             self.open_source(result.hit.source_id, result.hit.unit_id, result.query)
-
-    def open_unit(self, unit_id: int) -> None:
-        """Open the source of a unit at that unit."""
-        source_id = source_of_unit(self.store, unit_id)
-        if source_id is not None:
-            self.open_source(source_id, unit_id)
 
     # theme, help
 

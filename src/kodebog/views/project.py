@@ -100,12 +100,6 @@ def source_id_by_name(store: Store, name: str) -> int | None:
         return session.scalar(select(Source.id).where(Source.name == name))
 
 
-def source_of_unit(store: Store, unit_id: int) -> int | None:
-    """The source a unit belongs to."""
-    with store.read() as session:
-        return session.scalar(select(Unit.source_id).where(Unit.id == unit_id))
-
-
 def code_exists(store: Store, code_id: str) -> bool:
     """Whether a code is in the project and not retired."""
     with store.read() as session:

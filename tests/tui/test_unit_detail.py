@@ -142,3 +142,21 @@ async def test_few_codings_show_everything_without_subtitle(
             assert detail.top == 0 and detail.border_subtitle is None
             await pilot.press("C")
             await pilot.pause()
+
+
+async def test_words_selected_in_the_panel_are_what_is_copied(make_app: AppFactory,
+                                                              store: Store) -> None:
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    code_many(store)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_source(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        detail = app.screen.query_one(UnitDetail)
+        first = screen_text(detail).splitlines()[0].rstrip()
+        copied = detail.get_selection(Selection(Offset(0, 0), Offset(len(first), 0)))
+        assert copied is not None
+        assert copied[0] == first and "UnitDetail" not in copied[0]

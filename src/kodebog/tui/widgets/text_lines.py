@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.text import Text
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -80,3 +81,8 @@ class TextLines(Widget):
     def on_resize(self) -> None:
         """Wrap again at the new width."""
         self._lines = None
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The words selected with the mouse, as drawn (for copying with ctrl+c)."""
+        lines = self._strips(self.scrollable_content_region.width)[self.top:]
+        return selection.extract("\n".join(line.text.rstrip() for line in lines)), "\n"

@@ -346,7 +346,7 @@ class SuggestingScreen(KodebogScreen[None]):
     def semantic_line(self) -> str:
         """The semantic tier's state for the panel: off and how to turn it on, or progress."""
         if self.semantic_note:
-            return self.semantic_note
+            return translate(self.semantic_note)  # a marked constant or already translated
         state = self.embedding
         if state is None or state.complete:
             return ""

@@ -719,3 +719,9 @@ def test_interval_alpha_keeps_precision_on_large_offsets() -> None:
     assert krippendorff_alpha(years, "interval").value == pytest.approx(
         krippendorff_alpha(K2011_C, "interval").value, rel=1e-12
     )
+
+
+@pytest.mark.usefixtures("danish")
+def test_reasons_for_an_undefined_statistic_are_in_the_language_in_use() -> None:
+    assert krippendorff_alpha([[2, 2, 2], [2, 2, 2]]).reason == "ingen variation: alle værdier er 2"
+    assert cohen_kappa([[1, None], [None, 2]]).reason == "ingen enhed er kodet af begge kodere"

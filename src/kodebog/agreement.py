@@ -13,6 +13,8 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from kodebog.i18n import N_, _, translate
+
 __all__ = [
     "Level",
     "ReliabilityData",
@@ -34,8 +36,9 @@ _FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
 _WEIGHTS = (None, "linear", "quadratic")
-_NO_PAIRS = "fewer than two pairable values: no unit has values from two or more coders"
-_ONE_UNIT = "only one pairable unit: chance agreement cannot be estimated from a single unit"
+_NO_PAIRS = N_("fewer than two pairable values: no unit has values from two or more coders")
+_ONE_UNIT = N_("only one pairable unit: chance agreement cannot be estimated from a single "
+               "unit")
 _RATIO_BLOCK = 1 << 22  # matrix cells per block when summing ratio distances
 _DENSE_RANGE = 1 << 16  # whole numbers spanning less than this are coded without sorting
 _EXACT = 1 << 53  # whole numbers below this in size are exact as float64
@@ -69,7 +72,8 @@ class Stat:
 
 
 def _undefined(reason: str, n_units: int = 0, n_values: int = 0) -> Stat:
-    return Stat(math.nan, reason, n_units, n_values)
+    """A statistic without a value, its reason (marked with ``N_``) in the language in use."""
+    return Stat(math.nan, translate(reason), n_units, n_values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +216,10 @@ def _numbers(coded: _Coded, level: str) -> _FloatArray:
 
 def _no_variation(coded: _Coded, code: int) -> str:
     """Reason for a statistic whose qualifying values all equal ``categories[code]``."""
-    only = "" if bool(np.all(coded.codes[coded.codes >= 0] == code)) else "pairable "
-    return f"no variation: every {only}value is {coded.categories[code]!r}"
+    value = repr(coded.categories[code])
+    if bool(np.all(coded.codes[coded.codes >= 0] == code)):
+        return _("no variation: every value is {value}").format(value=value)
+    return _("no variation: every pairable value is {value}").format(value=value)
 
 
 def _agreeing_pairs(codes: _IntArray) -> _IntArray:
@@ -413,7 +419,7 @@ def cohen_kappa(
     first, second = coded.codes[:, both]
     n_units = len(first)
     if n_units == 0:
-        return _undefined("no unit was coded by both coders")
+        return _undefined(_("no unit was coded by both coders"))
     used = np.unique(np.concatenate([first, second]))
     k = len(used)
     if k == 1:
@@ -455,8 +461,9 @@ def fleiss_kappa(data: ReliabilityData) -> Stat:
     low, high = int(m_u.min()), int(m_u.max())
     if low != high:
         return _undefined(
-            f"units have different numbers of ratings ({low} to {high}), and Fleiss' kappa "
-            "needs the same number on every unit: use Krippendorff's alpha",
+            _("units have different numbers of ratings ({low} to {high}), and Fleiss' kappa "
+              "needs the same number on every unit: use Krippendorff's alpha").format(
+                low=low, high=high),
             n_units,
             n_values,
         )

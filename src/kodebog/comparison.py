@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from kodebog.agreement import Stat, cohen_kappa, krippendorff_alpha, percent_agreement
 from kodebog.errors import ProjectError
-from kodebog.i18n import _
+from kodebog.i18n import N_, _, translate
 from kodebog.store.models import Code, Coder, Coding, Source, SourceStatus, Unit
 
-RULE = ("a source counts when every chosen coder has marked it done or coded at least one "
+RULE = N_("a source counts when every chosen coder has marked it done or coded at least one "
         "unit in it; its units are compared up to the last unit every coder has read "
         "(all units once marked done, else up to the last unit each coded)")
+"""The rule of which units are compared (marked: ``translate`` it where it is shown)."""
 
 
 def _value(stat: Stat) -> float | None:
@@ -251,7 +252,7 @@ def compare_coders(
 ) -> Comparison:
     """Agreement per code over the shared sources, plus a pooled overall line."""
     scope = resolve_scope(session, coders, sources, codes)
-    result = Comparison(coders=coders, sources=sorted(scope.sources.values()), rule=RULE, by=by)
+    result = Comparison(coders=coders, sources=sorted(scope.sources.values()), rule=translate(RULE), by=by)
     if by == "character":
         result.characters = character_agreement(session, scope)
         return result

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from kodebog.coding import coder_id
 from kodebog.errors import ProjectError
-from kodebog.i18n import N_, _, ngettext, translate
+from kodebog.i18n import _, ngettext
 from kodebog.i18n.formats import number
+from kodebog.source_kinds import kind_name
 from kodebog.sources.model import ParsedSource
 from kodebog.store import Store
 from kodebog.store.fulltext import index_units
@@ -33,9 +34,6 @@ from kodebog.store.models import (
 )
 
 Progress = Callable[[int, int], None]
-_KIND_NAMES = {"focus_group": N_("focus group"), "interview": N_("interview"),
-               "survey": N_("survey"), "document": N_("document")}
-"""Each source kind as the import report names it (the same words as the reports)."""
 _BATCH = 5000
 
 
@@ -58,7 +56,7 @@ class ImportResult:
         if self.status == "unchanged":
             return [_("{file}: already imported as '{source}', unchanged; nothing to "
                       "do").format(file=filename, source=self.source)]
-        kind = translate(_KIND_NAMES[self.kind]) if self.kind in _KIND_NAMES else self.kind
+        kind = kind_name(self.kind)
         counts = {"file": filename, "source": self.source, "kind": kind,
 
                   "units": number(self.units), "participants": number(self.participants),

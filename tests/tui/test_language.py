@@ -23,8 +23,8 @@ SIZE = (120, 40)
 
 ENGLISH = re.compile(r"\b(Open|Save|Quit|Help|Search|Source|Sources|Code|Codes|Units|Coder|"
                      r"Settings|Cancel|Close|Import|Find|Kind|Words|People|Agreement|Language|"
-                     r"Theme|the|and|of)\b")
-"""Common English words of the TUI (not "Review" and "Audit", which Danish uses too)."""
+                     r"Theme|Review|Audit|the|and|of)\b")
+"""Common English words of the TUI."""
 
 
 def screen_text(app: KodebogApp) -> str:

@@ -6,6 +6,7 @@ import argparse
 
 from kodebog.cli.common import Command, add_project, print_json, project
 from kodebog.i18n import _, formats
+from kodebog.source_kinds import kind_name
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     print(f"{heads[0]:<{width}}  {heads[1]:<12} {heads[2]:>6} {heads[3]:>7} {heads[4]:>6} "
           f"{heads[5]:>6}")
     for s in sources:
-        print(f"{s.name:<{width}}  {s.kind:<12} {formats.number(s.units):>6} "
+        print(f"{s.name:<{width}}  {kind_name(s.kind):<12} {formats.number(s.units):>6} "
               f"{formats.number(s.words):>7} {formats.number(s.participants):>6} "
               f"{formats.percent(s.coded_share * 100, 0):>6}")
     return 0

@@ -11,6 +11,7 @@ from kodebog.cli.common import Command, add_project, print_json, project
 from kodebog.errors import ProjectError
 from kodebog.export import EXPORTERS
 from kodebog.i18n import LANGUAGES, _, formats, ngettext
+from kodebog.source_kinds import kind_name
 
 if TYPE_CHECKING:
     from kodebog.store import Store
@@ -38,7 +39,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     number = formats.number
-    kinds = ", ".join(f"{number(n)} {k}" for k, n in sorted(stats.by_kind.items()))
+    kinds = ", ".join(f"{number(n)} {kind_name(k)}" for k, n in sorted(stats.by_kind.items()))
     lines = [(_("sources"), number(stats.sources) + (f" ({kinds})" if kinds else "")),
              (_("participants"), number(stats.participants)),
              (_("units"), number(stats.units)),

@@ -14,7 +14,7 @@ from kodebog.cli.common import (
     usage,
 )
 from kodebog.errors import ProjectError
-from kodebog.i18n import _, formats, ngettext
+from kodebog.i18n import _, formats, ngettext, translate
 
 
 def _number(value: float | None, percent: bool = False) -> str:
@@ -126,7 +126,8 @@ def cmd_privacy_scan(args: argparse.Namespace) -> int:
         print_json(found)
     else:
         for item in found:
-            print(f"{item['where']}: {item['field']} [{item['start']}:{item['end']}] "
+            field = translate(str(item["field"]))
+            print(f"{item['where']}: {field} [{item['start']}:{item['end']}] "
                   f"{item['description']}")
         print(_("{n} possible personal data found").format(n=formats.number(len(found)))
               if found else _("no personal data found"))

@@ -12,6 +12,7 @@ import re
 from kodebog.export.language import ngettext, number, translate
 from kodebog.findings import ROLE
 from kodebog.i18n import N_
+from kodebog.source_kinds import KIND_NAMES as SOURCE_KIND_NAMES
 
 ATTRIBUTE_LABELS = {
     ROLE: N_("Role"),
@@ -87,9 +88,8 @@ def valence_word(valence: str | None) -> str:
     return translate(known) if known else ""
 
 
-KIND_NAMES = {"focus_group": N_("focus group"), "interview": N_("interview"),
-              "survey": N_("survey"), "document": N_("document")}
-"""The kinds of source, as a report names one."""
+KIND_NAMES = SOURCE_KIND_NAMES
+"""The kinds of source, as a report names one (the same words as everywhere)."""
 
 
 def kind_name(kind: str) -> str:

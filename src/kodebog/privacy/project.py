@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kodebog.i18n import _
 from kodebog.privacy.outbound import Field, Outbound
 from kodebog.store.models import Coder, Coding, Finding, Participant, Source, Unit, UnitMemo
 
@@ -20,10 +21,10 @@ def project_items(session: Session, coder: str | None = None) -> Iterator[Outbou
     from kodebog.project import current_codebook
 
     codebook = current_codebook(session)
-    yield Outbound(Field.TITLE, "the codebook", codebook.title or "")
-    yield Outbound(Field.TITLE, "the codebook (description)", codebook.description or "")
+    yield Outbound(Field.TITLE, _("the codebook"), codebook.title or "")
+    yield Outbound(Field.TITLE, _("the codebook (description)"), codebook.description or "")
     for code in codebook.walk():
-        where = f"code {code.id}"
+        where = _("code {id}").format(id=code.id)
         yield Outbound(Field.CODE_LABEL, where, code.id)
         yield Outbound(Field.CODE_LABEL, where, code.label)
         for text in (code.description, *code.include, *code.exclude, *code.examples,
@@ -39,13 +40,14 @@ def project_items(session: Session, coder: str | None = None) -> Iterator[Outbou
         select(Unit.participant_id, Source.name).join(Source, Source.id == Unit.source_id)
         .where(Unit.participant_id.is_not(None)).distinct()).all())
     for person in session.scalars(select(Participant).order_by(Participant.id)):
-        where, home = f"participant {person.id}", spoken.get(person.id)
+        where, home = _("participant {id}").format(id=person.id), spoken.get(person.id)
         yield Outbound(Field.PARTICIPANT, where, person.label, home)
         yield Outbound(Field.PARTICIPANT, where, person.key, home)
         if person.role:
-            yield Outbound(Field.ATTRIBUTE, f"{where} (role)", person.role, home)
+            yield Outbound(Field.ATTRIBUTE, _("{where} (role)").format(where=where),
+                           person.role, home)
         for key, value in (person.attributes or {}).items():
-            what = f"{where} (attribute {key})"
+            what = _("{where} (attribute {name})").format(where=where, name=key)
             yield Outbound(Field.ATTRIBUTE, what, str(key), home)
             yield Outbound(Field.ATTRIBUTE, what, str(value), home)
     codings = session.execute(
@@ -55,7 +57,8 @@ def project_items(session: Session, coder: str | None = None) -> Iterator[Outbou
     for cid, code_id, coder_id, text, memo, source_id, ordinal in codings:
         if coder_id in coders:
             name = names[source_id]
-            where = f"coding {cid} at {name}:{ordinal} ({code_id})"
+            where = _("coding {id} at {citation} ({code})").format(
+                id=cid, citation=f"{name}:{ordinal}", code=code_id)
             yield Outbound(Field.QUOTE, where, text, name, ordinal)
             yield Outbound(Field.CODING_MEMO, where, memo or "", name, ordinal)
     memos = session.execute(
@@ -64,13 +67,17 @@ def project_items(session: Session, coder: str | None = None) -> Iterator[Outbou
     for text, coder_id, source_id, ordinal in memos:
         if coder_id in coders:
             name = names[source_id]
-            yield Outbound(Field.UNIT_MEMO, f"unit {name}:{ordinal}", text, name, ordinal)
+            where = _("unit {citation}").format(citation=f"{name}:{ordinal}")
+            yield Outbound(Field.UNIT_MEMO, where, text, name, ordinal)
     for finding in session.scalars(select(Finding).order_by(Finding.id)):
-        yield Outbound(Field.STATEMENT, f"code {finding.code_id}", finding.statement)
+        yield Outbound(Field.STATEMENT, _("code {id}").format(id=finding.code_id),
+                       finding.statement)
         if finding.updated_by:
-            yield Outbound(Field.CODER, f"code {finding.code_id}", finding.updated_by)
+            yield Outbound(Field.CODER, _("code {id}").format(id=finding.code_id),
+                           finding.updated_by)
     for source in session.scalars(select(Source).order_by(Source.name)):
-        yield Outbound(Field.SOURCE_NAME, f"source {source.id}", source.name, source.name)
+        yield Outbound(Field.SOURCE_NAME, _("source {id}").format(id=source.id), source.name,
+                       source.name)
         yield from _source_text(session, source)
 
 
@@ -82,14 +89,15 @@ def _source_text(session: Session, source: Source) -> Iterator[Outbound]:
     text = source.text
     position = 0
     for ordinal, start, end, speaker in units:
-        where = f"unit {source.name}:{ordinal}"
+        where = _("unit {citation}").format(citation=f"{source.name}:{ordinal}")
         if start > position:
-            yield Outbound(Field.UNIT_TEXT, f"{where} (the text before it)",
+            yield Outbound(Field.UNIT_TEXT, _("{where} (the text before it)").format(where=where),
                            text[position:start], source.name, ordinal)
         yield Outbound(Field.UNIT_TEXT, where, text[start:end], source.name, ordinal)
         if speaker:
             yield Outbound(Field.SPEAKER, where, speaker, source.name, ordinal)
         position = max(position, end)
     if position < len(text):
-        yield Outbound(Field.UNIT_TEXT, f"source {source.name} (after the last unit)",
+        yield Outbound(Field.UNIT_TEXT,
+                       _("source {name} (after the last unit)").format(name=source.name),
                        text[position:], source.name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("focus_group", "interview", "survey", "document")
+from kodebog.source_kinds import KINDS as KINDS
 
 
 @dataclass

@@ -11,13 +11,9 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from kodebog.i18n import N_, _, formats, translate
 from kodebog.queries import SourceInfo
+from kodebog.source_kinds import KIND_NAMES
 
-KIND_LABELS = {
-    "focus_group": N_("focus group"),
-    "interview": N_("interview"),
-    "survey": N_("survey"),
-    "document": N_("document"),
-}
+KIND_LABELS = KIND_NAMES
 """Each kind of source as people call it (marked: show with ``translate``)."""
 BAR_WIDTH = 20
 NARROW_BAR_WIDTH = 8

@@ -252,7 +252,8 @@ def compare_coders(
 ) -> Comparison:
     """Agreement per code over the shared sources, plus a pooled overall line."""
     scope = resolve_scope(session, coders, sources, codes)
-    result = Comparison(coders=coders, sources=sorted(scope.sources.values()), rule=translate(RULE), by=by)
+    result = Comparison(coders=coders, sources=sorted(scope.sources.values()),
+                        rule=translate(RULE), by=by)
     if by == "character":
         result.characters = character_agreement(session, scope)
         return result

@@ -188,3 +188,28 @@ def test_danish_text_keeps_to_the_glossary() -> None:
                 if re.search(rf"\b{re.escape(word)}", text.casefold()):
                     wrong.append(f"{area}: {text!r} says {word!r}; write {use!r}")
     assert wrong == []
+
+
+@pytest.mark.usefixtures("danish")
+def test_sources_are_listed_in_danish_alphabetical_order(tmp_path: Path) -> None:
+    from kodebog.project import init_project
+    from kodebog.queries import list_sources
+
+    from .conftest import SMALL_CODEBOOK
+
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text(SMALL_CODEBOOK, encoding="utf-8")
+    store = init_project(tmp_path / "p.kodebog", codebook)
+    try:
+        from kodebog.importing import import_parsed
+        from kodebog.sources import read_source
+
+        for name in ("Århus", "Zealand", "ærø", "Odense", "Østerbro", "aalborg_x"):
+            path = tmp_path / f"{name}.txt"
+            path.write_text("Interviewer: Hej.\nBorger: Hej.\n", encoding="utf-8")
+            import_parsed(store, read_source(path))
+        with store.read() as session:
+            names = [info.name for info in list_sources(session)]
+    finally:
+        store.dispose()
+    assert names == ["aalborg_x", "Odense", "Zealand", "ærø", "Østerbro", "Århus"]

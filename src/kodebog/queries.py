@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.errors import ProjectError
 from kodebog.i18n import _
+from kodebog.i18n.formats import sort_key
 from kodebog.store.models import Code, Coder, Coding, Participant, Source, Unit, UnitMemo
 
 
@@ -89,7 +90,7 @@ def find_source(session: Session, name_or_id: str) -> Source:
     if source is None and name_or_id.isdigit():
         source = session.get(Source, int(name_or_id))
     if source is None:
-        names = list(session.scalars(select(Source.name).order_by(Source.name)))
+        names = sorted(session.scalars(select(Source.name)), key=sort_key)
         choices = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
         raise ProjectError(_("no source named '{name}'; the project has: {known}").format(
             name=name_or_id, known=choices or _("no sources yet")))
@@ -144,7 +145,7 @@ def list_sources(session: Session, coder: str | None = None) -> list[SourceInfo]
         select(Source.id, Source.name, Source.kind, Source.meta, Source.encoding,
                Source.filename).order_by(Source.name)
     )
-    return [
+    found = [
         SourceInfo(
             id=sid, name=name, kind=kind, units=unit_counts.get(sid, 0),
             words=int((meta or {}).get("words", 0)), participants=people.get(sid, 0),
@@ -152,6 +153,7 @@ def list_sources(session: Session, coder: str | None = None) -> list[SourceInfo]
         )
         for sid, name, kind, meta, encoding, filename in rows
     ]
+    return sorted(found, key=lambda info: sort_key(info.name))  # æ ø å after z in Danish
 
 
 def list_units(

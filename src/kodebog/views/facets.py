@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kodebog.i18n.formats import sort_key
 from kodebog.participants import ROLES, AttributeInfo, attribute_defs, format_value
 from kodebog.store.models import CONSENSUS_CODER, Code, Coder, Coding, Participant, Source
 from kodebog.views.retrieve import Person, load_people
@@ -60,7 +61,7 @@ def load_facets(session: Session, people: bool = True) -> Facets:
         .order_by(func.count(Coding.id).desc(), Coder.name))]
     if session.scalar(select(Coder.id).where(Coder.name == CONSENSUS_CODER)) is not None:
         coders.append(CONSENSUS_CODER)
-    sources = list(session.scalars(select(Source.name).order_by(Source.name)))
+    sources = sorted(session.scalars(select(Source.name)), key=sort_key)
     if not people:
         present_roles = {r for r in session.scalars(select(Participant.role).distinct()) if r}
         return Facets(codes, coders, sources,
@@ -76,4 +77,5 @@ def load_facets(session: Session, people: bool = True) -> Facets:
             if value not in (None, ""):
                 values.setdefault(name, set()).add(format_value(value))
     return Facets(codes, coders, sources, roles, infos,
-                  {name: sorted(found) for name, found in values.items()}, everyone)
+                  {name: sorted(found, key=sort_key) for name, found in values.items()},
+                  everyone)

@@ -255,8 +255,8 @@ def test_codings_and_codebook_changes_share_one_undo_stack(store: Store) -> None
     unit = unit_id(store, 2)
     coding.apply_code(store, "anna", unit, "contact_center")
     codes.rename_code(store, "anna", "contact_center", "Kontakt")
-    assert coding.undo(store, "anna").message == "undo code.rename"
-    assert coding.undo(store, "anna").message == "undo coding.apply"
+    assert coding.undo(store, "anna").message == "undid a codebook change"
+    assert coding.undo(store, "anna").message == "undid a coding"
     assert codings(store) == []
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kodebog import coding_pg
 from kodebog.errors import ProjectError
-from kodebog.i18n import N_, _, formats, ngettext
+from kodebog.i18n import N_, _, formats, ngettext, translate
 from kodebog.store import Store
 from kodebog.store.engine import driver_error
 from kodebog.store.models import (
@@ -40,6 +40,24 @@ CODEBOOK_ACTIONS = frozenset(
      "code.retire"}
 )
 """Codebook changes (``kodebog.codes``): undone and redone on the same stack as codings."""
+_STEP_SAID = {
+    "coding.apply": (N_("undid a coding"), N_("redid a coding")),
+    "coding.remove": (N_("undid a removal"), N_("redid a removal")),
+    "coding.memo": (N_("undid a coding memo"), N_("redid a coding memo")),
+    "coding.key_quote": (N_("undid a key quote"), N_("redid a key quote")),
+    "coding.valence": (N_("undid a valence"), N_("redid a valence")),
+    "unit.memo": (N_("undid a unit memo"), N_("redid a unit memo")),
+    "source.done": (N_("undid marking the source done"), N_("redid marking the source done")),
+    "source.undone": (N_("undid unmarking the source"), N_("redid unmarking the source")),
+    **{action: (N_("undid a codebook change"), N_("redid a codebook change"))
+       for action in CODEBOOK_ACTIONS},
+}
+
+
+def step_said(action: str, direction: str) -> str:
+    """What undoing (``direction="undo"``) or redoing an event of ``action`` did, for people."""
+    undid, redid = _STEP_SAID.get(action, (N_("undid {what}"), N_("redid {what}")))
+    return translate(undid if direction == "undo" else redid).format(what=action)
 UNDOABLE = frozenset(
     {"coding.apply", "coding.remove", "coding.memo", "coding.key_quote", "unit.memo",
      "coding.valence"}
@@ -594,8 +612,7 @@ def _step(store: Store, coder_name: str, direction: str) -> Change:
             ref=target.id,
         )
         outcome = Outcome.UNDONE if direction == "undo" else Outcome.REDONE
-        said = (_("undo {action}") if direction == "undo" else _("redo {action}")).format(
-            action=target.action)
+        said = step_said(target.action, direction)
         return Change(event, direction, tuple(touched), said, outcome, target.action)
 
 

@@ -20,7 +20,7 @@ from textual.widgets import Tree
 from textual.worker import Worker, WorkerState
 
 from kodebog import coding
-from kodebog.coding import Change
+from kodebog.coding import Change, step_said
 from kodebog.errors import ProjectError
 from kodebog.findings import FindingEdit, FindingState, read_finding
 from kodebog.findings.recommendations import add_recommendation
@@ -58,15 +58,6 @@ MESSAGE_SECONDS = 8.0
 LATER = 0.15
 """Seconds after a write before the codebook counts and the footer are brought up to date."""
 
-_UNDONE = {
-    "coding.apply": (N_("undid a coding"), N_("redid a coding")),
-    "coding.remove": (N_("undid a removal"), N_("redid a removal")),
-    "coding.memo": (N_("undid a coding memo"), N_("redid a coding memo")),
-    "coding.key_quote": (N_("undid a key quote"), N_("redid a key quote")),
-    "coding.valence": (N_("undid a valence"), N_("redid a valence")),
-    "unit.memo": (N_("undid a unit memo"), N_("redid a unit memo")),
-}
-"""What an undo or redo of an event kind says (``translate`` it)."""
 BUSY = N_("the project is busy")
 
 
@@ -959,8 +950,7 @@ make to the codebook appear within two seconds, new hotkeys included.
             self.refresh_codebook()
         self.forget_suggestions(unit_ids)
         undone = change.undid or ""
-        undid, redid = _UNDONE.get(undone, (N_("undid {what}"), N_("redid {what}")))
-        what = translate(undid if direction == "undo" else redid).format(what=undone)
+        what = step_said(undone, direction)
         here = [u for u in unit_ids if u in view.ordinal_of]
         if not here:
             self._said(_("{what} (in another source)").format(what=what))

@@ -20,18 +20,12 @@ from contextvars import ContextVar
 from functools import cache
 
 from kodebog import i18n
+from kodebog.i18n import formats
 
 __all__ = ["_", "date", "decimal", "join", "language", "ngettext", "number", "percent",
            "speaking", "translate"]
 
 _REPORT: ContextVar[str | None] = ContextVar("kodebog_report_language", default=None)
-_SEPARATORS = {"da": (".", ","), "en": (",", ".")}  # thousands, decimal
-_MONTHS = {
-    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-           "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}
 
 
 @cache
@@ -75,19 +69,14 @@ def translate(message: str) -> str:
     return _translator(language()).gettext(message)
 
 
-def _swap(text: str) -> str:
-    thousands, point = _SEPARATORS[language()]
-    return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
-
-
 def number(value: int) -> str:
     """``4.061`` in a Danish report, ``4,061`` in an English one."""
-    return _swap(f"{value:,}")
+    return formats.number(value, language())
 
 
 def decimal(value: float, digits: int = 1) -> str:
     """``0,82`` (da), ``0.82`` (en)."""
-    return _swap(f"{value:,.{digits}f}")
+    return formats.decimal(value, digits, language())
 
 
 def percent(value: float, digits: int = 0) -> str:
@@ -98,10 +87,7 @@ def percent(value: float, digits: int = 0) -> str:
 
 def date(value: dt.date) -> str:
     """``6. december 2026`` (da), ``6 December 2026`` (en)."""
-    month = _MONTHS[language()][value.month - 1]
-    if language() == "da":
-        return f"{value.day}. {month} {value.year}"
-    return f"{value.day} {month} {value.year}"
+    return formats.date(value, language())
 
 
 def join(items: list[str] | tuple[str, ...]) -> str:

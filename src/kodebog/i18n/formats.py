@@ -22,20 +22,20 @@ _MONTHS = {
 _SEPARATORS = {"da": (".", ","), "en": (",", ".")}  # thousands, decimal
 
 
-def _swap(text: str) -> str:
-    """``1,234.5`` (Python's format) with the separators of the language in use."""
-    thousands, point = _SEPARATORS[language()]
+def _swap(text: str, lang: str | None) -> str:
+    """``1,234.5`` (Python's format) with the separators of ``lang`` (default: in use)."""
+    thousands, point = _SEPARATORS[lang or language()]
     return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
 
 
-def number(value: int) -> str:
+def number(value: int, lang: str | None = None) -> str:
     """A whole number with thousands grouped: ``4.061`` (da), ``4,061`` (en)."""
-    return _swap(f"{value:,}")
+    return _swap(f"{value:,}", lang)
 
 
-def decimal(value: float, digits: int = 1) -> str:
+def decimal(value: float, digits: int = 1, lang: str | None = None) -> str:
     """A decimal number: ``0,82`` (da), ``0.82`` (en); thousands grouped."""
-    return _swap(f"{value:,.{digits}f}")
+    return _swap(f"{value:,.{digits}f}", lang)
 
 
 def percent(value: float, digits: int = 1) -> str:
@@ -44,10 +44,11 @@ def percent(value: float, digits: int = 1) -> str:
     return f"{decimal(value, digits)}{space}%"
 
 
-def date(value: dt.date) -> str:
-    """``6. december 2026`` (da), ``6 December 2026`` (en)."""
-    month = _MONTHS[language()][value.month - 1]
-    if language() == "da":
+def date(value: dt.date, lang: str | None = None) -> str:
+    """``6. december 2026`` (da), ``6 December 2026`` (en); ``lang`` defaults to the one in use."""
+    code = lang or language()
+    month = _MONTHS[code][value.month - 1]
+    if code == "da":
         return f"{value.day}. {month} {value.year}"
     return f"{value.day} {month} {value.year}"
 

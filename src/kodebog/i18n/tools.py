@@ -282,7 +282,8 @@ def _binding_tuples(node: ast.Assign | ast.AnnAssign) -> Iterator[ast.AST]:
 
 def untranslated_literals(path: Path) -> list[tuple[int, str]]:
     """Literal text in ``path`` that reaches users without ``_`` (line, the text's start)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
     found: list[ast.AST] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
@@ -310,6 +311,6 @@ def untranslated_literals(path: Path) -> list[tuple[int, str]]:
     hits = []
     for node in found:
         if _user_text(node):
-            text = ast.get_source_segment(path.read_text(encoding="utf-8"), node) or ""
+            text = ast.get_source_segment(source, node) or ""
             hits.append((getattr(node, "lineno", 0), text.splitlines()[0][:60] if text else ""))
     return sorted(set(hits))

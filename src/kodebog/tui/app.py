@@ -39,6 +39,7 @@ from kodebog.tui.widgets.source_table import KIND_LABELS
 from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteQueue
 from kodebog.views.project import Overview, project_label
+from kodebog.views.table_memo import TableMemo
 
 #: How long one write waits for another program's lock before the TUI says "busy" and
 #: retries (the CLI retries for 60 s, counting down on stderr).
@@ -94,6 +95,8 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         self.suggestion_queue: SuggestionQueue | None = None
         #: Every database write of the app, in order, off the UI thread.
         self.writer = WriteQueue()
+        #: Every coding as arrays for the compare screen, kept while the project is unchanged.
+        self.coding_tables = TableMemo()
         store.write_wait_ms = TUI_WRITE_WAIT_MS
         store.busy_patience = 0.0  # the write worker retries and says so on screen
         store.countdown = None  # never write to the terminal under the app

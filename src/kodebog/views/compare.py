@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, cast
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,18 +22,26 @@ from kodebog.agreed import AgreedCoding
 from kodebog.errors import ProjectError
 from kodebog.i18n import _, formats
 from kodebog.participants import (
-    INTERVIEWER,
     ROLES,
     AttributeInfo,
     attribute_defs,
     parse_number,
 )
-from kodebog.store.models import Code, Coding, Source, Unit
+from kodebog.store.models import Code, Source
+from kodebog.views.coding_table import (
+    CodingTable,
+    Grouping,
+    banded,
+    load_table,
+    person_values,
+    profile_numbers,
+)
 from kodebog.views.compare_counts import (
     MAX_VALUES,
     NO_VALENCE,
     NONE,
     Band,
+    attribute_value,
     auto_bands,
     cell_counts,
     group_expression,
@@ -48,14 +58,16 @@ from kodebog.views.retrieve import (
     _source_ids,
     cached,
     check_codes,
-    load_people,
 )
 from kodebog.views.scope import Scope, coding_scope
+from kodebog.views.table_memo import TableMemo
 
 SOURCE = "source"
 VALENCE = "valence"
 VALENCES = ("positive", "negative", "mixed", NO_VALENCE)
 COOCCURRENCE = "cooccurrence"
+Counts = tuple[int, int]
+"""Passages and distinct cases."""
 
 
 @dataclass(frozen=True)
@@ -179,41 +191,9 @@ def _order(columns: set[str], dimension: str, numeric: bool) -> list[str]:
     return present + ([NONE] if NONE in columns else [])
 
 
-Place = tuple[int, int | None]
-"""A unit's (source id, participant id)."""
-
-
-def _units(session: Session, sources: list[int] | None) -> dict[int, Place]:
-    """Unit id -> (source id, participant id), for the chosen sources."""
-    stmt = select(Unit.id, Unit.source_id, Unit.participant_id)
-    if sources is not None:
-        stmt = stmt.where(Unit.source_id.in_(sources))
-    return {uid: (sid, pid) for uid, sid, pid in session.connection().execute(stmt)}
-
-
-def _unit_codes(session: Session, scope: Scope) -> list[tuple[int, str]]:
-    """(unit id, code id) of every coding counted (the chosen coders', or the agreed)."""
-    stmt = select(Coding.id, Coding.unit_id, Coding.code_id)
-    if scope.coder_ids is not None:
-        stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
-    if scope.agreed is None:
-        return [(uid, code) for _cid, uid, code in session.connection().execute(stmt)]
-    return [(uid, code) for cid, uid, code in session.connection().execute(stmt)
-            if scope.keeps(cid)]
-
-
 def _scope(session: Session, query: CompareQuery, cache: Cache | None) -> Scope:
     return cast(Scope, cached(cache, ("scope", query.coders, query.agreed),
                               partial(coding_scope, session, query.coders, query.agreed)))
-
-
-def _skip(people: Mapping[int, Person], include_interviewers: bool,
-          cache: Cache | None) -> set[int]:
-    """The interviewers' ids, unless they are included."""
-    if include_interviewers:
-        return set()
-    return cast(set[int], cached(cache, ("interviewers",), lambda: {
-        pid for pid, p in people.items() if (p.role or "") == INTERVIEWER}))
 
 
 def _attribute_infos(session: Session, cache: Cache | None) -> dict[str, AttributeInfo]:
@@ -221,12 +201,94 @@ def _attribute_infos(session: Session, cache: Cache | None) -> dict[str, Attribu
         info.name: info for info in attribute_defs(session)}))
 
 
+def _table(session: Session, cache: Cache | None, tables: TableMemo | None) -> CodingTable:
+    read = partial(tables.table, session) if tables is not None else partial(load_table, session)
+    return cast(CodingTable, cached(cache, ("coding table",), read))
+
+
+def _grouping(session: Session, table: CodingTable, dimension: str, kind: str | None,
+              bands: Sequence[Band], cache: Cache | None) -> Grouping:
+    """Each coding's and place's group for ``dimension``, as the SQL group values."""
+    if dimension == ROLE:
+        return table.by_role(NONE)
+    if dimension == SOURCE:
+        return table.by_source()
+    if dimension == VALENCE:
+        return table.by_valence(NO_VALENCE)
+    dialect = session.get_bind().dialect.name
+    if kind == "number" and bands:
+        _label, start, end = bands[0]
+        if start is None or end is None:
+            raise ValueError("bands need a start and an end")
+        values, per_person = banded(_numbers(session, table, dimension, cache), table, start,
+                                    end - start)
+    else:
+        values, per_person = person_values(session, group_expression(dimension, kind, bands,
+                                                                     dialect), table)
+    return table.by_person(values, per_person, None)
+
+
+def _numbers(session: Session, table: CodingTable, dimension: str,
+             cache: Cache | None) -> NDArray[np.float64]:
+    return cast(NDArray[np.float64], cached(cache, ("numbers", dimension), lambda: (
+        profile_numbers(session, attribute_value(
+            dimension, session.get_bind().dialect.name, number=True), table))))
+
+
+def _counting_table(session: Session, query: CompareQuery, cache: Cache | None,
+                    tables: TableMemo | None) -> CodingTable | None:
+    """The coding table to count from; None: count in SQL (a screen's first matrix).
+
+    A table kept (in ``tables`` or ``cache``) is used; without one, a screen (``tables``)
+    counts in SQL while its worker reads the table, except for the agreed coding, which is
+    always counted from the table; a one-off comparison reads the table.
+    """
+    table = tables.kept(session) if tables is not None else None
+    if table is None and cache is not None:
+        table = cache.get(("coding table",))
+    if table is None and (query.agreed or tables is None):
+        table = _table(session, cache, tables)
+    return table
+
+
+def _counts(session: Session, query: CompareQuery, scope: Scope, sources: list[int] | None,
+            attribute: tuple[str | None, list[Band]], cache: Cache | None,
+            table: CodingTable | None) -> tuple[dict[Any, int], dict[tuple[str, Any], Counts]]:
+    """Raw group -> cases who could have said it, and (code, raw group) -> counts.
+
+    From ``table``, or without one in SQL, one aggregate each.
+    """
+    dimension, include = query.dimension, query.include_interviewers
+    kind, bands = attribute
+    if table is None:
+        group = group_expression(dimension, kind, bands, session.get_bind().dialect.name)
+        who = None if dimension == VALENCE else group
+        return (cached(cache, ("possible", dimension, query.sources, include),
+                       partial(possible, session, who, sources, include)),
+                cached(cache, ("cells", dimension, query.coders, query.agreed, query.sources,
+                               include),
+                       partial(cell_counts, session, group, scope, sources, include)))
+    counted = table
+    grouping = cast(Grouping, cached(cache, ("grouping", dimension), partial(
+        _grouping, session, counted, dimension, kind, bands, cache)))
+    return (cached(cache, ("possible", dimension, query.sources, include),
+                   lambda: counted.possible(grouping, counted.place_mask(sources, include))),
+            cached(cache, ("cells", dimension, query.coders, query.agreed, query.sources,
+                           include),
+                   lambda: counted.cell_counts(grouping, counted.coding_mask(
+                       scope, sources, include))))
+
+
 def compare(session: Session, query: CompareQuery,
-            people: Mapping[int, Person] | None = None, cache: Cache | None = None) -> Matrix:
+            people: Mapping[int, Person] | None = None, cache: Cache | None = None,
+            tables: TableMemo | None = None) -> Matrix:
     """Codes x groups: passages, distinct participants and the group's participants.
 
-    Counted in SQL (``compare_counts``); ``people`` is not needed and kept for callers that
-    pass it. With a ``cache``, a grouping already computed is not computed again.
+    Counted in numpy from the codings read once (``coding_table``): kept in ``tables`` while
+    the project is unchanged, or in ``cache``. A screen passes ``tables``: its first matrix,
+    before a table is kept, is counted in SQL (``compare_counts``) while a worker reads the
+    table. ``people`` is not needed and kept for callers that pass it. With a ``cache``, a
+    grouping already computed is not computed again.
     """
     scope = _scope(session, query, cache)
     sources = _source_ids(session, query.sources)
@@ -237,11 +299,16 @@ def compare(session: Session, query: CompareQuery,
                              "one of: {known}").format(
             name=dimension, known=", ".join(infos) or _("no attributes yet")))
     kind = infos[dimension].kind if dimension in infos else None
+    table = _counting_table(session, query, cache, tables)
     bands: list[Band] = []
     if kind == "number":
-        bands = cached(cache, ("bands", dimension),
-                       lambda: auto_bands(number_values(session, dimension)))
-    group = group_expression(dimension, kind, bands, session.get_bind().dialect.name)
+        def values() -> list[float]:
+            if table is None:
+                return number_values(session, dimension)
+            numbers = _numbers(session, table, dimension, cache)
+            return [float(v) for v in np.unique(numbers[~np.isnan(numbers)])]
+
+        bands = cached(cache, ("bands", dimension), lambda: auto_bands(values()))
     names: dict[Any, str] = {}
     if dimension == SOURCE:
         names = {sid: str(name) for sid, name in session.execute(select(Source.id, Source.name))}
@@ -253,13 +320,7 @@ def compare(session: Session, query: CompareQuery,
             return bands[int(raw)][0] if raw is not None and 0 <= int(raw) < len(bands) else NONE
         return shown(raw, kind)
 
-    who = None if dimension == VALENCE else group
-    could = cached(cache, ("possible", dimension, query.sources, query.include_interviewers),
-                   partial(possible, session, who, sources, query.include_interviewers))
-    counted = cached(cache, ("cells", dimension, query.coders, query.agreed, query.sources,
-                             query.include_interviewers),
-                     partial(cell_counts, session, group, scope, sources,
-                             query.include_interviewers))
+    could, counted = _counts(session, query, scope, sources, (kind, bands), cache, table)
     denominators: dict[str, int] = defaultdict(int)
     columns: set[str] = set()
     if dimension == VALENCE:
@@ -307,41 +368,24 @@ def valence_labels() -> dict[str, str]:
 
 def cooccurrence(session: Session, query: CompareQuery,
                  people: Mapping[int, Person] | None = None,
-                 cache: Cache | None = None) -> Matrix:
-    """Code x code: units coded with both (passages of the row code on them) and cases."""
-    coders = _scope(session, query, cache)
+                 cache: Cache | None = None, tables: TableMemo | None = None) -> Matrix:
+    """Code x code: units coded with both (passages of the row code on them) and cases.
+
+    Counted in numpy like ``compare``; ``people`` is not needed and kept for callers.
+    """
+    scope = _scope(session, query, cache)
     sources = _source_ids(session, query.sources)
     rows = _codes(session, query.codes)
-    wanted = {code for code, _label in rows}
-    if people is None:
-        people = cast(dict[int, Person], cached(cache, ("people",),
-                                                partial(load_people, session)))
-    skip = _skip(people, query.include_interviewers, cache)
-    located = cached(cache, ("units", query.sources), partial(_units, session, sources))
-    by_unit: dict[int, tuple[set[str], int | None]] = {}
-    for unit_id, code in cached(cache, ("unit_codes", query.coders, query.agreed),
-                                partial(_unit_codes, session, coders)):
-        place = located.get(unit_id)
-        if place is None or place[1] in skip or code not in wanted:
-            continue
-        found = by_unit.get(unit_id)
-        if found is None:
-            by_unit[unit_id] = ({code}, place[1])
-        else:
-            found[0].add(code)
-    both: dict[tuple[str, str], int] = {}
-    cases: dict[tuple[str, str], set[str]] = {}
-    for codes, pid in by_unit.values():
-        person = people.get(pid) if pid is not None else None
-        case = person.case if person is not None else None
-        for a in codes:
-            for b in codes:
-                both[(a, b)] = both.get((a, b), 0) + 1
-                if case is not None:
-                    cases.setdefault((a, b), set()).add(case)
+    table = _table(session, cache, tables)
+    wanted = [table.codes.index(code) for code, _label in rows if code in table.codes]
+    counted = cached(cache, ("cooccurrence", query.coders, query.agreed, query.sources,
+                             query.include_interviewers, tuple(wanted)),
+                     lambda: table.cooccurrence(
+                         table.coding_mask(scope, sources, query.include_interviewers)
+                         & np.isin(table.code, np.array(wanted, dtype=np.int64))))
     matrix = Matrix(_("code × code (units with both)"), COOCCURRENCE, rows,
                     [code for code, _label in rows], query=query, column_labels=dict(rows),
-                    agreed=coders.agreed)
-    for (a, b), count in both.items():
-        matrix.cells[(a, b)] = Cell(count, len(cases.get((a, b), ())), 0)
+                    agreed=scope.agreed)
+    for (a, b), (count, cases) in counted.items():
+        matrix.cells[(a, b)] = Cell(count, cases, 0)
     return matrix

@@ -1,22 +1,34 @@
-"""The compare matrix's counts, aggregated in SQL: passages and distinct cases per code and group.
+"""The compare matrix's counts aggregated in SQL, and the groups: passages and cases per group.
 
 One ``GROUP BY`` over codings joined to their unit and participant gives, per code and group,
 the passages and the distinct cases (linked participants are one case); a second over the
 units gives the cases in each group who could have said it. The group is a SQL expression:
 the role, the source, an attribute's value (or its band, for numbers) or the valence.
-The agreed coding cannot be written as a condition (it is derived from the log), so on it the
-same rows are read per coding and counted here.
+
+This is the first matrix of a compare screen, while ``coding_table`` reads every coding once
+for the matrices after it, and a one-off comparison's. The agreed coding (derived from the log,
+not a condition) is always counted from the coding table.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, String, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    String,
+    Text,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from kodebog.participants import INTERVIEWER, format_value, parse_number
@@ -107,31 +119,19 @@ def cell_counts(session: Session, group: ColumnElement[Any], scope: Scope,
     """(code, raw group) -> (passages, distinct cases)."""
     joined = (Coding.__table__.join(Unit.__table__, Unit.id == Coding.unit_id)
               .outerjoin(Participant.__table__, Participant.id == Unit.participant_id))
-    if scope.agreed is None:
-        # grouped by an expression of the code, not the column: with the column, SQLite
-        # walks the (code, coder) index and visits the units in random order, three times
-        # slower than scanning the codings in unit order (1.7 s against 0.55 s CPU)
-        code = func.coalesce(Coding.code_id, literal(""))
-        stmt = (select(code, group.label("grp"), func.count(),
-                       func.count(case_key().distinct()))
-                .select_from(joined).group_by(code, group))
-        if scope.coder_ids is not None:
-            stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
-        stmt = _filtered(stmt, sources, include_interviewers)
-        return {(code, raw): (int(n), int(people))
-                for code, raw, n, people in session.connection().execute(stmt)}
-    rows = select(Coding.id, Coding.code_id, group.label("grp"), case_key()).select_from(joined)
+    if scope.agreed is not None:
+        raise ValueError("the agreed coding is counted from the coding table")
+    # grouped by an expression of the code, not the column: with the column, SQLite walks
+    # the (code, coder) index and visits the units in random order, three times slower than
+    # scanning the codings in unit order (1.7 s against 0.55 s CPU)
+    code = func.coalesce(Coding.code_id, literal(""))
+    stmt = (select(code, group.label("grp"), func.count(), func.count(case_key().distinct()))
+            .select_from(joined).group_by(code, group))
     if scope.coder_ids is not None:
-        rows = rows.where(Coding.coder_id.in_(scope.coder_ids))
-    passages: dict[tuple[str, Any], int] = defaultdict(int)
-    cases: dict[tuple[str, Any], set[str]] = defaultdict(set)
-    for coding_id, code, raw, who in session.connection().execute(
-            _filtered(rows, sources, include_interviewers)):
-        if scope.keeps(coding_id):
-            passages[(code, raw)] += 1
-            if who is not None:
-                cases[(code, raw)].add(who)
-    return {key: (n, len(cases.get(key, ()))) for key, n in passages.items()}
+        stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
+    stmt = _filtered(stmt, sources, include_interviewers)
+    return {(code, raw): (int(n), int(people))
+            for code, raw, n, people in session.connection().execute(stmt)}
 
 
 def possible(session: Session, group: ColumnElement[Any] | None, sources: list[int] | None,
@@ -210,7 +210,17 @@ def parse_band(label: str) -> tuple[float, float] | None:
 
 
 def number_values(session: Session, name: str) -> list[float]:
-    """The distinct values of a number attribute, as numbers."""
-    value = attribute_value(name, session.get_bind().dialect.name, number=True)
+    """The distinct values of a number attribute, as numbers.
+
+    On SQLite read once per distinct set of attributes (a grouped query's plain column is
+    evaluated once per group): a survey's 100,000 respondents share a few hundred.
+    """
+    dialect = session.get_bind().dialect.name
+    value = attribute_value(name, dialect, number=True)
+    if dialect == "sqlite":
+        text = cast(Participant.attributes, Text)
+        found = {v for _text, v in session.connection().execute(
+            select(text, value).group_by(text)) if v is not None}
+        return [float(v) for v in found]
     return [float(v) for v in session.connection().execute(
         select(value).where(value.is_not(None)).distinct()).scalars()]

@@ -98,6 +98,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         self.last: CompareQuery | None = None
         self.matrix: Matrix | None = None
         self.cache: Cache = {}
+        self.matrix_count = 0  # matrices shown: after the first, the codings are read
         self._loading = True
 
     def compose(self) -> ComposeResult:
@@ -119,6 +120,13 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         self.query_one(MatrixTable).focus()
         self.load_facets()
 
+    @work(thread=True, exclusive=True, group="compare-codings", exit_on_error=False)
+    def read_codings(self) -> None:
+        """Read every coding once, after the first matrix is shown: the next matrices are
+        counted from them in milliseconds (the first, in SQL, is not slowed down by this)."""
+        with self.kodebog.store.read() as session:
+            self.kodebog.coding_tables.table(session)
+
     @work(thread=True, exclusive=True, group="compare-facets", exit_on_error=False)
     def load_facets(self) -> None:
         """Coders and attributes."""
@@ -131,6 +139,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
     def on_compare_screen_facets_loaded(self, message: FacetsLoaded) -> None:
         """Fill the choices and compute."""
         facets = self.facets = message.facets
+        self.cache[("attributes",)] = {info.name: info for info in facets.attributes}
         options = [(_("by role"), ROLE), (_("by source"), "source")]
         options += [(_("by {attribute}").format(attribute=info.label), info.name)
                     for info in facets.attributes]
@@ -179,9 +188,10 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         people = (self.facets.people or None) if self.facets is not None else None
         with self.kodebog.store.read() as session:
             if query.dimension == COOCCURRENCE:
-                matrix = cooccurrence(session, query, people, self.cache)
+                matrix = cooccurrence(session, query, people, self.cache,
+                                      self.kodebog.coding_tables)
             else:
-                matrix = compare(session, query, people, self.cache)
+                matrix = compare(session, query, people, self.cache, self.kodebog.coding_tables)
         self.post_message(self.Computed(query, matrix))
 
     def on_compare_screen_computed(self, message: Computed) -> None:
@@ -189,6 +199,9 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         if message.query != self.last:
             return
         matrix = self.matrix = message.matrix
+        if self.matrix_count == 0:
+            self.read_codings()
+        self.matrix_count += 1
         table = self.query_one(MatrixTable)
         row, column = table.cursor_coordinate
         table.clear(columns=True)
@@ -238,6 +251,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
     def action_recompute(self) -> None:
         """Read the project again."""
         self.cache = {}
+        self.kodebog.coding_tables.forget()
         self.compute_now(force=True)
 
     def action_back(self) -> None:

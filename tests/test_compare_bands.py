@@ -27,6 +27,13 @@ def test_ages_fall_into_decades_and_few_values_are_not_banded() -> None:
     assert parse_band("30–39") == (30.0, 40.0)
     assert parse_band("2,5–<5") == (2.5, 5.0)
     assert parse_band("over 2 år") is None
+    assert parse_band("30-39") == (30.0, 40.0)  # a hyphen typed for the dash
+    negative = auto_bands(list(range(-25, 40, 3)))
+    assert [label for label, _l, _h in negative] == [
+        "-30–-21", "-20–-11", "-10–-1", "0–9", "10–19", "20–29", "30–39"]
+    assert [parse_band(label) for label, _l, _h in negative][:3] == [
+        (-30.0, -20.0), (-20.0, -10.0), (-10.0, 0.0)]
+    assert parse_band("−2,5–<0") == (-2.5, 0.0)
 
 
 def test_compare_by_age_bands_and_a_band_cell_opens_its_passages(

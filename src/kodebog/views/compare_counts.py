@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -196,17 +197,22 @@ def band_label(low: float, high: float, whole: bool) -> str:
     return f"{format_value(float(low))}–<{format_value(float(high))}"
 
 
+_BAND = re.compile(r"^\s*(-?[\d.,]+)\s*[–-]\s*(<?)\s*(-?[\d.,]+)\s*$")
+
+
 def parse_band(label: str) -> tuple[float, float] | None:
-    """The bounds (low inclusive, high exclusive) of a band label, or None if it is not one."""
-    text = label.strip().replace("−", "-").replace("–", "-")
-    low_text, sep, high_text = text.partition("-")
-    if not sep or not low_text:
+    """The bounds (low inclusive, high exclusive) of a band label, or None if it is not one.
+
+    ``20–29``, ``2,5–<5`` and negative bands (``-20–-11``, ``−20–−11``); a hyphen may stand
+    for the dash.
+    """
+    found = _BAND.match(label.replace("−", "-"))
+    if found is None:
         return None
-    exclusive = high_text.startswith("<")
-    low, high = parse_number(low_text), parse_number(high_text.lstrip("<"))
+    low, high = parse_number(found[1]), parse_number(found[3])
     if low is None or high is None:
         return None
-    return float(low), float(high) if exclusive else float(high) + 1
+    return float(low), float(high) if found[2] else float(high) + 1
 
 
 def number_values(session: Session, name: str) -> list[float]:

@@ -59,3 +59,24 @@ async def test_compare_screen_speaks_danish(demo_app: KodebogApp) -> None:
         assert "koder × rolle · udsagn · deltagere / deltagere i gruppen" in text
         assert "efter rolle" in text and "med interviewere" in text
         assert english_words(text) == []
+
+
+@pytest.mark.usefixtures("danish")
+async def test_compare_screen_switches_language_live(demo_app: KodebogApp) -> None:
+    from kodebog.tui.language import switch_language
+
+    app = demo_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("B")
+        await settle(app, pilot)
+        assert "koder × rolle" in screen_text(app)
+        switch_language(app, "en")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "codes × role · passages · participants / participants in the group" in text
+        assert "by role" in text and "with interviewers" in text
+        assert "koder × rolle" not in text and "efter rolle" not in text
+        switch_language(app, "da")
+        await settle(app, pilot)
+        assert "koder × rolle" in screen_text(app)

@@ -140,6 +140,14 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         """Fill the choices and compute."""
         facets = self.facets = message.facets
         self.cache[("attributes",)] = {info.name: info for info in facets.attributes}
+        self._fill_choices(self.initial_dimension, AGREED if self.initial_agreed else None)
+        self._loading = False
+        self.compute_now()
+
+    def _fill_choices(self, dimension: str, coder: object) -> None:
+        """The groupings and coders offered (in the language now in use), and the chosen."""
+        facets = self.facets
+        assert facets is not None
         options = [(_("by role"), ROLE), (_("by source"), "source")]
         options += [(_("by {attribute}").format(attribute=info.label), info.name)
                     for info in facets.attributes]
@@ -148,14 +156,28 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         by = self.query_one("#compare-by", Select)
         by.set_options(options)
         known = {value for _label, value in options}
-        by.value = self.initial_dimension if self.initial_dimension in known else ROLE
-        coder = self.query_one("#compare-coder", Select)
-        coder.set_options([(_("≡ the agreed coding"), AGREED)]
-                          + [(name, name) for name in facets.coders])
-        if self.initial_agreed:
-            coder.value = AGREED
+        by.value = dimension if dimension in known else ROLE
+        coders = self.query_one("#compare-coder", Select)
+        coders.set_options([(_("≡ the agreed coding"), AGREED)]
+                           + [(name, name) for name in facets.coders])
+        if coder == AGREED or coder in facets.coders:
+            coders.value = coder
+        for select in (by, coders):  # the shown label, also where the value stayed the same
+            select.mutate_reactive(Select.value)  # type: ignore[misc]
+
+    def language_changed(self) -> None:
+        """Choices, labels and the matrix's titles in the language now in use."""
+        super().language_changed()
+        self.query_one("#compare-interviewers", Checkbox).label = _("with interviewers")
+        self.query_one("#compare-coder", Select).prompt = _("All coders")
+        if self.facets is None:
+            return
+        by, coder = (self.query_one("#compare-by", Select).value,
+                     self.query_one("#compare-coder", Select).value)
+        self._loading = True
+        self._fill_choices(by if isinstance(by, str) else ROLE, coder)
         self._loading = False
-        self.compute_now()
+        self.compute_now(force=True)  # titles are made with the counts (which are kept)
 
     def current_query(self) -> CompareQuery:
         """The comparison the widgets describe."""

@@ -116,7 +116,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
 
     def on_mount(self) -> None:
         """Read the choices in a worker."""
-        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "compare")
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("Compare"))
         self.query_one(MatrixTable).focus()
         self.load_facets()
 
@@ -168,6 +168,7 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
     def language_changed(self) -> None:
         """Choices, labels and the matrix's titles in the language now in use."""
         super().language_changed()
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("Compare"))
         self.query_one("#compare-interviewers", Checkbox).label = _("with interviewers")
         self.query_one("#compare-coder", Select).prompt = _("All coders")
         if self.facets is None:

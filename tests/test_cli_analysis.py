@@ -129,3 +129,51 @@ def test_an_attribute_gets_its_display_label(capsys: pytest.CaptureFixture[str],
     assert [(p["unit"]) for p in data["passages"]] == [18, 29]  # type: ignore[index]
     assert main(["participants", "label", demo, "forloebslaengde", "--type", "number"]) == 1
     assert "cannot make 'forloebslaengde' a number column" in capsys.readouterr().err
+
+
+def _sql_by_role(demo: str, coder: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """Passages and distinct cases per (code, role) of one coder, interviewers left out,
+    counted in plain SQL on the file (not through kodebog)."""
+    import sqlite3
+
+    with sqlite3.connect(demo) as db:
+        rows = db.execute(
+            "SELECT c.code_id, p.role, count(*), count(DISTINCT coalesce(p.case_key, p.key)) "
+            "FROM coding c JOIN coder k ON k.id = c.coder_id JOIN unit u ON u.id = c.unit_id "
+            "JOIN participant p ON p.id = u.participant_id "
+            "WHERE k.name = ? AND p.role != 'interviewer' GROUP BY 1, 2", (coder,)).fetchall()
+    return {(code, role): (n, cases) for code, role, n, cases in rows}
+
+
+def test_compare_by_role_and_by_an_attribute_label(capsys: pytest.CaptureFixture[str],
+                                                   demo: str) -> None:
+    assert main(["compare", demo, "--by", "role", "--coder", "anna", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    got = {(row["code"], key): (cell["passages"], cell["participants"])
+           for row in data["rows"] for key, cell in row["cells"].items() if cell["passages"]}
+    assert got == _sql_by_role(demo, "anna") and len(got) > 20
+    assert [c["key"] for c in data["columns"]][:1] == ["borger"]
+    assert all(c["of"] > 0 for c in data["columns"])
+    # an attribute by its label, printed as a table with the denominators in the header
+    assert main(["compare", demo, "--by", "Ydelsesgruppe", "--code", "contact_center"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "codes × ydelsesgruppe"
+    assert out[1].startswith("code") and "dagpenge (n=" in out[1]
+    assert out[2].startswith("Kontakt og tilgængelighed") and len(out) == 4
+    assert main(["compare", demo, "--by", "codes", "--code", "contact_center", "--code",
+                 "digital_self_service", "--coder", "anna", "--json"]) == 0
+    pairs = json.loads(capsys.readouterr().out)
+    both = pairs["rows"][0]["cells"]["digital_self_service"]
+    assert pairs["by"] == "cooccurrence" and both["passages"] == 4  # the AND test's 4 units
+
+
+def test_compare_writes_xlsx_and_refuses_an_unknown_grouping(
+        capsys: pytest.CaptureFixture[str], demo: str, tmp_path: Path) -> None:
+    target = tmp_path / "matrix.xlsx"
+    assert main(["compare", demo, "--by", "source", "--output", str(target)]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote {target}: ")
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None and sheet.cell(1, 1).value == "code"
+    assert main(["compare", demo, "--by", "alder"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no attribute 'alder'" in err[0] and "ydelsesgruppe" in err[0]

@@ -1,15 +1,17 @@
-"""Code-and-retrieve and cases: ``retrieve``, ``participants list|export|import|label|link``."""
+"""Code-and-retrieve, comparison and cases: ``retrieve``, ``compare``,
+``participants list|export|import|label|link``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
 from kodebog.cli.report import add_agreed, parse_coders
 from kodebog.errors import ProjectError
-from kodebog.i18n import _
+from kodebog.i18n import _, formats
 
 VALENCES = ("positive", "negative", "mixed", "none")
 """``coding.VALENCES``, written out: importing ``coding`` would load SQLAlchemy for --help."""
@@ -78,6 +80,85 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
             print("       " + _("memo: {memo}").format(memo=passage.memo))
     print(result.summary())
     return 0
+
+
+GROUPINGS = {"role": "role", "rolle": "role", "source": "source", "kilde": "source",
+             "valence": "valence", "vurdering": "valence", "codes": "cooccurrence",
+             "koder": "cooccurrence", "cooccurrence": "cooccurrence"}
+"""``--by`` words (English and Danish) that are not attributes."""
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from kodebog.views.compare import COOCCURRENCE, CompareQuery, compare, cooccurrence
+    from kodebog.views.exports import write_matrix
+    from kodebog.views.retrieve import attribute_names
+
+    agreed_coders = parse_coders(args.coders)
+    if agreed_coders and not args.agreed:
+        raise ProjectError(_("--coders chooses the coders of the agreed coding; add --agreed"))
+    if args.agreed and args.coder:
+        raise ProjectError(_("--coder and --agreed exclude each other: --agreed compares the "
+                             "agreed coding of --coders A,B (default: every coder)"))
+    with project(args) as store, store.read() as session:
+        by = GROUPINGS.get(args.by.strip().casefold())
+        if by is None:  # an attribute, by its name or its label
+            by = attribute_names(session).get(args.by.strip().casefold(), args.by.strip())
+        query = CompareQuery(by, coders=agreed_coders or tuple(args.coder or ()),
+                             codes=tuple(args.code or ()), sources=tuple(args.source or ()),
+                             include_interviewers=args.with_interviewers, agreed=args.agreed)
+        matrix = (cooccurrence(session, query) if by == COOCCURRENCE
+                  else compare(session, query))
+    if args.output:
+        print(write_matrix(Path(args.output), matrix))
+        return 0
+    if args.json:
+        print_json(_matrix_json(matrix))
+        return 0
+    _print_matrix(matrix)
+    return 0
+
+
+def _matrix_json(matrix: Any) -> dict[str, Any]:
+    """The matrix for scripts: its columns (with denominators) and a row per code."""
+    data: dict[str, Any] = {
+        "by": matrix.dimension, "title": matrix.title,
+        "columns": [{"key": key, "label": matrix.column_label(key),
+                     "of": matrix.denominators.get(key, 0)} for key in matrix.columns],
+        "rows": [{"code": code, "label": label, "cells": {
+            key: {"passages": cell.passages, "participants": cell.people, "of": cell.of,
+                  "share": cell.share}
+            for key in matrix.columns for cell in [matrix.cell(code, key)]}}
+            for code, label in matrix.rows]}
+    if matrix.note:
+        data["note"] = matrix.note
+    if matrix.agreed is not None:
+        data["agreed"] = {"coders": list(matrix.agreed.coders), "rule": matrix.agreed.rule,
+                          **matrix.agreed.counts()}
+    return data
+
+
+def _print_matrix(matrix: Any) -> None:
+    """Codes down, groups across: ``passages · participants/of`` in each cell."""
+    from kodebog.views.compare import COOCCURRENCE
+
+    if matrix.agreed is not None:
+        print(matrix.agreed.describe())
+    header = [_("code")] + [
+        matrix.column_label(key) + ("" if matrix.dimension == COOCCURRENCE else
+                                    f" (n={formats.number(matrix.denominators.get(key, 0))})")
+        for key in matrix.columns]
+    rows = [[label] + [matrix.cell(code, key).text() for key in matrix.columns]
+            for code, label in matrix.rows]
+    widths = [max(len(row[n]) for row in [header, *rows]) for n in range(len(header))]
+    print(matrix.title)
+    for row in [header, *rows]:
+        print("  ".join([row[0].ljust(widths[0])]
+                        + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:],
+                                                                      strict=True)]).rstrip())
+    print(_("units with both · participants") if matrix.dimension == COOCCURRENCE
+          else _("passages · participants / participants in the group"))
+    if matrix.note:
+        print(matrix.note)
 
 
 def cmd_participants_list(args: argparse.Namespace) -> int:
@@ -177,6 +258,25 @@ def register(command: Command) -> None:
     sub.add_argument("--valence", action="append", choices=VALENCES,
                      help=_("only codings with this valence (none: without one; repeat: any)"))
     add_agreed(sub)
+    sub.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    sub = command("compare", cmd_compare, _("codes x groups: passages and participants out of "
+                  "the participants in each group (role, source, valence or an attribute), "
+                  "or code x code co-occurrence"))
+    add_project(sub)
+    sub.add_argument("--by", default="role", metavar="GROUPING",
+                     help=_("role, source, valence, an attribute (its name or label), or codes "
+                            "for code x code (default: role)"))
+    sub.add_argument("--code", action="append", metavar="X",
+                     help=_("only this code's row (repeat; default: every code)"))
+    sub.add_argument("--coder", action="append", metavar="NAME",
+                     help=_("only this coder's codings (repeat; default: every coder)"))
+    sub.add_argument("--source", action="append", metavar="S", help=_("only this source (repeat)"))
+    sub.add_argument("--with-interviewers", action="store_true",
+                     help=_("count interviewers too (left out by default)"))
+    add_agreed(sub)
+    sub.add_argument("--output", metavar="FILE", help=_("write the matrix to FILE.xlsx or "
+                                                        "FILE.csv instead of printing it"))
     sub.add_argument("--json", action="store_true", help=_("print JSON"))
 
     group = command("participants", lambda _a: usage(group),

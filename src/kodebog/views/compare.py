@@ -295,9 +295,10 @@ def compare(session: Session, query: CompareQuery,
     infos = _attribute_infos(session, cache)
     dimension = query.dimension
     if dimension not in (ROLE, SOURCE, VALENCE) and dimension not in infos:
-        raise ProjectError(_("no attribute '{name}' to compare by; choose role, source or "
-                             "one of: {known}").format(
-            name=dimension, known=", ".join(infos) or _("no attributes yet")))
+        raise ProjectError(_("no attribute '{name}' to compare by; choose role, source, "
+                             "valence or one of: {known}").format(
+            name=dimension, known=", ".join(info.label for info in infos.values())
+            or _("no attributes yet")))
     kind = infos[dimension].kind if dimension in infos else None
     table = _counting_table(session, query, cache, tables)
     bands: list[Band] = []

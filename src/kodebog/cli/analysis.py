@@ -28,6 +28,16 @@ def _where(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _coders(args: argparse.Namespace, exclusive: str) -> tuple[str, ...]:
+    """``--coders`` of the agreed coding, checked against ``--agreed`` and ``--coder``."""
+    agreed_coders = parse_coders(args.coders)
+    if agreed_coders and not args.agreed:
+        raise ProjectError(_("--coders chooses the coders of the agreed coding; add --agreed"))
+    if args.agreed and args.coder:
+        raise ProjectError(exclusive)
+    return agreed_coders
+
+
 def cmd_retrieve(args: argparse.Namespace) -> int:
     from kodebog.coding import VALENCE_MARKS
     from kodebog.views.retrieve import RetrieveQuery, retrieve
@@ -36,12 +46,9 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
         raise ProjectError(_("--near needs --within N (how many units away)"))
     if args.within is not None and not args.near:
         raise ProjectError(_("--within goes with --near CODE"))
-    agreed_coders = parse_coders(args.coders)
-    if agreed_coders and not args.agreed:
-        raise ProjectError(_("--coders chooses the coders of the agreed coding; add --agreed"))
-    if args.agreed and args.coder:
-        raise ProjectError(_("--coder and --agreed exclude each other: --agreed retrieves the "
-                             "agreed coding of --coders A,B (default: every coder)"))
+    agreed_coders = _coders(args, _("--coder and --agreed exclude each other: --agreed "
+                                    "retrieves the agreed coding of --coders A,B (default: "
+                                    "every coder)"))
     query = RetrieveQuery(
         codes=tuple(dict.fromkeys([*args.code, *(args.or_codes or ())])),
         and_codes=tuple(args.and_codes or ()), not_codes=tuple(args.not_codes or ()),
@@ -93,12 +100,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from kodebog.views.exports import write_matrix
     from kodebog.views.retrieve import attribute_names
 
-    agreed_coders = parse_coders(args.coders)
-    if agreed_coders and not args.agreed:
-        raise ProjectError(_("--coders chooses the coders of the agreed coding; add --agreed"))
-    if args.agreed and args.coder:
-        raise ProjectError(_("--coder and --agreed exclude each other: --agreed compares the "
-                             "agreed coding of --coders A,B (default: every coder)"))
+    agreed_coders = _coders(args, _("--coder and --agreed exclude each other: --agreed "
+                                    "compares the agreed coding of --coders A,B (default: "
+                                    "every coder)"))
     with project(args) as store, store.read() as session:
         by = GROUPINGS.get(args.by.strip().casefold())
         if by is None:  # an attribute, by its name or its label

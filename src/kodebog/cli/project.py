@@ -110,7 +110,7 @@ def _parse_renames(values: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kodebog.importing import paused_gc
+    from kodebog.bulk import paused_gc
 
     if args.name and len(args.files) > 1:
         raise ProjectError(_("--name works with one file at a time"))

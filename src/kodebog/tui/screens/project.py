@@ -275,7 +275,8 @@ to reach the filters.
     @work(thread=True, group="import", exit_on_error=False)
     def import_source(self, request: ImportRequest) -> None:
         """Read, pseudonymise if asked, and store one file: one transaction."""
-        from kodebog.importing import import_parsed, paused_gc
+        from kodebog.bulk import paused_gc
+        from kodebog.importing import import_parsed
         from kodebog.sources import read_source
 
         app = self.kodebog

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kodebog import coding
 from kodebog.adjudication import settle
@@ -193,3 +195,97 @@ def test_cli_stats_agreed(tmp_path: Path, codebook_file: Path,
     out = capsys.readouterr().out
     assert "codings      4 on 3 units" in out
     assert "1 agreed, 2 settled, 1 single-coder, 1 unsettled" in out and "rule: " in out
+
+
+def reference(session: Session, names: list[str]) -> tuple[list[tuple[int, int, str, str, str]],
+                                                           list[tuple[Any, ...]], int, int]:
+    """The agreed coding worked out pair by pair from the rule, with no shortcuts.
+
+    (coding id, unit, code, coder, status) rows by id, unsettled disputes by unit and code,
+    settled "none" decisions without a coding, and the double-coded units.
+    """
+    from kodebog.store.models import Coder, Coding, Event, SourceStatus
+
+    ids = {c.name: c.id for c in session.scalars(select(Coder))}
+    name_of = {v: k for k, v in ids.items()}
+    chosen = {ids[n] for n in names}
+    units = {u.id: u for u in session.scalars(select(Unit))}
+    read: dict[int, dict[int, int]] = {}  # source -> coder -> last ordinal read
+    for c in session.scalars(select(Coding).where(Coding.coder_id.in_(chosen))):
+        last = read.setdefault(units[c.unit_id].source_id, {})
+        last[c.coder_id] = max(last.get(c.coder_id, 0), units[c.unit_id].ordinal)
+    for done in session.scalars(select(SourceStatus).where(SourceStatus.coder_id.in_(chosen))):
+        read.setdefault(done.source_id, {})[done.coder_id] = 10 ** 9
+    sample = {uid for uid, u in units.items() if len(chosen) > 1
+              and set(read.get(u.source_id, {})) == chosen
+              and u.ordinal <= min(read[u.source_id].values())}
+    decisions = {}
+    for event in session.scalars(select(Event).where(Event.action == "adjudication.settle")
+                                 .order_by(Event.id)):
+        decisions[(int(event.entity_id or 0), event.after["code"])] = bool(
+            event.after.get("spans"))
+    by_pair: dict[tuple[int, str], list[Coding]] = {}
+    for c in session.scalars(select(Coding).order_by(Coding.id)):
+        by_pair.setdefault((c.unit_id, c.code_id), []).append(c)
+    rows: list[tuple[int, int, str, str, str]] = []
+    unsettled: list[tuple[Any, ...]] = []
+    settled_empty = 0
+    for pair in sorted(set(by_pair) | set(decisions)):
+        found = by_pair.get(pair, [])
+        decided = [c for c in found if name_of[c.coder_id] == "konsensus"]
+        coded = [c for c in found if c.coder_id in chosen]
+        if decided:
+            rows += [(c.id, *pair, "konsensus", "settled") for c in decided]
+        elif pair in decisions and not decisions[pair]:
+            settled_empty += 1
+        elif coded and pair[0] in sample and {c.coder_id for c in coded} != chosen:
+            applied = {c.coder_id for c in coded}
+            unsettled.append((*pair, tuple(n for n in names if ids[n] in applied),
+                              tuple(n for n in names if ids[n] not in applied)))
+        else:
+            status = "agreed" if pair[0] in sample else "single"
+            rows += [(c.id, *pair, name_of[c.coder_id], status) for c in coded]
+    return sorted(rows), unsettled, settled_empty, len(sample)
+
+
+@pytest.mark.parametrize("coders", [None, ["anna", "bo"], ["bo", "cai"], ["cai"]])
+def test_agreed_coding_equals_the_rule_worked_out_pair_by_pair(
+        store: Store, coders: list[str] | None) -> None:
+    """Three coders, two spans by one coder, codings of coders not chosen, decisions."""
+    fg1 = {n: unit(store, "fg1", n) for n in range(1, 5)}
+    coding.apply_code(store, "anna", fg1[2], "caseworker_relation", (0, 31))  # a second span
+    coding.apply_code(store, "cai", fg1[2], "caseworker_relation")
+    coding.apply_code(store, "cai", fg1[1], "contact_center")
+    coding.apply_code(store, "cai", fg1[3], "caseworker_change")  # settled anyway
+    coding.apply_code(store, "cai", fg1[2], "rules_and_system")  # settled "none"
+    coding.apply_code(store, "cai", unit(store, "fg2", 2), "rules_and_system")
+    with store.read() as session:
+        fg1_id = find_source(session, "fg1").id
+    coding.mark_source_done(store, "cai", fg1_id)
+    with store.read() as session:
+        agreed = agreed_coding(session, coders)
+        rows, unsettled, settled_empty, sample = reference(session, list(agreed.coders))
+    assert agreed.coders == tuple(coders or ("anna", "bo", "cai"))
+    assert [(r.coding_id, r.unit_id, r.code, r.coder, r.status) for r in agreed.rows] == rows
+    assert agreed.coding_ids == {r[0] for r in rows}
+    assert [(d.unit_id, d.code, d.applied_by, d.not_by) for d in agreed.unsettled] == unsettled
+    assert (agreed.settled_empty, agreed.double_coded_units) == (settled_empty, sample)
+    assert agreed.counts() == {
+        **{status: len({r[1:3] for r in rows if r[4] == status})
+           for status in ("agreed", "single")},
+        "settled": len({r[1:3] for r in rows if r[4] == "settled"}) + settled_empty,
+        "unsettled": len(unsettled)}
+    if coders is None:  # every case of the rule is there
+        assert {r[4] for r in rows} == {"agreed", "settled", "single"}
+        assert unsettled and settled_empty == 1
+
+
+def test_agreed_coding_of_a_project_without_codings(project_location: str,
+                                                    codebook_file: Path) -> None:
+    store = init_project(project_location, codebook_file)
+    import_parsed(store, make_parsed())
+    with store.read() as session:
+        agreed = agreed_coding(session)
+    store.dispose()
+    assert (agreed.coders, agreed.rows, agreed.unsettled, agreed.coding_ids) == ((), (), (), set())
+    assert agreed.counts() == {"agreed": 0, "settled": 0, "single": 0, "unsettled": 0}

@@ -190,3 +190,35 @@ def test_a_cache_gives_the_same_answers_and_reads_only_what_is_new(store: Store)
     assert sorted(k[0] + ":" + str(k[1]) for k in cache if k[0] == "rows") == [
         "rows:caseworker_relation", "rows:caseworker_relation", "rows:contact_center"]
     assert {str(k[0]) for k in matrix_cache} >= {"cells", "possible"}
+
+
+def test_people_are_read_once_with_shared_attributes_and_filtered_alike(store: Store) -> None:
+    from sqlalchemy import select
+
+    from kodebog.store.models import Participant
+    from kodebog.views.people import People, Person, load_people
+    from kodebog.views.retrieve import people_matching, without_interviewers
+
+    with store.read() as session:
+        rows = {p.id: p for p in session.scalars(select(Participant))}
+        one, other = (pid for pid, p in rows.items() if p.label == "Borger 2")
+    link(store, [one, other], "anna", case="B2")
+    for pid in (one, other):  # two people, the same values: one dict
+        set_attribute(store, pid, "forløbslængde", "over 2 år", "anna")
+    with store.read() as session:
+        people = load_people(session)
+        rows = {p.id: p for p in session.scalars(select(Participant))}
+    assert isinstance(people, People) and len(people) == len(rows) and set(people) == set(rows)
+    for pid, row in rows.items():
+        assert people[pid] == Person(pid, row.label, row.role, row.case_key or row.key,
+                                     row.attributes or {})
+    assert people[one].case == "B2" and people[one].attributes is people[other].attributes
+    assert people.get(-1) is None and -1 not in people and one in people
+    assert len(people.attribute_sets) == 2  # {} and the one with forløbslængde
+    assert people.roles() == {"borger", "interviewer"}
+    plain = dict(people.items())  # the same people as an ordinary dict
+    for roles, where in [(("borger",), ()), ((), (("forløbslængde", "Over 2 år"),)),
+                         (("interviewer", "borger"), (("role", "borger"),)), ((), ())]:
+        assert people_matching(people, roles, where) == people_matching(plain, roles, where)
+    assert without_interviewers(people) == without_interviewers(plain) == {
+        pid for pid, row in rows.items() if row.role != "interviewer"}

@@ -15,7 +15,8 @@ from kodebog.errors import ProjectError
 from kodebog.i18n import N_, _, formats, ngettext, translate
 from kodebog.participants import format_value
 from kodebog.views.compare import Matrix
-from kodebog.views.retrieve import Person, RetrieveResult
+from kodebog.views.people import Person
+from kodebog.views.retrieve import RetrieveResult
 
 PASSAGE_HEADER = [N_("source"), N_("unit"), N_("speaker"), N_("participant"), N_("role"),
                   N_("coder"), N_("code"), N_("start"), N_("end"), N_("quote"), N_("memo"),

@@ -10,37 +10,29 @@ Participants are counted as cases: linked participants are one person.
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Integer, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kodebog.agreed import AgreedCoding
 from kodebog.errors import ProjectError
 from kodebog.i18n import _, formats, ngettext
 from kodebog.participants import INTERVIEWER, attribute_defs, format_value
-from kodebog.store.models import Code, Coder, Coding, Participant, Source, Unit
+from kodebog.store.models import Code, Coder, Coding, Source, Unit
+from kodebog.store.plain import plain_rows
+from kodebog.views.people import People, attribute_sets
+from kodebog.views.people import Person as Person  # compare.py imports it from here
+from kodebog.views.people import load_people as load_people
 from kodebog.views.scope import Scope, coding_scope
 
 ROLE = "role"
 NO_VALENCE = "none"
 """The valence filter's value for codings without a valence."""
 """``--where role=borger`` filters on the participant's role."""
-
-
-@dataclass(frozen=True)
-class Person:
-    """A participant as retrieval and comparison see it."""
-
-    id: int
-    label: str
-    role: str | None
-    case: str
-    attributes: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -91,9 +83,11 @@ class RetrieveQuery:
         return " ".join(parts) + (f" · {'; '.join(filters)}" if filters else "")
 
 
-@dataclass(frozen=True)
-class Passage:
-    """One coding that answered the query, with its unit and who said it."""
+class Passage(NamedTuple):
+    """One coding that answered the query, with its unit and who said it.
+
+    A named tuple: a frozen dataclass of 19 fields took five times as long to build.
+    """
 
     coding_id: int
     unit_id: int
@@ -154,32 +148,11 @@ class RetrieveResult:
                 n=formats.number(self.sources))))
 
 
-def load_people(session: Session) -> dict[int, Person]:
-    """Every participant by id, with its case.
-
-    The attributes are read as JSON text and each distinct text decoded once: a survey's
-    respondents share a few combinations of background values.
-    """
-    decoded: dict[str | None, dict[str, Any]] = {}
-    people = {}
-    for pid, key, label, role, case_key, raw in session.execute(
-            select(Participant.id, Participant.key, Participant.label, Participant.role,
-                   Participant.case_key, cast(Participant.attributes, Text))):
-        if isinstance(raw, dict):  # a driver that decodes JSON itself
-            attributes = raw
-        else:
-            attributes = decoded.get(raw)
-            if attributes is None:
-                attributes = decoded[raw] = json.loads(raw) if raw else {}
-        people[pid] = Person(pid, label, role, case_key or key, attributes)
-    return people
-
-
 def attribute_names(session: Session,
                     people: Mapping[int, Person] | None = None) -> dict[str, str]:
     """Attribute names and labels (both lower-cased) -> the stored name."""
     names: dict[str, str] = {}
-    seen = [p.attributes for p in people.values()] if people is not None else None
+    seen = attribute_sets(people) if people is not None else None
     for info in attribute_defs(session, seen):
         names[info.label.lower()] = info.name
         names[info.name.lower()] = info.name
@@ -209,12 +182,15 @@ def people_matching(people: Mapping[int, Person], roles: Sequence[str],
     if not roles and not where:
         return None
     wanted_roles = {r.lower() for r in roles}
-    return {
-        pid for pid, person in people.items()
-        if (not wanted_roles or (person.role or "").lower() in wanted_roles)
-        and all((_matches(person.role, value) if name == ROLE
-                 else _matches(person.attributes.get(name), value)) for name, value in where)
-    }
+
+    def test(role: str | None, attributes: Mapping[str, Any]) -> bool:
+        return ((not wanted_roles or (role or "").lower() in wanted_roles)
+                and all((_matches(role, value) if name == ROLE
+                         else _matches(attributes.get(name), value)) for name, value in where))
+
+    if isinstance(people, People):
+        return people.ids_where(test)
+    return {pid for pid, person in people.items() if test(person.role, person.attributes)}
 
 
 def resolve_where(session: Session, where: Iterable[tuple[str, str]],
@@ -274,7 +250,7 @@ def _condition(session: Session, code: str, scope: Scope,
         query = query.where(Unit.source_id.in_(sources))
     spans: _Spans = {}
     ordinals: dict[int, set[int]] = {}
-    for coding_id, unit_id, start, end, source_id, ordinal in session.execute(query):
+    for coding_id, unit_id, start, end, source_id, ordinal in plain_rows(session, query):
         if not scope.keeps(coding_id):
             continue
         spans.setdefault(unit_id, []).append((start, end))
@@ -308,8 +284,10 @@ def cached(cache: Cache | None, key: tuple[Any, ...], read: Callable[[], Any]) -
 
 def _code_rows(session: Session, code: str, scope: Scope,
                sources: list[int] | None) -> list[Any]:
+    """The rows of ``code``'s codings, as plain tuples (``key_quote`` a number on SQLite)."""
     stmt = (select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start,
-                   Coding.end, Coding.text, Coding.memo, Coding.key_quote, Unit.source_id,
+                   Coding.end, Coding.text, Coding.memo,
+                   type_coerce(Coding.key_quote, Integer), Unit.source_id,
                    Source.name, Unit.ordinal, Unit.participant_id, Unit.speaker, Unit.text,
                    Coding.valence)
             .join(Coder, Coder.id == Coding.coder_id)
@@ -320,7 +298,7 @@ def _code_rows(session: Session, code: str, scope: Scope,
         stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
     if sources is not None:
         stmt = stmt.where(Unit.source_id.in_(sources))
-    return [row for row in session.execute(stmt) if scope.keeps(row[0])]
+    return [row for row in plain_rows(session, stmt) if scope.keeps(row[0])]
 
 
 def retrieve(session: Session, query: RetrieveQuery,
@@ -393,4 +371,6 @@ def narrowed(query: RetrieveQuery, **changes: Any) -> RetrieveQuery:
 
 def without_interviewers(people: Mapping[int, Person]) -> set[int]:
     """Ids of everyone who is not an interviewer."""
+    if isinstance(people, People):
+        return people.ids_where(lambda role, _attributes: (role or "") != INTERVIEWER)
     return {pid for pid, person in people.items() if (person.role or "") != INTERVIEWER}

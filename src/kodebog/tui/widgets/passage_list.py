@@ -121,7 +121,7 @@ their unit (up to five lines around them). **j/k** or the arrows move, **page up
         self._strips.clear()
         self._width = self._text_width
         sample = range(self.cursor, min(len(self.passages), self.cursor + 40))
-        measured = {i: len(self._draw(i)) for i in sample}
+        measured = {i: len(self._lines(i)) for i in sample}  # drawn once, kept for the screen
         estimate = round(sum(measured.values()) / len(measured)) if measured else 4
         self.heights = Heights(len(self.passages), estimate)
         for index, height in measured.items():

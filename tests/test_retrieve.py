@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -190,6 +192,43 @@ def test_a_cache_gives_the_same_answers_and_reads_only_what_is_new(store: Store)
     assert sorted(k[0] + ":" + str(k[1]) for k in cache if k[0] == "rows") == [
         "rows:caseworker_relation", "rows:caseworker_relation", "rows:contact_center"]
     assert {str(k[0]) for k in matrix_cache} >= {"cells", "possible"}
+
+
+def test_a_source_filter_uses_the_rows_read_for_every_source(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kodebog.views import retrieve as module
+
+    reads: list[str] = []
+
+    def counting(name: str) -> Any:
+        read = getattr(module, name)
+
+        def counted(*args: object) -> Any:
+            reads.append(name)
+            return read(*args)
+        return counted
+
+    for name in ("_code_rows", "_condition"):
+        monkeypatch.setattr(module, name, counting(name))
+    everywhere = RetrieveQuery(("caseworker_relation", "contact_center"),
+                               not_codes=("rules_and_system",))
+    queries = [replace(everywhere, sources=(name,)) for name in ("fg1", "fg2")]
+    near = RetrieveQuery(("contact_center",), near_codes=("caseworker_relation",), within=1,
+                         sources=("fg1",))
+    cache: dict[tuple[object, ...], object] = {}
+    with store.read() as session:
+        retrieve(session, everywhere, cache=cache)
+        assert reads == ["_condition", "_code_rows", "_code_rows"]
+        for query in queries:
+            reads.clear()
+            found = retrieve(session, query, cache=cache).passages
+            assert reads == []  # nothing read again
+            assert found and found == retrieve(session, query).passages
+            assert {p.source for p in found} == set(query.sources)
+        reads.clear()
+        assert retrieve(session, near, cache=cache).passages
+        assert reads == ["_condition"]  # a new condition; the rows were read for fg1
+        assert retrieve(session, near, cache=cache).passages == retrieve(session, near).passages
 
 
 def test_people_are_read_once_with_shared_attributes_and_filtered_alike(store: Store) -> None:

@@ -301,14 +301,19 @@ def _code_rows(session: Session, code: str, scope: Scope,
     return [row for row in plain_rows(session, stmt) if scope.keeps(row[0])]
 
 
+def _in_sources(rows: list[Any], sources: set[int]) -> list[Any]:
+    """The rows of ``_code_rows`` from these sources."""
+    return [row for row in rows if row[9] in sources]
+
+
 def retrieve(session: Session, query: RetrieveQuery,
              people: Mapping[int, Person] | None = None,
              cache: Cache | None = None) -> RetrieveResult:
     """The passages answering ``query``, in source name, unit and span order.
 
     With a ``cache`` (a dict the caller keeps), rows already read for a code, coders and
-    sources are not read again: changing a role, attribute or key-quote filter, or adding a
-    code, reads only what is new.
+    sources are not read again: changing a role, attribute, source or key-quote filter, or
+    adding a code, reads only what is new (rows read for every source serve any source).
     """
     if not query.codes:
         return RetrieveResult(query)
@@ -323,13 +328,22 @@ def retrieve(session: Session, query: RetrieveQuery,
     where = resolve_where(session, query.where, people)
     allowed = people_matching(people, query.roles, where)
     scope = (query.coders, query.sources, query.agreed)
-    conditions = {code: cached(cache, ("condition", code, *scope),
-                               partial(_condition, session, code, chosen, sources))
-                  for code in {*query.and_codes, *query.not_codes, *query.near_codes}}
+    everywhere = (query.coders, (), query.agreed)
+    conditions = {}
+    for code in {*query.and_codes, *query.not_codes, *query.near_codes}:
+        if cache is not None and ("condition", code, *everywhere) in cache:
+            conditions[code] = cache["condition", code, *everywhere]  # a superset, as good
+        else:
+            conditions[code] = cached(cache, ("condition", code, *scope),
+                                      partial(_condition, session, code, chosen, sources))
     passages: list[Passage] = []
     for wanted in dict.fromkeys(query.codes):
-        rows = cached(cache, ("rows", wanted, *scope),
-                      partial(_code_rows, session, wanted, chosen, sources))
+        if sources is not None and cache is not None and ("rows", wanted, *everywhere) in cache:
+            rows = cached(cache, ("rows", wanted, *scope), partial(
+                _in_sources, cache["rows", wanted, *everywhere], set(sources)))
+        else:
+            rows = cached(cache, ("rows", wanted, *scope),
+                          partial(_code_rows, session, wanted, chosen, sources))
         for (cid, uid, code, coder, start, end, text, memo, key_quote, sid, source, ordinal,
              pid, speaker, unit_text, valence) in rows:
             if query.key_quotes and not key_quote:

@@ -144,8 +144,8 @@ def chosen_coders(session: Session, coders: Sequence[str] | None,
     """The coders to agree: the given ones (checked), else every coder but ``consensus``."""
     known = list(session.scalars(select(Coder.name).order_by(Coder.name)))
     if not coders:
-        with_codings = set(session.scalars(
-            select(Coder.name).join(Coding, Coding.coder_id == Coder.id).distinct()))
+        with_codings = set(session.scalars(select(Coder.name).where(
+            select(Coding.id).where(Coding.coder_id == Coder.id).exists())))
         return [c for c in known if c != consensus and c in with_codings]
     names = [c.strip() for c in coders if c.strip()]
     if consensus in names:
@@ -163,13 +163,13 @@ def chosen_coders(session: Session, coders: Sequence[str] | None,
     return names
 
 
-def _double_coded(session: Session, coder_ids: list[int]) -> set[int]:
+def _double_coded(session: Session, coder_ids: list[int]) -> list[int]:
     """The units every chosen coder has read (the sample ``kodebog agree`` compares)."""
     if len(coder_ids) < 2:
-        return set()
+        return []
     from kodebog.comparison import read_up_to, shared_units
 
-    return set(shared_units(session, read_up_to(session, coder_ids)))
+    return shared_units(session, read_up_to(session, coder_ids))
 
 
 def _decisions(session: Session, consensus: str) -> dict[tuple[int, str], bool]:

@@ -282,8 +282,8 @@ def cached(cache: Cache | None, key: tuple[Any, ...], read: Callable[[], Any]) -
     return cache[key]
 
 
-def _code_rows(session: Session, code: str, scope: Scope,
-               sources: list[int] | None) -> list[Any]:
+def _code_rows(session: Session, code: str, scope: Scope, sources: list[int] | None,
+               key_quotes: bool = False) -> list[Any]:
     """The rows of ``code``'s codings, as plain tuples (``key_quote`` a number on SQLite)."""
     stmt = (select(Coding.id, Coding.unit_id, Coding.code_id, Coder.name, Coding.start,
                    Coding.end, Coding.text, Coding.memo,
@@ -298,6 +298,8 @@ def _code_rows(session: Session, code: str, scope: Scope,
         stmt = stmt.where(Coding.coder_id.in_(scope.coder_ids))
     if sources is not None:
         stmt = stmt.where(Unit.source_id.in_(sources))
+    if key_quotes:
+        stmt = stmt.where(Coding.key_quote.is_(True))
     return [row for row in plain_rows(session, stmt) if scope.keeps(row[0])]
 
 
@@ -341,6 +343,8 @@ def retrieve(session: Session, query: RetrieveQuery,
         if sources is not None and cache is not None and ("rows", wanted, *everywhere) in cache:
             rows = cached(cache, ("rows", wanted, *scope), partial(
                 _in_sources, cache["rows", wanted, *everywhere], set(sources)))
+        elif cache is None:  # nothing kept for the next query: read only what is asked
+            rows = _code_rows(session, wanted, chosen, sources, query.key_quotes)
         else:
             rows = cached(cache, ("rows", wanted, *scope),
                           partial(_code_rows, session, wanted, chosen, sources))

@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, select, type_coerce
@@ -364,7 +365,7 @@ def retrieve(session: Session, query: RetrieveQuery,
                 end, text, unit_text, memo, bool(key_quote), speaker,
                 person.label if person else None, person.role if person else None,
                 person.case if person else None, valence))
-    passages.sort(key=lambda p: (p.source, p.unit, p.start, p.end, p.code, p.coder))
+    passages.sort(key=attrgetter("source", "unit", "start", "end", "code", "coder"))
     return RetrieveResult(query, passages, chosen.agreed)
 
 

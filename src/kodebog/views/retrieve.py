@@ -25,9 +25,8 @@ from kodebog.i18n import _, formats, ngettext
 from kodebog.participants import INTERVIEWER, attribute_defs, format_value
 from kodebog.store.models import Code, Coder, Coding, Source, Unit
 from kodebog.store.plain import plain_rows
-from kodebog.views.people import People, attribute_sets
+from kodebog.views.people import People, attribute_sets, load_people
 from kodebog.views.people import Person as Person  # compare.py imports it from here
-from kodebog.views.people import load_people as load_people
 from kodebog.views.scope import Scope, coding_scope
 
 ROLE = "role"

@@ -108,8 +108,8 @@ def read_up_to(session: Session, coder_ids: Collection[int]) -> dict[int, int]:
     """Source id -> the last unit ordinal every coder has read, for sources all have coded.
 
     A source marked done is read to the end; otherwise each coder has read up to the last
-    unit they coded, found by walking the source's units from the end (an index search per
-    source and coder, not a pass over every coding: 125 ms on 300,000 codings).
+    unit they coded, found by walking the source's units back from the end with an index
+    search per source and coder (grouping every coding instead took 125 ms on 300,000).
     """
     last_coded = (select(Unit.ordinal).join(Coding, Coding.unit_id == Unit.id)
                   .where(Unit.source_id == Source.id, Coding.coder_id == Coder.id)

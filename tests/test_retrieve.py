@@ -261,3 +261,14 @@ def test_people_are_read_once_with_shared_attributes_and_filtered_alike(store: S
         assert people_matching(people, roles, where) == people_matching(plain, roles, where)
     assert without_interviewers(people) == without_interviewers(plain) == {
         pid for pid, row in rows.items() if row.role != "interviewer"}
+
+
+def test_people_from_a_driver_that_decodes_json_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kodebog.views import people as module
+
+    rows = [(1, "A", "borger", "a", {"alder": 30}), (2, "B", None, "b", None),
+            (3, "C", "borger", "c", '{"alder": 30}')]
+    monkeypatch.setattr(module, "plain_rows", lambda _session, _stmt: rows)
+    people = module.load_people(None)  # type: ignore[arg-type]
+    assert [people[n].attributes for n in (1, 2, 3)] == [{"alder": 30}, {}, {"alder": 30}]
+    assert people.roles() == {"borger"} and len(people.attribute_sets) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Text, cast, func, select
@@ -29,19 +30,20 @@ class People(Mapping[int, Person]):
 
     A survey has 100,000 respondents. Kept as objects they took 80 ms to build, and the
     garbage collector followed each of them (a full collection took 0.1 s while the retrieve
-    screen opened); kept as plain tuples of strings, it leaves them alone. People with the
-    same attribute values share one dict.
+    screen opened); kept as the plain tuples the database gives, it leaves them alone.
+    People with the same attribute values share one dict.
     """
 
-    def __init__(self, rows: dict[int, tuple[str, str | None, str, int]],
-                 attribute_sets: list[dict[str, Any]]) -> None:
-        self._rows = rows  # id -> label, role, case, index into attribute_sets
-        self.attribute_sets = attribute_sets
+    def __init__(self, rows: Mapping[int, tuple[int, str, str | None, str, str | None]],
+                 decoded: Mapping[str | None, dict[str, Any]]) -> None:
+        self._rows = rows  # id -> id, label, role, case, attributes as JSON text
+        self._decoded = decoded
+        self.attribute_sets = list(decoded.values())
         """The distinct attribute dicts."""
 
     def __getitem__(self, pid: int) -> Person:
-        label, role, case, attributes = self._rows[pid]
-        return Person(pid, label, role, case, self.attribute_sets[attributes])
+        _pid, label, role, case, attributes = self._rows[pid]
+        return Person(pid, label, role, case, self._decoded[attributes])
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._rows)
@@ -54,17 +56,16 @@ class People(Mapping[int, Person]):
 
     def roles(self) -> set[str]:
         """The roles present."""
-        return {role for _label, role, _case, _n in self._rows.values() if role}
+        return {role for role in map(itemgetter(2), self._rows.values()) if role}
 
     def ids_where(self, test: Callable[[str | None, Mapping[str, Any]], bool]) -> set[int]:
         """The ids of the people whose role and attributes pass ``test`` (asked once each)."""
-        answers: dict[tuple[str | None, int], bool] = {}
+        answers: dict[tuple[str | None, str | None], bool] = {}
         found = set()
-        for pid, (_label, role, _case, attributes) in self._rows.items():
+        for pid, _label, role, _case, attributes in self._rows.values():
             answer = answers.get((role, attributes))
             if answer is None:
-                answer = answers[role, attributes] = test(role,
-                                                          self.attribute_sets[attributes])
+                answer = answers[role, attributes] = test(role, self._decoded[attributes])
             if answer:
                 found.add(pid)
         return found
@@ -83,18 +84,16 @@ def load_people(session: Session) -> People:
     The attributes are read as JSON text and each distinct text decoded once: a survey's
     respondents share a few combinations of background values.
     """
-    index: dict[Any, int] = {}
-    sets: list[dict[str, Any]] = []
-    rows: dict[int, tuple[str, str | None, str, int]] = {}
     with paused_gc():
-        for pid, label, role, case, raw in plain_rows(session, select(
-                Participant.id, Participant.label, Participant.role,
-                func.coalesce(func.nullif(Participant.case_key, ""), Participant.key),
-                cast(Participant.attributes, Text))):
-            key = id(raw) if isinstance(raw, dict) else raw  # a driver that decodes JSON
-            n = index.get(key)
-            if n is None:
-                n = index[key] = len(sets)
-                sets.append(raw if isinstance(raw, dict) else json.loads(raw) if raw else {})
-            rows[pid] = (label, role, case, n)
-    return People(rows, sets)
+        rows = plain_rows(session, select(
+            Participant.id, Participant.label, Participant.role,
+            func.coalesce(func.nullif(Participant.case_key, ""), Participant.key),
+            cast(Participant.attributes, Text)))
+        try:
+            texts = set(map(itemgetter(4), rows))
+        except TypeError:  # a driver that decodes JSON itself: dicts, not text
+            rows = [(*row[:4], json.dumps(row[4], sort_keys=True))
+                    if isinstance(row[4], dict) else row for row in rows]
+            texts = set(map(itemgetter(4), rows))
+        decoded = {text: json.loads(text) if text else {} for text in texts}
+        return People({row[0]: row for row in rows}, decoded)

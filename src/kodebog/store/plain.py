@@ -19,7 +19,17 @@ def plain_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[tuple[A
     connection = session.connection()
     dialect = connection.dialect
     with connection.execute(stmt) as result:
-        if any(column.type.dialect_impl(dialect).result_processor(dialect, None) is not None
-               for column in stmt.selected_columns):
+        described = result.cursor.description or ()
+        if any(_converts(column.type.dialect_impl(dialect), dialect, found[1])
+               for column, found in zip(stmt.selected_columns, described, strict=False)):
             return [tuple(row) for row in result]
         return list(result.cursor.fetchall())
+
+
+def _converts(column_type: Any, dialect: Any, driver_type: Any) -> bool:
+    """Whether SQLAlchemy converts this column's values (given the driver's type code: a
+    PostgreSQL number's processor depends on it, and refuses to guess without one)."""
+    try:
+        return column_type.result_processor(dialect, driver_type) is not None
+    except Exception:  # a processor that cannot say: let SQLAlchemy convert
+        return True

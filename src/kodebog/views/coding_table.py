@@ -4,8 +4,7 @@ The compare screen counts the same codings again for each grouping, coder and in
 choice. Reading them once (id, unit, coder, code, valence; the unit's source and participant;
 the participant's case and role) costs about 0.3 s on 300,000 codings; after that a matrix is
 a few array operations (tens of milliseconds) instead of a SQL aggregate over the coding-unit
-join (0.4-0.7 s each). Rows are read through the driver's cursor: SQLAlchemy's row objects
-doubled the reading time.
+join (0.4-0.7 s each). Rows are read as the driver's tuples (``store.plain``).
 """
 
 from __future__ import annotations
@@ -30,25 +29,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from kodebog.bulk import paused_gc
 from kodebog.participants import INTERVIEWER
 from kodebog.store.models import Code, Coding, Participant, Unit
+from kodebog.store.plain import plain_rows
 from kodebog.views.scope import Scope
 
 Ints = NDArray[np.int64]
 NO_ONE = -1
 """The participant position of a unit without a participant."""
-
-
-def fetch(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """A Core select's rows as plain tuples from the driver's cursor (no bound parameters)."""
-    connection = session.connection()
-    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
 
 
 def factorize(values: Sequence[Hashable]) -> tuple[list[Any], Ints]:
@@ -243,7 +232,7 @@ def _per_profile(session: Session, expression: ColumnElement[Any],
         stmt = select(text, expression).group_by(text)
     else:
         stmt = select(text, func.min(expression)).group_by(text)
-    found = dict(fetch(session, stmt))
+    found = dict(plain_rows(session, stmt))
     return [found.get(profile) for profile in table.profiles]
 
 
@@ -272,7 +261,7 @@ def banded(numbers: NDArray[np.float64], table: CodingTable, start: float,
 
 def _ints(session: Session, stmt: Select[*tuple[Any, ...]], width: int) -> NDArray[np.int64]:
     """A select of ``width`` integer columns (no NULLs) as an array of rows."""
-    rows = fetch(session, stmt)
+    rows = plain_rows(session, stmt)
     flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
     return flat.reshape(len(rows), width)
 
@@ -311,11 +300,11 @@ def _people(session: Session) -> tuple[Ints, list[str | None], Ints, Ints, int,
     A case is ``coalesce(case_key, key)``: linked participants share it. Most participants
     are not linked, so only the keys some case key names are read, not 100,000 strings.
     """
-    rows = fetch(session, select(Participant.id, Participant.role, Participant.case_key,
+    rows = plain_rows(session, select(Participant.id, Participant.role, Participant.case_key,
                                  cast(Participant.attributes, Text)).order_by(Participant.id))
     ids = _column(rows, 0)
     roles, role = factorize([row[1] for row in rows])
-    named = dict(fetch(session, select(Participant.id, Participant.key).where(
+    named = dict(plain_rows(session, select(Participant.id, Participant.key).where(
         Participant.key.in_(select(Participant.case_key).where(
             Participant.case_key.is_not(None))))))
     linked = [(n, key if key is not None else named[pid])
@@ -331,7 +320,14 @@ def _people(session: Session) -> tuple[Ints, list[str | None], Ints, Ints, int,
 
 
 def load_table(session: Session) -> CodingTable:
-    """Read every coding, unit place and participant once.
+    """Read every coding, unit place and participant once (the collector paused meanwhile:
+    the rows read are hundreds of thousands of tuples that live until they are arrays)."""
+    with paused_gc():
+        return _read_table(session)
+
+
+def _read_table(session: Session) -> CodingTable:
+    """The table, read.
 
     Codings come as integers only (the code as its position among the code ids, numbered in
     SQL): a string column per row cost more than the rest of the row. Valences are read
@@ -347,7 +343,7 @@ def load_table(session: Session) -> CodingTable:
     coding_id = codings[:, 0]
     valences: list[str | None] = [None]
     valence = np.zeros(len(coding_id), dtype=np.int64)
-    rated = fetch(session, select(Coding.id, Coding.valence)
+    rated = plain_rows(session, select(Coding.id, Coding.valence)
                   .where(Coding.valence.is_not(None)).order_by(Coding.id))
     if rated:
         names, index = factorize([row[1] for row in rated])

@@ -80,3 +80,31 @@ async def test_compare_screen_switches_language_live(demo_app: KodebogApp) -> No
         switch_language(app, "da")
         await settle(app, pilot)
         assert "koder × rolle" in screen_text(app)
+
+
+@pytest.mark.usefixtures("danish")
+async def test_retrieve_screen_switches_language_live_and_keeps_the_query(
+        demo_app: KodebogApp, demo_store: Store) -> None:
+    from kodebog.tui.language import switch_language
+
+    app = demo_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("G")
+        await settle(app, pilot)
+        await mark(app, pilot, "contact_center")
+        screen = app.screen
+        assert isinstance(screen, RetrieveScreen)
+        passages, people = sql_counts(demo_store, "contact_center")
+        switch_language(app, "en")
+        await settle(app, pilot)
+        text = screen_text(app)
+        summary = str(screen.query_one("#retrieve-summary").render())
+        assert summary.startswith(f"{passages} passages · {people} participants · 5 sources")
+        assert "All sources" in text and "★ key quotes only" in text and "Retrieve" in text
+        assert "Alle kilder" not in text and "udsagn" not in text
+        assert screen.current_query().codes == ("contact_center",)
+        switch_language(app, "da")
+        await settle(app, pilot)
+        assert str(screen.query_one("#retrieve-summary").render()).startswith(
+            f"{passages} udsagn · {people} deltagere")

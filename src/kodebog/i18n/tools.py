@@ -238,6 +238,7 @@ SINK_POSITIONS: dict[str, tuple[int, ...]] = {
     "notify": (0,), "Static": (0,), "Label": (0,), "Button": (0,), "Checkbox": (0,),
     "RadioButton": (0,), "Option": (0,), "Hit": (2,), "DiscoveryHit": (0,), "print": (0,),
     "Binding": (2,), "command": (2,), "Problem": (3,), "set_status": (0,), "say": (0,),
+    "set_where": (2,),  # the status bar's place: kodebog │ project │ screen
     "show_status": (0,), "ErrorDialog": (0,), "Markdown": (0,), "Rule": (0,),
     "add_parser": (), "add_argument_group": (0, 1), "Tab": (0,), "TabPane": (0,),
     "Collapsible": (), "Switch": (), "Input": (), "warn": (0,), "warning": (0,),

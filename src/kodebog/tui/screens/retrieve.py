@@ -122,10 +122,28 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
 
     def on_mount(self) -> None:
         """Read the choices in a worker."""
-        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, "retrieve")
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("Retrieve"))
         self.query_one("#retrieve-coders", SelectionList).border_title = _("Coders (none: all)")
         self.query_one(CodePicker).focus()
         self.load_facets()
+
+    def language_changed(self) -> None:
+        """Choices, labels and the summary in the language now in use (the query kept)."""
+        super().language_changed()
+        self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("Retrieve"))
+        self.query_one("#retrieve-coders", SelectionList).border_title = _("Coders (none: all)")
+        for selector, prompt in (("#retrieve-source", _("All sources")),
+                                 ("#retrieve-who", _("All participants")),
+                                 ("#retrieve-valence", _("All valences"))):
+            self.query_one(selector, Select).prompt = prompt
+        self.query_one("#retrieve-key", Checkbox).label = _("★ key quotes only")
+        self.query_one("#retrieve-overlap", Checkbox).label = _("∧/¬ overlapping spans")
+        if self.facets is not None:  # the choices again, as the query the widgets describe
+            self.initial = self.current_query()
+            self._loading = True
+            self.on_retrieve_screen_facets_loaded(self.FacetsLoaded(self.facets))
+        if self.result is not None:
+            self._show(self.result)
 
     @work(thread=True, exclusive=True, group="retrieve-facets", exit_on_error=False)
     def load_facets(self) -> None:

@@ -167,7 +167,7 @@ def _double_coded(session: Session, coder_ids: list[int]) -> list[int]:
     """The units every chosen coder has read (the sample ``kodebog agree`` compares)."""
     if len(coder_ids) < 2:
         return []
-    from kodebog.comparison import read_up_to, shared_units
+    from kodebog.double_coded import read_up_to, shared_units
 
     return shared_units(session, read_up_to(session, coder_ids))
 

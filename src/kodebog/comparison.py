@@ -10,20 +10,19 @@ counts as agreement on absence).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kodebog.agreement import Stat, cohen_kappa, krippendorff_alpha, percent_agreement
+from kodebog.double_coded import read_up_to, shared_units
 from kodebog.errors import ProjectError
 from kodebog.i18n import N_, _, translate
-from kodebog.store.models import Code, Coder, Coding, Source, SourceStatus, Unit
-from kodebog.store.plain import plain_rows
+from kodebog.store.models import Code, Coder, Coding, Source, Unit
 
 RULE = N_("a source counts when every chosen coder has marked it done or coded at least one "
         "unit in it; its units are compared up to the last unit every coder has read "
@@ -102,42 +101,6 @@ class Scope:
     sources: dict[int, str]
     unit_ids: list[int]
     codes: list[tuple[str, str]]  # (id, label) in codebook order
-
-
-def read_up_to(session: Session, coder_ids: Collection[int]) -> dict[int, int]:
-    """Source id -> the last unit ordinal every coder has read, for sources all have coded.
-
-    A source marked done is read to the end; otherwise each coder has read up to the last
-    unit they coded, found by walking the source's units back from the end with an index
-    search per source and coder (grouping every coding instead took 125 ms on 300,000).
-    """
-    last_coded = (select(Unit.ordinal).join(Coding, Coding.unit_id == Unit.id)
-                  .where(Unit.source_id == Source.id, Coding.coder_id == Coder.id)
-                  .order_by(Unit.ordinal.desc()).limit(1)
-                  .correlate(Source, Coder).scalar_subquery())
-    read: dict[int, dict[int, int]] = {}  # source -> coder -> last ordinal read
-    for source_id, coder, last in session.execute(
-        select(Source.id, Coder.id, last_coded).join(Coder, true())
-        .where(Coder.id.in_(coder_ids))
-    ).all():
-        if last is not None:
-            read.setdefault(source_id, {})[coder] = last
-    for source_id, coder in session.execute(
-        select(SourceStatus.source_id, SourceStatus.coder_id)
-        .where(SourceStatus.coder_id.in_(coder_ids))
-    ).all():
-        read.setdefault(source_id, {})[coder] = 1 << 30
-    wanted = set(coder_ids)
-    return {sid: min(by.values()) for sid, by in read.items() if set(by) >= wanted}
-
-
-def shared_units(session: Session, read: dict[int, int]) -> list[int]:
-    """The ids of the units read (``read_up_to``), by source id and then ordinal."""
-    unit_ids: list[int] = []
-    for sid in sorted(read):
-        unit_ids += [uid for uid, in plain_rows(session, select(Unit.id).where(
-            Unit.source_id == sid, Unit.ordinal <= read[sid]).order_by(Unit.ordinal))]
-    return unit_ids
 
 
 def resolve_scope(

@@ -32,6 +32,7 @@ from kodebog.i18n import _, formats
 from kodebog.store.models import CONSENSUS_CODER, Coder, Coding, Event
 
 if TYPE_CHECKING:
+    from kodebog.agreed_pairs import Codings
     from kodebog.queries import ProjectStats
 
 AGREED = "agreed"
@@ -190,8 +191,13 @@ def _decisions(session: Session, consensus: str) -> dict[tuple[int, str], bool]:
 
 
 def agreed_coding(session: Session, coders: Sequence[str] | None = None, *,
-                  consensus: str = CONSENSUS_CODER) -> AgreedCoding:
-    """The agreed coding of ``coders`` (default: every coder but the consensus coder)."""
+                  consensus: str = CONSENSUS_CODER,
+                  codings: Codings | None = None) -> AgreedCoding:
+    """The agreed coding of ``coders`` (default: every coder but the consensus coder).
+
+    ``codings``: every coding of the project as the session sees it, when the caller has
+    read them already (the compare screen's coding table); otherwise they are read here.
+    """
     from kodebog import agreed_pairs as arithmetic
 
     names = chosen_coders(session, coders, consensus)
@@ -205,7 +211,7 @@ def agreed_coding(session: Session, coders: Sequence[str] | None = None, *,
     none_decided = [pair for pair, kept in _decisions(session, consensus).items() if not kept]
     with paused_gc():  # 300,000 codings: the collector would take half the time
         shared = _double_coded(session, wanted)
-        codings = arithmetic.Codings.read(session)
+        codings = codings if codings is not None else arithmetic.Codings.read(session)
         sorting = arithmetic.sort_codings(codings, bits, decided, shared, none_decided)
         kept = np.flatnonzero(sorting.status)
         coding_ids = frozenset(codings.ids[kept].tolist())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +34,9 @@ from kodebog.participants import INTERVIEWER
 from kodebog.store.models import Code, Coding, Participant, Unit
 from kodebog.store.plain import plain_rows
 from kodebog.views.scope import Scope
+
+if TYPE_CHECKING:
+    from kodebog.agreed_pairs import Codings
 
 Ints = NDArray[np.int64]
 NO_ONE = -1
@@ -114,6 +117,12 @@ class CodingTable:
         asked = self.interviewer
         padded: NDArray[np.bool_] = np.append(asked, False)  # NO_ONE (-1) reads the last
         return np.logical_not(padded[person])
+
+    def codings(self) -> Codings:
+        """The columns the agreed coding is worked out from (``agreed_pairs``)."""
+        from kodebog.agreed_pairs import Codings
+
+        return Codings(self.coding_id, self.unit, self.code, self.coder, self.codes)
 
     def coding_mask(self, scope: Scope, sources: list[int] | None,
                     include_interviewers: bool) -> NDArray[np.bool_]:

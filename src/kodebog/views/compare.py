@@ -191,9 +191,12 @@ def _order(columns: set[str], dimension: str, numeric: bool) -> list[str]:
     return present + ([NONE] if NONE in columns else [])
 
 
-def _scope(session: Session, query: CompareQuery, cache: Cache | None) -> Scope:
-    return cast(Scope, cached(cache, ("scope", query.coders, query.agreed),
-                              partial(coding_scope, session, query.coders, query.agreed)))
+def _scope(session: Session, query: CompareQuery, cache: Cache | None,
+           table: CodingTable | None) -> Scope:
+    """The codings counted; the agreed coding worked out from ``table`` when there is one."""
+    codings = table.codings() if table is not None and query.agreed else None
+    return cast(Scope, cached(cache, ("scope", query.coders, query.agreed), partial(
+        coding_scope, session, query.coders, query.agreed, codings)))
 
 
 def _attribute_infos(session: Session, cache: Cache | None) -> dict[str, AttributeInfo]:
@@ -290,7 +293,8 @@ def compare(session: Session, query: CompareQuery,
     table. ``people`` is not needed and kept for callers that pass it. With a ``cache``, a
     grouping already computed is not computed again.
     """
-    scope = _scope(session, query, cache)
+    table = _counting_table(session, query, cache, tables)
+    scope = _scope(session, query, cache, table)
     sources = _source_ids(session, query.sources)
     infos = _attribute_infos(session, cache)
     dimension = query.dimension
@@ -300,7 +304,6 @@ def compare(session: Session, query: CompareQuery,
             name=dimension, known=", ".join(info.label for info in infos.values())
             or _("no attributes yet")))
     kind = infos[dimension].kind if dimension in infos else None
-    table = _counting_table(session, query, cache, tables)
     bands: list[Band] = []
     if kind == "number":
         def values() -> list[float]:
@@ -374,10 +377,10 @@ def cooccurrence(session: Session, query: CompareQuery,
 
     Counted in numpy like ``compare``; ``people`` is not needed and kept for callers.
     """
-    scope = _scope(session, query, cache)
+    table = _table(session, cache, tables)
+    scope = _scope(session, query, cache, table)
     sources = _source_ids(session, query.sources)
     rows = _codes(session, query.codes)
-    table = _table(session, cache, tables)
     wanted = [table.codes.index(code) for code, _label in rows if code in table.codes]
     counted = cached(cache, ("cooccurrence", query.coders, query.agreed, query.sources,
                              query.include_interviewers, tuple(wanted)),

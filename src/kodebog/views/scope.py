@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kodebog.agreed import AgreedCoding, agreed_coding
+
+if TYPE_CHECKING:
+    from kodebog.agreed_pairs import Codings
 from kodebog.errors import ProjectError
 from kodebog.i18n import _
 from kodebog.store.models import Coder
@@ -45,10 +49,12 @@ def coder_ids(session: Session, names: Sequence[str]) -> list[int] | None:
     return [found[name] for name in names]
 
 
-def coding_scope(session: Session, coders: Sequence[str], agreed: bool) -> Scope:
-    """The codings to count: ``coders``' (all when empty), or the agreed coding of them."""
+def coding_scope(session: Session, coders: Sequence[str], agreed: bool,
+                 codings: Codings | None = None) -> Scope:
+    """The codings to count: ``coders``' (all when empty), or the agreed coding of them
+    (worked out from ``codings`` when the caller has read every coding already)."""
     if not agreed:
         return Scope(coder_ids(session, coders))
-    found = agreed_coding(session, list(coders) or None)
+    found = agreed_coding(session, list(coders) or None, codings=codings)
     known = dict(session.execute(select(Coder.name, Coder.id)).all())
     return Scope([known[n] for n in (*found.coders, found.consensus) if n in known], found)

@@ -220,3 +220,20 @@ def test_the_kept_table_is_read_again_only_when_the_project_changed(
     with store.read() as session:
         third = tables.table(session)
         assert tables.table(session) is third
+
+
+def test_the_agreed_coding_from_the_kept_table_equals_the_one_read(
+        tmp_path: Path, codebook_file: Path) -> None:
+    from kodebog.views.retrieve import RetrieveQuery, retrieve
+
+    store = _project(str(tmp_path / "p.kodebog"), codebook_file, 7)
+    tables = TableMemo()
+    with store.read() as session:
+        table = tables.table(session)
+        from_table = agreed_coding(session, codings=table.codings())
+        read = agreed_coding(session)
+        assert from_table.coding_ids == read.coding_ids and from_table.counts() == read.counts()
+        assert from_table.rows == read.rows and from_table.unsettled == read.unsettled
+        query = RetrieveQuery(CODES[:2], agreed=True)
+        assert retrieve(session, query, tables=tables).passages == retrieve(
+            session, query).passages

@@ -28,6 +28,7 @@ from kodebog.store.plain import plain_rows
 from kodebog.views.people import People, attribute_sets, load_people
 from kodebog.views.people import Person as Person  # compare.py imports it from here
 from kodebog.views.scope import Scope, coding_scope
+from kodebog.views.table_memo import TableMemo
 
 ROLE = "role"
 NO_VALENCE = "none"
@@ -310,20 +311,23 @@ def _in_sources(rows: list[Any], sources: set[int]) -> list[Any]:
 
 def retrieve(session: Session, query: RetrieveQuery,
              people: Mapping[int, Person] | None = None,
-             cache: Cache | None = None) -> RetrieveResult:
+             cache: Cache | None = None, tables: TableMemo | None = None) -> RetrieveResult:
     """The passages answering ``query``, in source name, unit and span order.
 
     With a ``cache`` (a dict the caller keeps), rows already read for a code, coders and
     sources are not read again: changing a role, attribute, source or key-quote filter, or
     adding a code, reads only what is new (rows read for every source serve any source).
+    The agreed coding is worked out from the coding table ``tables`` keeps, if it keeps one.
     """
     if not query.codes:
         return RetrieveResult(query)
     if query.within < 0:
         raise ProjectError(_("--within must be 0 or more units"))
     check_codes(session, (*query.codes, *query.and_codes, *query.not_codes, *query.near_codes))
-    chosen: Scope = cached(cache, ("scope", query.coders, query.agreed),
-                           partial(coding_scope, session, query.coders, query.agreed))
+    table = tables.kept(session) if tables is not None and query.agreed else None
+    chosen: Scope = cached(cache, ("scope", query.coders, query.agreed), partial(
+        coding_scope, session, query.coders, query.agreed,
+        table.codings() if table is not None else None))
     sources = _source_ids(session, query.sources)
     if people is None:
         people = load_people(session)

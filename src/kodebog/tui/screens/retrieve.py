@@ -256,7 +256,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
 
         people = self.facets.people if self.facets is not None else None
         with self.kodebog.store.read() as session:
-            result = retrieve(session, query, people, self.cache)
+            result = retrieve(session, query, people, self.cache, self.kodebog.coding_tables)
         self.post_message(self.Retrieved(query, result))
 
     def on_retrieve_screen_retrieved(self, message: Retrieved) -> None:

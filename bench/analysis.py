@@ -167,12 +167,12 @@ def core(path: Path) -> None:
 
 async def tui(path: Path) -> None:
     """Open the screens in the app and time what the analyst waits for."""
-    from textual.widgets import Checkbox, DataTable, Select
+    from textual.widgets import Checkbox, DataTable, Select, SelectionList
 
     from kodebog.settings import Settings
     from kodebog.tui.app import KodebogApp
     from kodebog.tui.screens.compare import CompareScreen
-    from kodebog.tui.screens.retrieve import RetrieveScreen
+    from kodebog.tui.screens.retrieve import AGREED, RetrieveScreen
     from kodebog.tui.widgets.code_picker import CodePicker
 
     store = open_project(path)
@@ -226,6 +226,13 @@ async def tui(path: Path) -> None:
             samples.append(time.perf_counter() - started)
         line("TUI filter change (source), median", statistics.median(samples),
              f"max {max(samples) * 1000:.0f} ms")
+        before = screen.result
+        started, cpu = time.perf_counter(), time.process_time()
+        screen.query_one("#retrieve-coders", SelectionList).select(AGREED)
+        await until(lambda b=before: screen.result is not b)
+        await pilot.pause()
+        line("TUI retrieve: the agreed coding (nothing kept)", time.perf_counter() - started,
+             screen.result.summary(), time.process_time() - cpu)
         await pilot.press("escape")
         await pilot.pause()
         started, cpu = time.perf_counter(), time.process_time()
@@ -251,6 +258,13 @@ async def tui(path: Path) -> None:
         line("TUI compare: change grouping, median", statistics.median(samples),
              f"max {max(samples) * 1000:.0f} ms ({table.row_count} rows)",
              statistics.median(cpus))
+        before = compare_screen.matrix
+        started, cpu = time.perf_counter(), time.process_time()
+        compare_screen.query_one("#compare-coder", Select).value = AGREED
+        await until(lambda b=before: compare_screen.matrix is not b)
+        await pilot.pause()
+        line("TUI compare: the agreed coding", time.perf_counter() - started,
+             cpu=time.process_time() - cpu)
     store.dispose()
 
 

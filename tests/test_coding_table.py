@@ -25,7 +25,7 @@ from kodebog.project import init_project
 from kodebog.sources.model import ParsedParticipant, ParsedSource, ParsedUnit
 from kodebog.store import Store
 from kodebog.store.models import Coder, Coding, Participant, Source, Unit
-from kodebog.views.compare import CompareQuery, compare, cooccurrence
+from kodebog.views.compare import CompareQuery, compare, cooccurrence, prepare_groupings
 from kodebog.views.compare_counts import NONE, auto_bands
 from kodebog.views.table_memo import TableMemo
 
@@ -237,3 +237,23 @@ def test_the_agreed_coding_from_the_kept_table_equals_the_one_read(
         query = RetrieveQuery(CODES[:2], agreed=True)
         assert retrieve(session, query, tables=tables).passages == retrieve(
             session, query).passages
+
+
+def test_a_screen_cache_never_mixes_two_tables(tmp_path: Path, codebook_file: Path) -> None:
+    """The project changes while a compare screen is open and the table is read again: what
+    is counted from the new table is never mixed with groups worked out from the old one."""
+    store = _project(str(tmp_path / "p.kodebog"), codebook_file, 8)
+    tables, screen_cache = TableMemo(), {}
+    with store.read() as session:
+        prepare_groupings(session, screen_cache, tables)
+        compare(session, CompareQuery("alder"), cache=screen_cache, tables=tables)
+        unit = int(tables.table(session).unit[-1])
+    for code in CODES:
+        toggle_code(store, "anna", unit, code)
+    with store.read() as session:
+        tables.table(session)  # read again elsewhere (another screen): the stamp changed
+        for dimension in ("alder", "role", "forløbslængde"):
+            matrix = compare(session, CompareQuery(dimension), cache=screen_cache, tables=tables)
+            cells, could = _reference(session, dimension)
+            assert {key: (c.passages, c.people) for key, c in matrix.cells.items()} == cells
+            assert matrix.denominators == could

@@ -10,7 +10,7 @@ join (0.4-0.7 s each). Rows are read as the driver's tuples (``store.plain``).
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +104,10 @@ class CodingTable:
     """Each distinct (source, participant) with a unit: the source."""
     place_person: Ints
     place_case: Ints
+    derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False,
+                                                repr=False)
+    """What is worked out from these arrays (groupings, counts), kept with them: a table read
+    again (the project changed) starts empty."""
 
     @property
     def interviewer(self) -> NDArray[np.bool_]:

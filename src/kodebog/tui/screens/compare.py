@@ -122,10 +122,13 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
 
     @work(thread=True, exclusive=True, group="compare-codings", exit_on_error=False)
     def read_codings(self) -> None:
-        """Read every coding once, after the first matrix is shown: the next matrices are
-        counted from them in milliseconds (the first, in SQL, is not slowed down by this)."""
+        """Read every coding once, after the first matrix is shown, and every grouping's
+        groups: the next matrices are counted from them in milliseconds (the first, in SQL,
+        is not slowed down by this)."""
+        from kodebog.views.compare import prepare_groupings
+
         with self.kodebog.store.read() as session:
-            self.kodebog.coding_tables.table(session)
+            prepare_groupings(session, self.cache, self.kodebog.coding_tables)
 
     @work(thread=True, exclusive=True, group="compare-facets", exit_on_error=False)
     def load_facets(self) -> None:

@@ -34,9 +34,13 @@ GROUPS = ("dagpenge", "sygedagpenge", "kontanthjælp", "jobafklaring", "ressourc
           "fleksjob")
 
 
-def build(path: Path, units: int, codes: int = 30, coders: int = 3, seed: int = 5) -> int:
-    """A survey of ``units`` answers (one respondent each, three attributes) and its codings."""
-    codebook = path.with_suffix(".yaml")
+def build(path: Path | str, units: int, codes: int = 30, coders: int = 3, seed: int = 5) -> int:
+    """A survey of ``units`` answers (one respondent each, three attributes) and its codings.
+
+    ``path`` is a project file, or a PostgreSQL URL of an empty database.
+    """
+    codebook = (path.with_suffix(".yaml") if isinstance(path, Path)
+                else Path(tempfile.gettempdir()) / "bench-codebook.yaml")
     codebook.write_text("language: da\ncodes:\n" + "".join(
         f"  - id: code_{n:02d}\n    label: Tema {n}\n" for n in range(codes)), encoding="utf-8")
     store = init_project(path, codebook)

@@ -199,8 +199,8 @@ def test_cooccurrence_equals_a_count_unit_by_unit(tmp_path: Path, codebook_file:
 
 
 def test_the_kept_table_is_read_again_only_when_the_project_changed(
-        tmp_path: Path, codebook_file: Path) -> None:
-    store = _project(str(tmp_path / "p.kodebog"), codebook_file, 6)
+        project_location: str, codebook_file: Path) -> None:
+    store = _project(project_location, codebook_file, 6)
     tables = TableMemo()
     with store.read() as session:
         first = tables.table(session)

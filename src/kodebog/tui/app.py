@@ -35,6 +35,7 @@ from kodebog.tui.screens.retrieve import RetrieveScreen
 from kodebog.tui.screens.review import ReviewScreen
 from kodebog.tui.screens.settings import SettingsScreen
 from kodebog.tui.screens.suggesting import SuggestionQueue
+from kodebog.tui.textual_words import widget_name
 from kodebog.tui.widgets.source_table import KIND_LABELS
 from kodebog.tui.widgets.unit_list import UnitList
 from kodebog.tui.writer import WriteQueue
@@ -59,7 +60,7 @@ def _help_title(node: DOMNode) -> str:
     for line in help_text.splitlines():
         if line.startswith("#"):
             return line.lstrip("#").strip()
-    return _("Everywhere") if isinstance(node, App) else type(node).__name__
+    return _("Everywhere") if isinstance(node, App) else widget_name(type(node).__name__)
 
 
 class KodebogApp(CrashSafeApp):
@@ -248,7 +249,8 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         focused: DOMNode = screen.focused or screen
         chain: list[DOMNode] = list(focused.ancestors_with_self)
         help_parts = [translate(node.HELP) for node in chain if node.HELP][:1]
-        if isinstance(focused, Widget) and focused is not screen and screen.HELP:
+        if (isinstance(focused, Widget) and focused is not screen and screen.HELP
+                and translate(screen.HELP) not in help_parts):  # (the first may be it)
             help_parts.append(translate(screen.HELP))
         rows: dict[tuple[int, str], KeyRow] = {}
         for key, active in screen.active_bindings.items():

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from kodebog.bulk import paused_gc
 from kodebog.errors import ProjectError
-from kodebog.i18n import _, formats
+from kodebog.i18n import N_, _, formats
 from kodebog.store.models import CONSENSUS_CODER, Coder, Coding, Event
 
 if TYPE_CHECKING:
@@ -42,12 +42,12 @@ UNSETTLED = "unsettled"
 STATUSES = (AGREED, SETTLED, SINGLE)
 """The statuses of codings that are part of the agreed coding (unsettled ones are not)."""
 
-RULE = ("agreed coding: where the chosen coders all applied a code to a unit of the "
-        "double-coded sample, their codings; where the reviewer settled a disagreement, the "
-        "decision (the consensus coder's codings); where a disagreement is not settled yet, "
-        "nothing (flagged as unsettled); outside the double-coded sample, the codings of "
-        "whoever coded the unit")
-"""The rule, as the CLI prints it."""
+RULE = N_("agreed coding: where the chosen coders all applied a code to a unit of the "
+          "double-coded sample, their codings; where the reviewer settled a disagreement, the "
+          "decision (the consensus coder's codings); where a disagreement is not settled yet, "
+          "nothing (flagged as unsettled); outside the double-coded sample, the codings of "
+          "whoever coded the unit")
+"""The rule (in English in JSON; ``translate`` it where people read it)."""
 
 RULE_DA = ("Analysen bygger på den aftalte kodning: hvor kodérne er enige, deres kodning; "
            "hvor de var uenige og uenigheden er afgjort, afgørelsen; materiale, som kun én "
@@ -132,12 +132,15 @@ class AgreedCoding:
             unsettled=formats.number(n[UNSETTLED]))
 
     def describe(self) -> str:
-        """``agreed coding of anna, bo: 12 agreed, 3 settled, 1 unsettled ..., 40 single``."""
+        """``agreed coding of anna, bo (...): 12 agreed, 3 settled, ...`` for the CLI."""
         n = self.counts()
-        return (f"agreed coding of {', '.join(self.coders) or 'no coders'} "
-                f"(double-coded sample: {self.double_coded_units} units): "
-                f"{n[AGREED]} agreed, {n[SETTLED]} settled, {n[SINGLE]} single-coder, "
-                f"{n[UNSETTLED]} unsettled (left out, settle them in the review)")
+        return _("agreed coding of {coders} (double-coded sample: {units} units): {agreed} "
+                 "agreed, {settled} settled, {single} single-coder, {unsettled} unsettled "
+                 "(left out, settle them in the review)").format(
+            coders=", ".join(self.coders) or _("no coders"),
+            units=formats.number(self.double_coded_units), agreed=formats.number(n[AGREED]),
+            settled=formats.number(n[SETTLED]), single=formats.number(n[SINGLE]),
+            unsettled=formats.number(n[UNSETTLED]))
 
 
 def chosen_coders(session: Session, coders: Sequence[str] | None,

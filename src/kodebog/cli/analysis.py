@@ -11,7 +11,7 @@ from typing import Any
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
 from kodebog.cli.report import add_agreed, parse_coders
 from kodebog.errors import ProjectError
-from kodebog.i18n import _, formats
+from kodebog.i18n import _, formats, translate
 
 VALENCES = ("positive", "negative", "mixed", "none")
 """``coding.VALENCES``, written out: importing ``coding`` would load SQLAlchemy for --help."""
@@ -65,12 +65,12 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
         if agreed is not None:
             data["agreed"] = {"coders": list(agreed.coders), "rule": agreed.rule,
                               **agreed.counts()}
-            print(_("rule: {rule}").format(rule=agreed.rule), file=sys.stderr)
+            print(_("rule: {rule}").format(rule=translate(agreed.rule)), file=sys.stderr)
         print_json(data)
         return 0
     if agreed is not None:
         print(agreed.describe())
-        print(_("rule: {rule}").format(rule=agreed.rule))
+        print(_("rule: {rule}").format(rule=translate(agreed.rule)))
     source = None
     for passage in result.passages:
         if passage.source != source:

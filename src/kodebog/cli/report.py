@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kodebog.cli.common import Command, add_project, print_json, project
 from kodebog.errors import ProjectError
 from kodebog.export import EXPORTERS
-from kodebog.i18n import LANGUAGES, _, formats, ngettext
+from kodebog.i18n import LANGUAGES, _, formats, ngettext, translate
 from kodebog.source_kinds import kind_name
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             print(f"  {row['code']:<{width}} {units:<13} {who}".rstrip())
     if agreed is not None:
         print(agreed.describe())
-        print(_("rule: {rule}").format(rule=agreed.rule))
+        print(_("rule: {rule}").format(rule=translate(agreed.rule)))
     return 0
 
 
@@ -155,7 +155,7 @@ def print_agreed(store: Store, coders: Sequence[str]) -> None:
     with store.read() as session:
         agreed = agreed_coding(session, coders)
     print(agreed.describe())
-    print(_("rule: {rule}").format(rule=agreed.rule))
+    print(_("rule: {rule}").format(rule=translate(agreed.rule)))
 
 
 def add_agreed(parser: argparse.ArgumentParser) -> None:

@@ -224,3 +224,20 @@ async def test_switching_the_language_redraws_the_coding_screen(make_app: AppFac
             assert "Kodebog" in footer and "Tilbage" in footer
     finally:
         set_language(before)
+
+
+@pytest.mark.anyio
+async def test_k_and_z_are_kept_for_the_next_source(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_source(app, pilot)
+        await pilot.press("K", "Z")
+        await settle(app, pilot)
+        assert "#codebook" in shown(screen) and "#detail" not in shown(screen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        other = await open_source(app, pilot, row=1)
+        assert other is not screen
+        panels = shown(other)
+        assert "#codebook" in panels and "#strip" not in panels and "#detail" not in panels
+        assert_no_panel_without_height(other)

@@ -96,6 +96,8 @@ remapped in `settings.yaml` under `keys:` by the id shown in the help.
         self.suggestion_queue: SuggestionQueue | None = None
         #: Every database write of the app, in order, off the UI thread.
         self.writer = WriteQueue()
+        #: The coding screen's K and Z as the analyst left them, for the next source opened.
+        self.view_choices: dict[str, bool | None] = {"codebook_panel": None, "details": True}
         #: Every coding as arrays for the compare screen, kept while the project is unchanged.
         self.coding_tables = TableMemo()
         store.write_wait_ms = TUI_WRITE_WAIT_MS

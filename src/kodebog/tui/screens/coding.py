@@ -200,8 +200,10 @@ make to the codebook appear within two seconds, new hotkeys included.
         self._provisional = itertools.count(-1, -1)  # ids of codings shown before saved
         self._real_ids: dict[int, int] = {}  # provisional id -> stored id (write worker)
         self._polling = False
-        self.codebook_panel: bool | None = None  # K: the panel or the strip; None: by room
-        self.details = True  # Z: the current unit and the suggestions shown
+        # K: the panel or the strip (None: by room), Z: the current unit and the suggestions
+        # shown; as the analyst left them in the last source (the app keeps them)
+        self.codebook_panel: bool | None = None
+        self.details = True
         self.layout_plan: coding_layout.Plan | None = None
         self._remember_timer: Timer | None = None
         self._remembered: int | None = None  # the unit last written as this coder's place
@@ -242,6 +244,9 @@ make to the codebook appear within two seconds, new hotkeys included.
         self.query_one(StatusBar).set_where("kodebog", self.kodebog.project_name, _("loading…"))
         self.units.loading = True
         self.units.focus()
+        choices = self.kodebog.view_choices
+        self.codebook_panel = choices["codebook_panel"]
+        self.details = choices["details"] is not False
         self.relayout()
         self.load()
         self.set_interval(self.POLL_SECONDS, self.poll)
@@ -460,7 +465,7 @@ make to the codebook appear within two seconds, new hotkeys included.
         """Switch between the codebook panel and the strip of hotkeys (K)."""
         shown = self.layout_plan is not None and (self.layout_plan.side
                                                   or self.layout_plan.below)
-        self.codebook_panel = not shown
+        self.codebook_panel = self.kodebog.view_choices["codebook_panel"] = not shown
         self.relayout()
         folded = self.layout_plan is None or self.layout_plan.strip
         self._said(_("codebook folded to a strip of hotkeys · K unfolds it") if folded
@@ -468,7 +473,7 @@ make to the codebook appear within two seconds, new hotkeys included.
 
     def action_toggle_details(self) -> None:
         """Hide or show the current unit and the suggestions (Z)."""
-        self.details = not self.details
+        self.details = self.kodebog.view_choices["details"] = not self.details
         self.relayout()
         self._said(_("current unit and suggestions shown") if self.details else
                    _("current unit and suggestions hidden · Z shows them"))

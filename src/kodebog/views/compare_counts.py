@@ -39,6 +39,9 @@ from kodebog.views.scope import Scope
 NONE = "(ingen)"
 """The group of units without a participant, or of participants without the value."""
 NO_VALENCE = "none"
+SOURCE = "source"
+VALENCE = "valence"
+"""The groupings that are not attributes (with ``retrieve.ROLE``)."""
 
 Band = tuple[str, float | None, float | None]
 """A band of a number attribute: its label, and its lower (inclusive) and upper (exclusive)

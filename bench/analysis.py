@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,7 @@ def core(path: Path) -> None:
                 ("code_01", "code_02", "code_03"), key_quotes=True),
         }
         for name, query in queries.items():
-            seconds, cpu, result = timed(lambda q=query: retrieve(session, q, people))
+            seconds, cpu, result = timed(partial(retrieve, session, query, people))
             line(f"retrieve {name}", seconds, result.summary(), cpu)
         cache: dict[tuple[Any, ...], Any] = {}
         retrieve(session, RetrieveQuery(("code_07",)), people, cache)
@@ -147,11 +148,11 @@ def core(path: Path) -> None:
                                                                          key_quotes=True)),
                             ("+ forløbslængde (cached rows)", RetrieveQuery(
                                 ("code_07",), where=(("forloebslaengde", "1-2 år"),)))):
-            seconds, cpu, result = timed(lambda q=query: retrieve(session, q, people, cache))
+            seconds, cpu, result = timed(partial(retrieve, session, query, people, cache))
             line(f"retrieve {name}", seconds, result.summary(), cpu)
         for dimension in ("role", "source", "forloebslaengde", "alder"):
-            seconds, cpu, matrix = timed(lambda d=dimension: compare(
-                session, CompareQuery(d), people, tables=TableMemo()), runs=1)
+            seconds, cpu, matrix = timed(partial(
+                compare, session, CompareQuery(dimension), people, tables=TableMemo()), runs=1)
             line(f"compare by {dimension}, nothing read yet (SQL)", seconds,
                  f"{len(matrix.rows)} x {len(matrix.columns)}", cpu)
         tables = TableMemo()
@@ -160,8 +161,8 @@ def core(path: Path) -> None:
         cache = {}
         compare(session, CompareQuery("role"), people, cache, tables)
         for dimension in ("forloebslaengde", "alder", "source"):
-            seconds, cpu, matrix = timed(lambda d=dimension: compare(
-                session, CompareQuery(d), people, dict(cache), tables), runs=1)
+            seconds, cpu, matrix = timed(partial(
+                compare, session, CompareQuery(dimension), people, dict(cache), tables), runs=1)
             line(f"compare by {dimension}, codings read", seconds, "", cpu)
         seconds, cpu, matrix = timed(lambda: cooccurrence(session, CompareQuery(), people,
                                                           tables=tables), runs=1)
@@ -184,6 +185,10 @@ async def tui(path: Path) -> None:
 
     async def until(check: Callable[[], bool]) -> None:
         while not check():
+            await asyncio.sleep(0.002)
+
+    async def changed(read: Callable[[], object], old: object) -> None:
+        while read() is old:
             await asyncio.sleep(0.002)
 
     async with app.run_test(size=(120, 40)) as pilot:
@@ -214,7 +219,7 @@ async def tui(path: Path) -> None:
             before = screen.result
             started, cpu = time.perf_counter(), time.process_time()
             box.value = not box.value
-            await until(lambda b=before: screen.result is not b)
+            await changed(lambda: screen.result, before)
             await pilot.pause()
             samples.append(time.perf_counter() - started)
             cpus.append(time.process_time() - cpu)
@@ -225,7 +230,7 @@ async def tui(path: Path) -> None:
             before = screen.result
             started = time.perf_counter()
             screen.query_one("#retrieve-source", Select).value = value
-            await until(lambda b=before: screen.result is not b)
+            await changed(lambda: screen.result, before)
             await pilot.pause()
             samples.append(time.perf_counter() - started)
         line("TUI filter change (source), median", statistics.median(samples),
@@ -233,7 +238,7 @@ async def tui(path: Path) -> None:
         before = screen.result
         started, cpu = time.perf_counter(), time.process_time()
         screen.query_one("#retrieve-coders", SelectionList).select(AGREED)
-        await until(lambda b=before: screen.result is not b)
+        await changed(lambda: screen.result, before)
         await pilot.pause()
         line("TUI retrieve: the agreed coding (nothing kept)", time.perf_counter() - started,
              screen.result.summary(), time.process_time() - cpu)
@@ -251,10 +256,10 @@ async def tui(path: Path) -> None:
         assert isinstance(compare_screen, CompareScreen)
         samples, cpus = [], []
         for value in ("forloebslaengde", "alder", "source", "role"):
-            before = compare_screen.matrix
+            shown = compare_screen.matrix
             started, cpu = time.perf_counter(), time.process_time()
             compare_screen.query_one("#compare-by", Select).value = value
-            await until(lambda b=before: compare_screen.matrix is not b)
+            await changed(lambda: compare_screen.matrix, shown)
             await pilot.pause()
             samples.append(time.perf_counter() - started)
             cpus.append(time.process_time() - cpu)
@@ -262,10 +267,10 @@ async def tui(path: Path) -> None:
         line("TUI compare: change grouping, median", statistics.median(samples),
              f"max {max(samples) * 1000:.0f} ms ({table.row_count} rows)",
              statistics.median(cpus))
-        before = compare_screen.matrix
+        shown = compare_screen.matrix
         started, cpu = time.perf_counter(), time.process_time()
         compare_screen.query_one("#compare-coder", Select).value = AGREED
-        await until(lambda b=before: compare_screen.matrix is not b)
+        await changed(lambda: compare_screen.matrix, shown)
         await pilot.pause()
         line("TUI compare: the agreed coding", time.perf_counter() - started,
              cpu=time.process_time() - cpu)

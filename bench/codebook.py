@@ -14,6 +14,7 @@ import json
 import platform
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def main() -> None:
                                 end=4, text="Svar") for u in ids])
         session.add_all([Coding(unit_id=u, code_id="rules_and_system", coder_id=anna,
                                 start=0, end=4, text="Svar") for u in ids[: len(ids) // 10]])
-    steps = {
+    steps: dict[str, Callable[[], object]] = {
         "rename": lambda: codes.rename_code(store, "bo", "contact_center", "Kontakt"),
         "merge": lambda: codes.merge_codes(store, "bo", "contact_center", "rules_and_system"),
         "undo merge": lambda: coding.undo(store, "bo"),

@@ -17,6 +17,7 @@ import asyncio
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,8 @@ def core(path: Path | str) -> None:
             return count()
 
         for dimension in ("role", "source", "forloebslaengde", "alder", "valence"):
-            seconds, cpu, matrix = timed(lambda d=dimension: fresh(lambda: compare(
-                session, CompareQuery(d), cache={}, tables=tables)))
+            seconds, cpu, matrix = timed(partial(fresh, partial(
+                compare, session, CompareQuery(dimension), cache={}, tables=tables)))
             line(f"another grouping: {dimension}", seconds,
                  f"{len(matrix.rows)} x {len(matrix.columns)}", cpu)
         seconds, cpu, matrix = timed(lambda: fresh(lambda: compare(

@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import write_survey, write_transcripts
 
-from kodebog.importing import import_parsed, paused_gc
+from kodebog.bulk import paused_gc
+from kodebog.importing import import_parsed
 from kodebog.paths import example_codebook
 from kodebog.project import init_project
 from kodebog.sources import read_source

@@ -250,3 +250,24 @@ class TestAnalysisSnapshots:
                               and app.screen.matrix is not None)
 
         assert snap_compare(demo_app, terminal_size=(100, 30), run_before=run_before)
+
+
+async def test_the_codings_are_read_for_the_app_after_the_first_passages(
+        demo_app: KodebogApp) -> None:
+    """Retrieve reads the compare screen's arrays once passages are shown, so its agreed
+    coding and a compare screen opened next do not read every coding again."""
+    app = demo_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("G")
+        await settle(app, pilot)
+        with app.store.read() as session:
+            assert app.coding_tables.kept(session) is None  # nothing shown yet
+        await mark(app, pilot, "contact_center")
+        await until_ready(app, pilot, lambda: _kept(app))
+        assert _kept(app)
+
+
+def _kept(app: KodebogApp) -> bool:
+    with app.store.read() as session:
+        return app.coding_tables.kept(session) is not None

@@ -100,6 +100,7 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
         self.result: RetrieveResult | None = None
         self.cache: Cache = {}
         self._loading = True
+        self._codings_read = False
 
     def compose(self) -> ComposeResult:
         """Status, side panel with codes and filters, summary, passages, footer."""
@@ -198,6 +199,15 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
         self._loading = False
         self.retrieve_now()
 
+    @work(thread=True, exclusive=True, group="retrieve-codings", exit_on_error=False)
+    def read_codings(self) -> None:
+        """Read every coding once for the app (the compare screen's arrays), after the first
+        passages are shown (so they are not slowed down by it): the agreed coding is then
+        worked out from them (0.3 s instead of 0.5 s on 300,000 codings), and the compare
+        screen opens without reading them."""
+        with self.kodebog.store.read() as session:
+            self.kodebog.coding_tables.table(session)
+
     def current_query(self) -> RetrieveQuery:
         """The query the widgets describe now."""
         picker = self.query_one(CodePicker)
@@ -264,6 +274,9 @@ screen is open, so a filter change is quick); **ctrl+e** writes what you see to 
         if message.query == self.last:
             self.result = message.result
             self._show(message.result)
+            if message.result.passages and not self._codings_read:
+                self._codings_read = True
+                self.read_codings()
 
     def _show(self, result: RetrieveResult) -> None:
         if not result.query.codes:

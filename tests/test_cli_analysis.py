@@ -177,3 +177,33 @@ def test_compare_writes_xlsx_and_refuses_an_unknown_grouping(
     assert main(["compare", demo, "--by", "alder"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no attribute 'alder'" in err[0] and "ydelsesgruppe" in err[0]
+
+
+def test_compare_refuses_groups_named_with_personal_data(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A grouping whose values hold personal data (a phone number as an attribute) is not
+    written or printed as JSON without --allow-personal-data; the table on screen is."""
+    from sqlalchemy import select
+
+    from kodebog.demo import build_demo
+    from kodebog.participants import set_attribute
+    from kodebog.store import open_project
+    from kodebog.store.models import Participant
+
+    demo = str(build_demo(tmp_path / "demo.kodebog"))
+    store = open_project(demo)
+    with store.read() as session:
+        first = session.scalars(select(Participant.id).where(Participant.role == "borger")
+                                .order_by(Participant.id)).first()
+    assert first is not None
+    set_attribute(store, first, "telefon", "12 34 56 78", "anna")
+    store.dispose()
+    target = tmp_path / "m.csv"
+    assert main(["compare", demo, "--by", "telefon", "--output", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "column 2 of the matrix contains personal data" in err and not target.exists()
+    assert main(["compare", demo, "--by", "telefon", "--json"]) == 1
+    assert "personal data" in capsys.readouterr().err
+    assert main(["compare", demo, "--by", "telefon", "--output", str(target),
+                 "--allow-personal-data"]) == 0
+    assert "12 34 56 78" in target.read_text(encoding="utf-8-sig")

@@ -7,18 +7,13 @@ the pair's codings are kept or left out together; a decision keeps the consensus
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from kodebog.store.models import Coding
-from kodebog.store.plain import plain_rows
 
 OUT, SETTLED, SINGLE, AGREED = 0, 1, 2, 3
 """A coding's status in ``Sorting.status`` (``OUT``: not in the agreed coding)."""
@@ -38,18 +33,12 @@ class Codings:
 
     @classmethod
     def read(cls, session: Session) -> Codings:
-        """All codings, in no particular order (0.2 s for 300,000 on the bench machine)."""
-        rows = plain_rows(session, select(Coding.id, Coding.unit_id, Coding.code_id,
-                                          Coding.coder_id))
-        names = sorted(set(map(itemgetter(2), rows)))
-        index = {code: n for n, code in enumerate(names)}
+        """All codings, as the compare screen's coding table reads them (by id; 0.25 s for
+        300,000 on the bench machine)."""
+        from kodebog.views.coding_table import numbered_codings
 
-        def column(values: Iterable[int]) -> Ints:
-            return np.fromiter(values, dtype=np.int64, count=len(rows))
-
-        return cls(column(map(itemgetter(0), rows)), column(map(itemgetter(1), rows)),
-                   column(map(index.__getitem__, map(itemgetter(2), rows))),
-                   column(map(itemgetter(3), rows)), names)
+        names, rows = numbered_codings(session)
+        return cls(rows[:, 0], rows[:, 1], rows[:, 3], rows[:, 2], names)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kodebog.cli.common import Command, add_project, coder, print_json, project, usage
 from kodebog.cli.report import add_agreed, parse_coders
 from kodebog.errors import ProjectError
 from kodebog.i18n import _, formats, translate
+
+if TYPE_CHECKING:
+    from kodebog.views.compare import Cell, Matrix
 
 VALENCES = ("positive", "negative", "mixed", "none")
 """``coding.VALENCES``, written out: importing ``coding`` would load SQLAlchemy for --help."""
@@ -97,7 +100,7 @@ GROUPINGS = {"role": "role", "rolle": "role", "source": "source", "kilde": "sour
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from kodebog.views.compare import COOCCURRENCE, CompareQuery, compare, cooccurrence
-    from kodebog.views.exports import write_matrix
+    from kodebog.views.exports import check_matrix, write_matrix
     from kodebog.views.retrieve import attribute_names
 
     agreed_coders = _coders(args, _("--coder and --agreed exclude each other: --agreed "
@@ -113,26 +116,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
         matrix = (cooccurrence(session, query) if by == COOCCURRENCE
                   else compare(session, query))
     if args.output:
-        print(write_matrix(Path(args.output), matrix))
+        print(write_matrix(Path(args.output), matrix, args.allow_personal_data))
         return 0
     if args.json:
+        if not args.allow_personal_data:
+            check_matrix(matrix)
         print_json(_matrix_json(matrix))
         return 0
     _print_matrix(matrix)
     return 0
 
 
-def _matrix_json(matrix: Any) -> dict[str, Any]:
+def _cell_json(cell: Cell) -> dict[str, Any]:
+    return {"passages": cell.passages, "participants": cell.people, "of": cell.of,
+            "share": cell.share}
+
+
+def _matrix_json(matrix: Matrix) -> dict[str, Any]:
     """The matrix for scripts: its columns (with denominators) and a row per code."""
     data: dict[str, Any] = {
         "by": matrix.dimension, "title": matrix.title,
         "columns": [{"key": key, "label": matrix.column_label(key),
                      "of": matrix.denominators.get(key, 0)} for key in matrix.columns],
-        "rows": [{"code": code, "label": label, "cells": {
-            key: {"passages": cell.passages, "participants": cell.people, "of": cell.of,
-                  "share": cell.share}
-            for key in matrix.columns for cell in [matrix.cell(code, key)]}}
-            for code, label in matrix.rows]}
+        "rows": [{"code": code, "label": label,
+                  "cells": {key: _cell_json(matrix.cell(code, key)) for key in matrix.columns}}
+                 for code, label in matrix.rows]}
     if matrix.note:
         data["note"] = matrix.note
     if matrix.agreed is not None:
@@ -141,7 +149,7 @@ def _matrix_json(matrix: Any) -> dict[str, Any]:
     return data
 
 
-def _print_matrix(matrix: Any) -> None:
+def _print_matrix(matrix: Matrix) -> None:
     """Codes down, groups across: ``passages · participants/of`` in each cell."""
     from kodebog.views.compare import COOCCURRENCE
 
@@ -281,6 +289,8 @@ def register(command: Command) -> None:
     add_agreed(sub)
     sub.add_argument("--output", metavar="FILE", help=_("write the matrix to FILE.xlsx or "
                                                         "FILE.csv instead of printing it"))
+    sub.add_argument("--allow-personal-data", action="store_true",
+                     help=_("write groups named with personal data anyway (--output, --json)"))
     sub.add_argument("--json", action="store_true", help=_("print JSON"))
 
     group = command("participants", lambda _a: usage(group),

@@ -1,10 +1,11 @@
-"""Every coding as columns of numbers, read once per screen: the compare matrices in numpy.
+"""Every coding as columns of numbers, read once: the compare matrices in numpy.
 
 The compare screen counts the same codings again for each grouping, coder and interviewer
 choice. Reading them once (id, unit, coder, code, valence; the unit's source and participant;
-the participant's case and role) costs about 0.3 s on 300,000 codings; after that a matrix is
+the participant's case and role) costs about 0.5 s on 300,000 codings; after that a matrix is
 a few array operations (tens of milliseconds) instead of a SQL aggregate over the coding-unit
-join (0.4-0.7 s each). Rows are read as the driver's tuples (``store.plain``).
+join (0.4-0.7 s each). Rows are read as the driver's tuples (``store.plain``). The app keeps
+the table while the project is unchanged (``table_memo``).
 """
 
 from __future__ import annotations
@@ -179,8 +180,7 @@ class CodingTable:
         """A grouping by the participant's role (``none`` for no role or no participant)."""
         values = [none if r is None else r for r in self.roles]
         merged, index = factorize(values)
-        return self.by_person(merged, index[self.person_role] if len(index) else
-                              np.zeros(0, dtype=np.int64), none)
+        return self.by_person(merged, index[self.person_role], none)
 
     def cell_counts(self, grouping: Grouping, keep: NDArray[np.bool_]
                     ) -> dict[tuple[str, Any], tuple[int, int]]:
@@ -279,7 +279,7 @@ def _ints(session: Session, stmt: Select[*tuple[Any, ...]], width: int) -> NDArr
     return flat.reshape(len(rows), width)
 
 
-def _numbered_codings(session: Session) -> tuple[list[str], Ints]:
+def numbered_codings(session: Session) -> tuple[list[str], Ints]:
     """The code ids, and every coding as (id, unit id, coder id, code's position), by id.
 
     The code is numbered in SQL. SQLite scans the codings and looks each code up when joined
@@ -314,7 +314,8 @@ def _people(session: Session) -> tuple[Ints, list[str | None], Ints, Ints, int,
     are not linked, so only the keys some case key names are read, not 100,000 strings.
     """
     rows = plain_rows(session, select(Participant.id, Participant.role, Participant.case_key,
-                                 cast(Participant.attributes, Text)).order_by(Participant.id))
+                                      cast(Participant.attributes, Text))
+                      .order_by(Participant.id))
     ids = _column(rows, 0)
     roles, role = factorize([row[1] for row in rows])
     named = dict(plain_rows(session, select(Participant.id, Participant.key).where(
@@ -352,12 +353,12 @@ def _read_table(session: Session) -> CodingTable:
                   .order_by(Unit.id), 3)
     unit_ids, unit_source = units[:, 0], units[:, 1]
     unit_person = _positions(person_ids, units[:, 2])
-    codes, codings = _numbered_codings(session)
+    codes, codings = numbered_codings(session)
     coding_id = codings[:, 0]
     valences: list[str | None] = [None]
     valence = np.zeros(len(coding_id), dtype=np.int64)
     rated = plain_rows(session, select(Coding.id, Coding.valence)
-                  .where(Coding.valence.is_not(None)).order_by(Coding.id))
+                       .where(Coding.valence.is_not(None)).order_by(Coding.id))
     if rated:
         names, index = factorize([row[1] for row in rated])
         valences += names

@@ -49,7 +49,7 @@ Counts = tuple[int, int]
 
 
 def counting_scope(session: Session, query: CompareQuery, cache: Cache | None,
-           table: CodingTable | None) -> Scope:
+                   table: CodingTable | None) -> Scope:
     """The codings counted; the agreed coding worked out from ``table`` when there is one."""
     if table is not None and query.agreed:  # kept with the table it was worked out from
         return cast(Scope, cached(table.derived, ("scope", query.coders, query.agreed),
@@ -60,17 +60,20 @@ def counting_scope(session: Session, query: CompareQuery, cache: Cache | None,
 
 
 def attribute_infos(session: Session, cache: Cache | None) -> dict[str, AttributeInfo]:
+    """The attributes by name (read once per ``cache``)."""
     return cast(dict[str, AttributeInfo], cached(cache, ("attributes",), lambda: {
         info.name: info for info in attribute_defs(session)}))
 
 
 def table_for(session: Session, cache: Cache | None, tables: TableMemo | None) -> CodingTable:
+    """The coding table: the one ``tables`` keeps (read again if the project changed), or one
+    read for ``cache``."""
     read = partial(tables.table, session) if tables is not None else partial(load_table, session)
     return cast(CodingTable, cached(cache, ("coding table",), read))
 
 
 def grouping_of(session: Session, table: CodingTable, dimension: str, kind: str | None,
-              bands: Sequence[Band]) -> Grouping:
+                bands: Sequence[Band]) -> Grouping:
     """Each coding's and place's group for ``dimension``, as the SQL group values."""
     if dimension == ROLE:
         return table.by_role(NONE)
@@ -98,11 +101,10 @@ def _numbers(session: Session, table: CodingTable, dimension: str) -> NDArray[np
 
 
 def bands_of(session: Session, dimension: str, kind: str | None, table: CodingTable | None,
-           cache: Cache | None) -> list[Band]:
+             cache: Cache | None) -> list[Band]:
     """A number attribute's bands (none for few values, or for other groupings)."""
     if kind != "number":
         return []
-
     if table is None:
         return cast(list[Band], cached(cache, ("bands", dimension), lambda: auto_bands(
             number_values(session, dimension))))
@@ -128,7 +130,7 @@ def prepare_groupings(session: Session, cache: Cache, tables: TableMemo) -> None
 
 
 def counting_table(session: Session, query: CompareQuery, cache: Cache | None,
-                    tables: TableMemo | None) -> CodingTable | None:
+                   tables: TableMemo | None) -> CodingTable | None:
     """The coding table to count from; None: count in SQL (a screen's first matrix).
 
     A table kept (in ``tables`` or ``cache``) is used; without one, a screen (``tables``)
@@ -144,11 +146,12 @@ def counting_table(session: Session, query: CompareQuery, cache: Cache | None,
 
 
 def counts(session: Session, query: CompareQuery, scope: Scope, sources: list[int] | None,
-            attribute: tuple[str | None, list[Band]], cache: Cache | None,
-            table: CodingTable | None) -> tuple[dict[Any, int], dict[tuple[str, Any], Counts]]:
+           attribute: tuple[str | None, list[Band]], cache: Cache | None,
+           table: CodingTable | None) -> tuple[dict[Any, int], dict[tuple[str, Any], Counts]]:
     """Raw group -> cases who could have said it, and (code, raw group) -> counts.
 
-    From ``table``, or without one in SQL, one aggregate each.
+    From ``table`` (what is worked out is kept with it: the screen's cache may hold an
+    older table's), or without one in SQL, one aggregate each.
     """
     dimension, include = query.dimension, query.include_interviewers
     kind, bands = attribute
@@ -160,8 +163,7 @@ def counts(session: Session, query: CompareQuery, scope: Scope, sources: list[in
                 cached(cache, ("cells", dimension, query.coders, query.agreed, query.sources,
                                include),
                        partial(cell_counts, session, group, scope, sources, include)))
-    counted = table  # what is worked out from it is kept with it (the screen's cache may
-    # hold an older table's)
+    counted = table  # (named again: the lambdas below need it as a CodingTable)
     grouping = cast(Grouping, cached(table.derived, ("grouping", dimension), partial(
         grouping_of, session, counted, dimension, kind, bands)))
     return (cached(table.derived, ("possible", dimension, query.sources, include),

@@ -72,11 +72,22 @@ def write_passages(output: Path, result: RetrieveResult, *, title: str,
     return _("wrote {path}: {summary}").format(path=output, summary=result.summary())
 
 
-def write_matrix(output: Path, matrix: Matrix) -> str:
+def check_matrix(matrix: Matrix) -> None:
+    """PersonalDataError if a group's name (an attribute's value, a source's name) holds
+    personal data: the groups are what a matrix carries besides the codebook and counts."""
+    from kodebog.findings import check_personal_data
+
+    check_personal_data((_("column {n} of the matrix").format(n=n), matrix.column_label(key))
+                        for n, key in enumerate(matrix.columns, start=2))
+
+
+def write_matrix(output: Path, matrix: Matrix, allow_personal_data: bool = False) -> str:
     """Write a comparison matrix to ``output`` (.xlsx or .csv); a one-line summary."""
     suffix = _suffix(output)
     if suffix == ".docx":
         raise ProjectError(_("{path}: write the matrix as .xlsx or .csv").format(path=output))
+    if not allow_personal_data:
+        check_matrix(matrix)
     rows = matrix.sheet_rows()
     _table(output, suffix, _("Comparison"), rows[0], rows[1:])
     return _("wrote {path}: {codes} x {columns}").format(

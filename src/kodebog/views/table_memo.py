@@ -69,6 +69,8 @@ class TableMemo:
             self._lock.release()
 
     def forget(self) -> None:
-        """Read the table again next time (the analyst asked to recompute)."""
-        with self._lock:
-            self._kept = None
+        """Read the table again next time (the analyst asked to recompute).
+
+        Never waits (the UI thread calls it): a table being read meanwhile is read afresh.
+        """
+        self._kept = None

@@ -301,7 +301,8 @@ project. **enter** on a cell opens retrieve filtered to it; **ctrl+e** writes th
         """Write in a worker."""
         from kodebog.views.exports import write_matrix
 
-        self.app.call_from_thread(self.notify, write_matrix(choice.path, matrix))
+        self.app.call_from_thread(self.notify, write_matrix(
+            choice.path, matrix, allow_personal_data=choice.allow_personal_data))
 
     def palette_commands(self) -> list[Command]:
         """Compare commands."""

@@ -15,7 +15,8 @@ from pathlib import Path
 SUFFIX = ".kodebog-tmp"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -31,7 +32,7 @@ def remove_stale(output: Path) -> int:
     pattern = f".{glob.escape(output.name)}.*{SUFFIX}*"
     for path in output.parent.glob(pattern):
         parts = path.name[len(output.name) + 2:].split(".")
-        if len(parts) < 3 or not parts[0].isdigit() or _alive(int(parts[0])):
+        if len(parts) < 3 or not parts[0].isdigit() or process_alive(int(parts[0])):
             continue
         if path.is_symlink() or not path.is_file():
             continue

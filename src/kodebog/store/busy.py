@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kodebog.i18n import _, formats
+from kodebog.tempfiles import process_alive
 
 #: The note's file name is the project's plus this.
 SUFFIX = "-writer"
@@ -76,16 +77,6 @@ def remove_note(database: Path) -> None:
         os.unlink(f"{database}{SUFFIX}")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def holder(database: Path) -> str:
     """Who is writing to ``database``, in words: from the note, else "another program"."""
     try:
@@ -95,7 +86,7 @@ def holder(database: Path) -> str:
     except (OSError, ValueError, KeyError, TypeError):
         return _("another program")
     same_host = host == socket.gethostname()
-    if (same_host and not _alive(pid)) or (same_host and pid == os.getpid()):
+    if (same_host and not process_alive(pid)) or (same_host and pid == os.getpid()):
         return _("another program")
     return _("{program} (pid {pid}, user {user}, started {elapsed} ago)").format(
         program=name, pid=pid, user=user, elapsed=elapsed(time.time() - since))
